@@ -1,0 +1,145 @@
+package io.ha4neo.schemas.event;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One committed transaction of the primary, the unit of the replication log.
+ *
+ * <p>The log is a chain: {@link #previousCommitId()} is the {@link #commitId()} of the event before this one
+ * in the topic (0 for the first event a store ever published). A consumer that has applied commit id
+ * {@code w} accepts the next event only if its {@code previousCommitId == w}; anything else is a gap or a
+ * duplicate, never something to paper over. Commit ids are Neo4j's own transaction ids, so they increase
+ * strictly and are never reused across restarts. Transactions that change no data (token creation,
+ * changes that cancel out) have no event, so ids in the chain are increasing but not contiguous.
+ *
+ * <p>The changes are split by kind. Applying them in this order reproduces the transaction:
+ * created nodes, label changes, node property changes, created relationships, relationship property
+ * changes, deleted relationships, deleted nodes; schema changes are alone in their own transactions
+ * (Neo4j never mixes schema and data writes in one transaction).
+ *
+ * <p>A large transaction is split by the codec into several chunks with the same header fields and
+ * consecutive {@link #chunkIndex()} 0..{@link #chunkCount()}-1; each chunk holds a slice of the change
+ * lists. A whole (or reassembled) transaction has chunkIndex 0 and chunkCount 1.
+ *
+ * @param commitId Neo4j transaction id of this commit on the origin store
+ * @param previousCommitId commit id of the previous event in the log, 0 if none
+ * @param commitTimeMillis commit time on the origin, epoch milliseconds
+ * @param originClusterId the replication cluster (topology) that produced the event
+ * @param epoch the primary's epoch: increases by one on every switchover or failover, fences stale primaries
+ * @param database origin database name
+ * @param username the user who committed, empty when authentication is off
+ * @param metadata the transaction's metadata ({@code TransactionConfig.withMetadata}), values as strings
+ * @param createdNodes nodes created, with their full state
+ * @param deletedNodes nodes deleted, with their state before deletion
+ * @param labelChanges labels added to or removed from surviving pre-existing nodes
+ * @param nodePropertyChanges properties set or removed on surviving pre-existing nodes
+ * @param createdRelationships relationships created, with properties
+ * @param deletedRelationships relationships deleted, with their properties before deletion
+ * @param relationshipPropertyChanges properties set or removed on surviving pre-existing relationships
+ * @param schemaChanges index and constraint creations and drops
+ * @param chunkIndex 0-based index of this chunk
+ * @param chunkCount number of chunks of this transaction, at least 1
+ */
+public record TransactionEvent(
+        long commitId,
+        long previousCommitId,
+        long commitTimeMillis,
+        String originClusterId,
+        long epoch,
+        String database,
+        String username,
+        Map<String, String> metadata,
+        List<NodeCreated> createdNodes,
+        List<NodeDeleted> deletedNodes,
+        List<LabelChange> labelChanges,
+        List<NodePropertyChange> nodePropertyChanges,
+        List<RelationshipCreated> createdRelationships,
+        List<RelationshipDeleted> deletedRelationships,
+        List<RelationshipPropertyChange> relationshipPropertyChanges,
+        List<SchemaChange> schemaChanges,
+        int chunkIndex,
+        int chunkCount) {
+
+    public TransactionEvent {
+        if (commitId <= 0) {
+            throw new IllegalArgumentException("commitId must be positive, was " + commitId);
+        }
+        if (previousCommitId < 0 || previousCommitId >= commitId) {
+            throw new IllegalArgumentException("commit " + commitId + ": previousCommitId must be in [0, "
+                    + commitId + "), was " + previousCommitId);
+        }
+        if (chunkCount < 1 || chunkIndex < 0 || chunkIndex >= chunkCount) {
+            throw new IllegalArgumentException("commit " + commitId + ": chunk " + chunkIndex + " of "
+                    + chunkCount + " is not a valid chunk position");
+        }
+        originClusterId = java.util.Objects.requireNonNull(originClusterId, "originClusterId");
+        database = java.util.Objects.requireNonNull(database, "database");
+        username = username == null ? "" : username;
+        metadata = Maps.sortedStrings(metadata);
+        createdNodes = List.copyOf(createdNodes);
+        deletedNodes = List.copyOf(deletedNodes);
+        labelChanges = List.copyOf(labelChanges);
+        nodePropertyChanges = List.copyOf(nodePropertyChanges);
+        createdRelationships = List.copyOf(createdRelationships);
+        deletedRelationships = List.copyOf(deletedRelationships);
+        relationshipPropertyChanges = List.copyOf(relationshipPropertyChanges);
+        schemaChanges = List.copyOf(schemaChanges);
+    }
+
+    /** Total number of change entries (all lists), a measure of the transaction's size. */
+    public int changeCount() {
+        return createdNodes.size() + deletedNodes.size() + labelChanges.size() + nodePropertyChanges.size()
+                + createdRelationships.size() + deletedRelationships.size()
+                + relationshipPropertyChanges.size() + schemaChanges.size();
+    }
+
+    /** True when this record is one slice of a transaction split into several records. */
+    public boolean isChunked() {
+        return chunkCount > 1;
+    }
+
+    /** A builder, convenient for capture and tests. */
+    public static Builder builder(long commitId, long previousCommitId) {
+        return new Builder(commitId, previousCommitId);
+    }
+
+    /** Mutable builder for {@link TransactionEvent}; lists are appended to in order. */
+    public static final class Builder {
+        private final long commitId;
+        private final long previousCommitId;
+        private long commitTimeMillis;
+        private String originClusterId = "";
+        private long epoch;
+        private String database = "neo4j";
+        private String username = "";
+        private Map<String, String> metadata = Map.of();
+        public final java.util.ArrayList<NodeCreated> createdNodes = new java.util.ArrayList<>();
+        public final java.util.ArrayList<NodeDeleted> deletedNodes = new java.util.ArrayList<>();
+        public final java.util.ArrayList<LabelChange> labelChanges = new java.util.ArrayList<>();
+        public final java.util.ArrayList<NodePropertyChange> nodePropertyChanges = new java.util.ArrayList<>();
+        public final java.util.ArrayList<RelationshipCreated> createdRelationships = new java.util.ArrayList<>();
+        public final java.util.ArrayList<RelationshipDeleted> deletedRelationships = new java.util.ArrayList<>();
+        public final java.util.ArrayList<RelationshipPropertyChange> relationshipPropertyChanges =
+                new java.util.ArrayList<>();
+        public final java.util.ArrayList<SchemaChange> schemaChanges = new java.util.ArrayList<>();
+
+        private Builder(long commitId, long previousCommitId) {
+            this.commitId = commitId;
+            this.previousCommitId = previousCommitId;
+        }
+
+        public Builder commitTime(long millis) { this.commitTimeMillis = millis; return this; }
+        public Builder origin(String clusterId, long epoch) { this.originClusterId = clusterId; this.epoch = epoch; return this; }
+        public Builder database(String database) { this.database = database; return this; }
+        public Builder username(String username) { this.username = username; return this; }
+        public Builder metadata(Map<String, String> metadata) { this.metadata = metadata; return this; }
+
+        public TransactionEvent build() {
+            return new TransactionEvent(commitId, previousCommitId, commitTimeMillis, originClusterId, epoch,
+                    database, username, metadata, createdNodes, deletedNodes, labelChanges,
+                    nodePropertyChanges, createdRelationships, deletedRelationships,
+                    relationshipPropertyChanges, schemaChanges, 0, 1);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.ha4neo.schemas.topology;
+
+/**
+ * Naming of the replication topic: one topic per replicated database, {@code <prefix>.<cluster>.<database>}
+ * by default, for example {@code ha4neo.dc1.neo4j}. Both capture and applier can override it explicitly.
+ */
+public final class TopicNames {
+    /** Default topic prefix. */
+    public static final String DEFAULT_PREFIX = "ha4neo";
+
+    private TopicNames() {
+    }
+
+    /** The default topic of a database in a cluster. */
+    public static String topicFor(String prefix, String clusterId, String database) {
+        String name = prefix + "." + clusterId + "." + database;
+        validate(name);
+        return name;
+    }
+
+    /** Checks Kafka's topic-name rules, naming the topic and the broken rule. */
+    public static void validate(String topic) {
+        if (topic == null || topic.isEmpty() || topic.length() > 249) {
+            throw new IllegalArgumentException("topic name '" + topic + "' must have 1..249 characters");
+        }
+        if (!topic.matches("[a-zA-Z0-9._-]+")) {
+            throw new IllegalArgumentException("topic name '" + topic
+                    + "' may only contain ASCII letters, digits, '.', '_' and '-'");
+        }
+    }
+}
