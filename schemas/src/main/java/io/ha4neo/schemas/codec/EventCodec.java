@@ -11,7 +11,7 @@ import java.util.List;
  * EventCodec codec = EventCodecs.embedded(512 * 1024);      // no registry: schema known from the jar
  * List<byte[]> records = codec.encode(event);               // 1 record, or N chunks when too large
  * TransactionEvent chunk = codec.decode(records.get(0));    // throws DecodeException on bad input
- * Optional<TransactionEvent> whole = new ChunkAssembler().accept(chunk);
+ * Optional<TransactionEvent> whole = ChunkAssembler.create().accept(chunk);
  * }</pre>
  *
  * <p>Every record value uses the Confluent wire format: magic byte 0, a 4-byte big-endian schema id, then
@@ -24,7 +24,11 @@ public interface EventCodec {
      * exceeds the codec's chunk limit, the change lists are split into consecutive chunks (chunkIndex
      * 0..n-1, same header), each record value no larger than the limit.
      *
-     * @throws EncodeException when a single change cannot fit under the limit on its own
+     * <p>An event that is already a chunk (chunkCount &gt; 1) is encoded as one record with its own chunk
+     * position and is never split again.
+     *
+     * @throws EncodeException when a single change cannot fit under the limit on its own, or (registry mode)
+     *         when the schema cannot be registered
      */
     List<byte[]> encode(TransactionEvent event);
 

@@ -9,5 +9,6 @@ package io.ha4neo.schemas.event;
 public record NodePropertyChange(String nodeKey, PropertyChange change) {
     public NodePropertyChange {
         EntityKey.require(nodeKey, "property change node");
+        java.util.Objects.requireNonNull(change, "change");
     }
 }

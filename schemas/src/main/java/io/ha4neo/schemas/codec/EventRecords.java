@@ -1,0 +1,252 @@
+package io.ha4neo.schemas.codec;
+
+import io.ha4neo.schemas.event.LabelChange;
+import io.ha4neo.schemas.event.NodeCreated;
+import io.ha4neo.schemas.event.NodeDeleted;
+import io.ha4neo.schemas.event.NodePropertyChange;
+import io.ha4neo.schemas.event.PropertyChange;
+import io.ha4neo.schemas.event.RelationshipCreated;
+import io.ha4neo.schemas.event.RelationshipDeleted;
+import io.ha4neo.schemas.event.RelationshipPropertyChange;
+import io.ha4neo.schemas.event.RelationshipRef;
+import io.ha4neo.schemas.event.SchemaChange;
+import io.ha4neo.schemas.event.TransactionEvent;
+import io.ha4neo.schemas.value.Value;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * Maps {@link TransactionEvent}s to and from Avro generic records of the current schema. Pure and
+ * thread-safe. Encoding goes through {@link Changes}, the per-change records of one event, so that the
+ * chunker can size and slice them without building them twice.
+ */
+final class EventRecords {
+    private final Schema event;
+    private final Map<Section, Schema> itemSchemas = new EnumMap<>(Section.class);
+    private final Schema propertyChange;
+    private final Schema relationshipRef;
+    private final Schema operation;
+    private final Schema kind;
+    private final ValueRecords values;
+
+    EventRecords(Schema event) {
+        this.event = event;
+        for (Section s : Section.values()) {
+            itemSchemas.put(s, event.getField(s.field).schema().getElementType());
+        }
+        Schema nodeCreated = itemSchemas.get(Section.CREATED_NODES);
+        this.values = new ValueRecords(nodeCreated.getField("properties").schema().getValueType());
+        this.propertyChange = itemSchemas.get(Section.NODE_PROPERTY_CHANGES).getField("change").schema();
+        this.relationshipRef = itemSchemas.get(Section.CREATED_RELATIONSHIPS).getField("ref").schema();
+        Schema schemaChange = itemSchemas.get(Section.SCHEMA_CHANGES);
+        this.operation = schemaChange.getField("operation").schema();
+        this.kind = schemaChange.getField("kind").schema();
+    }
+
+    Schema schema() {
+        return event;
+    }
+
+    Schema itemSchema(Section section) {
+        return itemSchemas.get(section);
+    }
+
+    /** The Avro records of each change list of one event, in list order. */
+    record Changes(Map<Section, List<GenericRecord>> bySection) {
+        List<GenericRecord> get(Section section) {
+            return bySection.get(section);
+        }
+    }
+
+    Changes changes(TransactionEvent e) {
+        Map<Section, List<GenericRecord>> out = new EnumMap<>(Section.class);
+        out.put(Section.CREATED_NODES, mapList(e.createdNodes(), n -> node(Section.CREATED_NODES, n.key(), n.labels(), n.properties())));
+        out.put(Section.DELETED_NODES, mapList(e.deletedNodes(), n -> node(Section.DELETED_NODES, n.key(), n.labels(), n.properties())));
+        out.put(Section.LABEL_CHANGES, mapList(e.labelChanges(), this::labelChange));
+        out.put(Section.NODE_PROPERTY_CHANGES, mapList(e.nodePropertyChanges(), this::nodePropertyChange));
+        out.put(Section.CREATED_RELATIONSHIPS, mapList(e.createdRelationships(), r -> relationship(Section.CREATED_RELATIONSHIPS, r.ref(), r.properties())));
+        out.put(Section.DELETED_RELATIONSHIPS, mapList(e.deletedRelationships(), r -> relationship(Section.DELETED_RELATIONSHIPS, r.ref(), r.properties())));
+        out.put(Section.RELATIONSHIP_PROPERTY_CHANGES, mapList(e.relationshipPropertyChanges(), this::relationshipPropertyChange));
+        out.put(Section.SCHEMA_CHANGES, mapList(e.schemaChanges(), this::schemaChange));
+        return new Changes(out);
+    }
+
+    /**
+     * The event record for one chunk: the header of {@code e}, the given slices of the change records and
+     * the given chunk position. Slices are views; nothing is copied.
+     */
+    GenericRecord eventRecord(TransactionEvent e, Map<Section, List<GenericRecord>> slices, int chunkIndex, int chunkCount) {
+        GenericRecord r = new GenericData.Record(event);
+        r.put("commitId", e.commitId());
+        r.put("previousCommitId", e.previousCommitId());
+        r.put("commitTimeMillis", e.commitTimeMillis());
+        r.put("originClusterId", e.originClusterId());
+        r.put("epoch", e.epoch());
+        r.put("database", e.database());
+        r.put("username", e.username());
+        r.put("metadata", e.metadata());
+        for (Section s : Section.values()) {
+            r.put(s.field, slices.getOrDefault(s, List.of()));
+        }
+        r.put("chunkIndex", chunkIndex);
+        r.put("chunkCount", chunkCount);
+        return r;
+    }
+
+    private GenericRecord node(Section section, String key, List<String> labels, Map<String, Value> properties) {
+        GenericRecord r = new GenericData.Record(itemSchemas.get(section));
+        r.put(0, key);
+        r.put(1, labels);
+        r.put(2, properties(properties));
+        return r;
+    }
+
+    private GenericRecord labelChange(LabelChange c) {
+        GenericRecord r = new GenericData.Record(itemSchemas.get(Section.LABEL_CHANGES));
+        r.put(0, c.nodeKey());
+        r.put(1, c.label());
+        r.put(2, c.added());
+        return r;
+    }
+
+    private GenericRecord nodePropertyChange(NodePropertyChange c) {
+        GenericRecord r = new GenericData.Record(itemSchemas.get(Section.NODE_PROPERTY_CHANGES));
+        r.put(0, c.nodeKey());
+        r.put(1, propertyChange(c.change()));
+        return r;
+    }
+
+    private GenericRecord relationship(Section section, RelationshipRef ref, Map<String, Value> properties) {
+        GenericRecord r = new GenericData.Record(itemSchemas.get(section));
+        r.put(0, ref(ref));
+        r.put(1, properties(properties));
+        return r;
+    }
+
+    private GenericRecord relationshipPropertyChange(RelationshipPropertyChange c) {
+        GenericRecord r = new GenericData.Record(itemSchemas.get(Section.RELATIONSHIP_PROPERTY_CHANGES));
+        r.put(0, ref(c.ref()));
+        r.put(1, propertyChange(c.change()));
+        return r;
+    }
+
+    private GenericRecord schemaChange(SchemaChange c) {
+        GenericRecord r = new GenericData.Record(itemSchemas.get(Section.SCHEMA_CHANGES));
+        r.put(0, new GenericData.EnumSymbol(operation, c.operation().name()));
+        r.put(1, new GenericData.EnumSymbol(kind, c.kind().name()));
+        r.put(2, c.name());
+        r.put(3, c.statement());
+        return r;
+    }
+
+    private GenericRecord ref(RelationshipRef ref) {
+        GenericRecord r = new GenericData.Record(relationshipRef);
+        r.put(0, ref.key());
+        r.put(1, ref.type());
+        r.put(2, ref.startKey());
+        r.put(3, ref.endKey());
+        return r;
+    }
+
+    private GenericRecord propertyChange(PropertyChange c) {
+        if (c == null) {
+            throw new IllegalArgumentException("a property change record has no change");
+        }
+        GenericRecord r = new GenericData.Record(propertyChange);
+        r.put(0, c.key());
+        r.put(1, c.value() == null ? null : values.toRecord(c.value()));
+        r.put(2, c.previous() == null ? null : values.toRecord(c.previous()));
+        return r;
+    }
+
+    private Map<String, GenericRecord> properties(Map<String, Value> properties) {
+        // The model's maps are sorted; a LinkedHashMap keeps that order on the wire, so equal events give
+        // equal bytes.
+        Map<String, GenericRecord> out = new LinkedHashMap<>(properties.size() * 2);
+        properties.forEach((k, v) -> out.put(k, values.toRecord(v)));
+        return out;
+    }
+
+    // ---- decoding ---------------------------------------------------------------------------------
+
+    TransactionEvent toEvent(GenericRecord r) {
+        return new TransactionEvent(
+                (Long) r.get("commitId"), (Long) r.get("previousCommitId"), (Long) r.get("commitTimeMillis"),
+                str(r.get("originClusterId")), (Long) r.get("epoch"), str(r.get("database")),
+                str(r.get("username")), stringMap((Map<?, ?>) r.get("metadata")),
+                list(r, Section.CREATED_NODES, i -> new NodeCreated(str(i.get(0)), strings(i.get(1)), props(i.get(2)))),
+                list(r, Section.DELETED_NODES, i -> new NodeDeleted(str(i.get(0)), strings(i.get(1)), props(i.get(2)))),
+                list(r, Section.LABEL_CHANGES, i -> new LabelChange(str(i.get(0)), str(i.get(1)), (Boolean) i.get(2))),
+                list(r, Section.NODE_PROPERTY_CHANGES, i -> new NodePropertyChange(str(i.get(0)), change(i.get(1)))),
+                list(r, Section.CREATED_RELATIONSHIPS, i -> new RelationshipCreated(ref(i.get(0)), props(i.get(1)))),
+                list(r, Section.DELETED_RELATIONSHIPS, i -> new RelationshipDeleted(ref(i.get(0)), props(i.get(1)))),
+                list(r, Section.RELATIONSHIP_PROPERTY_CHANGES,
+                        i -> new RelationshipPropertyChange(ref(i.get(0)), change(i.get(1)))),
+                list(r, Section.SCHEMA_CHANGES, i -> new SchemaChange(
+                        SchemaChange.Operation.valueOf(str(i.get(0))), SchemaChange.Kind.valueOf(str(i.get(1))),
+                        str(i.get(2)), str(i.get(3)))),
+                (Integer) r.get("chunkIndex"), (Integer) r.get("chunkCount"));
+    }
+
+    private static <T> List<T> list(GenericRecord r, Section section, Function<GenericRecord, T> convert) {
+        List<?> items = (List<?>) r.get(section.field);
+        List<T> out = new ArrayList<>(items.size());
+        for (Object item : items) {
+            out.add(convert.apply((GenericRecord) item));
+        }
+        return out;
+    }
+
+    private PropertyChange change(Object o) {
+        GenericRecord r = (GenericRecord) o;
+        return new PropertyChange(str(r.get(0)), value(r.get(1)), value(r.get(2)));
+    }
+
+    private Value value(Object o) {
+        return o == null ? null : values.fromRecord((GenericRecord) o);
+    }
+
+    private static RelationshipRef ref(Object o) {
+        GenericRecord r = (GenericRecord) o;
+        return new RelationshipRef(str(r.get(0)), str(r.get(1)), str(r.get(2)), str(r.get(3)));
+    }
+
+    private Map<String, Value> props(Object o) {
+        Map<String, Value> out = new HashMap<>();
+        ((Map<?, ?>) o).forEach((k, v) -> out.put(k.toString(), values.fromRecord((GenericRecord) v)));
+        return out;
+    }
+
+    private static List<String> strings(Object o) {
+        List<?> items = (List<?>) o;
+        List<String> out = new ArrayList<>(items.size());
+        items.forEach(i -> out.add(i.toString()));
+        return out;
+    }
+
+    private static Map<String, String> stringMap(Map<?, ?> in) {
+        Map<String, String> out = new HashMap<>();
+        in.forEach((k, v) -> out.put(k.toString(), v.toString()));
+        return out;
+    }
+
+    private static String str(Object o) {
+        return o.toString();
+    }
+
+    private static <T> List<GenericRecord> mapList(List<T> items, Function<T, GenericRecord> convert) {
+        List<GenericRecord> out = new ArrayList<>(items.size());
+        for (T item : items) {
+            out.add(convert.apply(item));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,78 @@
+package io.ha4neo.schemas.codec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.apache.avro.Schema;
+
+/**
+ * The Avro schemas of the replication log, as shipped in this jar under {@code avro/}.
+ *
+ * <p>Versions and their fixed embedded schema ids (used in the wire format when no Schema Registry is
+ * configured; in registry mode the registry assigns ids instead):
+ * <table>
+ *   <tr><th>version</th><th>embedded id</th><th>resource</th><th>change</th></tr>
+ *   <tr><td>1</td><td>{@value #EMBEDDED_ID_V1}</td><td>{@code avro/history/transaction-event-v1.avsc}</td>
+ *       <td>first version</td></tr>
+ *   <tr><td>2</td><td>{@value #EMBEDDED_ID_V2}</td><td>{@code avro/transaction-event.avsc}</td>
+ *       <td>adds {@code metadata} (map of strings, default empty)</td></tr>
+ * </table>
+ * Compatibility rule: BACKWARD, i.e. the current schema reads every older version. An embedded id is
+ * never reused for another schema: a new version gets the next id and keeps its predecessors readable.
+ */
+public final class EventSchemas {
+    /** Embedded schema id of version 1. */
+    public static final int EMBEDDED_ID_V1 = 1;
+    /** Embedded schema id of version 2, the current version. */
+    public static final int EMBEDDED_ID_V2 = 2;
+    /** The version new events are written with. */
+    public static final int CURRENT_VERSION = 2;
+
+    private static final Map<Integer, String> RESOURCES = Map.of(
+            1, "/avro/history/transaction-event-v1.avsc",
+            2, "/avro/transaction-event.avsc");
+    private static final Map<Integer, Schema> SCHEMAS = Map.of(1, load(1), 2, load(2));
+
+    private EventSchemas() {
+    }
+
+    /** The schema new events are written with (and the reader schema of every decode). */
+    public static Schema current() {
+        return SCHEMAS.get(CURRENT_VERSION);
+    }
+
+    /** The schema of a version, 1..{@link #CURRENT_VERSION}. */
+    public static Schema version(int version) {
+        Schema schema = SCHEMAS.get(version);
+        if (schema == null) {
+            throw new IllegalArgumentException("no event schema version " + version + "; known: 1.."
+                    + CURRENT_VERSION);
+        }
+        return schema;
+    }
+
+    /** The embedded schema id of a version. Ids equal versions, by design, so they can never drift. */
+    public static int embeddedId(int version) {
+        version(version);
+        return version;
+    }
+
+    /** The classpath resource holding a version's .avsc. */
+    public static String resourcePath(int version) {
+        version(version);
+        return RESOURCES.get(version);
+    }
+
+    private static Schema load(int version) {
+        String path = RESOURCES.get(version);
+        try (InputStream in = EventSchemas.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("schema resource " + path + " is missing from the jar");
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read schema resource " + path, e);
+        }
+    }
+}
