@@ -1,0 +1,380 @@
+package io.ha4neo.it.support;
+
+import io.ha4neo.topology.process.ApplierProcess;
+import io.ha4neo.topology.process.FreePorts;
+import io.ha4neo.topology.process.KafkaBroker;
+import io.ha4neo.topology.process.Neo4jServer;
+import io.ha4neo.topology.process.ProcessReaper;
+import io.ha4neo.topology.process.ProjectLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * A set of real processes for one integration test class: an optional Kafka broker, any number of Neo4j servers
+ * (with the packaged capture plugin in plugins/) and an optional sink applier, all from the artifacts that
+ * {@code mvn install} built. {@link #close()} stops everything; the {@link ProcessReaper} also stops it when the
+ * JVM exits and kills what a crashed earlier run left behind.
+ *
+ * <pre>{@code
+ * try (TestStack stack = TestStack.builder("capture")
+ *         .withBroker()
+ *         .withPrimary("primary")                       // ha4neo.role=primary, plugin pointed at the broker
+ *         .withStandby("standby", s -> s.password("standby-pass"))
+ *         .withApplier("standby")                       // applier for the standby and the stack's topic
+ *         .start()) {
+ *     try (Driver driver = stack.server("primary").driver()) { ... }
+ * }
+ * }</pre>
+ *
+ * Work directory: {@code <ha4neo.work.dir>/<name>/} (wiped at start), holding {@code kafka/}, one home per server
+ * and {@code applier/}. PID files live in {@code <ha4neo.work.dir>/pids/}.
+ */
+public final class TestStack implements AutoCloseable {
+    /** System property (set by it/pom.xml) of the directory under which every stack works. */
+    public static final String WORK_DIR_PROPERTY = "ha4neo.work.dir";
+    /** The cluster id of every test stack. */
+    public static final String CLUSTER_ID = "local";
+    /** The database every test stack replicates. */
+    public static final String DATABASE = "neo4j";
+    /** The start-up line the capture plugin writes to neo4j.log for the default database. */
+    public static final String PLUGIN_STARTED_LINE = "ha4neo capture plugin started for database '" + DATABASE + "'";
+
+    private final Path workDir;
+    private final ProjectLayout layout;
+    private final ProcessReaper reaper;
+    private final KafkaBroker broker;
+    private final Map<String, Neo4jServer> servers;
+    private final ApplierProcess applier;
+    private final String topic;
+    private final boolean parallelServerStart;
+
+    private TestStack(Builder b, KafkaBroker broker, Map<String, Neo4jServer> servers, ApplierProcess applier) {
+        this.workDir = b.workDir;
+        this.layout = b.layout;
+        this.reaper = b.reaper;
+        this.broker = broker;
+        this.servers = servers;
+        this.applier = applier;
+        this.topic = b.topic;
+        this.parallelServerStart = b.parallelServerStart;
+    }
+
+    /** A builder for a stack working in {@code <ha4neo.work.dir>/<name>}. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The directory under which every stack of this JVM works ({@value #WORK_DIR_PROPERTY}). */
+    public static Path workRoot() {
+        return Path.of(System.getProperty(WORK_DIR_PROPERTY, "target/it-work")).toAbsolutePath().normalize();
+    }
+
+    /** The broker; fails when the stack was built without one. */
+    public KafkaBroker broker() {
+        if (broker == null) {
+            throw new IllegalStateException("this TestStack has no broker; build it with withBroker()");
+        }
+        return broker;
+    }
+
+    /** The server called {@code name}; fails naming the servers that exist. */
+    public Neo4jServer server(String name) {
+        Neo4jServer server = servers.get(name);
+        if (server == null) {
+            throw new IllegalArgumentException("no server '" + name + "' in this TestStack; it has " + servers.keySet());
+        }
+        return server;
+    }
+
+    /** All servers by name, in the order they were added. */
+    public Map<String, Neo4jServer> servers() {
+        return servers;
+    }
+
+    /** The applier; fails when the stack was built without one. */
+    public ApplierProcess applier() {
+        if (applier == null) {
+            throw new IllegalStateException("this TestStack has no applier; build it with withApplier(...)");
+        }
+        return applier;
+    }
+
+    /** The replication topic of this stack ({@code ha4neo.local.neo4j} unless overridden). */
+    public String topic() {
+        return topic;
+    }
+
+    /** The project layout the artifacts come from. */
+    public ProjectLayout layout() {
+        return layout;
+    }
+
+    /** The reaper tracking this stack's processes. */
+    public ProcessReaper reaper() {
+        return reaper;
+    }
+
+    /** This stack's work directory. */
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** The PIDs of every process of this stack that has been started (running or not). */
+    public List<Long> startedPids() {
+        List<Long> pids = new ArrayList<>();
+        if (broker != null && broker.pid() > 0) {
+            pids.add(broker.pid());
+        }
+        servers.values().stream().filter(s -> s.pid() > 0).forEach(s -> pids.add(s.pid()));
+        if (applier != null && applier.pid() > 0) {
+            pids.add(applier.pid());
+        }
+        return pids;
+    }
+
+    /** Stops the applier, then the servers (in parallel), then the broker. Safe to call twice. */
+    @Override
+    public void close() {
+        if (applier != null) {
+            applier.stop();
+        }
+        inParallel(new ArrayList<>(servers.values()), Neo4jServer::stop);
+        if (broker != null) {
+            broker.stop();
+        }
+    }
+
+    private TestStack startAll() {
+        try {
+            long t0 = System.nanoTime();
+            if (broker != null) {
+                broker.start();
+            }
+            long t1 = System.nanoTime();
+            startServers();
+            long t2 = System.nanoTime();
+            if (applier != null) {
+                applier.start();
+            }
+            System.out.printf("TestStack %s started: broker %.1f s, %d server(s) %.1f s (%s), total %.1f s%n",
+                    workDir.getFileName(), seconds(t1 - t0), servers.size(), seconds(t2 - t1),
+                    parallelServerStart ? "parallel" : "sequential", seconds(System.nanoTime() - t0));
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private void startServers() {
+        List<Neo4jServer> all = new ArrayList<>(servers.values());
+        if (parallelServerStart) {
+            inParallel(all, Neo4jServer::start);
+        } else {
+            all.forEach(Neo4jServer::start);
+        }
+    }
+
+    /** Runs {@code action} on every server in its own thread and rethrows the first failure. */
+    private static void inParallel(List<Neo4jServer> targets, Consumer<Neo4jServer> action) {
+        List<Thread> threads = new ArrayList<>();
+        List<RuntimeException> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (Neo4jServer server : targets) {
+            Thread t = new Thread(() -> {
+                try {
+                    action.accept(server);
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }, "stack-" + server.name());
+            t.start();
+            threads.add(t);
+        }
+        threads.forEach(TestStack::join);
+        if (!failures.isEmpty()) {
+            failures.subList(1, failures.size()).forEach(failures.get(0)::addSuppressed);
+            throw failures.get(0);
+        }
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting or stopping servers", e);
+        }
+    }
+
+    /** Configures a {@link TestStack}. */
+    public static final class Builder {
+        private final Path workDir;
+        private final ProjectLayout layout;
+        private final ProcessReaper reaper;
+        private boolean withBroker;
+        private final Map<String, Consumer<Neo4jServer.Builder>> serverCustomizers = new LinkedHashMap<>();
+        private final Map<String, String> roles = new LinkedHashMap<>();
+        private String applierTarget;
+        private Consumer<ApplierProcess.Builder> applierCustomizer = a -> { };
+        private Consumer<KafkaBroker.Builder> brokerCustomizer = b -> { };
+        private String topic = "ha4neo." + CLUSTER_ID + "." + DATABASE;
+        private boolean parallelServerStart = true;
+
+        private Builder(String name) {
+            this.workDir = workRoot().resolve(name);
+            this.layout = ProjectLayout.discover(Path.of(""));
+            this.reaper = ProcessReaper.forStateRoot(workRoot());
+        }
+
+        /** Adds a Kafka broker with the lean defaults. */
+        public Builder withBroker() {
+            return withBroker(b -> { });
+        }
+
+        /** Adds a Kafka broker, customised (settings, JVM options, readiness timeout). */
+        public Builder withBroker(Consumer<KafkaBroker.Builder> customizer) {
+            this.withBroker = true;
+            this.brokerCustomizer = customizer;
+            return this;
+        }
+
+        /** Adds a Neo4j server with the packaged plugin and no ha4neo settings. */
+        public Builder withServer(String name, Consumer<Neo4jServer.Builder> customizer) {
+            serverCustomizers.put(name, customizer);
+            return this;
+        }
+
+        /** Adds a server with {@code ha4neo.role=primary} whose plugin publishes to the stack's broker and topic. */
+        public Builder withPrimary(String name) {
+            return withPrimary(name, s -> { });
+        }
+
+        /** Adds a primary, customised further. */
+        public Builder withPrimary(String name, Consumer<Neo4jServer.Builder> customizer) {
+            roles.put(name, "primary");
+            return withServer(name, customizer);
+        }
+
+        /** Adds a server with {@code ha4neo.role=standby}. */
+        public Builder withStandby(String name) {
+            return withStandby(name, s -> { });
+        }
+
+        /** Adds a standby, customised further. */
+        public Builder withStandby(String name, Consumer<Neo4jServer.Builder> customizer) {
+            roles.put(name, "standby");
+            return withServer(name, customizer);
+        }
+
+        /** Adds an applier that reads the stack's topic and writes to the server {@code targetServer}. */
+        public Builder withApplier(String targetServer) {
+            return withApplier(targetServer, a -> { });
+        }
+
+        /** Adds an applier, customised further (properties, metrics port, JVM options). */
+        public Builder withApplier(String targetServer, Consumer<ApplierProcess.Builder> customizer) {
+            this.applierTarget = targetServer;
+            this.applierCustomizer = customizer;
+            return this;
+        }
+
+        /** Overrides the replication topic (default {@code ha4neo.local.neo4j}). */
+        public Builder topic(String name) {
+            this.topic = name;
+            return this;
+        }
+
+        /** Starts the servers one after the other instead of in parallel (default: parallel). */
+        public Builder sequentialServerStart() {
+            this.parallelServerStart = false;
+            return this;
+        }
+
+        /**
+         * Builds and starts the stack: wipes its work directory, starts the broker, then the servers, then the
+         * applier. On failure everything already started is stopped before the exception propagates.
+         */
+        public TestStack start() {
+            wipe(workDir);
+            KafkaBroker broker = withBroker ? buildBroker() : null;
+            Map<String, Neo4jServer> servers = new LinkedHashMap<>();
+            serverCustomizers.forEach((name, customizer) -> servers.put(name, buildServer(name, customizer, broker)));
+            ApplierProcess applier = applierTarget == null ? null : buildApplier(servers, broker);
+            return new TestStack(this, broker, Map.copyOf(servers), applier).startAll();
+        }
+
+        private KafkaBroker buildBroker() {
+            KafkaBroker.Builder b = KafkaBroker.builder(layout.kafkaLibDir(), workDir.resolve("kafka"), reaper)
+                    .setting("auto.create.topics.enable", "false");
+            brokerCustomizer.accept(b);
+            return b.build();
+        }
+
+        private Neo4jServer buildServer(String name, Consumer<Neo4jServer.Builder> customizer, KafkaBroker broker) {
+            Neo4jServer.Builder b = Neo4jServer.builder(name, layout.neo4jLibDir(), workDir.resolve(name), reaper)
+                    .plugin(layout.pluginJar());
+            String role = roles.get(name);
+            if (role != null) {
+                b.settings(pluginSettings(role, broker));
+            }
+            customizer.accept(b);
+            return b.build();
+        }
+
+        private Map<String, String> pluginSettings(String role, KafkaBroker broker) {
+            Map<String, String> s = new LinkedHashMap<>();
+            s.put("ha4neo.role", role);
+            s.put("ha4neo.cluster.id", CLUSTER_ID);
+            s.put("ha4neo.topic", topic);
+            s.put("dbms.security.procedures.unrestricted", "ha4neo.*");
+            if (broker != null) {
+                s.put("ha4neo.kafka.bootstrap.servers", broker.bootstrapServers());
+            }
+            return s;
+        }
+
+        private ApplierProcess buildApplier(Map<String, Neo4jServer> servers, KafkaBroker broker) {
+            Neo4jServer target = servers.get(applierTarget);
+            if (target == null || broker == null) {
+                throw new IllegalStateException("withApplier('" + applierTarget + "') needs a broker and a server "
+                        + "of that name; servers: " + servers.keySet());
+            }
+            ApplierProcess.Builder b = ApplierProcess.builder(layout.applierJar(), workDir.resolve("applier"), reaper)
+                    .property("neo4j.uri", target.boltUri())
+                    .property("neo4j.user", Neo4jServer.USER)
+                    .property("neo4j.password", target.password() == null ? "" : target.password())
+                    .property("neo4j.database", DATABASE)
+                    .property("topic", topic)
+                    .property("kafka.bootstrap.servers", broker.bootstrapServers())
+                    .metricsPort(FreePorts.next());
+            applierCustomizer.accept(b);
+            return b.build();
+        }
+
+        private static void wipe(Path dir) {
+            if (!Files.exists(dir)) {
+                return;
+            }
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot wipe the previous test stack in " + dir, e);
+            }
+        }
+    }
+}
