@@ -1,0 +1,52 @@
+package io.ha4neo.applier.plan;
+
+import static io.ha4neo.applier.plan.Phase.Names.ID;
+import static io.ha4neo.applier.plan.Phase.Names.N;
+
+import io.ha4neo.schemas.topology.ReservedNames;
+
+/**
+ * The application phases of a transaction, in the order {@code TransactionEvent} documents, each with the
+ * one parameterised statement that applies all its rows. Every statement finds entities through the
+ * replication identity ({@code _ha4neo_Node}/{@code _ha4neo_id}, index-backed by the uniqueness constraint;
+ * relationships by expanding from their start node), never through internal ids, and returns the number
+ * of rows that found their target, so the applier detects a diverged standby (missing entity) instead of
+ * silently doing nothing.
+ *
+ * <p>Labels and relationship types are dynamic ({@code $(expr)}, Neo4j 5.26+), so rows with different
+ * labels share one statement and keep their log order.
+ */
+public enum Phase {
+    NODES_CREATED("UNWIND $rows AS r CREATE (n:" + N + ":$(r.labels) {" + ID + ": r.key}) SET n += r.props"),
+    LABELS_CHANGED("UNWIND $rows AS r MATCH (n:" + N + " {" + ID + ": r.key})"
+            + " FOREACH (_ IN CASE WHEN r.added THEN [1] ELSE [] END | SET n:$(r.label))"
+            + " FOREACH (_ IN CASE WHEN r.added THEN [] ELSE [1] END | REMOVE n:$(r.label))"),
+    NODE_PROPERTIES_CHANGED("UNWIND $rows AS r MATCH (n:" + N + " {" + ID + ": r.key}) SET n += r.props"),
+    RELATIONSHIPS_CREATED("UNWIND $rows AS r MATCH (a:" + N + " {" + ID + ": r.start})"
+            + " MATCH (b:" + N + " {" + ID + ": r.end})"
+            + " CREATE (a)-[x:$(r.type) {" + ID + ": r.key}]->(b) SET x += r.props"),
+    RELATIONSHIP_PROPERTIES_CHANGED("UNWIND $rows AS r MATCH (a:" + N + " {" + ID + ": r.start})-[x {" + ID
+            + ": r.key}]->() SET x += r.props"),
+    RELATIONSHIPS_DELETED("UNWIND $rows AS r MATCH (a:" + N + " {" + ID + ": r.start})-[x {" + ID
+            + ": r.key}]->() DELETE x"),
+    // Plain DELETE, not DETACH: a node the primary deleted has no relationships left; if the standby still
+    // has some, it has diverged and the transaction must fail rather than hide it.
+    NODES_DELETED("UNWIND $rows AS r MATCH (n:" + N + " {" + ID + ": r.key}) DELETE n");
+
+    private final String cypher;
+
+    Phase(String body) {
+        this.cypher = body + " RETURN count(*) AS applied";
+    }
+
+    /** The statement; its only parameter is {@code $rows}. */
+    public String cypher() {
+        return cypher;
+    }
+
+    /** Reserved names used by the statements; an enum constant cannot read its own enum's static fields. */
+    static final class Names {
+        static final String N = ReservedNames.NODE_LABEL;
+        static final String ID = ReservedNames.ID_PROPERTY;
+    }
+}
