@@ -1,31 +1,79 @@
 package io.ha4neo.capture;
 
+import io.ha4neo.capture.config.CaptureConfig;
+import io.ha4neo.capture.config.Neo4jConfFile;
+import io.ha4neo.schemas.topology.Role;
+import java.nio.file.Path;
+import java.util.Map;
 import org.neo4j.configuration.Config;
+import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
 import org.neo4j.kernel.lifecycle.LifecycleAdapter;
 import org.neo4j.logging.InternalLog;
 import org.neo4j.logging.internal.LogService;
+import org.neo4j.storageengine.api.TransactionIdStore;
 
-/** Per-database lifecycle of the plugin. */
+/**
+ * Per-database lifecycle of the plugin. For the replicated database on a primary it runs a
+ * {@link CaptureService}; other databases (system included) are left alone.
+ *
+ * <p>Bad configuration: start() throws, so Neo4j does not start the replicated database and neo4j.log names
+ * the key and the fix. Refusing is deliberate: a primary that accepted writes without capture would silently
+ * diverge from its standbys. Other databases and the DBMS stay up.
+ */
 final class CaptureLifecycle extends LifecycleAdapter {
     private final GraphDatabaseAPI database;
     private final DatabaseManagementService dbms;
     private final InternalLog log;
-    private final Config config;
+    private final Config neo4jConfig;
+    private CaptureService capture;
 
     CaptureLifecycle(GraphDatabaseAPI database, DatabaseManagementService dbms, LogService logService, Config config) {
         this.database = database;
         this.dbms = dbms;
         this.log = logService.getUserLog(CaptureLifecycle.class);
-        this.config = config;
+        this.neo4jConfig = config;
     }
 
     @Override
-    public void start() {
+    public void start() throws Exception {
         if ("system".equals(database.databaseName())) {
             return;
         }
-        log.info("ha4neo capture plugin started for database '%s'", database.databaseName());
+        CaptureConfig config = loadConfig();
+        if (!config.database().equals(database.databaseName())) {
+            return;
+        }
+        log.info("ha4neo capture plugin started for database '%s' in role %s", database.databaseName(), config.role());
+        if (config.role() == Role.PRIMARY) {
+            capture = new CaptureService(config, dbms, this::lastCommittedId, log);
+            capture.start();
+        }
+    }
+
+    private CaptureConfig loadConfig() {
+        Path home = neo4jConfig.get(GraphDatabaseSettings.neo4j_home);
+        Map<String, String> env = System.getenv();
+        Map<String, String> raw = Neo4jConfFile.read(Neo4jConfFile.locate(home, env), env);
+        try {
+            return CaptureConfig.parse(raw, neo4jConfig.get(GraphDatabaseSettings.initial_default_database), home);
+        } catch (RuntimeException e) {
+            log.error("ha4neo: invalid configuration, database '%s' will not start: %s", database.databaseName(),
+                    e.getMessage());
+            throw e;
+        }
+    }
+
+    private long lastCommittedId() {
+        return database.getDependencyResolver().resolveDependency(TransactionIdStore.class).getLastCommittedTransactionId();
+    }
+
+    @Override
+    public void stop() throws Exception {
+        if (capture != null) {
+            capture.stop();
+            capture = null;
+        }
     }
 }

@@ -1,0 +1,78 @@
+package io.ha4neo.capture;
+
+import io.ha4neo.capture.mapping.CapturedChanges;
+import io.ha4neo.capture.mapping.ChangeEventMapper;
+import io.ha4neo.capture.mapping.SchemaChangeMapper;
+import io.ha4neo.schemas.topology.ReservedNames;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.event.TransactionData;
+import org.neo4j.kernel.api.KernelTransaction;
+import org.neo4j.kernel.internal.event.InternalTransactionEventListener;
+
+/**
+ * The transaction listener. It uses Neo4j's internal listener interface because only that one is called for
+ * every transaction id (token and schema transactions included, FACTS.md), which is what lets the
+ * {@link CommitSequencer} restore a gap-free commit order; and because its beforeCommit receives the kernel
+ * transaction, whose state holds index and constraint changes.
+ *
+ * <p>beforeCommit maps the changes while the after-state is readable; afterCommit hands them with the commit
+ * id to the {@link CaptureService}. Neither ever throws: a capture failure is recorded as a gap for that
+ * commit id (ERROR log, status, metric) and the user's transaction is unaffected.
+ */
+final class TransactionCapture implements InternalTransactionEventListener<TransactionCapture.Captured> {
+    /** What beforeCommit hands to afterCommit: the changes, or why there are none. */
+    record Captured(CapturedChanges changes, String failure) {
+        static final Captured NOTHING = new Captured(null, null);
+    }
+
+    private final CaptureService service;
+    private final boolean captureApplierWrites;
+
+    TransactionCapture(CaptureService service, boolean captureApplierWrites) {
+        this.service = service;
+        this.captureApplierWrites = captureApplierWrites;
+    }
+
+    @Override
+    public Captured beforeCommit(TransactionData data, KernelTransaction transaction, GraphDatabaseService db) {
+        try {
+            if (!captureApplierWrites && isApplierWrite(data)) {
+                return Captured.NOTHING;
+            }
+            CapturedChanges changes = ChangeEventMapper.map(data);
+            changes.addSchemaChanges(SchemaChangeMapper.map(transaction));
+            return changes.isEmpty() ? Captured.NOTHING : new Captured(changes, null);
+        } catch (Throwable t) {
+            return new Captured(null, "capture failed in beforeCommit: " + t);
+        }
+    }
+
+    @Override
+    public Captured beforeCommit(TransactionData data, org.neo4j.graphdb.Transaction transaction, GraphDatabaseService db) {
+        // Never called for an internal listener (the kernel variant above is); present to satisfy the interface.
+        return Captured.NOTHING;
+    }
+
+    private static boolean isApplierWrite(TransactionData data) {
+        Object tag = data.metaData().get(ReservedNames.APPLIER_METADATA_KEY);
+        return tag != null && ReservedNames.APPLIER_TAG_VALUE.equals(String.valueOf(tag));
+    }
+
+    @Override
+    public void afterCommit(TransactionData data, Captured state, GraphDatabaseService db) {
+        try {
+            long commitId = data.getTransactionId();
+            if (commitId <= 0) {
+                return; // changes cancelled out: Neo4j assigned no id, so the chain has nothing to account for
+            }
+            service.committed(commitId, data.getCommitTime(), state == null ? Captured.NOTHING : state);
+        } catch (Throwable t) {
+            service.captureFailed(data, t);
+        }
+    }
+
+    @Override
+    public void afterRollback(TransactionData data, Captured state, GraphDatabaseService db) {
+        // A rolled-back transaction used no commit id.
+    }
+}

@@ -1,0 +1,226 @@
+package io.ha4neo.capture.config;
+
+import io.ha4neo.schemas.config.ConfigDef;
+import io.ha4neo.schemas.config.ConfigDef.Type;
+import io.ha4neo.schemas.config.ConfigException;
+import io.ha4neo.schemas.config.ConfigValues;
+import io.ha4neo.schemas.topology.Role;
+import io.ha4neo.schemas.topology.TopicNames;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The plugin's configuration: keys under {@code ha4neo.} in neo4j.conf, each declared once in {@link #DEF}.
+ * Kafka producer properties pass through under {@code ha4neo.kafka.}. Rules spanning several keys are
+ * checked in {@link #validateCrossKey}.
+ */
+public final class CaptureConfig {
+    public static final String PREFIX = "ha4neo.";
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    /** Durability promise of a commit with respect to Kafka. */
+    public enum Durability {
+        /** The commit never waits for Kafka; events are spooled to local disk and published in order. */
+        ASYNC,
+        /** The commit waits until Kafka acknowledged its event (acks=all), up to a timeout, then falls back to async. */
+        SEMI_SYNC;
+
+        static Durability parse(String s) {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+    }
+
+    public static final ConfigDef DEF = new ConfigDef(PREFIX)
+            .define("role", Type.STRING, "primary", ConfigDef.oneOf("primary", "standby"),
+                    "Role of this member. A primary captures and publishes every commit; a standby captures nothing "
+                            + "and accepts writes only from the sink applier.")
+            .define("cluster.id", Type.STRING, "local", ConfigDef.nonEmpty(),
+                    "Name of the replication cluster (topology). Part of the default topic name and of every event.")
+            .define("epoch", Type.LONG, "0", ConfigDef.between(0, Long.MAX_VALUE),
+                    "Epoch of this primary, written into every event. Incremented by switchover/failover tooling.")
+            .define("database", Type.STRING, "", "Database to capture. Empty means the DBMS default database. "
+                    + "The system database is never captured.")
+            .define("topic", Type.STRING, "", "Kafka topic of the database. Empty means "
+                    + "`ha4neo.<cluster.id>.<database>`.")
+            .define("topic.replication.factor", Type.INT, "1", ConfigDef.between(1, 32),
+                    "Replication factor used when the plugin creates the topic (use 3 in production).")
+            .define("durability", Type.STRING, "async", ConfigDef.oneOf("async", "semi-sync"),
+                    "async: commits never wait for Kafka. semi-sync: a commit returns only after Kafka acknowledged "
+                            + "its event, up to semi_sync.timeout.ms, then falls back to async until Kafka recovers.")
+            .define("semi_sync.timeout.ms", Type.LONG, "2000", ConfigDef.between(1, 600_000),
+                    "How long a semi-sync commit waits for Kafka's acknowledgement before falling back to async.")
+            .define("spool.dir", Type.STRING, "", "Directory of the on-disk spool. Empty means "
+                    + "`<neo4j home>/data/ha4neo/<database>`.")
+            .define("spool.max.bytes", Type.LONG, "1073741824", ConfigDef.between(1 << 20, Long.MAX_VALUE),
+                    "Largest size of unpublished events on disk. When full, commits block (logged, metric "
+                            + "ha4neo_capture_commits_blocked) until Kafka accepts events again.")
+            .define("sequencer.max.pending", Type.INT, "10000", ConfigDef.between(16, 10_000_000),
+                    "Committed transactions held in memory while waiting for an earlier commit id's callback; "
+                            + "beyond it, commits wait (back-pressure).")
+            .define("sequencer.stall.timeout.ms", Type.LONG, "30000", ConfigDef.between(100, 3_600_000),
+                    "If a commit id's callback never arrives within this time while later ids wait, the id is "
+                            + "reported as a gap (ERROR, status, metric) and capture continues.")
+            .define("chunk.max.bytes", Type.INT, "921600", ConfigDef.between(16_384, 100 << 20),
+                    "Largest Kafka record value. Larger transactions are split into contiguous chunks, published "
+                            + "in one Kafka transaction. Keep below the topic's max.message.bytes.")
+            .define("publish.batch.max.events", Type.INT, "1000", ConfigDef.between(1, 1_000_000),
+                    "Most events published in one Kafka transaction.")
+            .define("capture.applier.writes", Type.BOOLEAN, "false",
+                    "Capture transactions written by a sink applier too (cascading standbys). Off by default: "
+                            + "the loop guard drops them.")
+            .define("applier.user", Type.STRING, "", "On a standby: the user the sink applier logs in as. "
+                    + "With authentication on, only this user's tagged transactions may write.")
+            .define("metrics.port", Type.INT, "0", ConfigDef.between(0, 65535),
+                    "Port of the Prometheus /metrics endpoint of this Neo4j process, 0 = off.")
+            .define("metrics.address", Type.STRING, "127.0.0.1", "Address the metrics endpoint binds to.")
+            .define("shutdown.timeout.ms", Type.LONG, "10000", ConfigDef.between(0, 600_000),
+                    "On shutdown, how long to wait for spooled events to be published. The rest stay in the "
+                            + "spool and are published after the next start.")
+            .passThrough(KAFKA_PREFIX, "Kafka producer/admin/consumer properties, e.g. "
+                    + "`ha4neo.kafka.bootstrap.servers`, SASL and SSL settings. Required: bootstrap.servers.");
+
+    private final ConfigValues values;
+    private final String database;
+    private final Path spoolDir;
+
+    private CaptureConfig(ConfigValues values, String database, Path spoolDir) {
+        this.values = values;
+        this.database = database;
+        this.spoolDir = spoolDir;
+    }
+
+    /**
+     * Parses and validates.
+     *
+     * @param raw all settings of neo4j.conf (only {@code ha4neo.*} keys are looked at)
+     * @param defaultDatabase the DBMS default database name
+     * @param neo4jHome the server's home directory, for the default spool location
+     */
+    public static CaptureConfig parse(Map<String, String> raw, String defaultDatabase, Path neo4jHome) {
+        ConfigValues v = DEF.parse(raw);
+        String db = v.getString("database").isBlank() ? defaultDatabase : v.getString("database");
+        if ("system".equalsIgnoreCase(db)) {
+            throw new ConfigException(PREFIX + "database", "the system database cannot be replicated");
+        }
+        Path spool = v.getString("spool.dir").isBlank()
+                ? neo4jHome.resolve("data").resolve("ha4neo").resolve(db) : Path.of(v.getString("spool.dir"));
+        CaptureConfig config = new CaptureConfig(v, db, spool);
+        config.validateCrossKey();
+        return config;
+    }
+
+    private void validateCrossKey() {
+        Map<String, String> kafka = values.passThrough(KAFKA_PREFIX);
+        if (role() == Role.PRIMARY && kafka.getOrDefault("bootstrap.servers", "").isBlank()) {
+            throw new ConfigException(PREFIX + KAFKA_PREFIX + "bootstrap.servers",
+                    "is required when ha4neo.role=primary: set it to the Kafka brokers, e.g. 127.0.0.1:9092");
+        }
+        if (!"all".equals(kafka.getOrDefault("acks", "all")) && !"-1".equals(kafka.get("acks"))) {
+            throw new ConfigException(PREFIX + KAFKA_PREFIX + "acks", "must be all (or unset): the replication log "
+                    + "must not lose acknowledged events; ha4neo.durability=" + values.getString("durability")
+                    + " relies on acks=all");
+        }
+        for (String forbidden : new String[] {"enable.idempotence", "transactional.id", "key.serializer",
+                "value.serializer"}) {
+            if (kafka.containsKey(forbidden)) {
+                throw new ConfigException(PREFIX + KAFKA_PREFIX + forbidden, "is managed by the plugin "
+                        + "(idempotent, transactional producer with byte[] serializers); remove the setting");
+            }
+        }
+        TopicNames.validate(topic());
+    }
+
+    public Role role() {
+        return Role.parse(values.getString("role"));
+    }
+
+    public String clusterId() {
+        return values.getString("cluster.id");
+    }
+
+    public long epoch() {
+        return values.getLong("epoch");
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public String topic() {
+        String t = values.getString("topic");
+        return t.isBlank() ? TopicNames.topicFor(TopicNames.DEFAULT_PREFIX, clusterId(), database) : t;
+    }
+
+    public short topicReplicationFactor() {
+        return (short) values.getInt("topic.replication.factor");
+    }
+
+    public Durability durability() {
+        return Durability.parse(values.getString("durability"));
+    }
+
+    public long semiSyncTimeoutMillis() {
+        return values.getLong("semi_sync.timeout.ms");
+    }
+
+    public Path spoolDir() {
+        return spoolDir;
+    }
+
+    public long spoolMaxBytes() {
+        return values.getLong("spool.max.bytes");
+    }
+
+    public int sequencerMaxPending() {
+        return values.getInt("sequencer.max.pending");
+    }
+
+    public long sequencerStallTimeoutMillis() {
+        return values.getLong("sequencer.stall.timeout.ms");
+    }
+
+    public int chunkMaxBytes() {
+        return values.getInt("chunk.max.bytes");
+    }
+
+    public int publishBatchMaxEvents() {
+        return values.getInt("publish.batch.max.events");
+    }
+
+    public boolean captureApplierWrites() {
+        return values.getBoolean("capture.applier.writes");
+    }
+
+    public String applierUser() {
+        return values.getString("applier.user");
+    }
+
+    public int metricsPort() {
+        return values.getInt("metrics.port");
+    }
+
+    public String metricsAddress() {
+        return values.getString("metrics.address");
+    }
+
+    public long shutdownTimeoutMillis() {
+        return values.getLong("shutdown.timeout.ms");
+    }
+
+    /** The stable transactional.id of this database's producer: a restarted or stale primary is fenced by it. */
+    public String transactionalId() {
+        return "ha4neo-" + clusterId() + "-" + database;
+    }
+
+    /** Kafka client properties given by the user (pass-through), without the prefix. */
+    public Map<String, String> kafkaProperties() {
+        return new HashMap<>(values.passThrough(KAFKA_PREFIX));
+    }
+
+    /** Effective configuration, secrets masked, for the one start-up log line. */
+    public String describe() {
+        return values.describeMasked() + " (database=" + database + ", topic=" + topic() + ", spool=" + spoolDir + ")";
+    }
+}

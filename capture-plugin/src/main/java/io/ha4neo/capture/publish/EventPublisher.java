@@ -1,0 +1,308 @@
+package io.ha4neo.capture.publish;
+
+import io.ha4neo.capture.spool.EventSpool;
+import io.ha4neo.capture.spool.SpoolReader;
+import io.ha4neo.capture.spool.SpooledEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.neo4j.logging.InternalLog;
+
+/**
+ * The single publisher thread: reads the spool in commit order and publishes each batch of events in one
+ * Kafka transaction (so a chunked transaction is all-or-nothing for read_committed consumers), keyed by
+ * commit id, to partition 0 of the database's topic.
+ *
+ * <p>Every (re)connection first reads the topic's last committed record: the topic, not a local
+ * checkpoint, says what is already published, so a restart or an ambiguous send failure never publishes an
+ * event twice. The stable {@code transactional.id} fences any older producer of the same database.
+ *
+ * <p>Errors are classified once ({@link #classify}): a fenced producer or an authorization failure stops
+ * publishing (events stay in the spool); a misconfigured topic is retried slowly; everything else means
+ * Kafka is unavailable and is retried with back-off while commits keep flowing into the spool.
+ */
+public final class EventPublisher implements Runnable {
+    /** Lifecycle of the publisher. */
+    public enum State { CONNECTING, PUBLISHING, KAFKA_UNAVAILABLE, MISCONFIGURED, FENCED, DIVERGED, STOPPED }
+
+    private enum ErrorClass { RETRIABLE, MISCONFIGURED, FATAL }
+
+    private final EventSpool spool;
+    private final String topic;
+    private final TopicGuard guard;
+    private final KafkaClients clients;
+    private final int batchMaxEvents;
+    private final Runnable periodicCheck;
+    private final InternalLog log;
+    private final Object publishedMonitor = new Object();
+    private volatile boolean running = true;
+    private volatile State state = State.CONNECTING;
+    private volatile long publishedId;
+    private volatile String lastError = "";
+    private Producer<byte[], byte[]> producer;
+    private SpoolReader reader;
+    private long backoffMillis = 100;
+    private boolean checkChainOnNextBatch;
+    private long topicTailId;
+
+    public EventPublisher(EventSpool spool, String topic, TopicGuard guard, KafkaClients clients, int batchMaxEvents,
+                          Runnable periodicCheck, InternalLog log) {
+        this.spool = spool;
+        this.topic = topic;
+        this.guard = guard;
+        this.clients = clients;
+        this.batchMaxEvents = batchMaxEvents;
+        this.periodicCheck = periodicCheck;
+        this.log = log;
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                step();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Throwable t) {
+                if (!handle(t)) {
+                    break;
+                }
+            }
+        }
+        disconnect();
+        transition(State.STOPPED, "publisher stopped");
+    }
+
+    private void step() throws Exception {
+        periodicCheck.run();
+        if (state == State.FENCED || state == State.DIVERGED) {
+            Thread.sleep(1000);
+            return;
+        }
+        if (producer == null) {
+            connect();
+        }
+        List<SpooledEvent> batch = reader.next(batchMaxEvents, 16L << 20, 100);
+        if (!batch.isEmpty()) {
+            publish(batch);
+        }
+    }
+
+    private void connect() throws Exception {
+        if (state != State.KAFKA_UNAVAILABLE && state != State.MISCONFIGURED) {
+            transition(State.CONNECTING, "connecting to Kafka for topic " + topic);
+        }
+        try (Admin admin = clients.admin()) {
+            guard.ensure(admin, 15_000);
+        }
+        producer = clients.producer();
+        // initTransactions fences older producers and completes or aborts their open transaction, so the
+        // tail read after it sees every record that will ever be committed by them.
+        producer.initTransactions();
+        topicTailId = readTopicTail();
+        closeReader();
+        reader = spool.readerAfter(topicTailId);
+        markPublished(topicTailId);
+        checkChainOnNextBatch = true;
+        backoffMillis = 100;
+        transition(State.PUBLISHING, "publishing to " + topic + " after commit id " + topicTailId
+                + " (the topic's last record)");
+    }
+
+    private void publish(List<SpooledEvent> batch) {
+        if (checkChainOnNextBatch) {
+            checkChain(batch.get(0));
+            checkChainOnNextBatch = false;
+        }
+        producer.beginTransaction();
+        for (SpooledEvent e : batch) {
+            byte[] key = Long.toString(e.commitId()).getBytes(StandardCharsets.UTF_8);
+            for (byte[] value : e.records()) {
+                producer.send(new ProducerRecord<>(topic, 0, key, value));
+            }
+        }
+        producer.commitTransaction();
+        markPublished(batch.get(batch.size() - 1).commitId());
+    }
+
+    /** The first event after a (re)connection must continue the topic's chain. */
+    private void checkChain(SpooledEvent first) {
+        if (topicTailId == 0 || first.previousCommitId() == topicTailId) {
+            return;
+        }
+        if (first.previousCommitId() < topicTailId) {
+            throw new DivergedException("topic " + topic + " ends at commit id " + topicTailId + " but this store's "
+                    + "next event " + first.commitId() + " follows commit id " + first.previousCommitId()
+                    + ": another primary has written to the topic. Publishing stopped; events stay in the spool. "
+                    + "Resolve the split brain (see README, operations) and restart this member");
+        }
+        log.error("ha4neo: topic %s ends at commit id %d but the next event %d follows commit id %d: commits "
+                + "(%d, %d] were never published. Standby appliers will stop at this gap and report it",
+                topic, topicTailId, first.commitId(), first.previousCommitId(), topicTailId, first.previousCommitId());
+    }
+
+    private long readTopicTail() {
+        try (Consumer<byte[], byte[]> consumer = clients.tailConsumer()) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(Set.of(tp));
+            long begin = consumer.beginningOffsets(Set.of(tp)).get(tp);
+            long end = consumer.endOffsets(Set.of(tp)).get(tp);
+            for (long step = 16; end > begin; step *= 4) {
+                long from = Math.max(begin, end - step);
+                Long key = lastKeyBetween(consumer, tp, from, end);
+                if (key != null || from == begin) {
+                    return key == null ? 0 : key;
+                }
+            }
+            return 0;
+        }
+    }
+
+    private static Long lastKeyBetween(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long end) {
+        consumer.seek(tp, from);
+        Long last = null;
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (consumer.position(tp) < end) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new org.apache.kafka.common.errors.TimeoutException("reading the tail of " + tp + " took over 15 s");
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                if (r.offset() < end && r.key() != null) {
+                    last = Long.parseLong(new String(r.key(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return last;
+    }
+
+    private boolean handle(Throwable t) {
+        ErrorClass c = classify(t);
+        disconnect();
+        lastError = t.toString();
+        if (c == ErrorClass.FATAL) {
+            State s = t instanceof DivergedException ? State.DIVERGED : State.FENCED;
+            transition(s, "publishing to " + topic + " stopped: " + t.getMessage()
+                    + ". Commits continue into the spool (" + spool.unpublishedBytes() + " bytes); fix and restart Neo4j");
+            return true;
+        }
+        State s = c == ErrorClass.MISCONFIGURED ? State.MISCONFIGURED : State.KAFKA_UNAVAILABLE;
+        long wait = c == ErrorClass.MISCONFIGURED ? 30_000 : backoffMillis;
+        transition(s, "cannot publish to " + topic + ": " + t + "; will retry in " + wait + " ms. Commits continue "
+                + "into the spool (" + spool.unpublishedBytes() + " bytes unpublished)");
+        backoffMillis = Math.min(5_000, backoffMillis * 2);
+        return sleep(wait);
+    }
+
+    private static ErrorClass classify(Throwable t) {
+        if (t instanceof ProducerFencedException || t instanceof AuthorizationException
+                || t instanceof UnsupportedVersionException || t instanceof DivergedException) {
+            return ErrorClass.FATAL;
+        }
+        if (t instanceof TopicGuard.TopicMisconfiguredException) {
+            return ErrorClass.MISCONFIGURED;
+        }
+        Throwable cause = t.getCause();
+        return cause != null && cause != t && classify(cause) != ErrorClass.RETRIABLE ? classify(cause) : ErrorClass.RETRIABLE;
+    }
+
+    private boolean sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void transition(State next, String message) {
+        State previous = state;
+        state = next;
+        if (previous == next) {
+            return;
+        }
+        if (next == State.FENCED || next == State.DIVERGED || next == State.MISCONFIGURED) {
+            log.error("ha4neo publisher %s -> %s: %s", previous, next, message);
+        } else if (next == State.KAFKA_UNAVAILABLE) {
+            log.warn("ha4neo publisher %s -> %s: %s", previous, next, message);
+        } else {
+            log.info("ha4neo publisher %s -> %s: %s", previous, next, message);
+        }
+    }
+
+    private void markPublished(long commitId) {
+        synchronized (publishedMonitor) {
+            if (commitId > publishedId) {
+                publishedId = commitId;
+            }
+            publishedMonitor.notifyAll();
+        }
+        spool.published(commitId);
+    }
+
+    /**
+     * Waits until Kafka acknowledged {@code commitId} (semi-sync durability).
+     *
+     * @return true when published, false on timeout
+     */
+    public boolean awaitPublished(long commitId, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        synchronized (publishedMonitor) {
+            while (publishedId < commitId) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return false;
+                }
+                publishedMonitor.wait(left);
+            }
+            return true;
+        }
+    }
+
+    /** Stops the loop; {@link #run} returns after the current step and closes the producer. */
+    public void stop() {
+        running = false;
+    }
+
+    private void disconnect() {
+        KafkaClients.closeQuietly(producer, Duration.ofSeconds(2));
+        producer = null;
+    }
+
+    private void closeReader() {
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public long publishedId() {
+        return publishedId;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    /** The topic holds commits this store never had (another primary wrote to it). */
+    static final class DivergedException extends RuntimeException {
+        DivergedException(String message) {
+            super(message);
+        }
+    }
+}

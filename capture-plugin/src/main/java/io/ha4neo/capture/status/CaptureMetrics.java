@@ -1,0 +1,63 @@
+package io.ha4neo.capture.status;
+
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The plugin's Prometheus endpoint ({@code ha4neo.metrics.port}): one HTTP server per Neo4j process, gauges
+ * computed from {@link CaptureRegistry} at scrape time, one label {@code database}.
+ */
+public final class CaptureMetrics {
+    private static HTTPServer server;
+    private static int users;
+
+    private CaptureMetrics() {
+    }
+
+    /** Starts the endpoint on first use; later databases share it. */
+    public static synchronized void acquire(String address, int port) throws IOException {
+        if (port == 0) {
+            return;
+        }
+        if (server == null) {
+            PrometheusRegistry registry = new PrometheusRegistry();
+            registerGauges(registry);
+            server = HTTPServer.builder().hostname(address).port(port).registry(registry).buildAndStart();
+        }
+        users++;
+    }
+
+    /** Stops the endpoint when the last database using it stops, so no thread outlives the plugin. */
+    public static synchronized void release(int port) {
+        if (port == 0 || server == null) {
+            return;
+        }
+        if (--users == 0) {
+            server.close();
+            server = null;
+        }
+    }
+
+    private static void registerGauges(PrometheusRegistry r) {
+        gauge(r, "ha4neo_capture_last_committed_id", "Neo4j's last committed transaction id", CaptureStatus::lastCommittedId);
+        gauge(r, "ha4neo_capture_last_captured_id", "Highest commit id put in commit order", CaptureStatus::lastCapturedId);
+        gauge(r, "ha4neo_capture_last_spooled_id", "Commit id of the last event in the spool", CaptureStatus::lastSpooledId);
+        gauge(r, "ha4neo_capture_last_published_id", "Commit id of the last event acknowledged by Kafka", CaptureStatus::lastPublishedId);
+        gauge(r, "ha4neo_capture_spool_bytes", "Bytes of spooled events not yet published", CaptureStatus::spoolBytes);
+        gauge(r, "ha4neo_capture_commits_blocked_seconds", "How long commits have been blocked by a full spool",
+                s -> s.spoolBlockedMillis() / 1000.0);
+        gauge(r, "ha4neo_capture_semi_sync_fallback", "1 while semi-sync has fallen back to async", s -> s.semiSyncFallback() ? 1 : 0);
+        gauge(r, "ha4neo_capture_gaps", "Detected commit-id ranges that were not captured", s -> s.gaps().size());
+        gauge(r, "ha4neo_capture_publisher_up", "1 while the publisher is publishing to Kafka",
+                s -> "PUBLISHING".equals(s.publisherState()) ? 1 : 0);
+    }
+
+    private static void gauge(PrometheusRegistry r, String name, String help, ToDoubleFunction<CaptureStatus> f) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames("database")
+                .callback(cb -> CaptureRegistry.all().forEach((db, s) -> cb.call(f.applyAsDouble(s.get()), db)))
+                .register(r);
+    }
+}
