@@ -1,0 +1,105 @@
+package io.ha4neo.applier.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApplierConfigTest {
+    private static Map<String, String> minimal() {
+        Map<String, String> m = new HashMap<>();
+        m.put("neo4j.uri", "bolt://localhost:7687");
+        m.put("topic", "ha4neo.dc1.neo4j");
+        m.put("kafka.bootstrap.servers", "localhost:9092");
+        return m;
+    }
+
+    @Test
+    void appliesDefaultsAndForcesConsumerSettings() {
+        ApplierConfig c = ApplierConfig.parse(minimal());
+        assertThat(c.batchMaxTransactions()).isEqualTo(500);
+        assertThat(c.batchMaxChanges()).isEqualTo(20000);
+        assertThat(c.metricsPort()).isEqualTo(9404);
+        assertThat(c.neo4jAuthDisabled()).isTrue();
+        assertThat(c.skipCommitId()).isEmpty();
+        assertThat(c.consumerProperties()).containsEntry("group.id", "ha4neo-applier-ha4neo.dc1.neo4j")
+                .containsEntry("enable.auto.commit", "false").containsEntry("isolation.level", "read_committed")
+                .containsEntry("auto.offset.reset", "earliest").containsEntry("bootstrap.servers", "localhost:9092");
+    }
+
+    @Test
+    void rejectsAnUnknownKeyNamingIt() {
+        Map<String, String> m = minimal();
+        m.put("batch.max.transaction", "10");
+        assertThatThrownBy(() -> ApplierConfig.parse(m)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown configuration key 'batch.max.transaction'");
+    }
+
+    @Test
+    void rejectsAMissingRequiredKeyNamingItsEnvironmentVariable() {
+        Map<String, String> m = minimal();
+        m.remove("topic");
+        assertThatThrownBy(() -> ApplierConfig.parse(m)).hasMessageContaining("topic is required")
+                .hasMessageContaining("HA4NEO_TOPIC");
+    }
+
+    @Test
+    void rejectsBadValuesNamingTheKey() {
+        Map<String, String> m = minimal();
+        m.put("batch.max.changes", "lots");
+        assertThatThrownBy(() -> ApplierConfig.parse(m)).hasMessageContaining("batch.max.changes='lots' is not a valid INT");
+        m.put("batch.max.changes", "0");
+        assertThatThrownBy(() -> ApplierConfig.parse(m)).hasMessageContaining("batch.max.changes=0 is invalid: must be >= 1");
+        m.put("batch.max.changes", "10");
+        m.put("neo4j.uri", "http://x");
+        assertThatThrownBy(() -> ApplierConfig.parse(m)).hasMessageContaining("neo4j.uri=http://x is invalid");
+    }
+
+    @Test
+    void checksRulesSpanningSeveralKeysInOnePlace() {
+        Map<String, String> m = minimal();
+        m.put("retry.backoff.initial.ms", "5000");
+        m.put("retry.backoff.max.ms", "1000");
+        assertThatThrownBy(() -> ApplierConfig.parse(m)).hasMessageContaining("retry.backoff.max.ms must be >= retry.backoff.initial.ms");
+        Map<String, String> k = minimal();
+        k.put("kafka.enable.auto.commit", "true");
+        assertThatThrownBy(() -> ApplierConfig.parse(k)).hasMessageContaining("kafka.enable.auto.commit=true is not allowed");
+    }
+
+    @Test
+    void letsEnvironmentVariablesOverrideTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("applier.properties");
+        Files.writeString(file, "neo4j.uri=bolt://file:7687\ntopic=t1\nkafka.bootstrap.servers=k:9092\nbatch.linger.ms=7\n");
+        ApplierConfig c = ApplierConfig.load(file, Map.of("HA4NEO_TOPIC", "t2", "HA4NEO_KAFKA_MAX_POLL_RECORDS", "50",
+                "HA4NEO_SKIP_COMMIT_ID", "42", "PATH", "/bin"));
+        assertThat(c.topic()).isEqualTo("t2");
+        assertThat(c.neo4jUri()).isEqualTo("bolt://file:7687");
+        assertThat(c.batchLinger().toMillis()).isEqualTo(7);
+        assertThat(c.skipCommitId()).hasValue(42);
+        assertThat(c.consumerProperties()).containsEntry("max.poll.records", "50");
+        assertThatThrownBy(() -> ApplierConfig.load(file, Map.of("HA4NEO_TOPICS", "x")))
+                .hasMessageContaining("unknown environment variable HA4NEO_TOPICS");
+    }
+
+    @Test
+    void masksSecretsInTheEffectiveConfiguration() {
+        Map<String, String> m = minimal();
+        m.put("neo4j.password", "s3cret");
+        m.put("kafka.sasl.jaas.config", "org.apache...PlainLoginModule password=\"k4fka\";");
+        String shown = ApplierConfig.parse(m).describe();
+        assertThat(shown).doesNotContain("s3cret").doesNotContain("k4fka").contains("neo4j.password=****")
+                .contains("kafka.sasl.jaas.config=****").contains("topic=ha4neo.dc1.neo4j");
+    }
+
+    @Test
+    void rendersAReferenceRowForEveryDeclaredKey() {
+        String md = ApplierConfig.markdownReference();
+        ApplierConfig.KEYS.forEach(k -> assertThat(md).contains("| `" + k.name() + "` | `" + k.envName() + "` |"));
+        assertThat(md).contains("*(required)*").contains("`9404`");
+    }
+}
