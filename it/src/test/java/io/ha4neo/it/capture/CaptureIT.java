@@ -1,0 +1,151 @@
+package io.ha4neo.it.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ha4neo.it.support.TestStack;
+import io.ha4neo.schemas.event.NodeCreated;
+import io.ha4neo.schemas.event.SchemaChange;
+import io.ha4neo.schemas.event.TransactionEvent;
+import io.ha4neo.topology.process.Neo4jServer;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.Session;
+import org.neo4j.driver.TransactionConfig;
+
+/**
+ * The capture plugin on a real Neo4j server (packaged jar in plugins/) publishing to a real Kafka broker: commit
+ * order under concurrency, chunking of a large transaction, schema events in place, and the chain invariants.
+ */
+class CaptureIT {
+
+    @Test
+    void publishesEveryDataTransactionOnceInCommitOrderUnderConcurrentWriters() throws Exception {
+        try (TestStack stack = TestStack.builder("capture-order").withBroker().withPrimary("primary").start()) {
+            Neo4jServer primary = stack.server("primary");
+            try (Driver driver = primary.driver()) {
+                Workload load = new Workload(driver, 8, 250, 0);
+                load.setup();
+                Thread big = new Thread(() -> bigTransaction(driver), "big-tx");
+                big.start();
+                load.run();
+                big.join();
+                awaitPublished(driver);
+
+                TopicEvents log = TopicEvents.read(stack.broker().bootstrapServers(), stack.topic())
+                        .assertOrderedUnbrokenChain();
+                Map<String, TransactionEvent> byTag = log.byMetadata(Workload.TAG);
+                assertThat(load.failures()).as("client-side failures").isZero();
+                assertThat(byTag.keySet()).containsAll(load.expectEvent()).doesNotContainAnyElementsOf(load.expectNoEvent());
+                assertThat(byTag).hasSize(load.expectEvent().size() + 1);
+                assertThat(load.expectEvent().size() + load.expectNoEvent().size()).isGreaterThanOrEqualTo(2000);
+                contentMatchesWhatEachTransactionWrote(byTag);
+                assertThat(byTag.get("big").createdNodes()).hasSize(20_000);
+            }
+        }
+    }
+
+    private static void bigTransaction(Driver driver) {
+        try (Session s = driver.session()) {
+            s.executeWrite(tx -> tx.run("UNWIND range(1, 20000) AS i CREATE (:Big {i: i, pad: $pad})",
+                    Map.of("pad", "x".repeat(100))).consume(),
+                    TransactionConfig.builder().withMetadata(Map.of(Workload.TAG, "big")).build());
+        }
+    }
+
+    private static void contentMatchesWhatEachTransactionWrote(Map<String, TransactionEvent> byTag) {
+        byTag.forEach((tag, e) -> {
+            if (tag.equals("setup") || tag.equals("big")) {
+                return;
+            }
+            int i = Integer.parseInt(tag.substring(tag.indexOf('-') + 1));
+            String w = tag.substring(0, tag.indexOf('-'));
+            switch (i % 5) {
+                case 0 -> {
+                    NodeCreated n = e.createdNodes().get(0);
+                    assertThat(n.labels()).containsExactly("Item", "L" + w + "_" + i);
+                    assertThat(n.properties().get("tag").raw()).isEqualTo(tag);
+                    assertThat(n.properties().get("k" + w + "_" + i).raw()).isEqualTo((long) i);
+                }
+                case 1 -> assertThat(e.nodePropertyChanges()).extracting(c -> c.change().key()).contains("v", "last");
+                case 3 -> {
+                    assertThat(e.createdNodes()).hasSize(2);
+                    assertThat(e.createdRelationships()).singleElement()
+                            .satisfies(r -> assertThat(r.ref().type()).isEqualTo("R" + w + "_" + i));
+                }
+                case 4 -> assertThat(e.deletedNodes()).singleElement()
+                        .satisfies(d -> assertThat(d.labels()).contains("Item", "L" + w + "_" + (i - 4)));
+                default -> throw new AssertionError("unexpected event for " + tag + ": " + e);
+            }
+        });
+    }
+
+    @Test
+    void publishesIndexAndConstraintChangesAsSchemaEventsAtTheirPlaceInCommitOrder() throws Exception {
+        try (TestStack stack = TestStack.builder("capture-schema").withBroker().withPrimary("primary").start()) {
+            try (Driver driver = stack.server("primary").driver()) {
+                tagged(driver, "a", "CREATE (:Person {name: 'a'})");
+                run(driver, "CREATE INDEX person_name FOR (p:Person) ON (p.name)");
+                tagged(driver, "b", "CREATE (:Person {name: 'b'})");
+                run(driver, "CREATE CONSTRAINT person_email FOR (p:Person) REQUIRE p.email IS UNIQUE");
+                tagged(driver, "c", "CREATE (:Person {name: 'c', email: 'c@x'})");
+                run(driver, "CREATE TEXT INDEX person_bio FOR (p:Person) ON (p.bio)");
+                run(driver, "DROP INDEX person_name");
+                tagged(driver, "d", "CREATE (:Person {name: 'd'})");
+                run(driver, "DROP CONSTRAINT person_email");
+                tagged(driver, "e", "CREATE (:Person {name: 'e'})");
+                awaitPublished(driver);
+
+                TopicEvents log = TopicEvents.read(stack.broker().bootstrapServers(), stack.topic())
+                        .assertOrderedUnbrokenChain();
+                assertThat(List.of(log.indexOf("w", "a"), log.indexOfSchema("CREATE", "person_name"),
+                        log.indexOf("w", "b"), log.indexOfSchema("CREATE", "person_email"), log.indexOf("w", "c"),
+                        log.indexOfSchema("CREATE", "person_bio"), log.indexOfSchema("DROP", "person_name"),
+                        log.indexOf("w", "d"), log.indexOfSchema("DROP", "person_email"), log.indexOf("w", "e")))
+                        .isSorted().doesNotHaveDuplicates();
+                SchemaChange constraint = log.events().get(log.indexOfSchema("CREATE", "person_email")).schemaChanges().get(0);
+                assertThat(constraint.kind()).isEqualTo(SchemaChange.Kind.CONSTRAINT);
+                assertThat(constraint.statement()).contains("`person_email`", "`Person`", "`email`", "IS UNIQUE");
+                assertThat(log.events().get(log.indexOfSchema("CREATE", "person_bio")).schemaChanges().get(0).statement())
+                        .startsWith("CREATE TEXT INDEX `person_bio`");
+                assertThat(log.events()).noneMatch(e -> e.schemaChanges().stream()
+                        .anyMatch(s -> s.kind() == SchemaChange.Kind.INDEX && s.name().equals("person_email")));
+            }
+        }
+    }
+
+    static void tagged(Driver driver, String tag, String cypher) {
+        try (Session s = driver.session()) {
+            s.executeWrite(tx -> tx.run(cypher).consume(),
+                    TransactionConfig.builder().withMetadata(Map.of(Workload.TAG, tag)).build());
+        }
+    }
+
+    static void run(Driver driver, String cypher) {
+        try (Session s = driver.session()) {
+            s.run(cypher).consume();
+        }
+    }
+
+    static Record status(Driver driver) {
+        try (Session s = driver.session()) {
+            return s.run("CALL ha4neo.status()").single();
+        }
+    }
+
+    /** Waits until the plugin reports that Kafka acknowledged every spooled event. */
+    static void awaitPublished(Driver driver) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (true) {
+            Record s = status(driver);
+            if (s.get("lastPublishedId").asLong() >= s.get("lastSpooledId").asLong()
+                    && "PUBLISHING".equals(s.get("publisherState").asString())) {
+                return;
+            }
+            assertThat(System.currentTimeMillis()).as("publisher caught up: %s", s).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+}
