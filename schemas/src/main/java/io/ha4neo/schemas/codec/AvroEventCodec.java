@@ -4,7 +4,6 @@ import io.ha4neo.schemas.codec.DecodeException.Reason;
 import io.ha4neo.schemas.event.TransactionEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -31,7 +30,6 @@ final class AvroEventCodec implements EventCodec {
     private final WriterSchemas schemas;
     private final int maxRecordBytes;
     private final EventRecords records;
-    private final GenericDatumWriter<GenericRecord> writer;
     private final Map<Section, GenericDatumWriter<Object>> itemWriters = new EnumMap<>(Section.class);
     private final Map<Integer, GenericDatumReader<GenericRecord>> readers = new ConcurrentHashMap<>();
 
@@ -39,7 +37,6 @@ final class AvroEventCodec implements EventCodec {
         this.schemas = schemas;
         this.maxRecordBytes = maxRecordBytes;
         this.records = new EventRecords(EventSchemas.current());
-        this.writer = new GenericDatumWriter<>(records.schema());
         for (Section s : Section.values()) {
             itemWriters.put(s, new GenericDatumWriter<>(records.itemSchema(s)));
         }
@@ -51,23 +48,22 @@ final class AvroEventCodec implements EventCodec {
     }
 
     // ---- encode -----------------------------------------------------------------------------------
+    //
+    // Every change is encoded exactly once, to its own bytes. A record value is then assembled from the
+    // header bytes and slices of those item bytes (Avro binary is context-free: an item encodes the same
+    // alone as inside an array), so a large event costs one encoding pass plus copying, never a re-encode.
 
     @Override
     public List<byte[]> encode(TransactionEvent event) {
         Objects.requireNonNull(event, "event");
         int id = schemas.currentId();
         try {
-            EventRecords.Changes changes = records.changes(event);
-            byte[] whole = write(id, records.eventRecord(event, changes.bySection(), event.chunkIndex(), event.chunkCount()));
-            if (whole.length <= maxRecordBytes) {
-                return List.of(whole);
+            Map<Section, List<byte[]>> items = encodeItems(records.changes(event));
+            byte[] header = write(records.headerSchema(), records.headerRecord(event));
+            if (event.isChunked() || total(header, items) <= maxRecordBytes) {
+                return List.of(single(id, event, header, items));
             }
-            if (event.isChunked()) {
-                throw new EncodeException("commit " + event.commitId() + ": chunk " + event.chunkIndex() + " of "
-                        + event.chunkCount() + " encodes to " + whole.length + " bytes, over the limit of "
-                        + maxRecordBytes + "; only whole events are split into chunks");
-            }
-            return chunks(id, event, changes);
+            return chunks(id, event, header, items);
         } catch (EncodeException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -76,69 +72,67 @@ final class AvroEventCodec implements EventCodec {
         }
     }
 
-    /**
-     * Splits the change lists into chunks. Each change is encoded once to learn its size; the chunk plan
-     * is then pure arithmetic, and each chunk is encoded once: linear in the event size.
-     */
-    private List<byte[]> chunks(int id, TransactionEvent event, EventRecords.Changes changes) {
-        int header = write(id, records.eventRecord(event, Map.of(), Integer.MAX_VALUE, Integer.MAX_VALUE)).length;
-        if (header + LIST_COUNT_BYTES >= maxRecordBytes) {
-            throw new EncodeException("commit " + event.commitId() + ": the event header (names and metadata) alone "
-                    + "encodes to " + header + " bytes, too close to the record limit of " + maxRecordBytes);
+    /** The whole event as one record, or an event that is already a chunk (never split again). */
+    private byte[] single(int id, TransactionEvent event, byte[] header, Map<Section, List<byte[]>> items) {
+        byte[] bytes = assemble(id, header, items, event.chunkIndex(), event.chunkCount());
+        if (bytes.length > maxRecordBytes) {
+            throw new EncodeException("commit " + event.commitId() + ": chunk " + event.chunkIndex() + " of "
+                    + event.chunkCount() + " encodes to " + bytes.length + " bytes, over the limit of "
+                    + maxRecordBytes + "; only whole events are split into chunks");
         }
-        List<Map<Section, List<GenericRecord>>> plan = plan(event, changes, header);
-        List<byte[]> out = new ArrayList<>(plan.size());
-        for (int i = 0; i < plan.size(); i++) {
-            byte[] chunk = write(id, records.eventRecord(event, plan.get(i), i, plan.size()));
-            if (chunk.length > maxRecordBytes) {
-                // Cannot happen while the size arithmetic above holds; refuse rather than publish an
-                // oversized record that the broker would reject.
-                throw new IllegalStateException("chunk " + i + " encodes to " + chunk.length + " bytes, over "
-                        + maxRecordBytes);
-            }
-            out.add(chunk);
-        }
-        return out;
+        return bytes;
     }
 
-    /** Greedy: fill each chunk, in apply order, with contiguous slices until the next change would not fit. */
-    private List<Map<Section, List<GenericRecord>>> plan(TransactionEvent event, EventRecords.Changes changes, int header) {
-        List<Map<Section, List<GenericRecord>>> plan = new ArrayList<>();
-        Map<Section, List<GenericRecord>> chunk = new EnumMap<>(Section.class);
-        long size = header;
-        CountingStream counter = new CountingStream();
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(counter, null);
+    /** Exact size of the whole event as one record. */
+    private static long total(byte[] header, Map<Section, List<byte[]>> items) {
+        long total = WireFormat.HEADER_BYTES + header.length + 2; // chunkIndex 0 and chunkCount 1: one byte each
+        for (List<byte[]> list : items.values()) {
+            total += 1 + (list.isEmpty() ? 0 : varintLength(list.size()));
+            for (byte[] item : list) {
+                total += item.length;
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Splits the change lists into chunks, greedily, in apply order ({@link Section}): each chunk takes
+     * contiguous slices until the next change would not fit. Sizes are upper bounds (count varints are
+     * counted at their 5-byte maximum), so every chunk is at most the limit.
+     */
+    private List<byte[]> chunks(int id, TransactionEvent event, byte[] header, Map<Section, List<byte[]>> items) {
+        long fixed = WireFormat.HEADER_BYTES + header.length + Section.values().length + 2L * LIST_COUNT_BYTES;
+        if (fixed + LIST_COUNT_BYTES >= maxRecordBytes) {
+            throw new EncodeException("commit " + event.commitId() + ": the event header (names and metadata) alone "
+                    + "encodes to " + fixed + " bytes, too close to the record limit of " + maxRecordBytes);
+        }
+        List<Map<Section, List<byte[]>>> plan = new ArrayList<>();
+        Map<Section, List<byte[]>> chunk = new EnumMap<>(Section.class);
+        long size = fixed;
         for (Section section : Section.values()) {
-            List<GenericRecord> items = changes.get(section);
-            for (int i = 0; i < items.size(); i++) {
-                long itemBytes = sizeOf(section, items.get(i), counter, encoder);
-                if (header + LIST_COUNT_BYTES + itemBytes > maxRecordBytes) {
+            List<byte[]> list = items.get(section);
+            for (int i = 0; i < list.size(); i++) {
+                long itemBytes = list.get(i).length;
+                if (fixed + LIST_COUNT_BYTES + itemBytes > maxRecordBytes) {
                     throw tooLarge(event, section, i, itemBytes);
                 }
                 long add = itemBytes + (chunk.containsKey(section) ? 0 : LIST_COUNT_BYTES);
                 if (size + add > maxRecordBytes) {
                     plan.add(chunk);
                     chunk = new EnumMap<>(Section.class);
-                    size = header;
+                    size = fixed;
                     add = itemBytes + LIST_COUNT_BYTES;
                 }
-                chunk.computeIfAbsent(section, s -> new ArrayList<>()).add(items.get(i));
+                chunk.computeIfAbsent(section, s -> new ArrayList<>()).add(list.get(i));
                 size += add;
             }
         }
         plan.add(chunk);
-        return plan;
-    }
-
-    private long sizeOf(Section section, GenericRecord item, CountingStream counter, BinaryEncoder encoder) {
-        long before = counter.count;
-        try {
-            itemWriters.get(section).write(item, encoder);
-            encoder.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        List<byte[]> out = new ArrayList<>(plan.size());
+        for (int i = 0; i < plan.size(); i++) {
+            out.add(assemble(id, header, plan.get(i), i, plan.size()));
         }
-        return counter.count - before;
+        return out;
     }
 
     private EncodeException tooLarge(TransactionEvent event, Section section, int index, long itemBytes) {
@@ -149,34 +143,76 @@ final class AvroEventCodec implements EventCodec {
                 + "size or raise the record limit (and the topic's max.message.bytes)");
     }
 
-    private byte[] write(int schemaId, GenericRecord event) {
+    private Map<Section, List<byte[]>> encodeItems(EventRecords.Changes changes) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(buffer, null);
+        Map<Section, List<byte[]>> out = new EnumMap<>(Section.class);
+        for (Section section : Section.values()) {
+            GenericDatumWriter<Object> itemWriter = itemWriters.get(section);
+            List<GenericRecord> records = changes.get(section);
+            List<byte[]> encoded = new ArrayList<>(records.size());
+            for (GenericRecord record : records) {
+                buffer.reset();
+                try {
+                    itemWriter.write(record, encoder);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                encoded.add(buffer.toByteArray());
+            }
+            out.put(section, encoded);
+        }
+        return out;
+    }
+
+    /** Wire header, event header fields, the change lists in schema field order, chunk position. */
+    private byte[] assemble(int id, byte[] header, Map<Section, List<byte[]>> items, int chunkIndex, int chunkCount) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         out.write(new byte[WireFormat.HEADER_BYTES], 0, WireFormat.HEADER_BYTES);
+        out.write(header, 0, header.length);
         try {
-            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            writer.write(event, encoder);
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            for (Section section : records.listOrder()) {
+                List<byte[]> list = items.getOrDefault(section, List.of());
+                encoder.writeArrayStart();
+                encoder.setItemCount(list.size());
+                for (byte[] item : list) {
+                    encoder.startItem();
+                    encoder.writeFixed(item);
+                }
+                encoder.writeArrayEnd();
+            }
+            encoder.writeInt(chunkIndex);
+            encoder.writeInt(chunkCount);
             encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         byte[] bytes = out.toByteArray();
-        WireFormat.writeHeader(bytes, schemaId);
+        WireFormat.writeHeader(bytes, id);
         return bytes;
     }
 
-    /** Counts bytes without keeping them: sizing a change must not copy it. */
-    private static final class CountingStream extends OutputStream {
-        long count;
-
-        @Override
-        public void write(int b) {
-            count++;
+    private static byte[] write(Schema schema, GenericRecord record) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try {
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+        return out.toByteArray();
+    }
 
-        @Override
-        public void write(byte[] b, int off, int len) {
-            count += len;
+    /** Bytes of Avro's zig-zag varint of a non-negative count. */
+    private static int varintLength(long count) {
+        long zigzag = count << 1;
+        int length = 1;
+        while ((zigzag >>>= 7) != 0) {
+            length++;
         }
+        return length;
     }
 
     // ---- decode -----------------------------------------------------------------------------------

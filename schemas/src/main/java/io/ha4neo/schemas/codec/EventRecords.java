@@ -36,9 +36,13 @@ final class EventRecords {
     private final Schema operation;
     private final Schema kind;
     private final ValueRecords values;
+    private final List<Section> listOrder;
+    private final Schema header;
 
     EventRecords(Schema event) {
         this.event = event;
+        this.listOrder = listOrder(event);
+        this.header = headerOf(event, listOrder);
         for (Section s : Section.values()) {
             itemSchemas.put(s, event.getField(s.field).schema().getElementType());
         }
@@ -53,6 +57,63 @@ final class EventRecords {
 
     Schema schema() {
         return event;
+    }
+
+    /**
+     * The header fields (those before the first change list) as a record schema of their own: the codec
+     * encodes the header once and the change items once, then assembles records from the bytes.
+     */
+    Schema headerSchema() {
+        return header;
+    }
+
+    /** The change lists in the order of their fields in the event schema (the order on the wire). */
+    List<Section> listOrder() {
+        return listOrder;
+    }
+
+    GenericRecord headerRecord(TransactionEvent e) {
+        GenericRecord r = new GenericData.Record(header);
+        r.put("commitId", e.commitId());
+        r.put("previousCommitId", e.previousCommitId());
+        r.put("commitTimeMillis", e.commitTimeMillis());
+        r.put("originClusterId", e.originClusterId());
+        r.put("epoch", e.epoch());
+        r.put("database", e.database());
+        r.put("username", e.username());
+        r.put("metadata", e.metadata());
+        return r;
+    }
+
+    /** Splits the event schema into header fields, then exactly the 8 lists, then chunkIndex, chunkCount. */
+    private static Schema headerOf(Schema event, List<Section> listOrder) {
+        List<Schema.Field> fields = event.getFields();
+        int firstList = fields.indexOf(event.getField(listOrder.get(0).field));
+        List<String> tail = fields.subList(firstList, fields.size()).stream().map(Schema.Field::name).toList();
+        List<String> expected = new ArrayList<>(listOrder.stream().map(s -> s.field).toList());
+        expected.addAll(List.of("chunkIndex", "chunkCount"));
+        if (!tail.equals(expected)) {
+            throw new IllegalStateException("event schema must end with the change lists and the chunk position, has "
+                    + tail);
+        }
+        List<Schema.Field> headerFields = new ArrayList<>();
+        for (Schema.Field f : fields.subList(0, firstList)) {
+            headerFields.add(new Schema.Field(f, f.schema()));
+        }
+        return Schema.createRecord(event.getName() + "Header", "header fields", event.getNamespace(), false,
+                headerFields);
+    }
+
+    private static List<Section> listOrder(Schema event) {
+        List<Section> order = new ArrayList<>();
+        for (Schema.Field f : event.getFields()) {
+            for (Section s : Section.values()) {
+                if (s.field.equals(f.name())) {
+                    order.add(s);
+                }
+            }
+        }
+        return List.copyOf(order);
     }
 
     Schema itemSchema(Section section) {
@@ -77,28 +138,6 @@ final class EventRecords {
         out.put(Section.RELATIONSHIP_PROPERTY_CHANGES, mapList(e.relationshipPropertyChanges(), this::relationshipPropertyChange));
         out.put(Section.SCHEMA_CHANGES, mapList(e.schemaChanges(), this::schemaChange));
         return new Changes(out);
-    }
-
-    /**
-     * The event record for one chunk: the header of {@code e}, the given slices of the change records and
-     * the given chunk position. Slices are views; nothing is copied.
-     */
-    GenericRecord eventRecord(TransactionEvent e, Map<Section, List<GenericRecord>> slices, int chunkIndex, int chunkCount) {
-        GenericRecord r = new GenericData.Record(event);
-        r.put("commitId", e.commitId());
-        r.put("previousCommitId", e.previousCommitId());
-        r.put("commitTimeMillis", e.commitTimeMillis());
-        r.put("originClusterId", e.originClusterId());
-        r.put("epoch", e.epoch());
-        r.put("database", e.database());
-        r.put("username", e.username());
-        r.put("metadata", e.metadata());
-        for (Section s : Section.values()) {
-            r.put(s.field, slices.getOrDefault(s, List.of()));
-        }
-        r.put("chunkIndex", chunkIndex);
-        r.put("chunkCount", chunkCount);
-        return r;
     }
 
     private GenericRecord node(Section section, String key, List<String> labels, Map<String, Value> properties) {

@@ -1,0 +1,163 @@
+package io.ha4neo.schemas.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ha4neo.schemas.event.NodeCreated;
+import io.ha4neo.schemas.event.TransactionEvent;
+import io.ha4neo.schemas.fixtures.RandomEvents;
+import io.ha4neo.schemas.value.Value;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.junit.jupiter.api.Test;
+
+/** Version 1 events, written by a plain generic Avro writer, stay readable by the current codec. */
+class SchemaEvolutionTest {
+    private static final Schema V1 = EventSchemas.version(1);
+    private final EventCodec codec = EventCodecs.embedded();
+
+    @Test
+    void theCurrentSchemaIsVersionTwoAndReadsVersionOne() {
+        assertThat(EventSchemas.CURRENT_VERSION).isEqualTo(2);
+        assertThat(EventSchemas.current().getField("metadata")).isNotNull();
+        assertThat(V1.getField("metadata")).isNull();
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(EventSchemas.current(), V1).getType())
+                .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+    }
+
+    @Test
+    void aHandWrittenVersionOneEventDecodesWithEmptyMetadata() throws Exception {
+        GenericRecord v1 = new GenericData.Record(V1);
+        v1.put("commitId", 42L);
+        v1.put("previousCommitId", 41L);
+        v1.put("commitTimeMillis", 1_700_000_000_123L);
+        v1.put("originClusterId", "dc1");
+        v1.put("epoch", 3L);
+        v1.put("database", "neo4j");
+        v1.put("username", "alice");
+        Schema nodeSchema = V1.getField("createdNodes").schema().getElementType();
+        Schema valueSchema = nodeSchema.getField("properties").schema().getValueType();
+        Schema longValue = valueSchema.getField("value").schema().getTypes().stream()
+                .filter(s -> s.getName().equals("LongValue")).findFirst().orElseThrow();
+        GenericRecord typed = new GenericData.Record(longValue);
+        typed.put("value", Long.MIN_VALUE);
+        GenericRecord value = new GenericData.Record(valueSchema);
+        value.put("value", typed);
+        GenericRecord node = new GenericData.Record(nodeSchema);
+        node.put("key", "4:db:1");
+        node.put("labels", List.of("Person"));
+        node.put("properties", Map.of("age", value));
+        v1.put("createdNodes", List.of(node));
+        for (String empty : List.of("deletedNodes", "labelChanges", "nodePropertyChanges", "createdRelationships",
+                "deletedRelationships", "relationshipPropertyChanges", "schemaChanges")) {
+            v1.put(empty, List.of());
+        }
+        v1.put("chunkIndex", 0);
+        v1.put("chunkCount", 1);
+
+        TransactionEvent decoded = codec.decode(wire(EventSchemas.EMBEDDED_ID_V1, V1, v1));
+
+        TransactionEvent.Builder expected = TransactionEvent.builder(42, 41).commitTime(1_700_000_000_123L)
+                .origin("dc1", 3).database("neo4j").username("alice");
+        expected.createdNodes.add(new NodeCreated("4:db:1", List.of("Person"), Map.of("age", Value.of(Long.MIN_VALUE))));
+        assertThat(decoded).isEqualTo(expected.build());
+        assertThat(decoded.metadata()).isEmpty();
+    }
+
+    @Test
+    void randomEventsWrittenWithVersionOneDecodeToTheSameEventWithoutMetadata() throws Exception {
+        RandomEvents random = new RandomEvents(99);
+        Schema current = EventSchemas.current();
+        for (int i = 0; i < 500; i++) {
+            TransactionEvent tx = random.transaction();
+            GenericRecord v2 = readGeneric(codec.encode(tx).get(0), current);
+            GenericRecord v1 = new GenericData.Record(V1);
+            // Nested records have the same names and fields in both versions; only the top level differs.
+            V1.getFields().forEach(f -> v1.put(f.name(), v2.get(f.name())));
+
+            TransactionEvent decoded = codec.decode(wire(EventSchemas.EMBEDDED_ID_V1, V1, v1));
+
+            assertThat(decoded).isEqualTo(withoutMetadata(tx));
+        }
+    }
+
+    @Test
+    void everyRecordAndFieldOfEveryVersionHasADoc() {
+        for (int version = 1; version <= EventSchemas.CURRENT_VERSION; version++) {
+            List<String> missing = new ArrayList<>();
+            collectMissingDocs(EventSchemas.version(version), missing, new HashMap<>());
+            assertThat(missing).as("schema v%d elements without doc", version).isEmpty();
+        }
+        assertThat(EventSchemas.current().getDoc()).contains("Change history").contains("v1").contains("v2");
+    }
+
+    @Test
+    void theSchemaFilesShipInTheJarUnderAvro() {
+        assertThat(getClass().getResource("/avro/transaction-event.avsc")).isNotNull();
+        assertThat(getClass().getResource("/avro/history/transaction-event-v1.avsc")).isNotNull();
+        assertThat(EventSchemas.resourcePath(1)).isEqualTo("/avro/history/transaction-event-v1.avsc");
+    }
+
+    private static void collectMissingDocs(Schema s, List<String> missing, Map<String, Boolean> seen) {
+        switch (s.getType()) {
+            case RECORD -> {
+                if (seen.put(s.getFullName(), true) != null) {
+                    return;
+                }
+                if (s.getDoc() == null || s.getDoc().isBlank()) {
+                    missing.add(s.getFullName());
+                }
+                for (Schema.Field f : s.getFields()) {
+                    if (f.doc() == null || f.doc().isBlank()) {
+                        missing.add(s.getName() + "." + f.name());
+                    }
+                    collectMissingDocs(f.schema(), missing, seen);
+                }
+            }
+            case ARRAY -> collectMissingDocs(s.getElementType(), missing, seen);
+            case MAP -> collectMissingDocs(s.getValueType(), missing, seen);
+            case UNION -> s.getTypes().forEach(t -> collectMissingDocs(t, missing, seen));
+            case ENUM -> {
+                if (s.getDoc() == null) {
+                    missing.add(s.getFullName());
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private static TransactionEvent withoutMetadata(TransactionEvent e) {
+        return new TransactionEvent(e.commitId(), e.previousCommitId(), e.commitTimeMillis(), e.originClusterId(),
+                e.epoch(), e.database(), e.username(), Map.of(), e.createdNodes(), e.deletedNodes(), e.labelChanges(),
+                e.nodePropertyChanges(), e.createdRelationships(), e.deletedRelationships(),
+                e.relationshipPropertyChanges(), e.schemaChanges(), e.chunkIndex(), e.chunkCount());
+    }
+
+    private static GenericRecord readGeneric(byte[] wire, Schema schema) throws IOException {
+        return new GenericDatumReader<GenericRecord>(schema)
+                .read(null, DecoderFactory.get().binaryDecoder(wire, 5, wire.length - 5, null));
+    }
+
+    /** What any producer using generic Avro and the Confluent wire format writes. */
+    static byte[] wire(int schemaId, Schema schema, GenericRecord record) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {0, (byte) (schemaId >>> 24), (byte) (schemaId >>> 16), (byte) (schemaId >>> 8),
+                (byte) schemaId});
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
+}
