@@ -42,6 +42,7 @@ class CaptureIT {
                 assertThat(byTag).hasSize(load.expectEvent().size() + 1);
                 assertThat(load.expectEvent().size() + load.expectNoEvent().size()).isGreaterThanOrEqualTo(2000);
                 contentMatchesWhatEachTransactionWrote(byTag);
+                assertThat(byTag.get("setup").createdNodes()).hasSize(4);
                 assertThat(byTag.get("big").createdNodes()).hasSize(20_000);
             }
         }
@@ -60,6 +61,7 @@ class CaptureIT {
             if (tag.equals("setup") || tag.equals("big")) {
                 return;
             }
+            assertThat(tag).matches("\\d+-\\d+");
             int i = Integer.parseInt(tag.substring(tag.indexOf('-') + 1));
             String w = tag.substring(0, tag.indexOf('-'));
             switch (i % 5) {

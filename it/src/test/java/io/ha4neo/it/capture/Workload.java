@@ -21,6 +21,7 @@ public final class Workload {
     public static final String TAG = "w";
 
     private final Driver driver;
+    private final String prefix;
     private final int writers;
     private final int transactionsPerWriter;
     private final long pauseMillis;
@@ -28,10 +29,17 @@ public final class Workload {
     private final Set<String> expectNoEvent = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> counterValue = new ConcurrentHashMap<>();
     private final AtomicInteger failures = new AtomicInteger();
+    private final AtomicInteger committed = new AtomicInteger();
     private final AtomicBoolean stop = new AtomicBoolean();
 
     public Workload(Driver driver, int writers, int transactionsPerWriter, long pauseMillis) {
+        this(driver, "", writers, transactionsPerWriter, pauseMillis);
+    }
+
+    /** A workload whose tags start with {@code prefix}, so several runs can share one database. */
+    public Workload(Driver driver, String prefix, int writers, int transactionsPerWriter, long pauseMillis) {
         this.driver = driver;
+        this.prefix = prefix;
         this.writers = writers;
         this.transactionsPerWriter = transactionsPerWriter;
         this.pauseMillis = pauseMillis;
@@ -81,7 +89,7 @@ public final class Workload {
     }
 
     private void one(Session s, int w, int i) {
-        String tag = w + "-" + i;
+        String tag = prefix + w + "-" + i;
         TransactionConfig meta = TransactionConfig.builder().withMetadata(Map.of(TAG, tag)).build();
         switch (i % 5) {
             case 0 -> write(s, meta, "CREATE (n:`L" + w + "_" + i + "`:Item {tag: $tag, `k" + w + "_" + i + "`: $i})",
@@ -92,7 +100,7 @@ public final class Workload {
             case 3 -> write(s, meta, "CREATE (a:Item {tag: $tag})-[:`R" + w + "_" + i + "` {tag: $tag}]->(b:Item {tag: $tag + 'b'})",
                     Map.of("tag", tag), tag, true);
             default -> write(s, meta, "MATCH (n:Item {tag: $prev}) DETACH DELETE n",
-                    Map.of("prev", w + "-" + (i - 4)), tag, true);
+                    Map.of("prev", prefix + w + "-" + (i - 4)), tag, true);
         }
     }
 
@@ -100,6 +108,7 @@ public final class Workload {
                        boolean hasEvent) {
         s.executeWrite(tx -> tx.run(cypher, params).consume(), meta);
         (hasEvent ? expectEvent : expectNoEvent).add(tag);
+        committed.incrementAndGet();
     }
 
     private void pause() {
@@ -121,6 +130,11 @@ public final class Workload {
     /** Tags of committed transactions whose changes cancelled out: no event. */
     public Set<String> expectNoEvent() {
         return expectNoEvent;
+    }
+
+    /** Transactions committed so far. */
+    public int committed() {
+        return committed.get();
     }
 
     /** Transactions that failed on the client (not committed, or unknown). */
