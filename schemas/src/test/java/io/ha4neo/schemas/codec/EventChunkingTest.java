@@ -26,10 +26,12 @@ class EventChunkingTest {
     static void encodeTwentyThousandNodes() {
         big = new RandomEvents(7).createNodes(20_000, 8);
         CODEC.encode(new RandomEvents(8).createNodes(2_000, 8)); // warm up the JIT, as a long-running capture would be
-        long start = System.nanoTime();
+        // CPU time of this thread, not wall time: other builds share the machine and must not make this flaky.
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long start = threads.getCurrentThreadCpuTime();
         records = CODEC.encode(big);
-        encodeMillis = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf("20,000 nodes: %d records, %d bytes in total, encoded in %d ms%n", records.size(),
+        encodeMillis = (threads.getCurrentThreadCpuTime() - start) / 1_000_000;
+        System.out.printf("20,000 nodes: %d records, %d bytes in total, encoded in %d ms of CPU%n", records.size(),
                 records.stream().mapToLong(r -> r.length).sum(), encodeMillis);
     }
 
@@ -37,7 +39,7 @@ class EventChunkingTest {
     void splitsATwentyThousandNodeTransactionIntoSeveralRecordsEachUnderTheLimit() {
         assertThat(records).hasSizeGreaterThan(2);
         assertThat(records).allSatisfy(r -> assertThat(r.length).isLessThanOrEqualTo(CODEC.maxRecordBytes()));
-        assertThat(encodeMillis).as("encode time of 20,000 nodes in ms").isLessThan(1_000);
+        assertThat(encodeMillis).as("encode CPU time of 20,000 nodes in ms").isLessThan(1_000);
     }
 
     @Test
