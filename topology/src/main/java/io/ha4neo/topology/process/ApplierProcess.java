@@ -76,6 +76,7 @@ public final class ApplierProcess implements AutoCloseable {
                 reaper);
         Readiness.sleep(LAUNCH_GRACE_MILLIS);
         if (!process.isAlive()) {
+            process.stop(Duration.ZERO); // forget its PID file
             throw new IllegalStateException("applier exited with code " + process.exitCode() + " right after start; "
                     + "see " + logFile() + ", last lines:\n" + Logs.tail(logFile(), 30));
         }

@@ -30,9 +30,8 @@ import org.neo4j.driver.Value;
  * }</pre>
  */
 public final class ReplicationProbe implements AutoCloseable {
-    private static final String STATUS_QUERY = "CALL ha4neo.status() YIELD role, database, lastCommittedId, "
-            + "lastPublishedId, spoolDepth, semiSyncFallback, gaps "
-            + "RETURN database, lastCommittedId, lastPublishedId, spoolDepth, semiSyncFallback";
+    /** Standalone CALL: every column the procedure has; missing ones simply read as null (the plugin evolves). */
+    private static final String STATUS_QUERY = "CALL ha4neo.status()";
     private static final String WATERMARK_QUERY = "MATCH (w:_ha4neo_Watermark {database: $database}) "
             + "RETURN w.commitId AS commitId, w.sourceCommitTimeMillis AS sourceCommitTimeMillis, "
             + "w.appliedAtMillis AS appliedAtMillis, w.offset AS offset";
