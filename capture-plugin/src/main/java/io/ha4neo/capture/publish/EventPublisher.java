@@ -6,12 +6,17 @@ import io.ha4neo.capture.spool.SpooledEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -103,13 +108,16 @@ public final class EventPublisher implements Runnable {
         if (state != State.KAFKA_UNAVAILABLE && state != State.MISCONFIGURED) {
             transition(State.CONNECTING, "connecting to Kafka for topic " + topic);
         }
+        producer = clients.producer();
         try (Admin admin = clients.admin()) {
             guard.ensure(admin, 15_000);
+            // initTransactions fences older producers of this transactional.id and has the coordinator finish
+            // or abort their open transaction; the markers reach the partition asynchronously, so wait until
+            // no transaction is open there before reading the tail, or an ambiguous earlier commit would be
+            // missed and published twice.
+            producer.initTransactions();
+            awaitNoOpenTransaction(admin);
         }
-        producer = clients.producer();
-        // initTransactions fences older producers and completes or aborts their open transaction, so the
-        // tail read after it sees every record that will ever be committed by them.
-        producer.initTransactions();
         topicTailId = readTopicTail();
         closeReader();
         reader = spool.readerAfter(topicTailId);
@@ -150,6 +158,28 @@ public final class EventPublisher implements Runnable {
         log.error("ha4neo: topic %s ends at commit id %d but the next event %d follows commit id %d: commits "
                 + "(%d, %d] were never published. Standby appliers will stop at this gap and report it",
                 topic, topicTailId, first.commitId(), first.previousCommitId(), topicTailId, first.previousCommitId());
+    }
+
+    private void awaitNoOpenTransaction(Admin admin) throws Exception {
+        TopicPartition tp = new TopicPartition(topic, 0);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            long highWatermark = endOffset(admin, tp, IsolationLevel.READ_UNCOMMITTED);
+            long lastStable = endOffset(admin, tp, IsolationLevel.READ_COMMITTED);
+            if (lastStable >= highWatermark) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new org.apache.kafka.common.errors.TimeoutException("a transaction on " + tp + " is still open "
+                        + "after 30 s (last stable offset " + lastStable + " < high watermark " + highWatermark + ")");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static long endOffset(Admin admin, TopicPartition tp, IsolationLevel level) throws Exception {
+        return admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(level)).partitionResult(tp)
+                .get(15, TimeUnit.SECONDS).offset();
     }
 
     private long readTopicTail() {
