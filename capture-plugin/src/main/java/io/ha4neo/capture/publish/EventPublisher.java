@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -162,18 +164,43 @@ public final class EventPublisher implements Runnable {
 
     private void awaitNoOpenTransaction(Admin admin) throws Exception {
         TopicPartition tp = new TopicPartition(topic, 0);
-        long deadline = System.currentTimeMillis() + 30_000;
+        long start = System.currentTimeMillis();
+        boolean aborted = false;
         while (true) {
             long highWatermark = endOffset(admin, tp, IsolationLevel.READ_UNCOMMITTED);
             long lastStable = endOffset(admin, tp, IsolationLevel.READ_COMMITTED);
             if (lastStable >= highWatermark) {
                 return;
             }
-            if (System.currentTimeMillis() > deadline) {
+            long waited = System.currentTimeMillis() - start;
+            if (!aborted && waited > 5_000) {
+                abortHangingTransactions(admin, tp);
+                aborted = true;
+            } else if (waited > 30_000) {
                 throw new org.apache.kafka.common.errors.TimeoutException("a transaction on " + tp + " is still open "
                         + "after 30 s (last stable offset " + lastStable + " < high watermark " + highWatermark + ")");
             }
             Thread.sleep(100);
+        }
+    }
+
+    /**
+     * A transaction still open on the partition after our initTransactions returned is one the coordinator no
+     * longer tracks (a broker went down between the data and the commit request): a hanging transaction that
+     * would block read_committed consumers forever. Only this database's publisher writes to the topic, so
+     * it aborts them, as {@code kafka-transactions.sh abort} would; its events are republished from the spool.
+     */
+    private void abortHangingTransactions(Admin admin, TopicPartition tp) throws Exception {
+        for (ProducerState p : admin.describeProducers(List.of(tp)).partitionResult(tp).get(15, TimeUnit.SECONDS)
+                .activeProducers()) {
+            if (p.currentTransactionStartOffset().isPresent()) {
+                log.warn("ha4neo: aborting a hanging Kafka transaction on %s (producer id %d, epoch %d, started at "
+                        + "offset %d) left open when the broker went away mid-transaction; its events are published "
+                        + "again from the spool", tp, p.producerId(), p.producerEpoch(),
+                        p.currentTransactionStartOffset().getAsLong());
+                admin.abortTransaction(new AbortTransactionSpec(tp, p.producerId(), (short) p.producerEpoch(),
+                        p.coordinatorEpoch().orElse(-1))).all().get(15, TimeUnit.SECONDS);
+            }
         }
     }
 
