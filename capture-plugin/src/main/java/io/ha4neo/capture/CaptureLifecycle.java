@@ -2,7 +2,9 @@ package io.ha4neo.capture;
 
 import io.ha4neo.capture.config.CaptureConfig;
 import io.ha4neo.capture.config.Neo4jConfFile;
-import io.ha4neo.schemas.topology.Role;
+import io.ha4neo.capture.status.CaptureMetrics;
+import io.ha4neo.capture.status.CaptureRegistry;
+import io.ha4neo.schemas.config.ConfigException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.neo4j.configuration.Config;
@@ -15,8 +17,8 @@ import org.neo4j.logging.internal.LogService;
 import org.neo4j.storageengine.api.TransactionIdStore;
 
 /**
- * Per-database lifecycle of the plugin. For the replicated database on a primary it runs a
- * {@link CaptureService}; other databases (system included) are left alone.
+ * Per-database lifecycle of the plugin. For the replicated database it runs a {@link ReplicationMember} (write
+ * guard, and capture while primary); other databases (system included) are left alone.
  *
  * <p>Bad configuration: start() throws, so Neo4j does not start the replicated database and neo4j.log names
  * the key and the fix. Refusing is deliberate: a primary that accepted writes without capture would silently
@@ -27,7 +29,8 @@ final class CaptureLifecycle extends LifecycleAdapter {
     private final DatabaseManagementService dbms;
     private final InternalLog log;
     private final Config neo4jConfig;
-    private CaptureService capture;
+    private ReplicationMember member;
+    private int metricsPort;
 
     CaptureLifecycle(GraphDatabaseAPI database, DatabaseManagementService dbms, LogService logService, Config config) {
         this.database = database;
@@ -45,11 +48,17 @@ final class CaptureLifecycle extends LifecycleAdapter {
         if (!config.database().equals(database.databaseName())) {
             return;
         }
-        log.info("ha4neo capture plugin started for database '%s' in role %s", database.databaseName(), config.role());
-        if (config.role() == Role.PRIMARY) {
-            capture = new CaptureService(config, dbms, this::lastCommittedId, log);
-            capture.start();
+        boolean authEnabled = neo4jConfig.get(GraphDatabaseSettings.auth_enabled);
+        if (authEnabled && config.applierUser().isBlank()) {
+            throw new ConfigException(CaptureConfig.PREFIX + "applier.user", "is required when "
+                    + "dbms.security.auth_enabled=true: only that user's tagged transactions may write to a standby");
         }
+        member = new ReplicationMember(config, dbms, this::lastCommittedId, log, authEnabled);
+        member.start();
+        CaptureRegistry.register(member);
+        CaptureMetrics.acquire(config.metricsAddress(), config.metricsPort());
+        metricsPort = config.metricsPort();
+        log.info("ha4neo capture plugin started for database '%s' in role %s", database.databaseName(), member.role());
     }
 
     private CaptureConfig loadConfig() {
@@ -71,9 +80,11 @@ final class CaptureLifecycle extends LifecycleAdapter {
 
     @Override
     public void stop() throws Exception {
-        if (capture != null) {
-            capture.stop();
-            capture = null;
+        if (member != null) {
+            CaptureRegistry.unregister(member.database());
+            CaptureMetrics.release(metricsPort);
+            member.stop();
+            member = null;
         }
     }
 }

@@ -7,8 +7,6 @@ import io.ha4neo.capture.publish.EventPublisher;
 import io.ha4neo.capture.publish.KafkaClients;
 import io.ha4neo.capture.publish.TopicGuard;
 import io.ha4neo.capture.spool.EventSpool;
-import io.ha4neo.capture.status.CaptureMetrics;
-import io.ha4neo.capture.status.CaptureRegistry;
 import io.ha4neo.capture.status.CaptureStatus;
 import io.ha4neo.capture.status.GapLog;
 import io.ha4neo.schemas.codec.EventCodec;
@@ -44,7 +42,7 @@ final class CaptureService {
     private EventPublisher publisher;
     private Thread publisherThread;
     private TransactionCapture listener;
-    private long chainHead;
+    private volatile long chainHead;
 
     /** A committed transaction waiting for its place in the chain. */
     record Pending(long commitTimeMillis, CapturedChanges changes) {
@@ -58,19 +56,22 @@ final class CaptureService {
         this.codec = EventCodecs.embedded(config.chunkMaxBytes());
     }
 
-    /** Recovers the spool, detects gaps, starts publishing, then starts listening. */
-    void start() throws Exception {
+    /**
+     * Recovers the spool, detects gaps, starts publishing, then starts listening.
+     *
+     * @param promoted true when this member just became primary: commits it received as a standby were
+     *                 written by the applier and are not this store's own history, so they are no gap
+     */
+    void start(boolean promoted) throws Exception {
         spool = EventSpool.open(config.spoolDir(), config.spoolMaxBytes());
         gaps = new GapLog(config.spoolDir().resolve("gaps.log"));
-        long startId = detectGapSinceLastRun();
+        long startId = promoted ? baseline() : detectGapSinceLastRun();
         chainHead = spool.lastEventId();
         sequencer = new CommitSequencer<>(startId + 1, config.sequencerMaxPending(),
                 config.sequencerStallTimeoutMillis(), System::currentTimeMillis, this::append, this::gap);
         startPublisher();
         listener = new TransactionCapture(this, config.captureApplierWrites());
         dbms.registerTransactionEventListener(config.database(), listener);
-        CaptureRegistry.register(config.database(), this::status);
-        CaptureMetrics.acquire(config.metricsAddress(), config.metricsPort());
         log.info("ha4neo capture started for database '%s': %s; resuming after commit id %d", config.database(),
                 config.describe(), startId);
     }
@@ -93,6 +94,12 @@ final class CaptureService {
             gap(spoolLast + 1, neo4jLast, "committed while capture was not running (the process stopped between "
                     + "commit and capture); some ids may be token or schema transactions");
         }
+        spool.mark(neo4jLast);
+        return neo4jLast;
+    }
+
+    private long baseline() throws InterruptedException {
+        long neo4jLast = lastCommittedId.getAsLong();
         spool.mark(neo4jLast);
         return neo4jLast;
     }
@@ -185,12 +192,31 @@ final class CaptureService {
         }
     }
 
+    /**
+     * A read-your-writes token: the commit id of the last event that covers every transaction committed before
+     * this call. Waits (briefly) until commits already made are in order, so a caller's own earlier commit is
+     * included even when its afterCommit raced with others.
+     */
+    long bookmark(long timeoutMillis) throws InterruptedException {
+        long target = lastCommittedId.getAsLong();
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (sequencer.nextExpected() <= target) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("commits up to id " + target + " were not put in order within "
+                        + timeoutMillis + " ms (next expected " + sequencer.nextExpected() + "); try again");
+            }
+            Thread.sleep(1);
+        }
+        return chainHead;
+    }
+
     CaptureStatus status() {
         return new CaptureStatus("primary", config.database(), config.clusterId(), config.epoch(),
                 config.durability().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), config.topic(),
                 publisher.state().name(), lastCommittedId.getAsLong(), sequencer.nextExpected() - 1,
                 spool.lastEventId(), publisher.publishedId(), spool.unpublishedBytes(), spool.blockedMillis(),
-                semiSyncFallback.get(), gaps.gaps().stream().map(Object::toString).toList(), publisher.lastError());
+                semiSyncFallback.get(), gaps.gaps().stream().map(Object::toString).toList(), publisher.lastError(),
+                0, 0, 0, 0);
     }
 
     /** Stops listening, gives the publisher a bounded time to drain, then stops it. */
@@ -206,8 +232,6 @@ final class CaptureService {
         publisher.stop();
         publisherThread.interrupt();
         publisherThread.join(5_000);
-        CaptureRegistry.unregister(config.database());
-        CaptureMetrics.release(config.metricsPort());
         spool.close();
         log.info("ha4neo capture stopped for database '%s': published up to commit id %d, %d bytes remain in the "
                 + "spool for the next start", config.database(), publisher.publishedId(), spool.unpublishedBytes());

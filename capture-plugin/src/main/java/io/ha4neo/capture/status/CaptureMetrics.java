@@ -51,13 +51,18 @@ public final class CaptureMetrics {
                 s -> s.spoolBlockedMillis() / 1000.0);
         gauge(r, "ha4neo_capture_semi_sync_fallback", "1 while semi-sync has fallen back to async", s -> s.semiSyncFallback() ? 1 : 0);
         gauge(r, "ha4neo_capture_gaps", "Detected commit-id ranges that were not captured", s -> s.gaps().size());
+        gauge(r, "ha4neo_standby_applied_commit_id", "On a standby: commit id of the last applied transaction",
+                CaptureStatus::appliedCommitId);
+        gauge(r, "ha4neo_standby_apply_delay_seconds", "On a standby: apply time minus origin commit time of the last "
+                + "applied transaction", s -> s.applyDelayMillis() / 1000.0);
+        gauge(r, "ha4neo_role_primary", "1 when this member is the primary", s -> "primary".equals(s.role()) ? 1 : 0);
         gauge(r, "ha4neo_capture_publisher_up", "1 while the publisher is publishing to Kafka",
                 s -> "PUBLISHING".equals(s.publisherState()) ? 1 : 0);
     }
 
     private static void gauge(PrometheusRegistry r, String name, String help, ToDoubleFunction<CaptureStatus> f) {
         GaugeWithCallback.builder().name(name).help(help).labelNames("database")
-                .callback(cb -> CaptureRegistry.all().forEach((db, s) -> cb.call(f.applyAsDouble(s.get()), db)))
+                .callback(cb -> CaptureRegistry.all().forEach((db, m) -> cb.call(f.applyAsDouble(m.status(null)), db)))
                 .register(r);
     }
 }

@@ -1,33 +1,33 @@
 package io.ha4neo.capture.status;
 
+import io.ha4neo.capture.ReplicationMember;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
- * Process-wide registry of running captures, by database name, for the procedures and the metrics endpoint
- * (both are created by Neo4j outside the extension's object graph).
+ * Process-wide registry of replicated databases on this Neo4j process, by name, for the procedures and the
+ * metrics endpoint (Neo4j creates both outside the extension's object graph).
  */
 public final class CaptureRegistry {
-    private static final Map<String, Supplier<CaptureStatus>> STATUS = new ConcurrentHashMap<>();
+    private static final Map<String, ReplicationMember> MEMBERS = new ConcurrentHashMap<>();
 
     private CaptureRegistry() {
     }
 
-    public static void register(String database, Supplier<CaptureStatus> status) {
-        STATUS.put(database, status);
+    public static void register(ReplicationMember member) {
+        MEMBERS.put(member.database(), member);
     }
 
     public static void unregister(String database) {
-        STATUS.remove(database);
+        MEMBERS.remove(database);
     }
 
-    public static Optional<CaptureStatus> status(String database) {
-        return Optional.ofNullable(STATUS.get(database)).map(Supplier::get);
+    public static Optional<ReplicationMember> member(String database) {
+        return Optional.ofNullable(MEMBERS.get(database));
     }
 
-    public static Map<String, Supplier<CaptureStatus>> all() {
-        return Map.copyOf(STATUS);
+    public static Map<String, ReplicationMember> all() {
+        return Map.copyOf(MEMBERS);
     }
 }

@@ -22,9 +22,14 @@ import java.util.List;
  * @param semiSyncFallback true while semi-sync has fallen back to async
  * @param gaps detected commit-id ranges that were not captured
  * @param lastError the publisher's last error, empty if none
+ * @param appliedCommitId on a standby: origin commit id of the last applied transaction (its watermark)
+ * @param sourceCommitTimeMillis on a standby: origin commit time of that transaction
+ * @param lastApplyTimeMillis on a standby: when that transaction was applied here
+ * @param applyDelayMillis on a standby: apply time minus origin commit time of the last applied transaction
  */
 public record CaptureStatus(String role, String database, String clusterId, long epoch, String durability,
                             String topic, String publisherState, long lastCommittedId, long lastCapturedId,
                             long lastSpooledId, long lastPublishedId, long spoolBytes, long spoolBlockedMillis,
-                            boolean semiSyncFallback, List<String> gaps, String lastError) {
+                            boolean semiSyncFallback, List<String> gaps, String lastError, long appliedCommitId,
+                            long sourceCommitTimeMillis, long lastApplyTimeMillis, long applyDelayMillis) {
 }

@@ -1,17 +1,48 @@
 package io.ha4neo.capture.status;
 
+import io.ha4neo.capture.ReplicationMember;
+import io.ha4neo.schemas.topology.Role;
 import java.util.List;
 import java.util.stream.Stream;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.procedure.Admin;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
 import org.neo4j.procedure.Mode;
+import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 
-/** {@code CALL ha4neo.status()}: replication state of the current database on this member. */
+/**
+ * The plugin's procedures: {@code ha4neo.status()}, {@code ha4neo.role()}, {@code ha4neo.setRole(role)},
+ * {@code ha4neo.bookmark()} (primary) and {@code ha4neo.awaitCommit(commitId, timeoutMs)} (standby).
+ */
 public class StatusProcedures {
     @Context
     public GraphDatabaseService db;
+
+    @Context
+    public Transaction tx;
+
+    /** One row with a role. */
+    public static class RoleRow {
+        public String role;
+        public String previousRole;
+
+        RoleRow(Role role, Role previous) {
+            this.role = role.name().toLowerCase(java.util.Locale.ROOT);
+            this.previousRole = previous == null ? null : previous.name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** One row with a commit id. */
+    public static class CommitRow {
+        public long commitId;
+
+        CommitRow(long commitId) {
+            this.commitId = commitId;
+        }
+    }
 
     /** One row of {@code ha4neo.status()}. Field names are the procedure's column names. */
     public static class StatusRow {
@@ -31,6 +62,10 @@ public class StatusProcedures {
         public boolean semiSyncFallback;
         public List<String> gaps;
         public String lastError;
+        public long appliedCommitId;
+        public long sourceCommitTimeMillis;
+        public long lastApplyTimeMillis;
+        public long applyDelayMs;
 
         static StatusRow of(CaptureStatus s) {
             StatusRow r = new StatusRow();
@@ -50,6 +85,10 @@ public class StatusProcedures {
             r.semiSyncFallback = s.semiSyncFallback();
             r.gaps = s.gaps();
             r.lastError = s.lastError();
+            r.appliedCommitId = s.appliedCommitId();
+            r.sourceCommitTimeMillis = s.sourceCommitTimeMillis();
+            r.lastApplyTimeMillis = s.lastApplyTimeMillis();
+            r.applyDelayMs = s.applyDelayMillis();
             return r;
         }
     }
@@ -58,9 +97,44 @@ public class StatusProcedures {
     @Description("Replication state of this database on this member: role, durability, last committed, captured "
             + "and published commit ids, spool depth, semi-sync fallback and detected gaps.")
     public Stream<StatusRow> status() {
+        return Stream.of(StatusRow.of(member().status(tx)));
+    }
+
+    @Procedure(name = "ha4neo.role", mode = Mode.READ)
+    @Description("The replication role of this database on this member: primary or standby.")
+    public Stream<RoleRow> role() {
+        return Stream.of(new RoleRow(member().role(), null));
+    }
+
+    @Admin
+    @Procedure(name = "ha4neo.setRole", mode = Mode.DBMS)
+    @Description("Changes the role (primary <-> standby) atomically with respect to commits and persists it "
+            + "across restarts. Used by switchover and failover tooling.")
+    public Stream<RoleRow> setRole(@Name("role") String role) throws Exception {
+        ReplicationMember m = member();
+        Role previous = m.changeRole(Role.parse(role));
+        return Stream.of(new RoleRow(m.role(), previous));
+    }
+
+    @Procedure(name = "ha4neo.bookmark", mode = Mode.READ)
+    @Description("On a primary: a commit id that covers every transaction committed before this call, including "
+            + "the caller's own. Pass it to ha4neo.awaitCommit on a standby to read your writes there.")
+    public Stream<CommitRow> bookmark() throws InterruptedException {
+        return Stream.of(new CommitRow(member().bookmark(10_000)));
+    }
+
+    @Procedure(name = "ha4neo.awaitCommit", mode = Mode.READ)
+    @Description("On a standby: blocks until the given commit id (from ha4neo.bookmark on the primary) is applied, "
+            + "then returns the applied commit id; fails after timeoutMs with the current lag.")
+    public Stream<CommitRow> awaitCommit(@Name("commitId") long commitId,
+                                         @Name(value = "timeoutMs", defaultValue = "10000") long timeoutMs)
+            throws InterruptedException {
+        return Stream.of(new CommitRow(member().awaitApplied(commitId, timeoutMs, tx)));
+    }
+
+    private ReplicationMember member() {
         String name = db.databaseName();
-        CaptureStatus s = CaptureRegistry.status(name).orElseThrow(() -> new IllegalStateException(
+        return CaptureRegistry.member(name).orElseThrow(() -> new IllegalStateException(
                 "ha4neo does not replicate database '" + name + "' on this member (see ha4neo.database)"));
-        return Stream.of(StatusRow.of(s));
     }
 }

@@ -1,0 +1,137 @@
+package io.ha4neo.capture.standby;
+
+import io.ha4neo.schemas.topology.ReservedNames;
+import io.ha4neo.schemas.topology.Role;
+import java.util.function.Supplier;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Label;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.event.PropertyEntry;
+import org.neo4j.graphdb.event.TransactionData;
+import org.neo4j.kernel.api.KernelTransaction;
+import org.neo4j.kernel.api.txstate.TxStateHolder;
+import org.neo4j.kernel.internal.event.InternalTransactionEventListener;
+
+/**
+ * Rejects client writes while the member is a standby: data changes and schema changes (an internal listener
+ * sees schema transactions, a public one does not). Token-only transactions pass, because the kernel commits
+ * new labels, types and keys in their own untagged transactions, for the applier too.
+ *
+ * <p>Trust: a transaction is the applier's when it carries the metadata {@code ha4neo.applier=true} and, with
+ * authentication on, is committed by the configured {@code ha4neo.applier.user}. With authentication off anyone
+ * can set that metadata, so the guard then protects against mistakes, not against an adversary (README).
+ *
+ * <p>Every write enters the {@link CommitGate} in beforeCommit and leaves it after commit or rollback, which is
+ * what makes role changes atomic with respect to commits.
+ */
+public final class WriteGuard implements InternalTransactionEventListener<WriteGuard.Entered> {
+    /** Carried from beforeCommit to afterCommit: the gate was entered; a watermark the applier moved, if any. */
+    public record Entered(boolean applier, long watermarkCommitId, long sourceCommitTimeMillis) {
+    }
+
+    private final Supplier<Role> role;
+    private final CommitGate gate;
+    private final ReplicaProgress progress;
+    private final String clusterId;
+    private final boolean authEnabled;
+    private final String applierUser;
+
+    public WriteGuard(Supplier<Role> role, CommitGate gate, ReplicaProgress progress, String clusterId,
+                      boolean authEnabled, String applierUser) {
+        this.role = role;
+        this.gate = gate;
+        this.progress = progress;
+        this.clusterId = clusterId;
+        this.authEnabled = authEnabled;
+        this.applierUser = applierUser;
+    }
+
+    @Override
+    public Entered beforeCommit(TransactionData data, KernelTransaction ktx, GraphDatabaseService db) throws Exception {
+        if (!changesSomething(data, ktx)) {
+            return null;
+        }
+        gate.enter();
+        boolean applier = isAuthorizedApplier(data);
+        if (role.get() == Role.STANDBY && !applier) {
+            gate.leave();
+            throw new StandbyWriteRejectedException("database '" + db.databaseName() + "' is a read-only standby of "
+                    + "replication cluster '" + clusterId + "' (ha4neo role STANDBY); send writes to the primary");
+        }
+        return applier ? watermarkMove(data) : new Entered(false, -1, 0);
+    }
+
+    @Override
+    public Entered beforeCommit(TransactionData data, org.neo4j.graphdb.Transaction transaction, GraphDatabaseService db) {
+        return null; // internal listeners get the kernel-transaction variant above
+    }
+
+    @Override
+    public void afterCommit(TransactionData data, Entered state, GraphDatabaseService db) {
+        if (state == null) {
+            return;
+        }
+        gate.leave();
+        if (state.watermarkCommitId() >= 0) {
+            progress.applied(state.watermarkCommitId(), state.sourceCommitTimeMillis(), System.currentTimeMillis());
+        }
+    }
+
+    @Override
+    public void afterRollback(TransactionData data, Entered state, GraphDatabaseService db) {
+        if (state != null) {
+            gate.leave();
+        }
+    }
+
+    private static boolean changesSomething(TransactionData data, KernelTransaction ktx) {
+        boolean dataChanged = data.createdNodes().iterator().hasNext() || data.deletedNodes().iterator().hasNext()
+                || data.createdRelationships().iterator().hasNext() || data.deletedRelationships().iterator().hasNext()
+                || data.assignedLabels().iterator().hasNext() || data.removedLabels().iterator().hasNext()
+                || data.assignedNodeProperties().iterator().hasNext() || data.removedNodeProperties().iterator().hasNext()
+                || data.assignedRelationshipProperties().iterator().hasNext()
+                || data.removedRelationshipProperties().iterator().hasNext();
+        return dataChanged || schemaChanged(ktx);
+    }
+
+    private static boolean schemaChanged(KernelTransaction ktx) {
+        if (!(ktx instanceof TxStateHolder holder) || !holder.hasTxStateWithChanges()) {
+            return false;
+        }
+        var state = holder.txState();
+        // The kernel builds a uniqueness constraint's index in an internal transaction of its own, without the
+        // caller's metadata; the constraint itself is committed (and guarded) in the caller's transaction.
+        boolean indexChange = state.indexChanges().getAdded().stream().anyMatch(i -> !i.isUnique())
+                || !state.indexChanges().getRemoved().isEmpty();
+        return indexChange || !state.constraintsChanges().isEmpty();
+    }
+
+    private boolean isAuthorizedApplier(TransactionData data) {
+        Object tag = data.metaData().get(ReservedNames.APPLIER_METADATA_KEY);
+        if (tag == null || !ReservedNames.APPLIER_TAG_VALUE.equals(String.valueOf(tag))) {
+            return false;
+        }
+        return !authEnabled || applierUser.equals(data.username());
+    }
+
+    private static Entered watermarkMove(TransactionData data) {
+        long commitId = -1;
+        long sourceTime = 0;
+        Label wm = Label.label(ReservedNames.WATERMARK_LABEL);
+        for (PropertyEntry<Node> e : data.assignedNodeProperties()) {
+            if (e.key().equals("commitId") && e.entity().hasLabel(wm) && e.value() instanceof Number n) {
+                commitId = n.longValue();
+                Object t = e.entity().getProperty("sourceCommitTimeMillis", 0L);
+                sourceTime = t instanceof Number tn ? tn.longValue() : 0;
+            }
+        }
+        return new Entered(true, commitId, sourceTime);
+    }
+
+    /** Thrown from beforeCommit: Neo4j rolls the transaction back and hands the message to the client. */
+    public static final class StandbyWriteRejectedException extends RuntimeException {
+        public StandbyWriteRejectedException(String message) {
+            super(message);
+        }
+    }
+}
