@@ -60,10 +60,12 @@ public final class ApplierLoop implements ConsumerRebalanceListener {
     private final List<LogItem> pending = new ArrayList<>();
     private int pendingChanges;
     private int pendingRecords;
+    private int assemblingRecords; // chunks of a transaction not yet complete; they survive a flush
     private long pendingSince;
     private long newestSeenCommitId;
     private long lastLagCheck;
     private long lastStandbyContact;
+    private long committedForLagTools = -1;
 
     public ApplierLoop(Consumer<byte[], byte[]> consumer, String topic, EventCodec codec, ChunkAssembler assembler,
                        ChangeApplier applier, StandbyStore store, BatchPolicy policy, ApplierMetrics metrics,
@@ -149,11 +151,18 @@ public final class ApplierLoop implements ConsumerRebalanceListener {
     private void accept(ConsumerRecord<byte[], byte[]> r) {
         LogPosition pos = new LogPosition(r.topic(), r.partition(), r.offset());
         RecordKeys.commitIdOf(r.key()).ifPresent(id -> newestSeenCommitId = Math.max(newestSeenCommitId, id));
-        pendingRecords++;
         try {
             TransactionEvent chunk = decode(r.value());
-            assemble(chunk, pos).ifPresent(e -> add(new LogItem.Transaction(e, pos), e.changeCount()));
+            Optional<TransactionEvent> whole = assemble(chunk, pos);
+            if (whole.isEmpty()) {
+                assemblingRecords++;
+                return;
+            }
+            pendingRecords += assemblingRecords + 1;
+            assemblingRecords = 0;
+            add(new LogItem.Transaction(whole.get(), pos), whole.get().changeCount());
         } catch (DecodeException e) {
+            pendingRecords++;
             add(new LogItem.Undecodable(RecordKeys.commitIdOf(r.key()), pos, e), 0);
         }
     }
@@ -203,16 +212,35 @@ public final class ApplierLoop implements ConsumerRebalanceListener {
         result.lastWatermark().ifPresent(this::commitOffsetForLagTools);
         log.debug("applied {} transactions ({} changes), watermark {}", result.transactions(), result.changes(),
                 result.lastWatermark().orElse(null));
-        clearPending();
+        clearBatch(); // not the assembler: the chunks of a transaction still arriving belong to the next batch
         lastLagCheck = 0; // re-check lag now, to move between APPLYING and CAUGHT_UP promptly
     }
 
     private void commitOffsetForLagTools(Watermark w) {
-        TopicPartition tp = new TopicPartition(w.topic(), w.partition());
-        consumer.commitAsync(Map.of(tp, new OffsetAndMetadata(w.offset() + 1)), (offsets, error) -> {
+        commitOffsetForLagTools(new TopicPartition(w.topic(), w.partition()), w.offset() + 1);
+    }
+
+    /**
+     * When nothing is left to apply, the position can be ahead of the watermark's offset + 1: a transactional
+     * producer ends every Kafka transaction with a control record (commit marker) that the consumer skips.
+     * Committing the position then makes a caught-up applier show lag 0 in Kafka's own tools.
+     */
+    private void commitPositionWhenCaughtUp() {
+        for (TopicPartition tp : consumer.assignment()) {
+            long position = consumer.position(tp, Duration.ofSeconds(5));
+            if (position > committedForLagTools) {
+                commitOffsetForLagTools(tp, position);
+            }
+        }
+    }
+
+    private void commitOffsetForLagTools(TopicPartition tp, long offset) {
+        committedForLagTools = offset;
+        consumer.commitAsync(Map.of(tp, new OffsetAndMetadata(offset)), (offsets, error) -> {
             if (error != null) {
+                committedForLagTools = -1; // commit again at the next chance
                 log.warn("committing offset {} of {} for lag tools failed ({}); harmless, positioning uses the "
-                        + "standby's watermark; will commit again after the next batch", w.offset() + 1, tp, error.toString());
+                        + "standby's watermark; will commit again after the next batch", offset, tp, error.toString());
             }
         });
     }
@@ -229,6 +257,9 @@ public final class ApplierLoop implements ConsumerRebalanceListener {
             store.ping();
             lastStandbyContact = now;
         }
+        if (behind == 0) {
+            commitPositionWhenCaughtUp();
+        }
         status.moveTo(behind == 0 ? ApplierState.CAUGHT_UP : ApplierState.APPLYING,
                 behind == 0 ? "all records in the topic are applied" : behind + " records behind the end of the topic");
     }
@@ -236,7 +267,7 @@ public final class ApplierLoop implements ConsumerRebalanceListener {
     /** End offset minus position, plus records read but not applied yet. Throws if Kafka is unreachable. */
     private long recordsBehind() {
         Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(5));
-        long behind = pendingRecords;
+        long behind = pendingRecords + assemblingRecords;
         for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
             behind += Math.max(0, e.getValue() - consumer.position(e.getKey(), Duration.ofSeconds(5)));
         }
@@ -261,6 +292,7 @@ public final class ApplierLoop implements ConsumerRebalanceListener {
     private void position(Collection<TopicPartition> partitions) {
         status.moveTo(ApplierState.POSITIONING, "assigned " + partitions);
         clearPending();
+        committedForLagTools = -1;
         Optional<Watermark> w = applier.position();
         lastStandbyContact = clock.millis();
         for (TopicPartition tp : partitions) {
@@ -287,10 +319,17 @@ public final class ApplierLoop implements ConsumerRebalanceListener {
         consumer.seek(tp, wm.offset() + 1);
     }
 
-    private void clearPending() {
+    /** After a successful write: the applied batch is done; a partially assembled transaction is kept. */
+    private void clearBatch() {
         pending.clear();
         pendingChanges = 0;
         pendingRecords = 0;
+    }
+
+    /** Before re-positioning: drops everything read but not applied, partial chunk sequences included. */
+    private void clearPending() {
+        clearBatch();
+        assemblingRecords = 0;
         assembler.reset();
     }
 
@@ -302,7 +341,7 @@ public final class ApplierLoop implements ConsumerRebalanceListener {
         if (c.action() == Action.FATAL) {
             metrics.fatal(c.kind());
             log.error("fatal error ({}) while {}: {}. Applier stopped with exit code 1; the standby keeps its last "
-                    + "applied commit {}.", c.kind(), doing, e.getMessage(), applier.watermark().map(Object::toString)
+                    + "applied {}.", c.kind(), doing, e.getMessage(), applier.watermark().map(Object::toString)
                     .orElse("(none)"), e);
             status.moveTo(ApplierState.FAILED, c.kind() + ": " + e.getMessage());
             throw new FatalStop();

@@ -1,0 +1,102 @@
+package io.ha4neo.it.applier;
+
+import io.ha4neo.it.support.TestStack;
+import io.ha4neo.schemas.topology.ReservedNames;
+import io.ha4neo.topology.process.ApplierProcess;
+import io.ha4neo.topology.process.Logs;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.Session;
+
+/**
+ * Observes replication in a {@link TestStack} from the outside: the primary's {@code ha4neo.status()}, the
+ * standby's watermark node, the applier's {@code /metrics}, and waiting for catch-up with a deadline.
+ */
+final class Replication {
+    private Replication() {
+    }
+
+    /** The primary's {@code CALL ha4neo.status()} row. */
+    static Record status(Driver primary) {
+        try (Session s = primary.session()) {
+            return s.run("CALL ha4neo.status()").single();
+        }
+    }
+
+    /** The standby's watermark properties, empty before the first applied transaction. */
+    static Optional<Map<String, Object>> watermark(Driver standby) {
+        try (Session s = standby.session()) {
+            return s.run("MATCH (w:" + ReservedNames.WATERMARK_LABEL + " {database: $db}) RETURN properties(w) AS p",
+                    Map.of("db", TestStack.DATABASE)).list().stream().findFirst().map(r -> r.get("p").asMap());
+        }
+    }
+
+    /** The watermark's commit id, 0 when there is none. */
+    static long watermarkCommitId(Driver standby) {
+        return watermark(standby).map(w -> ((Number) w.getOrDefault("commitId", 0L)).longValue()).orElse(0L);
+    }
+
+    /**
+     * Waits until the primary has published every spooled event and the standby's watermark names the primary's
+     * last published commit id. Fails early, quoting the applier's log, when the applier process exits.
+     *
+     * @return the commit id both sides agree on
+     */
+    static long awaitCaughtUp(TestStack stack, Driver primary, Driver standby, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "nothing observed yet";
+        while (System.nanoTime() < deadline) {
+            if (!stack.applier().isRunning()) {
+                throw new AssertionError("the applier exited while waiting for catch-up; last lines of "
+                        + stack.applier().logFile() + ":\n" + Logs.tail(stack.applier().logFile(), 40));
+            }
+            try {
+                Record s = status(primary);
+                long published = s.get("lastPublishedId").asLong();
+                boolean drained = published >= s.get("lastSpooledId").asLong()
+                        && "PUBLISHING".equals(s.get("publisherState").asString());
+                long applied = watermarkCommitId(standby);
+                last = "primary published " + published + " (spooled " + s.get("lastSpooledId").asLong() + ", "
+                        + s.get("publisherState").asString() + "), standby watermark " + applied;
+                if (drained && applied == published && published > 0) {
+                    return applied;
+                }
+            } catch (RuntimeException e) {
+                last = "probe failed: " + e;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no catch-up within " + timeout + ": " + last + "; last lines of the applier log:\n"
+                + Logs.tail(stack.applier().logFile(), 40));
+    }
+
+    /** The body of the applier's {@code GET /metrics}. */
+    static String metrics(ApplierProcess applier) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(applier.metricsBaseUrl() + "/metrics"))
+                .timeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET /metrics answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    /** The value of an unlabelled gauge in a Prometheus text exposition; fails when it is absent. */
+    static double gauge(String metricsText, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(metricsText);
+        if (!m.find()) {
+            throw new AssertionError("metric " + name + " not exposed; /metrics was:\n" + metricsText);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+}
