@@ -72,7 +72,8 @@ public final class ApplierProcess implements AutoCloseable {
             throw new IllegalStateException("applier in " + workDir + " is already running (pid " + pid() + ")");
         }
         writeProperties();
-        process = ChildProcess.launch("applier", ChildProcess.Phase.CLIENT, command(), workDir, logFile(), Map.of(),
+        Path runnableJar = copyJar();
+        process = ChildProcess.launch("applier", ChildProcess.Phase.CLIENT, command(runnableJar), workDir, logFile(), Map.of(),
                 reaper);
         Readiness.sleep(LAUNCH_GRACE_MILLIS);
         if (!process.isAlive()) {
@@ -182,12 +183,26 @@ public final class ApplierProcess implements AutoCloseable {
         }
     }
 
-    private List<String> command() {
+    /**
+     * Copies the jar into the work dir and runs that copy: a rebuild ({@code mvn install}) while the applier runs
+     * would otherwise replace the jar under the running JVM, which then fails with NoClassDefFoundError.
+     */
+    private Path copyJar() {
+        Path copy = workDir.resolve(jar.getFileName());
+        try {
+            Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the applier jar " + jar + " to " + copy, e);
+        }
+    }
+
+    private List<String> command(Path runnableJar) {
         List<String> command = new ArrayList<>();
         command.add(ChildProcess.javaBinary());
         command.addAll(jvmOptions);
         command.add("-jar");
-        command.add(jar.toAbsolutePath().toString());
+        command.add(runnableJar.toString());
         command.add("--config");
         command.add(workDir.resolve("applier.properties").toString());
         return command;

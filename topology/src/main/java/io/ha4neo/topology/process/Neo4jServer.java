@@ -146,7 +146,8 @@ public final class Neo4jServer implements AutoCloseable {
     /** A new driver for this server with its auth token; the caller closes it. */
     public Driver driver() {
         Config config = Config.builder().withLogging(Logging.none())
-                .withConnectionTimeout(5, TimeUnit.SECONDS).build();
+                .withConnectionTimeout(5, TimeUnit.SECONDS)
+                .withConnectionAcquisitionTimeout(10, TimeUnit.SECONDS).build();
         return GraphDatabase.driver(boltUri(), authToken(), config);
     }
 
@@ -281,18 +282,24 @@ public final class Neo4jServer implements AutoCloseable {
     }
 
     private void awaitReadyOrKill() {
-        try (Driver driver = driver()) {
+        try {
             Readiness.await("Neo4j server '" + name + "' at " + boltUri(), process, logFile(), readinessTimeout,
-                    () -> answersBolt(driver));
+                    this::answersBolt);
         } catch (RuntimeException e) {
             process.kill();
-            throw e;
+            throw new IllegalStateException(e.getMessage() + "\nA database that failed to start (e.g. an extension "
+                    + "threw) is reported in " + homeDir.resolve("logs").resolve("debug.log"), e);
         }
     }
 
-    private static boolean answersBolt(Driver driver) {
-        try (Session session = driver.session()) {
-            return session.run("RETURN 1 AS one").single().get("one").asInt() == 1;
+    /**
+     * One probe with a fresh driver: a driver that met the server half-started can keep a stale pooled connection,
+     * so no state is carried from one attempt to the next.
+     */
+    private boolean answersBolt() {
+        try (Driver driver = driver(); Session session = driver.session()) {
+            return session.run("RETURN 1 AS one", org.neo4j.driver.TransactionConfig.builder()
+                    .withTimeout(Duration.ofSeconds(5)).build()).single().get("one").asInt() == 1;
         } catch (RuntimeException e) {
             return false;
         }
