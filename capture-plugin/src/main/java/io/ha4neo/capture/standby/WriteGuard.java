@@ -8,6 +8,7 @@ import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.event.PropertyEntry;
 import org.neo4j.graphdb.event.TransactionData;
+import org.neo4j.internal.schema.IndexType;
 import org.neo4j.kernel.api.KernelTransaction;
 import org.neo4j.kernel.api.txstate.TxStateHolder;
 import org.neo4j.kernel.internal.event.InternalTransactionEventListener;
@@ -20,6 +21,9 @@ import org.neo4j.kernel.internal.event.InternalTransactionEventListener;
  * <p>Trust: a transaction is the applier's when it carries the metadata {@code ha4neo.applier=true} and, with
  * authentication on, is committed by the configured {@code ha4neo.applier.user}. With authentication off anyone
  * can set that metadata, so the guard then protects against mistakes, not against an adversary (README).
+ *
+ * <p>Creating token lookup indexes passes: a fresh store creates them itself while it starts
+ * ({@code Database.postStartupInit}), before any client can connect, in an untagged transaction.
  *
  * <p>Every write enters the {@link CommitGate} in beforeCommit and leaves it after commit or rollback, which is
  * what makes role changes atomic with respect to commits.
@@ -100,9 +104,12 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
         }
         var state = holder.txState();
         // The kernel builds a uniqueness constraint's index in an internal transaction of its own, without the
-        // caller's metadata; the constraint itself is committed (and guarded) in the caller's transaction.
-        boolean indexChange = state.indexChanges().getAdded().stream().anyMatch(i -> !i.isUnique())
-                || !state.indexChanges().getRemoved().isEmpty();
+        // caller's metadata, and drops it the same way when the constraint's transaction rolls back (as it does
+        // when this guard rejects it); the constraint itself is committed, and guarded, in the caller's
+        // transaction. Clients cannot create or drop such indexes directly.
+        boolean indexChange = state.indexChanges().getAdded().stream()
+                .anyMatch(i -> !i.isUnique() && i.getIndexType() != IndexType.LOOKUP)
+                || state.indexChanges().getRemoved().stream().anyMatch(i -> !i.isUnique());
         return indexChange || !state.constraintsChanges().isEmpty();
     }
 
