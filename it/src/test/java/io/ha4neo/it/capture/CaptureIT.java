@@ -6,7 +6,12 @@ import io.ha4neo.it.support.TestStack;
 import io.ha4neo.schemas.event.NodeCreated;
 import io.ha4neo.schemas.event.SchemaChange;
 import io.ha4neo.schemas.event.TransactionEvent;
+import io.ha4neo.schemas.topology.ReservedNames;
 import io.ha4neo.topology.process.Neo4jServer;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -97,6 +102,11 @@ class CaptureIT {
                 run(driver, "DROP INDEX person_name");
                 tagged(driver, "d", "CREATE (:Person {name: 'd'})");
                 run(driver, "DROP CONSTRAINT person_email");
+                try (Session s = driver.session()) {
+                    s.executeWrite(tx -> tx.run("CREATE (:Person {name: 'looped'})").consume(),
+                            TransactionConfig.builder().withMetadata(Map.of(Workload.TAG, "looped",
+                                    ReservedNames.APPLIER_METADATA_KEY, ReservedNames.APPLIER_TAG_VALUE)).build());
+                }
                 tagged(driver, "e", "CREATE (:Person {name: 'e'})");
                 awaitPublished(driver);
 
@@ -112,9 +122,47 @@ class CaptureIT {
                 assertThat(constraint.statement()).contains("`person_email`", "`Person`", "`email`", "IS UNIQUE");
                 assertThat(log.events().get(log.indexOfSchema("CREATE", "person_bio")).schemaChanges().get(0).statement())
                         .startsWith("CREATE TEXT INDEX `person_bio`");
+                assertThat(log.byMetadata(Workload.TAG)).as("the loop guard drops applier-tagged writes")
+                        .containsKeys("a", "e").doesNotContainKey("looped");
                 assertThat(log.events()).noneMatch(e -> e.schemaChanges().stream()
                         .anyMatch(s -> s.kind() == SchemaChange.Kind.INDEX && s.name().equals("person_email")));
             }
+        }
+    }
+
+    @Test
+    void refusesATopicWithMoreThanOnePartitionAndSaysWhy() throws Exception {
+        try (TestStack stack = TestStack.builder("capture-bad-topic").withBroker().withPrimary("primary").start()) {
+            Neo4jServer primary = stack.server("primary");
+            primary.stop();
+            try (Admin admin = stack.broker().admin()) {
+                admin.deleteTopics(Set.of(stack.topic())).all().get(30, TimeUnit.SECONDS);
+                awaitTopicGone(admin, stack.topic());
+                admin.createTopics(Set.of(new NewTopic(stack.topic(), 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+            primary.start();
+            try (Driver driver = primary.driver()) {
+                tagged(driver, "kept", "CREATE (:Kept)");
+                long deadline = System.currentTimeMillis() + 60_000;
+                Record s = status(driver);
+                while (!"MISCONFIGURED".equals(s.get("publisherState").asString())) {
+                    assertThat(System.currentTimeMillis()).as("publisher state: %s", s).isLessThan(deadline);
+                    Thread.sleep(200);
+                    s = status(driver);
+                }
+                assertThat(s.get("lastError").asString()).contains(stack.topic(), "has 3 partitions", "exactly 1");
+                assertThat(s.get("lastSpooledId").asLong()).as("commits still go to the spool")
+                        .isGreaterThan(s.get("lastPublishedId").asLong());
+                assertThat(primary.logContains("has 3 partitions")).isTrue();
+            }
+        }
+    }
+
+    private static void awaitTopicGone(Admin admin, String topic) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+            assertThat(System.currentTimeMillis()).as("topic %s deleted", topic).isLessThan(deadline);
+            Thread.sleep(200);
         }
     }
 
