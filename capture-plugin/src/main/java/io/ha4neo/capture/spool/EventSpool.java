@@ -48,7 +48,7 @@ public final class EventSpool implements AutoCloseable {
     private final Condition appended = lock.newCondition();
     private final List<Segment> segments = new ArrayList<>();
     private FileChannel writer;
-    private long lastEventId;
+    private volatile long lastEventId;
     private long lastSequencedId;
     private long publishedId;
     private volatile long blockedSinceMillis = -1;
@@ -141,7 +141,6 @@ public final class EventSpool implements AutoCloseable {
         ByteBuffer body = eventBody(commitId, previousCommitId, records);
         awaitSpace(body.remaining());
         write(commitId, EVENT, body);
-        lastEventId = commitId;
     }
 
     /** Records that every commit id up to {@code commitId} was sequenced. */
@@ -164,7 +163,10 @@ public final class EventSpool implements AutoCloseable {
     private void awaitSpace(int bytes) throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            while (unpublishedBytesLocked() + bytes > maxBytes && unpublishedBytesLocked() > 0) {
+            // Only an unpublished event can ever free space. When Kafka has every event, what remains is marks
+            // (commits without changes), and waiting would block commits forever: append over the bound instead.
+            while (unpublishedBytesLocked() + bytes > maxBytes && unpublishedBytesLocked() > 0
+                    && lastEventId > publishedId) {
                 if (blockedSinceMillis < 0) {
                     blockedSinceMillis = System.currentTimeMillis();
                 }
@@ -190,6 +192,9 @@ public final class EventSpool implements AutoCloseable {
             s.bytes += n;
             s.lastId = commitId;
             lastSequencedId = Math.max(lastSequencedId, commitId);
+            if (type == EVENT) {
+                lastEventId = commitId;
+            }
             appended.signalAll();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append commit " + commitId + " to the ha4neo spool in " + dir, e);
@@ -215,13 +220,13 @@ public final class EventSpool implements AutoCloseable {
 
     /**
      * Tells the spool that Kafka has every event up to {@code commitId}: whole segments below it are deleted
-     * (never the segment being written) and blocked appenders wake up.
+     * (never the segment being written, nor the one holding the last event) and blocked appenders wake up.
      */
     public void published(long commitId) {
         lock.lock();
         try {
             publishedId = Math.max(publishedId, commitId);
-            while (segments.size() > 1 && segments.get(0).lastId <= publishedId) {
+            while (segments.size() > 1 && segments.get(0).lastId <= publishedId && !holdsLastEvent(0)) {
                 Files.deleteIfExists(segments.remove(0).path);
             }
             space.signalAll();
@@ -230,6 +235,14 @@ public final class EventSpool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * True when segment {@code i} holds the last event: it is kept even when published, because reopening
+     * recovers {@link #lastEventId} (the next event's chain link) by scanning the segments left.
+     */
+    private boolean holdsLastEvent(int i) {
+        return segments.get(i).firstId <= lastEventId && lastEventId < segments.get(i + 1).firstId;
     }
 
     /** A reader of events with commit id greater than {@code afterCommitId}, in order. */
