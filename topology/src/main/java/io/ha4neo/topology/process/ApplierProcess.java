@@ -33,8 +33,7 @@ import java.util.Properties;
  *
  * Work dir layout: {@code applier.properties}, {@code logs/applier.log} (stdout and stderr).
  */
-public final class ApplierProcess implements AutoCloseable {
-    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+public final class ApplierProcess extends ManagedProcess {
     private static final long LAUNCH_GRACE_MILLIS = 1_500;
 
     private final Path jar;
@@ -43,9 +42,9 @@ public final class ApplierProcess implements AutoCloseable {
     private final Map<String, String> properties;
     private final List<String> jvmOptions;
     private final int metricsPort;
-    private ChildProcess process;
 
     private ApplierProcess(Builder b) {
+        super(Duration.ofSeconds(30));
         this.jar = b.jar;
         this.workDir = b.workDir.toAbsolutePath().normalize();
         this.reaper = b.reaper;
@@ -139,35 +138,6 @@ public final class ApplierProcess implements AutoCloseable {
         return workDir.resolve("logs").resolve("applier.log");
     }
 
-    /** SIGTERM, wait up to 30 s, then SIGKILL. No-op when not running. */
-    public synchronized void stop() {
-        if (process != null) {
-            process.stop(STOP_GRACE);
-        }
-    }
-
-    /** SIGKILL, for crash tests. */
-    public synchronized void kill() {
-        if (process != null) {
-            process.kill();
-        }
-    }
-
-    /** True while the applier process runs. */
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /** The applier's PID, or -1 before the first start. */
-    public synchronized long pid() {
-        return process == null ? -1 : process.pid();
-    }
-
-    /** Same as {@link #stop()}. */
-    @Override
-    public void close() {
-        stop();
-    }
 
     private void writeProperties() {
         Path file = workDir.resolve("applier.properties");

@@ -30,8 +30,7 @@ import org.apache.kafka.common.Uuid;
  * Layout of {@code workDir}: {@code server.properties}, {@code log4j2.properties}, {@code data/} (log.dirs),
  * {@code logs/kafka.log} (stdout and stderr of the broker and of the storage formatter).
  */
-public final class KafkaBroker implements AutoCloseable {
-    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+public final class KafkaBroker extends ManagedProcess {
 
     private final Path libDir;
     private final Path workDir;
@@ -41,9 +40,9 @@ public final class KafkaBroker implements AutoCloseable {
     private final List<String> jvmOptions;
     private final int brokerPort;
     private final int controllerPort;
-    private ChildProcess process;
 
     private KafkaBroker(Builder b) {
+        super(Duration.ofSeconds(30));
         this.libDir = b.libDir;
         this.workDir = b.workDir.toAbsolutePath().normalize();
         this.reaper = b.reaper;
@@ -84,30 +83,6 @@ public final class KafkaBroker implements AutoCloseable {
         return brokerPort;
     }
 
-    /** SIGTERM, wait up to 30 s, then SIGKILL. No-op when not running. */
-    public synchronized void stop() {
-        if (process != null) {
-            process.stop(STOP_GRACE);
-        }
-    }
-
-    /** SIGKILL: a crash without a controlled shutdown, for crash tests. */
-    public synchronized void kill() {
-        if (process != null) {
-            process.kill();
-        }
-    }
-
-    /** True while the broker process runs. */
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /** The broker's PID, or -1 before the first start. */
-    public synchronized long pid() {
-        return process == null ? -1 : process.pid();
-    }
-
     /** The broker's stdout/stderr log. */
     public Path logFile() {
         return workDir.resolve("logs").resolve("kafka.log");
@@ -123,12 +98,6 @@ public final class KafkaBroker implements AutoCloseable {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
-    }
-
-    /** Same as {@link #stop()}. */
-    @Override
-    public void close() {
-        stop();
     }
 
     private void awaitReadyOrKill() {

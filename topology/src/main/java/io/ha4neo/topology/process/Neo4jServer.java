@@ -39,10 +39,9 @@ import org.neo4j.driver.Session;
  * Home layout: {@code conf/neo4j.conf}, {@code plugins/}, {@code data/}, {@code logs/neo4j.log} (Neo4j's user
  * log), {@code logs/debug.log}, {@code logs/console.log} (the JVM's stdout and stderr).
  */
-public final class Neo4jServer implements AutoCloseable {
+public final class Neo4jServer extends ManagedProcess {
     /** The user whose password {@link Builder#password(String)} sets. */
     public static final String USER = "neo4j";
-    private static final Duration STOP_GRACE = Duration.ofSeconds(60);
 
     private final String name;
     private final Path libDir;
@@ -56,9 +55,9 @@ public final class Neo4jServer implements AutoCloseable {
     private final Duration readinessTimeout;
     private final int boltPort;
     private final int httpPort;
-    private ChildProcess process;
 
     private Neo4jServer(Builder b) {
+        super(Duration.ofSeconds(60));
         this.name = b.name;
         this.libDir = b.libDir;
         this.homeDir = b.homeDir.toAbsolutePath().normalize();
@@ -156,35 +155,6 @@ public final class Neo4jServer implements AutoCloseable {
         return settings;
     }
 
-    /** SIGTERM, wait up to 60 s, then SIGKILL. No-op when not running. */
-    public synchronized void stop() {
-        if (process != null) {
-            process.stop(STOP_GRACE);
-        }
-    }
-
-    /** SIGKILL: a crash without checkpoint, for recovery tests. */
-    public synchronized void kill() {
-        if (process != null) {
-            process.kill();
-        }
-    }
-
-    /** True while the server process runs. */
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /** The server's PID, or -1 before the first start. */
-    public synchronized long pid() {
-        return process == null ? -1 : process.pid();
-    }
-
-    /** Same as {@link #stop()}. */
-    @Override
-    public void close() {
-        stop();
-    }
 
     private Map<String, String> effectiveSettings(Builder b) {
         Map<String, String> s = new LinkedHashMap<>();
