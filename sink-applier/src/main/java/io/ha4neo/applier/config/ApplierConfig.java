@@ -252,10 +252,17 @@ public final class ApplierConfig {
         return neo4jPassword().isEmpty();
     }
 
-    /** Properties for the Kafka consumer: pass-through {@code kafka.*}, defaults, then forced settings. */
+    /**
+     * Properties for the Kafka consumer: defaults, pass-through {@code kafka.*}, then forced settings.
+     *
+     * <p>{@code group.instance.id} defaults to a fixed name (static membership): a restarted applier, after a
+     * crash or kill -9 too, takes over the partition at once instead of waiting for the dead member's session
+     * to time out (45 s by default). Exactly one applier runs per topic and standby, so one fixed name fits.
+     */
     public Properties consumerProperties() {
         Properties p = new Properties();
         p.put("group.id", "ha4neo-applier-" + topic());
+        p.put("group.instance.id", "ha4neo-applier-" + topic());
         p.put("client.id", "ha4neo-applier-" + topic());
         p.putAll(kafka);
         p.putAll(FORCED_CONSUMER_SETTINGS);

@@ -28,6 +28,7 @@ class ApplierConfigTest {
         assertThat(c.neo4jAuthDisabled()).isTrue();
         assertThat(c.skipCommitId()).isEmpty();
         assertThat(c.consumerProperties()).containsEntry("group.id", "ha4neo-applier-ha4neo.dc1.neo4j")
+                .containsEntry("group.instance.id", "ha4neo-applier-ha4neo.dc1.neo4j")
                 .containsEntry("enable.auto.commit", "false").containsEntry("isolation.level", "read_committed")
                 .containsEntry("auto.offset.reset", "earliest").containsEntry("bootstrap.servers", "localhost:9092");
     }
