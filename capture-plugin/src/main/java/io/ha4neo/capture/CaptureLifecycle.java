@@ -4,7 +4,6 @@ import io.ha4neo.capture.config.CaptureConfig;
 import io.ha4neo.capture.config.Neo4jConfFile;
 import io.ha4neo.capture.status.CaptureMetrics;
 import io.ha4neo.capture.status.CaptureRegistry;
-import io.ha4neo.schemas.config.ConfigException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.neo4j.configuration.Config;
@@ -49,12 +48,13 @@ final class CaptureLifecycle extends LifecycleAdapter {
             return;
         }
         boolean authEnabled = neo4jConfig.get(GraphDatabaseSettings.auth_enabled);
-        if (authEnabled && config.applierUser().isBlank()) {
-            throw new ConfigException(CaptureConfig.PREFIX + "applier.user", "is required when "
-                    + "dbms.security.auth_enabled=true: only that user's tagged transactions may write to a standby");
-        }
         member = new ReplicationMember(config, dbms, this::lastCommittedId, log, authEnabled);
-        member.start();
+        try {
+            member.start();
+        } catch (RuntimeException e) {
+            log.error("ha4neo: database '%s' will not start: %s", database.databaseName(), e.getMessage());
+            throw e;
+        }
         CaptureRegistry.register(member);
         CaptureMetrics.acquire(config.metricsAddress(), config.metricsPort());
         metricsPort = config.metricsPort();

@@ -6,6 +6,7 @@ import io.ha4neo.capture.standby.ReplicaProgress;
 import io.ha4neo.capture.standby.RoleFile;
 import io.ha4neo.capture.standby.WriteGuard;
 import io.ha4neo.capture.status.CaptureStatus;
+import io.ha4neo.schemas.config.ConfigException;
 import io.ha4neo.schemas.topology.ReservedNames;
 import io.ha4neo.schemas.topology.Role;
 import java.util.List;
@@ -37,6 +38,7 @@ public final class ReplicationMember {
     private final CommitGate gate = new CommitGate();
     private final ReplicaProgress progress = new ReplicaProgress();
     private final WriteGuard guard;
+    private final boolean authEnabled;
     private volatile Role role;
     private CaptureService capture;
 
@@ -47,12 +49,14 @@ public final class ReplicationMember {
         this.lastCommittedId = lastCommittedId;
         this.log = log;
         this.roleFile = new RoleFile(config.spoolDir());
+        this.authEnabled = authEnabled;
         this.guard = new WriteGuard(() -> role, gate, progress, config.clusterId(), authEnabled, config.applierUser());
     }
 
     /** Takes the persisted role (or the configured one), guards writes, and captures when primary. */
     synchronized void start() throws Exception {
         role = roleFile.read().orElse(config.role());
+        requireApplierUserIfStandby(role);
         if (role != config.role()) {
             log.warn("ha4neo: database '%s' starts as %s, the role last set with ha4neo.setRole (%s), not ha4neo.role=%s",
                     config.database(), role, roleFile.path(), config.role().name().toLowerCase(Locale.ROOT));
@@ -75,6 +79,7 @@ public final class ReplicationMember {
             throw new IllegalArgumentException("database '" + config.database() + "' is already " + previous
                     + "; allowed transitions are PRIMARY -> STANDBY and STANDBY -> PRIMARY");
         }
+        requireApplierUserIfStandby(next);
         try {
             gate.exclusively(ROLE_CHANGE_TIMEOUT_MS, () -> {
                 roleFile.write(next);
@@ -91,6 +96,15 @@ public final class ReplicationMember {
             stopCapture();
         }
         return previous;
+    }
+
+    /** With authentication on, a standby must know which user the applier is, or nobody could write to it. */
+    private void requireApplierUserIfStandby(Role r) {
+        if (r == Role.STANDBY && authEnabled && config.applierUser().isBlank()) {
+            throw new ConfigException(CaptureConfig.PREFIX + "applier.user", "is required for a standby when "
+                    + "dbms.security.auth_enabled=true: only that user's transactions tagged ha4neo.applier=true may "
+                    + "write to a standby; set it to the user the sink applier logs in as");
+        }
     }
 
     private void startCapture(boolean promoted) throws Exception {

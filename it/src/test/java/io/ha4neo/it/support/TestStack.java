@@ -337,6 +337,9 @@ public final class TestStack implements AutoCloseable {
         private Map<String, String> pluginSettings(String role, KafkaBroker broker) {
             Map<String, String> s = new LinkedHashMap<>();
             s.put("ha4neo.role", role);
+            if (role.equals("standby")) {
+                s.put("ha4neo.applier.user", Neo4jServer.USER); // the applier logs in as neo4j (see buildApplier)
+            }
             s.put("ha4neo.cluster.id", CLUSTER_ID);
             s.put("ha4neo.topic", topic);
             s.put("dbms.security.procedures.unrestricted", "ha4neo.*");
