@@ -1,0 +1,228 @@
+package io.ha4neo.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ha4neo.topology.process.ProjectLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.neo4j.driver.Driver;
+
+/**
+ * The ha4neo benchmark: starts real processes (Kafka broker, Neo4j servers with and without the packaged capture
+ * plugin, a standby and the sink applier) and measures, side by side in one run, capture overhead, end-to-end lag
+ * at half load, applier drain rate against the physical limit of plain batched Cypher, bulk end-to-end throughput
+ * and resources. It asserts nothing; it reports figures and ratios.
+ *
+ * <pre>{@code
+ * cd /path/to/ha4neo && mvn -q -DskipTests install
+ * java -jar bench/target/bench-0.1.0-SNAPSHOT-all.jar            # full run (~10 min): BENCHMARKS.md, bench/results/*.json
+ * java -jar bench/target/bench-0.1.0-SNAPSHOT-all.jar --quick    # < 3 min, writes to a temp directory
+ * }</pre>
+ *
+ * Options: {@code --quick}; {@code --out <file.md>} (Markdown destination; with {@code --quick} this is how to
+ * overwrite BENCHMARKS.md deliberately); {@code --json <file>}; {@code --jfr async,standby,applier} (Java Flight
+ * Recorder on those processes, files in {@code bench/target/bench-work/run/*.jfr}).
+ * Run it from the project directory (or pass {@code -Dha4neo.project.dir=<dir>}). Work directory:
+ * {@code bench/target/bench-work/run}, wiped at start; every child process is stopped at exit.
+ */
+public final class BenchMain {
+    private static final String JAR = "bench/target/bench-0.1.0-SNAPSHOT-all.jar";
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        ProjectLayout layout = ProjectLayout.discover(Path.of(""));
+        layout.requireAll();
+        Outputs outputs = Outputs.choose(options, layout);
+        BenchResults results = run(options, layout);
+        String markdown = Report.markdown(results);
+        write(outputs.markdown(), markdown);
+        write(outputs.json(), new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(results));
+        System.out.println(markdown);
+        System.out.println("Markdown: " + outputs.markdown() + "\nJSON: " + outputs.json());
+    }
+
+    private static BenchResults run(Options options, ProjectLayout layout) throws Exception {
+        Params p = options.quick() ? Params.quick() : Params.full();
+        Map<String, String> machine = Machine.describe(layout);
+        Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        long t0 = System.nanoTime();
+        Path workRoot = layout.projectDir().resolve("bench/target/bench-work");
+        ProjectLayout artifacts = ArtifactSnapshot.take(layout, layout.projectDir().resolve("bench/target/artifacts"));
+        System.out.println("ha4neo bench (" + p.name() + "): starting a broker and the Neo4j servers in " + workRoot);
+        try (BenchStack stack = BenchStack.start(artifacts, workRoot, options.jfr(), p.dedicatedLimitServer());
+             Drivers d = new Drivers(stack)) {
+            System.out.printf("  processes ready after %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            return new Steps(p, stack, d).runAll(options, machine, started, t0);
+        }
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, text);
+    }
+
+    /** One driver per server, closed with the stack. */
+    static final class Drivers implements AutoCloseable {
+        final Driver off;
+        final Driver async;
+        final Driver semi;
+        final Driver standby;
+        final Driver limit;
+
+        Drivers(BenchStack s) {
+            off = s.off.driver();
+            async = s.async.driver();
+            semi = s.semi.driver();
+            standby = s.standby.driver();
+            limit = s.limit == s.off ? off : s.limit.driver();
+        }
+
+        Map<String, Driver> captureTargets() {
+            return Map.of("off", off, "async", async, "semi", semi);
+        }
+
+        @Override
+        public void close() {
+            List.of(off, async, semi, standby, limit).stream().distinct().forEach(Driver::close);
+        }
+    }
+
+    /** The five steps in order, sharing one workload (unique keys across the run). */
+    static final class Steps {
+        private final Params p;
+        private final BenchStack stack;
+        private final Drivers d;
+        private final Workload workload = new Workload();
+
+        Steps(Params p, BenchStack stack, Drivers d) {
+            this.p = p;
+            this.stack = stack;
+            this.d = d;
+        }
+
+        BenchResults runAll(Options options, Map<String, String> machine, Instant started, long t0) throws Exception {
+            Map<String, Long> pids = stack.pids();
+            System.out.println("step 1: capture overhead (off / async / semi-sync)");
+            CaptureOverhead.Result capture = CaptureOverhead.run(p, d.captureTargets(), pids, pids.get("broker"), workload);
+            double max = capture.median("async", "txPerSecond");
+            startApplierAndCatchUp();
+            System.out.printf("step 2: end-to-end lag at %.0f tx/s%n", max * p.lagLoadFraction());
+            EndToEndLag.Result lag = EndToEndLag.run(p, d.async, d.standby, stack.applier, pids.get("standby"), max,
+                    workload);
+            System.out.printf("  lag p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", lag.lag().p50Ms(), lag.lag().p99Ms(),
+                    lag.lag().maxMs());
+            System.out.println("step 3: applier drain vs physical limit");
+            ApplyThroughput.Result drain = ApplyThroughput.run(p, d.async, d.limit, stack.limit.pid(), stack.applier,
+                    pids.get("standby"), max, workload);
+            System.out.printf("  applier %.0f tx/s, limit %.0f tx/s%n", drain.applierTxPerSecond(), drain.limitTxPerSecond());
+            System.out.println("step 4: bulk end to end");
+            BulkReplication.Result bulk = BulkReplication.run(p, d.off, d.async, d.standby, stack.applier, workload);
+            Map<String, Double> rss = peakRss(stack.pids());
+            return new BenchResults(p.name(), options.command(), started.toString(), (System.nanoTime() - t0) / 1e9,
+                    machine, p, capture, lag, drain, bulk, rss, cpu(capture, lag, drain), Machine.loadAverage());
+        }
+
+        private void startApplierAndCatchUp() throws InterruptedException {
+            stack.applier.start();
+            long published = ReplicationWatch.awaitPublished(d.async, 300);
+            System.out.println("  applier started; catching up to commit id " + published);
+            ReplicationWatch.awaitApplied(stack.applier, published, 1800);
+        }
+
+        private static Map<String, Double> peakRss(Map<String, Long> pids) {
+            Map<String, Double> rss = new LinkedHashMap<>();
+            pids.forEach((name, pid) -> rss.put(name, ProcStats.peakRssMb(pid)));
+            return rss;
+        }
+
+        private static Map<String, Double> cpu(CaptureOverhead.Result c, EndToEndLag.Result lag,
+                                               ApplyThroughput.Result drain) {
+            double off = c.median("off", "serverCpuPer1000");
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("server without plugin (step 1, closed loop)", off);
+            m.put("async primary (step 1)", c.median("async", "serverCpuPer1000"));
+            m.put("semi-sync primary (step 1)", c.median("semi", "serverCpuPer1000"));
+            m.put("**plugin share, async** (async primary − no plugin)", c.median("async", "serverCpuPer1000") - off);
+            m.put("**plugin share, semi-sync** (semi-sync primary − no plugin)", c.median("semi", "serverCpuPer1000") - off);
+            m.put("Kafka broker during async rounds (step 1)", c.median("async", "brokerCpuPer1000"));
+            m.put("Kafka broker during semi-sync rounds (step 1)", c.median("semi", "brokerCpuPer1000"));
+            m.put("**applier** at 50 % load (step 2)", lag.applierCpuPer1000());
+            m.put("**applier** draining a backlog (step 3)", drain.applierCpuPer1000());
+            m.put("standby Neo4j at 50 % load (step 2)", lag.standbyCpuPer1000());
+            m.put("standby Neo4j while the applier drains (step 3)", drain.standbyCpuPer1000());
+            m.put("limit server, plain UNWIND batches (step 3)", drain.limitServerCpuPer1000());
+            return m;
+        }
+    }
+
+    /**
+     * Command-line options.
+     *
+     * @param quick small sizes, one repetition, output to a temp directory
+     * @param out Markdown destination, or null for the default
+     * @param json JSON destination, or null for the default
+     * @param jfr processes to record with JFR
+     * @param args the raw arguments
+     */
+    record Options(boolean quick, Path out, Path json, List<String> jfr, List<String> args) {
+        static Options parse(String[] args) {
+            boolean quick = false;
+            Path out = null;
+            Path json = null;
+            List<String> jfr = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--quick" -> quick = true;
+                    case "--out" -> out = Path.of(value(args, ++i));
+                    case "--json" -> json = Path.of(value(args, ++i));
+                    case "--jfr" -> jfr.addAll(Arrays.asList(value(args, ++i).split(",")));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]
+                            + "; usage: [--quick] [--out file.md] [--json file.json] [--jfr async,standby,applier]");
+                }
+            }
+            return new Options(quick, out, json, List.copyOf(jfr), List.of(args));
+        }
+
+        private static String value(String[] args, int i) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(args[i - 1] + " needs a value");
+            }
+            return args[i];
+        }
+
+        String command() {
+            return ("java -jar " + JAR + " " + String.join(" ", args)).trim();
+        }
+    }
+
+    /**
+     * Where the report goes: a full run writes BENCHMARKS.md and bench/results/; a quick run writes to a fresh temp
+     * directory unless {@code --out}/{@code --json} say otherwise.
+     */
+    record Outputs(Path markdown, Path json) {
+        static Outputs choose(Options o, ProjectLayout layout) throws IOException {
+            String stamp = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "");
+            Path defaultDir = o.quick() ? Files.createTempDirectory("ha4neo-bench-") : null;
+            Path md = o.out() != null ? o.out()
+                    : o.quick() ? defaultDir.resolve("BENCHMARKS.md") : layout.projectDir().resolve("BENCHMARKS.md");
+            Path json = o.json() != null ? o.json()
+                    : o.quick() ? defaultDir.resolve("results.json")
+                    : layout.projectDir().resolve("bench/results/full-" + stamp + ".json");
+            return new Outputs(md, json);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.ha4neo.bench;
+
+import java.util.Map;
+
+/**
+ * Everything one run measured; written as JSON to {@code bench/results/} and rendered by {@link Report}.
+ *
+ * @param mode full or quick
+ * @param command the command that produced it
+ * @param startedAt ISO instant
+ * @param wallSeconds total run time including process start-up
+ * @param machine cores, memory, versions, load average
+ * @param params sizes of the run
+ * @param capture step 1
+ * @param lag step 2
+ * @param drain step 3
+ * @param bulk step 4
+ * @param peakRssMb step 5: VmHWM per process
+ * @param cpuPer1000 step 5: CPU seconds per 1,000 transactions per component
+ * @param loadAverageAtEnd 1/5/15 min load average when the run ended
+ */
+record BenchResults(String mode, String command, String startedAt, double wallSeconds, Map<String, String> machine,
+                    Params params, CaptureOverhead.Result capture, EndToEndLag.Result lag,
+                    ApplyThroughput.Result drain, BulkReplication.Result bulk, Map<String, Double> peakRssMb,
+                    Map<String, Double> cpuPer1000, String loadAverageAtEnd) {
+}

@@ -1,0 +1,205 @@
+package io.ha4neo.bench;
+
+import io.ha4neo.topology.process.ApplierProcess;
+import io.ha4neo.topology.process.FreePorts;
+import io.ha4neo.topology.process.KafkaBroker;
+import io.ha4neo.topology.process.Neo4jServer;
+import io.ha4neo.topology.process.ProcessReaper;
+import io.ha4neo.topology.process.ProjectLayout;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+/**
+ * The processes of one benchmark run, all real and started from the artifacts {@code mvn install} built:
+ * <ul>
+ *   <li>{@code broker}: one Kafka broker;</li>
+ *   <li>{@code off}: a Neo4j server without the ha4neo plugin jar (the capture baseline);</li>
+ *   <li>{@code async} / {@code semi}: primaries with {@code ha4neo.durability=async} / {@code semi-sync}, each
+ *       publishing to its own topic;</li>
+ *   <li>{@code standby} and the applier, replicating the async primary's topic;</li>
+ *   <li>{@code limit}: an empty server without the plugin, the target of the physical-limit writer (in a quick
+ *       run the server {@code off} plays this part).</li>
+ * </ul>
+ * Every server has the same heap, page cache and GC. Work dir {@code bench/target/bench-work/run} (wiped at start);
+ * the {@link ProcessReaper} stops everything on exit and kills leftovers of a crashed earlier run.
+ */
+final class BenchStack implements AutoCloseable {
+    /**
+     * Cluster id prefix. Each primary gets its own cluster id, because the plugin's Kafka transactional.id is
+     * {@code ha4neo-<cluster.id>-<database>}: two primaries of one cluster id on one broker would fence each other.
+     */
+    static final String CLUSTER_ID = "bench";
+    static final String ASYNC_TOPIC = "ha4neo.bench.async";
+    static final String SEMI_TOPIC = "ha4neo.bench.semi";
+
+    final Path workDir;
+    final KafkaBroker broker;
+    final Neo4jServer off;
+    final Neo4jServer async;
+    final Neo4jServer semi;
+    final Neo4jServer standby;
+    final Neo4jServer limit;
+    final ApplierProcess applier;
+
+    private BenchStack(ProjectLayout layout, Path workDir, ProcessReaper reaper, List<String> jfrDirs,
+                       boolean withLimit) {
+        this.workDir = workDir;
+        this.broker = KafkaBroker.builder(layout.kafkaLibDir(), workDir.resolve("kafka"), reaper)
+                .setting("auto.create.topics.enable", "false").readinessTimeout(Duration.ofSeconds(240)).build();
+        this.off = server(layout, reaper, "off", null, jfrDirs).build();
+        this.async = server(layout, reaper, "async", "async", jfrDirs).build();
+        this.semi = server(layout, reaper, "semi", "semi-sync", jfrDirs).build();
+        this.standby = server(layout, reaper, "standby", "standby", jfrDirs).build();
+        this.limit = withLimit ? server(layout, reaper, "limit", null, jfrDirs).build() : off;
+        this.applier = applier(layout, reaper, jfrDirs.contains("applier"));
+    }
+
+    /**
+     * Builds the stack in {@code <workRoot>/run} and starts the broker and every server (not the applier).
+     *
+     * @param jfrTargets names of the processes to record with Java Flight Recorder ("async", "standby", "applier")
+     */
+    static BenchStack start(ProjectLayout layout, Path workRoot, List<String> jfrTargets, boolean withLimit) {
+        ProcessReaper reaper = ProcessReaper.forStateRoot(workRoot);
+        Path workDir = workRoot.resolve("run");
+        wipe(workDir);
+        BenchStack stack = new BenchStack(layout, workDir, reaper, jfrTargets, withLimit);
+        try {
+            stack.broker.start();
+            inParallel(stack.servers());
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private Neo4jServer.Builder server(ProjectLayout layout, ProcessReaper reaper, String name, String mode,
+                                       List<String> jfrTargets) {
+        Neo4jServer.Builder b = Neo4jServer.builder(name, layout.neo4jLibDir(), workDir.resolve(name), reaper)
+                .readinessTimeout(Duration.ofSeconds(300));
+        if (jfrTargets.contains(name)) {
+            b.jvmOption(jfrOption(name));
+        }
+        if (mode == null) {
+            return b; // no plugin jar at all: the honest baseline
+        }
+        b.plugin(layout.pluginJar());
+        return b.settings(pluginSettings(mode));
+    }
+
+    private Map<String, String> pluginSettings(String mode) {
+        Map<String, String> s = new LinkedHashMap<>();
+        boolean standbyRole = "standby".equals(mode);
+        s.put("ha4neo.role", standbyRole ? "standby" : "primary");
+        s.put("ha4neo.cluster.id", CLUSTER_ID + ("semi-sync".equals(mode) ? "-semi" : "-async"));
+        s.put("ha4neo.topic", "semi-sync".equals(mode) ? SEMI_TOPIC : ASYNC_TOPIC);
+        s.put("dbms.security.procedures.unrestricted", "ha4neo.*");
+        s.put("ha4neo.kafka.bootstrap.servers", broker.bootstrapServers());
+        if (!standbyRole) {
+            s.put("ha4neo.durability", mode);
+        }
+        return s;
+    }
+
+    private ApplierProcess applier(ProjectLayout layout, ProcessReaper reaper, boolean jfr) {
+        ApplierProcess.Builder b = ApplierProcess.builder(layout.applierJar(), workDir.resolve("applier"), reaper)
+                .property("neo4j.uri", standby.boltUri())
+                .property("neo4j.user", Neo4jServer.USER)
+                .property("neo4j.password", "")
+                .property("neo4j.database", "neo4j")
+                .property("topic", ASYNC_TOPIC)
+                .property("kafka.bootstrap.servers", broker.bootstrapServers())
+                .metricsPort(FreePorts.next());
+        if (jfr) {
+            b.jvmOptions(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", jfrOption("applier")));
+        }
+        return b.build();
+    }
+
+    private String jfrOption(String name) {
+        return "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                + workDir.resolve(name + ".jfr");
+    }
+
+    /** PIDs of the running processes by name, for CPU and memory readings. */
+    Map<String, Long> pids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        pids.put("broker", broker.pid());
+        for (Neo4jServer s : servers()) {
+            pids.put(s.name(), s.pid());
+        }
+        pids.put("applier", applier.pid());
+        return pids;
+    }
+
+    /** The distinct servers (the limit server may be the one without plugin). */
+    List<Neo4jServer> servers() {
+        return limit == off ? List.of(off, async, semi, standby) : List.of(off, async, semi, standby, limit);
+    }
+
+    /** Stops the applier, then the servers in parallel, then the broker. */
+    @Override
+    public void close() {
+        applier.stop();
+        List<Thread> stoppers = new ArrayList<>();
+        for (Neo4jServer s : servers()) {
+            Thread t = new Thread(s::stop, "stop-" + s.name());
+            t.start();
+            stoppers.add(t);
+        }
+        stoppers.forEach(BenchStack::join);
+        broker.stop();
+    }
+
+    private static void inParallel(List<Neo4jServer> servers) {
+        List<RuntimeException> failures = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (Neo4jServer s : servers) {
+            Thread t = new Thread(() -> {
+                try {
+                    s.start();
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }, "start-" + s.name());
+            t.start();
+            threads.add(t);
+        }
+        threads.forEach(BenchStack::join);
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void wipe(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot wipe the previous benchmark run in " + dir, e);
+        }
+    }
+}

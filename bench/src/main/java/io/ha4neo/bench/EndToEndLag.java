@@ -1,0 +1,82 @@
+package io.ha4neo.bench;
+
+import io.ha4neo.topology.process.ApplierProcess;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Session;
+
+/**
+ * Step 2, end-to-end lag at a fixed offered rate: writers commit small transactions on the async primary at a
+ * fraction of its measured maximum; about {@code lagProbesPerSecond} of those commits are followed to the standby.
+ * For a followed commit the writer takes {@code ha4neo.bookmark()} right after the commit returned, and a probe
+ * thread blocks in {@code ha4neo.awaitCommit} on the standby (woken by the standby's write guard the moment the
+ * applier's transaction commits). Lag = awaitCommit returned − primary commit returned. The bookmark may cover a few
+ * later commits too, so the figure is an upper bound. The applier's own apply-minus-commit histogram is read from
+ * /metrics over the same window.
+ */
+final class EndToEndLag {
+    static final String APPLY_LATENCY = "ha4neo_applier_apply_latency_seconds";
+
+    private EndToEndLag() {
+    }
+
+    /**
+     * Result of the lag run.
+     *
+     * @param offeredTxPerSecond offered rate
+     * @param achievedTxPerSecond committed rate
+     * @param commitLatency commit latency on the primary at that rate
+     * @param lag end-to-end lag of the followed commits
+     * @param applierP50Ms applier histogram median (interpolated in its buckets), ms
+     * @param applierP99Ms applier histogram 99th percentile (interpolated), ms
+     * @param applierMeanMs applier histogram mean, ms
+     * @param applierObservations transactions the histogram observed in the window
+     * @param applierCpuPer1000 applier CPU seconds per 1,000 transactions at this rate
+     * @param standbyCpuPer1000 standby CPU seconds per 1,000 transactions at this rate
+     */
+    record Result(double offeredTxPerSecond, double achievedTxPerSecond, Latencies.Summary commitLatency,
+                  Latencies.Summary lag, double applierP50Ms, double applierP99Ms, double applierMeanMs,
+                  long applierObservations, double applierCpuPer1000, double standbyCpuPer1000) {
+    }
+
+    static Result run(Params p, Driver primary, Driver standby, ApplierProcess applier, long standbyPid,
+                      double primaryMaxTxPerSecond, Workload workload) throws InterruptedException {
+        double rate = primaryMaxTxPerSecond * p.lagLoadFraction();
+        long every = Math.max(1, Math.round(rate / p.lagProbesPerSecond()));
+        Latencies lag = new Latencies();
+        ExecutorService probes = Executors.newFixedThreadPool(32);
+        AtomicLong commits = new AtomicLong();
+        MetricsScrape before = MetricsScrape.of(applier.metricsBaseUrl());
+        double applierCpu0 = ProcStats.cpuSeconds(applier.pid());
+        double standbyCpu0 = ProcStats.cpuSeconds(standbyPid);
+        WriteLoad.Result r = new WriteLoad(primary, workload, p.writerThreads()).fixedRate(rate, p.lagSeconds(),
+                (session, committed) -> {
+                    if (commits.incrementAndGet() % every == 0) {
+                        follow(session, committed, standby, probes, lag);
+                    }
+                });
+        probes.shutdown();
+        probes.awaitTermination(120, TimeUnit.SECONDS);
+        ReplicationWatch.awaitApplied(applier, ReplicationWatch.awaitPublished(primary, 60), 120);
+        MetricsScrape after = MetricsScrape.of(applier.metricsBaseUrl());
+        double applierCpu = ProcStats.perThousand(applierCpu0, ProcStats.cpuSeconds(applier.pid()), r.transactions());
+        double standbyCpu = ProcStats.perThousand(standbyCpu0, ProcStats.cpuSeconds(standbyPid), r.transactions());
+        return new Result(rate, r.txPerSecond(), r.latency(), lag.summary(),
+                1000 * MetricsScrape.quantile(before, after, APPLY_LATENCY, 0.50),
+                1000 * MetricsScrape.quantile(before, after, APPLY_LATENCY, 0.99),
+                1000 * MetricsScrape.mean(before, after, APPLY_LATENCY),
+                (long) MetricsScrape.delta(before, after, APPLY_LATENCY + "_count"), applierCpu, standbyCpu);
+    }
+
+    private static void follow(Session session, long committedNanos, Driver standby, ExecutorService probes,
+                               Latencies lag) {
+        long commitId = ReplicationWatch.bookmark(session);
+        probes.submit(() -> {
+            ReplicationWatch.awaitCommit(standby, commitId, 60_000);
+            lag.add(System.nanoTime() - committedNanos);
+        });
+    }
+}

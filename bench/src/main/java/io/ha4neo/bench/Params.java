@@ -1,0 +1,34 @@
+package io.ha4neo.bench;
+
+/**
+ * Sizes of one benchmark run.
+ *
+ * @param name "full" or "quick"
+ * @param writerThreads client threads of the small-transaction workload
+ * @param warmupSeconds closed-loop warm-up per server before the measured capture rounds
+ * @param roundSeconds length of one measured capture round
+ * @param repetitions capture rounds per server (the report shows the median)
+ * @param lagSeconds length of the fixed-rate end-to-end lag run
+ * @param lagLoadFraction offered rate as a fraction of the async primary's measured maximum
+ * @param lagProbesPerSecond how many commits per second are followed to the standby
+ * @param drainSecondsOfPrimaryWork topic fill for the drain run, in seconds of the primary's maximum rate
+ * @param minDrainTransactions lower bound of the topic fill
+ * @param limitBatchSize rows per UNWIND statement of the physical-limit writer
+ * @param bulkTransactions bulk transactions per server
+ * @param bulkNodesPerTransaction nodes created by each bulk transaction
+ * @param dedicatedLimitServer true: the physical limit is measured on a fifth, empty server; false (quick): on the
+ *                             server without plugin, which holds only the few nodes of step 1, to start one JVM less
+ */
+record Params(String name, int writerThreads, double warmupSeconds, double roundSeconds, int repetitions,
+              double lagSeconds, double lagLoadFraction, double lagProbesPerSecond, double drainSecondsOfPrimaryWork,
+              long minDrainTransactions, int limitBatchSize, int bulkTransactions, int bulkNodesPerTransaction,
+              boolean dedicatedLimitServer) {
+
+    static Params full() {
+        return new Params("full", 8, 6, 10, 3, 30, 0.5, 100, 45, 40_000, 10_000, 40, 1_000, true);
+    }
+
+    static Params quick() {
+        return new Params("quick", 8, 2, 4, 1, 8, 0.5, 100, 4, 2_000, 10_000, 8, 1_000, false);
+    }
+}
