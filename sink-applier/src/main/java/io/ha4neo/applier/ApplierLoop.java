@@ -64,6 +64,7 @@ public final class ApplierLoop implements ConsumerRebalanceListener {
     private long pendingSince;
     private long newestSeenCommitId;
     private long lastLagCheck;
+    private boolean repositionNeeded;
     private long lastStandbyContact;
     private long committedForLagTools = -1;
 
@@ -133,6 +134,10 @@ public final class ApplierLoop implements ConsumerRebalanceListener {
     }
 
     private void step() {
+        if (repositionNeeded) {
+            repositionAfterRetry();
+            repositionNeeded = false;
+        }
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         consumer.poll(pollTimeout()).forEach(records::add);
         for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -352,9 +357,9 @@ public final class ApplierLoop implements ConsumerRebalanceListener {
                 + "watermark", c.kind(), doing, e.toString(), delay.toMillis());
         status.moveTo(ApplierState.RETRYING, c.kind() + ": " + e.getMessage());
         clearPending();
-        if (!sleep(delay)) {
-            repositionAfterRetry();
-        }
+        // Re-positioning reads the watermark from the standby, which may still be down: it happens at the start of
+        // the next step, where a failure is handled (and retried) like any other.
+        repositionNeeded = !sleep(delay);
     }
 
     private void repositionAfterRetry() {
