@@ -25,7 +25,7 @@ record Params(String name, int writerThreads, double warmupSeconds, double round
               boolean dedicatedLimitServer) {
 
     static Params full() {
-        return new Params("full", 8, 6, 10, 3, 30, 0.5, 100, 45, 40_000, 10_000, 40, 1_000, true);
+        return new Params("full", 8, 6, 10, 3, 30, 0.5, 100, 60, 60_000, 10_000, 40, 1_000, true);
     }
 
     static Params quick() {
