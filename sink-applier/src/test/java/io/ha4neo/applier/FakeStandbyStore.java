@@ -15,6 +15,7 @@ final class FakeStandbyStore implements StandbyStore {
     final List<String> log = new ArrayList<>();
     final Set<String> schemaObjects = new HashSet<>();
     RuntimeException failNextWrite;
+    Runnable onFailedWrite = () -> { };
 
     @Override public void ensureReservedSchema() { log.add("ensure"); }
     @Override public Optional<Watermark> readWatermark() { return Optional.ofNullable(watermark); }
@@ -24,6 +25,7 @@ final class FakeStandbyStore implements StandbyStore {
         if (failNextWrite != null) {
             RuntimeException e = failNextWrite;
             failNextWrite = null;
+            onFailedWrite.run();
             throw e;
         }
         long found = watermark == null ? 0 : watermark.commitId();
