@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.neo4j.driver.AuthToken;
 import org.neo4j.driver.Config;
@@ -61,9 +62,10 @@ public final class ReplicationProbe implements AutoCloseable {
         Record watermark = standbyWatermark(notes);
         Long endOffset = topicEndOffset(notes);
         return new ReplicationStatus(longOf(status, "lastCommittedId"), longOf(status, "lastPublishedId"),
-                longOf(status, "spoolDepth"), boolOf(status, "semiSyncFallback"), longOf(watermark, "commitId"),
-                longOf(watermark, "sourceCommitTimeMillis"), longOf(watermark, "appliedAtMillis"),
-                longOf(watermark, "offset"), endOffset, List.copyOf(notes));
+                longOf(status, "lastSpooledId"), longOf(status, "spoolBytes"), boolOf(status, "semiSyncFallback"),
+                longOf(watermark, "commitId"), longOf(watermark, "sourceCommitTimeMillis"),
+                longOf(watermark, "appliedAtMillis"), longOf(watermark, "offset"), endOffset, applierGroupOffset(notes),
+                List.copyOf(notes));
     }
 
     /** True when the server behind {@code driver} answers a query now. */
@@ -115,6 +117,19 @@ public final class ReplicationProbe implements AutoCloseable {
                     .get(5, TimeUnit.SECONDS).offset();
         } catch (Exception e) {
             notes.add("kafka: end offset of " + topic + " unavailable (" + firstLine(e) + ")");
+            return null;
+        }
+    }
+
+    /** The applier group's committed offset ({@code ha4neo-applier-<topic>}, the applier's default group id). */
+    private Long applierGroupOffset(List<String> notes) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        try {
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets("ha4neo-applier-" + topic)
+                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS).get(partition);
+            return committed == null ? null : committed.offset();
+        } catch (Exception e) {
+            notes.add("kafka: offsets of the applier group unavailable (" + firstLine(e) + ")");
             return null;
         }
     }

@@ -10,34 +10,50 @@ import java.util.Map;
  *
  * @param primaryLastCommittedId last commit id of the primary ({@code ha4neo.status()}); Neo4j offers no other way
  * @param primaryLastPublishedId last commit id the primary's plugin published to Kafka
- * @param primarySpoolDepth commits waiting in the plugin's spool
+ * @param primaryLastEventId commit id of the primary's last replicated event (its last spooled event); token and
+ *                           schema-less transactions have no event, so this, not the last committed id, is what a
+ *                           caught-up standby reaches
+ * @param primarySpoolBytes bytes of events in the plugin's spool not yet published
  * @param semiSyncFallback true when semi-sync durability has fallen back to async
  * @param standbyAppliedCommitId the standby watermark's commit id
  * @param standbySourceCommitTimeMillis the primary's commit time of that commit
  * @param standbyAppliedAtMillis when the standby applied it
  * @param standbyOffset the topic offset of that commit's last record
  * @param topicEndOffset the replication topic's end offset (records written so far)
+ * @param applierGroupOffset the offset the applier's consumer group committed (what lag tools see)
  * @param notes why some fields are null
  */
-public record ReplicationStatus(Long primaryLastCommittedId, Long primaryLastPublishedId, Long primarySpoolDepth,
-                                Boolean semiSyncFallback, Long standbyAppliedCommitId,
+public record ReplicationStatus(Long primaryLastCommittedId, Long primaryLastPublishedId, Long primaryLastEventId,
+                                Long primarySpoolBytes, Boolean semiSyncFallback, Long standbyAppliedCommitId,
                                 Long standbySourceCommitTimeMillis, Long standbyAppliedAtMillis, Long standbyOffset,
-                                Long topicEndOffset, List<String> notes) {
+                                Long topicEndOffset, Long applierGroupOffset, List<String> notes) {
 
-    /** Commits the standby is behind the primary, or null when either side is unknown. */
+    /**
+     * Commit ids the standby is behind the primary's last replicated event, or null when either side is unknown.
+     * Commit ids are not contiguous (transactions without data have none in the log), so this is an upper bound on
+     * the number of transactions behind; 0 means caught up.
+     */
     public Long lagCommits() {
-        if (primaryLastCommittedId == null || standbyAppliedCommitId == null) {
+        Long primaryId = primaryLastEventId != null ? primaryLastEventId : primaryLastCommittedId;
+        if (primaryId == null || standbyAppliedCommitId == null) {
             return null;
         }
-        return Math.max(0, primaryLastCommittedId - standbyAppliedCommitId);
+        return Math.max(0, primaryId - standbyAppliedCommitId);
     }
 
-    /** Topic records not yet applied (end offset minus the next offset to apply), or null when unknown. */
+    /**
+     * Topic records not yet consumed by the applier, or null when unknown: the end offset minus the applier group's
+     * committed offset (the applier commits its position when caught up, past Kafka's transaction markers), or minus
+     * the offset after the watermark when the group has not committed yet.
+     */
     public Long lagRecords() {
         if (topicEndOffset == null) {
             return null;
         }
         long nextToApply = standbyOffset == null ? 0 : standbyOffset + 1;
+        if (applierGroupOffset != null) {
+            nextToApply = Math.max(nextToApply, applierGroupOffset);
+        }
         return Math.max(0, topicEndOffset - nextToApply);
     }
 
@@ -54,13 +70,15 @@ public record ReplicationStatus(Long primaryLastCommittedId, Long primaryLastPub
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("primaryLastCommittedId", primaryLastCommittedId);
         m.put("primaryLastPublishedId", primaryLastPublishedId);
-        m.put("primarySpoolDepth", primarySpoolDepth);
+        m.put("primaryLastEventId", primaryLastEventId);
+        m.put("primarySpoolBytes", primarySpoolBytes);
         m.put("semiSyncFallback", semiSyncFallback);
         m.put("standbyAppliedCommitId", standbyAppliedCommitId);
         m.put("standbySourceCommitTimeMillis", standbySourceCommitTimeMillis);
         m.put("standbyAppliedAtMillis", standbyAppliedAtMillis);
         m.put("standbyOffset", standbyOffset);
         m.put("topicEndOffset", topicEndOffset);
+        m.put("applierGroupOffset", applierGroupOffset);
         m.put("lagCommits", lagCommits());
         m.put("lagRecords", lagRecords());
         m.put("lastApplyDelayMillis", lastApplyDelayMillis());
