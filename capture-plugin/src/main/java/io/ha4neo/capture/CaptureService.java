@@ -110,7 +110,7 @@ final class CaptureService {
         KafkaClients clients = KafkaClients.fromProperties(config.kafkaProperties(), config.transactionalId(),
                 "ha4neo-" + config.database(), config.chunkMaxBytes());
         publisher = new EventPublisher(spool, config.topic(), guard, clients, config.publishBatchMaxEvents(),
-                this::periodicCheck, log);
+                config.publishLingerMillis(), this::periodicCheck, log);
         publisherThread = new Thread(publisher, "ha4neo-publisher-" + config.database());
         publisherThread.setDaemon(true);
         publisherThread.start();

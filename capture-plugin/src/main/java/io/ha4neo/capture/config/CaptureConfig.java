@@ -67,6 +67,10 @@ public final class CaptureConfig {
                             + "in one Kafka transaction. Keep below the topic's max.message.bytes.")
             .define("publish.batch.max.events", Type.INT, "1000", ConfigDef.between(1, 1_000_000),
                     "Most events published in one Kafka transaction.")
+            .define("publish.linger.ms", Type.LONG, "5", ConfigDef.between(0, 1_000),
+                    "How long the publisher waits for more events before it starts a Kafka transaction, so that "
+                            + "concurrent commits share one. Adds at most this much to replication lag and to a "
+                            + "semi-sync commit.")
             .define("capture.applier.writes", Type.BOOLEAN, "false",
                     "Capture transactions written by a sink applier too (cascading standbys). Off by default: "
                             + "the loop guard drops them.")
@@ -187,6 +191,10 @@ public final class CaptureConfig {
 
     public int publishBatchMaxEvents() {
         return values.getInt("publish.batch.max.events");
+    }
+
+    public long publishLingerMillis() {
+        return values.getLong("publish.linger.ms");
     }
 
     public boolean captureApplierWrites() {

@@ -5,6 +5,7 @@ import io.ha4neo.capture.spool.SpoolReader;
 import io.ha4neo.capture.spool.SpooledEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +50,7 @@ public final class EventPublisher implements Runnable {
     private final TopicGuard guard;
     private final KafkaClients clients;
     private final int batchMaxEvents;
+    private final long lingerMillis;
     private final Runnable periodicCheck;
     private final InternalLog log;
     private final Object publishedMonitor = new Object();
@@ -63,12 +65,13 @@ public final class EventPublisher implements Runnable {
     private long topicTailId;
 
     public EventPublisher(EventSpool spool, String topic, TopicGuard guard, KafkaClients clients, int batchMaxEvents,
-                          Runnable periodicCheck, InternalLog log) {
+                          long lingerMillis, Runnable periodicCheck, InternalLog log) {
         this.spool = spool;
         this.topic = topic;
         this.guard = guard;
         this.clients = clients;
         this.batchMaxEvents = batchMaxEvents;
+        this.lingerMillis = lingerMillis;
         this.periodicCheck = periodicCheck;
         this.log = log;
     }
@@ -101,6 +104,13 @@ public final class EventPublisher implements Runnable {
             connect();
         }
         List<SpooledEvent> batch = reader.next(batchMaxEvents, 16L << 20, 100);
+        if (!batch.isEmpty() && batch.size() < batchMaxEvents && lingerMillis > 0) {
+            // One Kafka transaction per event would cost a coordinator round trip and a marker each; lingering a few
+            // milliseconds lets concurrent commits share one (like the producer's own linger.ms).
+            Thread.sleep(lingerMillis);
+            batch = new ArrayList<>(batch);
+            batch.addAll(reader.next(batchMaxEvents - batch.size(), 16L << 20, 0));
+        }
         if (!batch.isEmpty()) {
             publish(batch);
         }
