@@ -1,12 +1,12 @@
 package io.ha4neo.bench;
 
+import io.ha4neo.topology.process.WorkDirs;
 import io.ha4neo.topology.process.ProjectLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 
@@ -75,15 +75,6 @@ final class ArtifactSnapshot {
     }
 
     private static void wipe(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot wipe " + dir, e);
-        }
+        WorkDirs.deleteRecursively(dir, "the previous artifact snapshot");
     }
 }

@@ -1,23 +1,19 @@
 package io.ha4neo.bench;
 
+import io.ha4neo.topology.process.WorkDirs;
 import io.ha4neo.topology.process.ApplierProcess;
 import io.ha4neo.topology.process.FreePorts;
 import io.ha4neo.topology.process.KafkaBroker;
 import io.ha4neo.topology.process.Neo4jServer;
 import io.ha4neo.topology.process.ProcessReaper;
 import io.ha4neo.topology.process.ProjectLayout;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 
 /**
  * The processes of one benchmark run, all real and started from the artifacts {@code mvn install} built:
@@ -191,15 +187,6 @@ final class BenchStack implements AutoCloseable {
     }
 
     private static void wipe(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot wipe the previous benchmark run in " + dir, e);
-        }
+        WorkDirs.deleteRecursively(dir, "the previous benchmark run");
     }
 }

@@ -1,22 +1,18 @@
 package io.ha4neo.it.support;
 
+import io.ha4neo.topology.process.WorkDirs;
 import io.ha4neo.topology.process.ApplierProcess;
 import io.ha4neo.topology.process.FreePorts;
 import io.ha4neo.topology.process.KafkaBroker;
 import io.ha4neo.topology.process.Neo4jServer;
 import io.ha4neo.topology.process.ProcessReaper;
 import io.ha4neo.topology.process.ProjectLayout;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * A set of real processes for one integration test class: an optional Kafka broker, any number of Neo4j servers
@@ -368,16 +364,7 @@ public final class TestStack implements AutoCloseable {
         }
 
         private static void wipe(Path dir) {
-            if (!Files.exists(dir)) {
-                return;
-            }
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot wipe the previous test stack in " + dir, e);
-            }
+            WorkDirs.deleteRecursively(dir, "the previous test stack");
         }
     }
 }

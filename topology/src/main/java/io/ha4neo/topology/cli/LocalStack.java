@@ -1,5 +1,6 @@
 package io.ha4neo.topology.cli;
 
+import io.ha4neo.topology.process.WorkDirs;
 import io.ha4neo.schemas.topology.TopicNames;
 import io.ha4neo.schemas.topology.TopicSpec;
 import io.ha4neo.topology.process.ApplierProcess;
@@ -10,20 +11,15 @@ import io.ha4neo.topology.process.ProcessReaper;
 import io.ha4neo.topology.process.ProjectLayout;
 import io.ha4neo.topology.status.ReplicationProbe;
 import io.ha4neo.topology.status.ReplicationStatus;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -295,15 +291,6 @@ final class LocalStack {
     }
 
     private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the previous stack's " + dir + "; delete it by hand", e);
-        }
+        WorkDirs.deleteRecursively(dir, "the previous stack's files");
     }
 }
