@@ -25,7 +25,9 @@ record Params(String name, int writerThreads, double warmupSeconds, double round
               boolean dedicatedLimitServer) {
 
     static Params full() {
-        return new Params("full", 8, 6, 10, 3, 30, 0.5, 100, 60, 60_000, 10_000, 40, 1_000, true);
+        // The drain backlog must give the applier >= 30 s of work: it drains ~8x faster than the primary commits,
+        // so the fill is ~4.5 minutes of the primary's maximum rate (at least 360,000 transactions).
+        return new Params("full", 8, 6, 10, 3, 30, 0.5, 100, 270, 360_000, 10_000, 40, 1_000, true);
     }
 
     static Params quick() {
