@@ -1,5 +1,6 @@
 package io.ha4neo.it.applier;
 
+import io.ha4neo.it.support.Writers;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -63,19 +63,7 @@ final class RandomGraphWorkload {
 
     /** Runs every writer to completion (or {@link #stop()}). */
     void run() throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(writers);
-        for (int w = 0; w < writers; w++) {
-            int writer = w;
-            Thread t = new Thread(() -> {
-                try {
-                    writer(writer);
-                } finally {
-                    done.countDown();
-                }
-            }, "graph-writer-" + w);
-            t.start();
-        }
-        done.await();
+        Writers.runAll(writers, "graph-writer-", this::writer);
     }
 
     /** {@link #run()} in a background thread. */

@@ -1,9 +1,9 @@
 package io.ha4neo.it.capture;
 
+import io.ha4neo.it.support.Writers;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.neo4j.driver.Driver;
@@ -56,19 +56,7 @@ public final class Workload {
 
     /** Runs all writers to completion (or until {@link #stop()}), returning when every writer has finished. */
     public void run() throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(writers);
-        for (int w = 0; w < writers; w++) {
-            int writer = w;
-            Thread t = new Thread(() -> {
-                try {
-                    writer(writer);
-                } finally {
-                    done.countDown();
-                }
-            }, "workload-" + w);
-            t.start();
-        }
-        done.await();
+        Writers.runAll(writers, "workload-", this::writer);
     }
 
     public void stop() {
