@@ -1,5 +1,6 @@
 package io.ha4neo.bench;
 
+import io.ha4neo.schemas.contract.MetricNames;
 import io.ha4neo.topology.process.ApplierProcess;
 import java.util.List;
 import java.util.Map;
@@ -71,10 +72,10 @@ final class ApplyThroughput {
         double applierCpu1 = ProcStats.cpuSeconds(applier.pid());
         double standbyCpu1 = ProcStats.cpuSeconds(standbyPid);
         MetricsScrape last = MetricsScrape.of(applier.metricsBaseUrl());
-        long tx = (long) MetricsScrape.delta(first, last, "ha4neo_applier_batch_transactions_sum");
-        long changes = (long) MetricsScrape.delta(first, last, "ha4neo_applier_batch_changes_sum");
+        long tx = (long) MetricsScrape.delta(first, last, MetricNames.sum(MetricNames.APPLIER_BATCH_TRANSACTIONS));
+        long changes = (long) MetricsScrape.delta(first, last, MetricNames.sum(MetricNames.APPLIER_BATCH_CHANGES));
         double seconds = (t1 - t0) / 1e9;
-        long total = (long) last.value("ha4neo_applier_batch_transactions_sum");
+        long total = (long) last.value(MetricNames.sum(MetricNames.APPLIER_BATCH_TRANSACTIONS));
         return new Result(fill.transactions(), fill.txPerSecond(), seconds, tx, changes, tx / seconds,
                 changes / seconds, (t0 - launched) / 1e9, limitRate, identityRate,
                 ProcStats.perThousand(applierCpu0, applierCpu1, tx),
@@ -88,7 +89,7 @@ final class ApplyThroughput {
             ReplicationWatch.requireRunning(applier);
             try {
                 MetricsScrape m = MetricsScrape.of(applier.metricsBaseUrl());
-                if (m.value("ha4neo_applier_batch_transactions_sum") > 0) {
+                if (m.value(MetricNames.sum(MetricNames.APPLIER_BATCH_TRANSACTIONS)) > 0) {
                     return m;
                 }
             } catch (RuntimeException notUpYet) {

@@ -1,5 +1,6 @@
 package io.ha4neo.bench;
 
+import io.ha4neo.schemas.contract.MetricNames;
 import io.ha4neo.topology.process.ApplierProcess;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,7 +19,7 @@ import org.neo4j.driver.Session;
  * /metrics over the same window.
  */
 final class EndToEndLag {
-    static final String APPLY_LATENCY = "ha4neo_applier_apply_latency_seconds";
+    static final String APPLY_LATENCY = MetricNames.APPLIER_APPLY_LATENCY_SECONDS;
 
     private EndToEndLag() {
     }

@@ -1,5 +1,9 @@
 package io.ha4neo.bench;
 
+import io.ha4neo.schemas.contract.PublisherState;
+import io.ha4neo.schemas.contract.StatusColumns;
+import io.ha4neo.schemas.contract.ProcedureNames;
+import io.ha4neo.schemas.contract.MetricNames;
 import io.ha4neo.topology.process.ApplierProcess;
 import io.ha4neo.topology.process.Logs;
 import java.util.Map;
@@ -14,19 +18,19 @@ final class ReplicationWatch {
 
     static Record status(Driver primary) {
         try (Session s = primary.session()) {
-            return s.run("CALL ha4neo.status()").single();
+            return s.run(ProcedureNames.call(ProcedureNames.STATUS)).single();
         }
     }
 
     /** {@code ha4neo.bookmark()} in the caller's session: a commit id covering the caller's commits. */
     static long bookmark(Session primarySession) {
-        return primarySession.run("CALL ha4neo.bookmark()").single().get("commitId").asLong();
+        return primarySession.run(ProcedureNames.call(ProcedureNames.BOOKMARK)).single().get(ProcedureNames.COMMIT_ID_COLUMN).asLong();
     }
 
     /** Blocks on the standby until {@code commitId} is applied ({@code ha4neo.awaitCommit}). */
     static void awaitCommit(Driver standby, long commitId, long timeoutMs) {
         try (Session s = standby.session()) {
-            s.run("CALL ha4neo.awaitCommit($c, $t)", Map.of("c", commitId, "t", timeoutMs)).consume();
+            s.run("CALL " + ProcedureNames.AWAIT_COMMIT + "($c, $t)", Map.of("c", commitId, "t", timeoutMs)).consume();
         }
     }
 
@@ -39,11 +43,11 @@ final class ReplicationWatch {
         long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
         while (System.nanoTime() < deadline) {
             Record r = status(primary);
-            long published = r.get("lastPublishedId").asLong();
-            if ("FENCED".equals(r.get("publisherState").asString())) {
+            long published = r.get(StatusColumns.LAST_PUBLISHED_ID).asLong();
+            if (PublisherState.FENCED.name().equals(r.get(StatusColumns.PUBLISHER_STATE).asString())) {
                 throw new IllegalStateException("the primary's publisher is FENCED; nothing more will be published: " + r);
             }
-            if (published >= r.get("lastSpooledId").asLong() && published >= r.get("lastCapturedId").asLong()) {
+            if (published >= r.get(StatusColumns.LAST_SPOOLED_ID).asLong() && published >= r.get(StatusColumns.LAST_CAPTURED_ID).asLong()) {
                 return published;
             }
             Thread.sleep(50);
@@ -69,7 +73,7 @@ final class ReplicationWatch {
     /** The applier's {@code ha4neo_applier_applied_commit_id}, -1 while its endpoint does not answer. */
     static long appliedCommitId(ApplierProcess applier) {
         try {
-            return (long) MetricsScrape.of(applier.metricsBaseUrl()).value("ha4neo_applier_applied_commit_id");
+            return (long) MetricsScrape.of(applier.metricsBaseUrl()).value(MetricNames.APPLIER_APPLIED_COMMIT_ID);
         } catch (RuntimeException e) {
             return -1;
         }

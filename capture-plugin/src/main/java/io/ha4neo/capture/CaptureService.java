@@ -1,5 +1,6 @@
 package io.ha4neo.capture;
 
+import io.ha4neo.schemas.contract.PublisherState;
 import io.ha4neo.capture.config.CaptureConfig;
 import io.ha4neo.capture.config.CaptureConfig.Durability;
 import io.ha4neo.capture.mapping.CapturedChanges;
@@ -185,7 +186,7 @@ final class CaptureService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (semiSyncFallback.get() && publisher.state() == EventPublisher.State.PUBLISHING
+        if (semiSyncFallback.get() && publisher.state() == PublisherState.PUBLISHING
                 && publisher.publishedId() >= spool.lastEventId() && semiSyncFallback.compareAndSet(true, false)) {
             log.info("ha4neo semi-sync restored: Kafka has every event up to commit id %d; commits wait for "
                     + "acknowledgement again", publisher.publishedId());
@@ -226,7 +227,7 @@ final class CaptureService {
         }
         long deadline = System.currentTimeMillis() + config.shutdownTimeoutMillis();
         while (publisher.publishedId() < spool.lastEventId() && System.currentTimeMillis() < deadline
-                && publisher.state() == EventPublisher.State.PUBLISHING) {
+                && publisher.state() == PublisherState.PUBLISHING) {
             Thread.sleep(20);
         }
         publisher.stop();

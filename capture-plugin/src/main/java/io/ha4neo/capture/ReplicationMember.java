@@ -1,5 +1,7 @@
 package io.ha4neo.capture;
 
+import io.ha4neo.schemas.contract.PublisherState;
+import io.ha4neo.schemas.contract.WatermarkNode;
 import io.ha4neo.capture.config.CaptureConfig;
 import io.ha4neo.capture.standby.CommitGate;
 import io.ha4neo.capture.standby.ReplicaProgress;
@@ -7,7 +9,6 @@ import io.ha4neo.capture.standby.RoleFile;
 import io.ha4neo.capture.standby.WriteGuard;
 import io.ha4neo.capture.status.CaptureStatus;
 import io.ha4neo.schemas.config.ConfigException;
-import io.ha4neo.schemas.topology.ReservedNames;
 import io.ha4neo.schemas.topology.Role;
 import java.util.List;
 import java.util.Locale;
@@ -157,12 +158,13 @@ public final class ReplicationMember {
         if (progress.known()) {
             return;
         }
-        Node w = tx.findNode(Label.label(ReservedNames.WATERMARK_LABEL), "database", config.database());
+        Node w = tx.findNode(Label.label(WatermarkNode.LABEL), WatermarkNode.DATABASE, config.database());
         if (w == null) {
             progress.applied(0, 0, 0);
         } else {
-            progress.applied(num(w.getProperty("commitId", 0L)), num(w.getProperty("sourceCommitTimeMillis", 0L)),
-                    num(w.getProperty("appliedAtMillis", 0L)));
+            progress.applied(num(w.getProperty(WatermarkNode.COMMIT_ID, 0L)),
+                    num(w.getProperty(WatermarkNode.SOURCE_COMMIT_TIME_MILLIS, 0L)),
+                    num(w.getProperty(WatermarkNode.APPLIED_AT_MILLIS, 0L)));
         }
     }
 
@@ -185,7 +187,7 @@ public final class ReplicationMember {
         long source = progress.sourceCommitTimeMillis();
         long appliedAt = progress.appliedAtMillis();
         return new CaptureStatus(role.name().toLowerCase(Locale.ROOT), config.database(), config.clusterId(),
-                config.epoch(), "", config.topic(), "NOT_PUBLISHING", lastCommittedId.getAsLong(), 0, 0, 0, 0, 0,
+                config.epoch(), "", config.topic(), PublisherState.NOT_PUBLISHING.name(), lastCommittedId.getAsLong(), 0, 0, 0, 0, 0,
                 false, List.of(), "", progress.appliedCommitId(), source, appliedAt,
                 appliedAt == 0 || source == 0 ? 0 : Math.max(0, appliedAt - source));
     }

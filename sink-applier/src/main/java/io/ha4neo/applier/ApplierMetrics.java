@@ -1,5 +1,6 @@
 package io.ha4neo.applier;
 
+import io.ha4neo.schemas.contract.MetricNames;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -15,28 +16,28 @@ import java.time.Clock;
 public final class ApplierMetrics {
     private final Clock clock;
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final Gauge appliedCommitId = gauge("applied_commit_id", "Commit id of the last transaction applied to the standby.");
-    private final Gauge sourceCommitTime = gauge("applied_source_commit_timestamp_seconds",
+    private final Gauge appliedCommitId = gauge(MetricNames.APPLIER_APPLIED_COMMIT_ID, "Commit id of the last transaction applied to the standby.");
+    private final Gauge sourceCommitTime = gauge(MetricNames.APPLIER_APPLIED_SOURCE_COMMIT_TIMESTAMP_SECONDS,
             "Origin commit time of the last applied transaction, epoch seconds.");
-    private final Gauge lagTransactions = gauge("lag_transactions", "Newest commit id seen in the topic minus the "
+    private final Gauge lagTransactions = gauge(MetricNames.APPLIER_LAG_TRANSACTIONS, "Newest commit id seen in the topic minus the "
             + "applied commit id (commit ids are increasing but not dense: an upper bound of missing transactions).");
-    private final Gauge lagRecords = gauge("lag_records", "Records between the applier's position and the topic's end offset.");
-    private final Gauge lagSeconds = gauge("lag_seconds", "Now minus the origin commit time of the last applied "
+    private final Gauge lagRecords = gauge(MetricNames.APPLIER_LAG_RECORDS, "Records between the applier's position and the topic's end offset.");
+    private final Gauge lagSeconds = gauge(MetricNames.APPLIER_LAG_SECONDS, "Now minus the origin commit time of the last applied "
             + "transaction; 0 when caught up.");
-    private final Gauge state = Gauge.builder().name("ha4neo_applier_state").help("1 for the current state.")
+    private final Gauge state = Gauge.builder().name(MetricNames.APPLIER_STATE).help("1 for the current state.")
             .labelNames("state").register(registry);
-    private final Histogram applyLatency = Histogram.builder().name("ha4neo_applier_apply_latency_seconds")
+    private final Histogram applyLatency = Histogram.builder().name(MetricNames.APPLIER_APPLY_LATENCY_SECONDS)
             .help("Standby commit time minus origin commit time, per applied transaction.").unit(Unit.SECONDS)
             .classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300).register(registry);
-    private final Histogram batchTransactions = Histogram.builder().name("ha4neo_applier_batch_transactions")
+    private final Histogram batchTransactions = Histogram.builder().name(MetricNames.APPLIER_BATCH_TRANSACTIONS)
             .help("Transactions per standby write.").classicUpperBounds(1, 2, 5, 10, 50, 100, 500, 1000, 5000)
             .register(registry);
-    private final Histogram batchChanges = Histogram.builder().name("ha4neo_applier_batch_changes")
+    private final Histogram batchChanges = Histogram.builder().name(MetricNames.APPLIER_BATCH_CHANGES)
             .help("Changes per standby write.").classicUpperBounds(1, 10, 100, 1000, 10000, 20000, 100000)
             .register(registry);
-    private final Counter retries = Counter.builder().name("ha4neo_applier_retries_total")
+    private final Counter retries = Counter.builder().name(MetricNames.APPLIER_RETRIES_TOTAL)
             .help("Retriable errors waited out, by kind.").labelNames("kind").register(registry);
-    private final Counter errors = Counter.builder().name("ha4neo_applier_errors_total")
+    private final Counter errors = Counter.builder().name(MetricNames.APPLIER_ERRORS_TOTAL)
             .help("Errors by kind (retriable and fatal).").labelNames("kind").register(registry);
 
     private volatile long appliedId;
@@ -53,7 +54,7 @@ public final class ApplierMetrics {
     }
 
     private Gauge gauge(String name, String help) {
-        return Gauge.builder().name("ha4neo_applier_" + name).help(help).register(registry);
+        return Gauge.builder().name(name).help(help).register(registry);
     }
 
     /** After a successful write. */

@@ -1,5 +1,6 @@
 package io.ha4neo.applier;
 
+import io.ha4neo.schemas.contract.WatermarkNode;
 import io.ha4neo.applier.plan.PlannedStatement;
 import io.ha4neo.schemas.topology.ReservedNames;
 import java.util.List;
@@ -18,7 +19,7 @@ import org.neo4j.driver.TransactionConfig;
  * re-positions instead, which is what makes a retry exactly-once.
  */
 public final class Neo4jStandbyStore implements StandbyStore {
-    private static final String WM = ReservedNames.WATERMARK_LABEL;
+    private static final String WM_PATTERN = WatermarkNode.matchPattern("w", "db");
     private static final TransactionConfig TAGGED = TransactionConfig.builder()
             .withMetadata(Map.of(ReservedNames.APPLIER_METADATA_KEY, ReservedNames.APPLIER_TAG_VALUE)).build();
 
@@ -37,17 +38,17 @@ public final class Neo4jStandbyStore implements StandbyStore {
         runSchemaStatement("CREATE CONSTRAINT " + ReservedNames.NODE_ID_CONSTRAINT + " IF NOT EXISTS FOR (n:"
                 + ReservedNames.NODE_LABEL + ") REQUIRE n." + ReservedNames.ID_PROPERTY + " IS UNIQUE");
         runSchemaStatement("CREATE CONSTRAINT " + ReservedNames.WATERMARK_CONSTRAINT + " IF NOT EXISTS FOR (w:"
-                + WM + ") REQUIRE w.database IS UNIQUE");
+                + WatermarkNode.LABEL + ") REQUIRE w." + WatermarkNode.DATABASE + " IS UNIQUE");
         awaitIndexes(schemaAwaitSeconds);
     }
 
     @Override
     public Optional<Watermark> readWatermark() {
         try (Session s = session(); Transaction tx = s.beginTransaction(TAGGED)) {
-            List<Record> rows = tx.run("MATCH (w:" + WM + " {database: $db}) RETURN properties(w) AS p",
+            List<Record> rows = tx.run("MATCH " + WM_PATTERN + " RETURN properties(w) AS p",
                     Map.of("db", database)).list();
             return rows.stream().findFirst()
-                    .filter(r -> r.get("p").asMap().containsKey("commitId"))
+                    .filter(r -> r.get("p").asMap().containsKey(WatermarkNode.COMMIT_ID))
                     .map(r -> Watermark.fromProperties(database, r.get("p").asMap()));
         }
     }
@@ -61,7 +62,7 @@ public final class Neo4jStandbyStore implements StandbyStore {
             skips.forEach(skip -> tx.run("CREATE (:" + ReservedNames.SKIP_LABEL + " {commitId: $c, "
                     + "skippedAtMillis: $t, reason: $r})", Map.of("c", skip.commitId(), "t", skip.skippedAtMillis(),
                     "r", skip.reason())).consume());
-            tx.run("MATCH (w:" + WM + " {database: $db}) SET w += $p",
+            tx.run("MATCH " + WM_PATTERN + " SET w += $p",
                     Map.of("db", database, "p", next.toProperties())).consume();
             tx.commit();
         }
@@ -72,8 +73,8 @@ public final class Neo4jStandbyStore implements StandbyStore {
      * held no other writer can move it until this transaction ends, so the comparison cannot race.
      */
     private void lockAndCheckWatermark(Transaction tx, long expectedCommitId, Watermark next) {
-        Record r = tx.run("MERGE (w:" + WM + " {database: $db}) SET w.appliedAtMillis = $now "
-                + "RETURN coalesce(w.commitId, 0) AS c", Map.of("db", database, "now", next.appliedAtMillis())).single();
+        Record r = tx.run("MERGE " + WM_PATTERN + " SET w." + WatermarkNode.APPLIED_AT_MILLIS
+                + " = $now RETURN coalesce(w." + WatermarkNode.COMMIT_ID + ", 0) AS c", Map.of("db", database, "now", next.appliedAtMillis())).single();
         long found = r.get("c").asLong();
         if (found != expectedCommitId) {
             throw new FatalApplierException("divergence", "the watermark of database " + database + " names commit "

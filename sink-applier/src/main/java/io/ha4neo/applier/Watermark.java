@@ -1,5 +1,6 @@
 package io.ha4neo.applier;
 
+import io.ha4neo.schemas.contract.WatermarkNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,21 +26,21 @@ public record Watermark(String database, long commitId, long epoch, String topic
     /** The node's properties (without the key {@code database}). */
     public Map<String, Object> toProperties() {
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("commitId", commitId);
-        p.put("epoch", epoch);
-        p.put("topic", topic);
-        p.put("partition", (long) partition);
-        p.put("offset", offset);
-        p.put("sourceCommitTimeMillis", sourceCommitTimeMillis);
-        p.put("appliedAtMillis", appliedAtMillis);
+        p.put(WatermarkNode.COMMIT_ID, commitId);
+        p.put(WatermarkNode.EPOCH, epoch);
+        p.put(WatermarkNode.TOPIC, topic);
+        p.put(WatermarkNode.PARTITION, (long) partition);
+        p.put(WatermarkNode.OFFSET, offset);
+        p.put(WatermarkNode.SOURCE_COMMIT_TIME_MILLIS, sourceCommitTimeMillis);
+        p.put(WatermarkNode.APPLIED_AT_MILLIS, appliedAtMillis);
         return p;
     }
 
     /** Reads the node's properties back, as the driver returns them (integers as Long). */
     public static Watermark fromProperties(String database, Map<String, Object> p) {
-        return new Watermark(database, num(p, "commitId"), num(p, "epoch"), (String) p.get("topic"),
-                (int) num(p, "partition"), num(p, "offset"), num(p, "sourceCommitTimeMillis"),
-                num(p, "appliedAtMillis"));
+        return new Watermark(database, num(p, WatermarkNode.COMMIT_ID), num(p, WatermarkNode.EPOCH), (String) p.get(WatermarkNode.TOPIC),
+                (int) num(p, WatermarkNode.PARTITION), num(p, WatermarkNode.OFFSET), num(p, WatermarkNode.SOURCE_COMMIT_TIME_MILLIS),
+                num(p, WatermarkNode.APPLIED_AT_MILLIS));
     }
 
     private static long num(Map<String, Object> p, String key) {

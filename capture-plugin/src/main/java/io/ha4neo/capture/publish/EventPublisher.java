@@ -1,5 +1,6 @@
 package io.ha4neo.capture.publish;
 
+import io.ha4neo.schemas.contract.PublisherState;
 import io.ha4neo.capture.spool.EventSpool;
 import io.ha4neo.capture.spool.SpoolReader;
 import io.ha4neo.capture.spool.SpooledEvent;
@@ -40,9 +41,6 @@ import org.neo4j.logging.InternalLog;
  * Kafka is unavailable and is retried with back-off while commits keep flowing into the spool.
  */
 public final class EventPublisher implements Runnable {
-    /** Lifecycle of the publisher. */
-    public enum State { CONNECTING, PUBLISHING, KAFKA_UNAVAILABLE, MISCONFIGURED, FENCED, DIVERGED, STOPPED }
-
     private enum ErrorClass { RETRIABLE, MISCONFIGURED, FATAL }
 
     private final EventSpool spool;
@@ -55,7 +53,7 @@ public final class EventPublisher implements Runnable {
     private final InternalLog log;
     private final Object publishedMonitor = new Object();
     private volatile boolean running = true;
-    private volatile State state = State.CONNECTING;
+    private volatile PublisherState state = PublisherState.CONNECTING;
     private volatile long publishedId;
     private volatile String lastError = "";
     private Producer<byte[], byte[]> producer;
@@ -91,12 +89,12 @@ public final class EventPublisher implements Runnable {
             }
         }
         disconnect();
-        transition(State.STOPPED, "publisher stopped");
+        transition(PublisherState.STOPPED, "publisher stopped");
     }
 
     private void step() throws Exception {
         periodicCheck.run();
-        if (state == State.FENCED || state == State.DIVERGED) {
+        if (state == PublisherState.FENCED || state == PublisherState.DIVERGED) {
             Thread.sleep(1000);
             return;
         }
@@ -117,8 +115,8 @@ public final class EventPublisher implements Runnable {
     }
 
     private void connect() throws Exception {
-        if (state != State.KAFKA_UNAVAILABLE && state != State.MISCONFIGURED) {
-            transition(State.CONNECTING, "connecting to Kafka for topic " + topic);
+        if (state != PublisherState.KAFKA_UNAVAILABLE && state != PublisherState.MISCONFIGURED) {
+            transition(PublisherState.CONNECTING, "connecting to Kafka for topic " + topic);
         }
         producer = clients.producer();
         try (Admin admin = clients.admin()) {
@@ -136,7 +134,7 @@ public final class EventPublisher implements Runnable {
         markPublished(topicTailId);
         checkChainOnNextBatch = true;
         backoffMillis = 100;
-        transition(State.PUBLISHING, "publishing to " + topic + " after commit id " + topicTailId
+        transition(PublisherState.PUBLISHING, "publishing to " + topic + " after commit id " + topicTailId
                 + " (the topic's last record)");
     }
 
@@ -258,12 +256,12 @@ public final class EventPublisher implements Runnable {
         disconnect();
         lastError = t.toString();
         if (c == ErrorClass.FATAL) {
-            State s = t instanceof DivergedException ? State.DIVERGED : State.FENCED;
+            PublisherState s = t instanceof DivergedException ? PublisherState.DIVERGED : PublisherState.FENCED;
             transition(s, "publishing to " + topic + " stopped: " + t.getMessage()
                     + ". Commits continue into the spool (" + spool.unpublishedBytes() + " bytes); fix and restart Neo4j");
             return true;
         }
-        State s = c == ErrorClass.MISCONFIGURED ? State.MISCONFIGURED : State.KAFKA_UNAVAILABLE;
+        PublisherState s = c == ErrorClass.MISCONFIGURED ? PublisherState.MISCONFIGURED : PublisherState.KAFKA_UNAVAILABLE;
         long wait = c == ErrorClass.MISCONFIGURED ? 30_000 : backoffMillis;
         transition(s, "cannot publish to " + topic + ": " + t + "; will retry in " + wait + " ms. Commits continue "
                 + "into the spool (" + spool.unpublishedBytes() + " bytes unpublished)");
@@ -293,15 +291,15 @@ public final class EventPublisher implements Runnable {
         }
     }
 
-    private void transition(State next, String message) {
-        State previous = state;
+    private void transition(PublisherState next, String message) {
+        PublisherState previous = state;
         state = next;
         if (previous == next) {
             return;
         }
-        if (next == State.FENCED || next == State.DIVERGED || next == State.MISCONFIGURED) {
+        if (next == PublisherState.FENCED || next == PublisherState.DIVERGED || next == PublisherState.MISCONFIGURED) {
             log.error("ha4neo publisher %s -> %s: %s", previous, next, message);
-        } else if (next == State.KAFKA_UNAVAILABLE) {
+        } else if (next == PublisherState.KAFKA_UNAVAILABLE) {
             log.warn("ha4neo publisher %s -> %s: %s", previous, next, message);
         } else {
             log.info("ha4neo publisher %s -> %s: %s", previous, next, message);
@@ -354,7 +352,7 @@ public final class EventPublisher implements Runnable {
         }
     }
 
-    public State state() {
+    public PublisherState state() {
         return state;
     }
 

@@ -1,5 +1,6 @@
 package io.ha4neo.capture.standby;
 
+import io.ha4neo.schemas.contract.WatermarkNode;
 import io.ha4neo.schemas.topology.ReservedNames;
 import io.ha4neo.schemas.topology.Role;
 import java.util.function.Supplier;
@@ -124,11 +125,11 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
     private static Entered watermarkMove(TransactionData data) {
         long commitId = -1;
         long sourceTime = 0;
-        Label wm = Label.label(ReservedNames.WATERMARK_LABEL);
+        Label wm = Label.label(WatermarkNode.LABEL);
         for (PropertyEntry<Node> e : data.assignedNodeProperties()) {
-            if (e.key().equals("commitId") && e.entity().hasLabel(wm) && e.value() instanceof Number n) {
+            if (e.key().equals(WatermarkNode.COMMIT_ID) && e.entity().hasLabel(wm) && e.value() instanceof Number n) {
                 commitId = n.longValue();
-                Object t = e.entity().getProperty("sourceCommitTimeMillis", 0L);
+                Object t = e.entity().getProperty(WatermarkNode.SOURCE_COMMIT_TIME_MILLIS, 0L);
                 sourceTime = t instanceof Number tn ? tn.longValue() : 0;
             }
         }

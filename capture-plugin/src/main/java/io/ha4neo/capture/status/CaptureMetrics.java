@@ -1,5 +1,8 @@
 package io.ha4neo.capture.status;
 
+import io.ha4neo.schemas.contract.PublisherState;
+import io.ha4neo.schemas.contract.StatusColumns;
+import io.ha4neo.schemas.contract.MetricNames;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -42,22 +45,22 @@ public final class CaptureMetrics {
     }
 
     private static void registerGauges(PrometheusRegistry r) {
-        gauge(r, "ha4neo_capture_last_committed_id", "Neo4j's last committed transaction id", CaptureStatus::lastCommittedId);
-        gauge(r, "ha4neo_capture_last_captured_id", "Highest commit id put in commit order", CaptureStatus::lastCapturedId);
-        gauge(r, "ha4neo_capture_last_spooled_id", "Commit id of the last event in the spool", CaptureStatus::lastSpooledId);
-        gauge(r, "ha4neo_capture_last_published_id", "Commit id of the last event acknowledged by Kafka", CaptureStatus::lastPublishedId);
-        gauge(r, "ha4neo_capture_spool_bytes", "Bytes of spooled events not yet published", CaptureStatus::spoolBytes);
-        gauge(r, "ha4neo_capture_commits_blocked_seconds", "How long commits have been blocked by a full spool",
+        gauge(r, MetricNames.CAPTURE_LAST_COMMITTED_ID, "Neo4j's last committed transaction id", CaptureStatus::lastCommittedId);
+        gauge(r, MetricNames.CAPTURE_LAST_CAPTURED_ID, "Highest commit id put in commit order", CaptureStatus::lastCapturedId);
+        gauge(r, MetricNames.CAPTURE_LAST_SPOOLED_ID, "Commit id of the last event in the spool", CaptureStatus::lastSpooledId);
+        gauge(r, MetricNames.CAPTURE_LAST_PUBLISHED_ID, "Commit id of the last event acknowledged by Kafka", CaptureStatus::lastPublishedId);
+        gauge(r, MetricNames.CAPTURE_SPOOL_BYTES, "Bytes of spooled events not yet published", CaptureStatus::spoolBytes);
+        gauge(r, MetricNames.CAPTURE_COMMITS_BLOCKED_SECONDS, "How long commits have been blocked by a full spool",
                 s -> s.spoolBlockedMillis() / 1000.0);
-        gauge(r, "ha4neo_capture_semi_sync_fallback", "1 while semi-sync has fallen back to async", s -> s.semiSyncFallback() ? 1 : 0);
-        gauge(r, "ha4neo_capture_gaps", "Detected commit-id ranges that were not captured", s -> s.gaps().size());
-        gauge(r, "ha4neo_standby_applied_commit_id", "On a standby: commit id of the last applied transaction",
+        gauge(r, MetricNames.CAPTURE_SEMI_SYNC_FALLBACK, "1 while semi-sync has fallen back to async", s -> s.semiSyncFallback() ? 1 : 0);
+        gauge(r, MetricNames.CAPTURE_GAPS, "Detected commit-id ranges that were not captured", s -> s.gaps().size());
+        gauge(r, MetricNames.STANDBY_APPLIED_COMMIT_ID, "On a standby: commit id of the last applied transaction",
                 CaptureStatus::appliedCommitId);
-        gauge(r, "ha4neo_standby_apply_delay_seconds", "On a standby: apply time minus origin commit time of the last "
+        gauge(r, MetricNames.STANDBY_APPLY_DELAY_SECONDS, "On a standby: apply time minus origin commit time of the last "
                 + "applied transaction", s -> s.applyDelayMillis() / 1000.0);
-        gauge(r, "ha4neo_role_primary", "1 when this member is the primary", s -> "primary".equals(s.role()) ? 1 : 0);
-        gauge(r, "ha4neo_capture_publisher_up", "1 while the publisher is publishing to Kafka",
-                s -> "PUBLISHING".equals(s.publisherState()) ? 1 : 0);
+        gauge(r, MetricNames.ROLE_PRIMARY, "1 when this member is the primary", s -> "primary".equals(s.role()) ? 1 : 0);
+        gauge(r, MetricNames.CAPTURE_PUBLISHER_UP, "1 while the publisher is publishing to Kafka",
+                s -> PublisherState.PUBLISHING.name().equals(s.publisherState()) ? 1 : 0);
     }
 
     private static void gauge(PrometheusRegistry r, String name, String help, ToDoubleFunction<CaptureStatus> f) {

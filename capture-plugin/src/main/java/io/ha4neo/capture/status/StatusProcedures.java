@@ -1,5 +1,7 @@
 package io.ha4neo.capture.status;
 
+import io.ha4neo.schemas.contract.StatusColumns;
+import io.ha4neo.schemas.contract.ProcedureNames;
 import io.ha4neo.capture.ReplicationMember;
 import io.ha4neo.schemas.topology.Role;
 import java.util.List;
@@ -24,7 +26,7 @@ public class StatusProcedures {
     @Context
     public Transaction tx;
 
-    /** One row with a role. */
+    /** One row with a role: columns {@link ProcedureNames#ROLE_COLUMN} and {@link ProcedureNames#PREVIOUS_ROLE_COLUMN}. */
     public static class RoleRow {
         public String role;
         public String previousRole;
@@ -35,7 +37,7 @@ public class StatusProcedures {
         }
     }
 
-    /** One row with a commit id. */
+    /** One row with a commit id: column {@link ProcedureNames#COMMIT_ID_COLUMN}. */
     public static class CommitRow {
         public long commitId;
 
@@ -44,7 +46,10 @@ public class StatusProcedures {
         }
     }
 
-    /** One row of {@code ha4neo.status()}. Field names are the procedure's column names. */
+    /**
+     * One row of {@code ha4neo.status()}. Field names are the procedure's column names, which must be exactly
+     * {@link StatusColumns#ALL} (Neo4j derives columns from public fields; {@code StatusRowContractTest} checks it).
+     */
     public static class StatusRow {
         public String role;
         public String database;
@@ -93,21 +98,21 @@ public class StatusProcedures {
         }
     }
 
-    @Procedure(name = "ha4neo.status", mode = Mode.READ)
+    @Procedure(name = ProcedureNames.STATUS, mode = Mode.READ)
     @Description("Replication state of this database on this member: role, durability, last committed, captured "
             + "and published commit ids, spool depth, semi-sync fallback and detected gaps.")
     public Stream<StatusRow> status() {
         return Stream.of(StatusRow.of(member().status(tx)));
     }
 
-    @Procedure(name = "ha4neo.role", mode = Mode.READ)
+    @Procedure(name = ProcedureNames.ROLE, mode = Mode.READ)
     @Description("The replication role of this database on this member: primary or standby.")
     public Stream<RoleRow> role() {
         return Stream.of(new RoleRow(member().role(), null));
     }
 
     @Admin
-    @Procedure(name = "ha4neo.setRole", mode = Mode.DBMS)
+    @Procedure(name = ProcedureNames.SET_ROLE, mode = Mode.DBMS)
     @Description("Changes the role (primary <-> standby) atomically with respect to commits and persists it "
             + "across restarts. Used by switchover and failover tooling.")
     public Stream<RoleRow> setRole(@Name("role") String role) throws Exception {
@@ -116,14 +121,14 @@ public class StatusProcedures {
         return Stream.of(new RoleRow(m.role(), previous));
     }
 
-    @Procedure(name = "ha4neo.bookmark", mode = Mode.READ)
+    @Procedure(name = ProcedureNames.BOOKMARK, mode = Mode.READ)
     @Description("On a primary: a commit id that covers every transaction committed before this call, including "
             + "the caller's own. Pass it to ha4neo.awaitCommit on a standby to read your writes there.")
     public Stream<CommitRow> bookmark() throws InterruptedException {
         return Stream.of(new CommitRow(member().bookmark(10_000)));
     }
 
-    @Procedure(name = "ha4neo.awaitCommit", mode = Mode.READ)
+    @Procedure(name = ProcedureNames.AWAIT_COMMIT, mode = Mode.READ)
     @Description("On a standby: blocks until the given commit id (from ha4neo.bookmark on the primary) is applied, "
             + "then returns the applied commit id; fails after timeoutMs with the current lag.")
     public Stream<CommitRow> awaitCommit(@Name("commitId") long commitId,

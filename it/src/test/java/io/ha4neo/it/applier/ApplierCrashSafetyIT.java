@@ -1,5 +1,6 @@
 package io.ha4neo.it.applier;
 
+import io.ha4neo.schemas.contract.MetricNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ha4neo.it.applier.GraphSnapshot.Identity;
@@ -77,7 +78,7 @@ class ApplierCrashSafetyIT {
         while (System.nanoTime() < deadline) {
             try {
                 String m = Replication.metrics(applier);
-                if (m.contains("ha4neo_applier_state{state=\"APPLYING\"} 1") || m.contains("ha4neo_applier_state{state=\"CAUGHT_UP\"} 1")) {
+                if (m.contains(MetricNames.APPLIER_STATE + "{state=\"APPLYING\"} 1") || m.contains(MetricNames.APPLIER_STATE + "{state=\"CAUGHT_UP\"} 1")) {
                     return;
                 }
             } catch (IOException | AssertionError e) {

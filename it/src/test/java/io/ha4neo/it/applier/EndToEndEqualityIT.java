@@ -1,5 +1,6 @@
 package io.ha4neo.it.applier;
 
+import io.ha4neo.schemas.contract.MetricNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ha4neo.it.applier.GraphSnapshot.Identity;
@@ -159,7 +160,7 @@ class EndToEndEqualityIT {
                                                                                   long caughtUp) throws Exception {
         long watermarkOffset = ((Number) Replication.watermark(standby).orElseThrow().get("offset")).longValue();
         TopicPartition tp = new TopicPartition(stack.topic(), 0);
-        String group = "ha4neo-applier-" + stack.topic();
+        String group = io.ha4neo.schemas.topology.TopicNames.defaultApplierGroup(stack.topic());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String metrics;
         long committed;
@@ -174,13 +175,13 @@ class EndToEndEqualityIT {
                 end = admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get(30, TimeUnit.SECONDS)
                         .offset();
             }
-        } while ((end - committed != 0 || Replication.gauge(metrics, "ha4neo_applier_lag_transactions") != 0)
+        } while ((end - committed != 0 || Replication.gauge(metrics, MetricNames.APPLIER_LAG_TRANSACTIONS) != 0)
                 && System.nanoTime() < deadline);
         System.out.printf("e2e lag: watermark offset %d, group committed %d, end offset %d%n", watermarkOffset,
                 committed, end);
-        assertThat(Replication.gauge(metrics, "ha4neo_applier_applied_commit_id")).isEqualTo((double) caughtUp);
-        assertThat(Replication.gauge(metrics, "ha4neo_applier_lag_transactions")).isZero();
-        assertThat(Replication.gauge(metrics, "ha4neo_applier_lag_seconds")).isZero();
+        assertThat(Replication.gauge(metrics, MetricNames.APPLIER_APPLIED_COMMIT_ID)).isEqualTo((double) caughtUp);
+        assertThat(Replication.gauge(metrics, MetricNames.APPLIER_LAG_TRANSACTIONS)).isZero();
+        assertThat(Replication.gauge(metrics, MetricNames.APPLIER_LAG_SECONDS)).isZero();
         assertThat(committed).as("offset the applier committed for group %s", group).isGreaterThan(watermarkOffset);
         assertThat(end - committed).as("consumer-group lag seen by Kafka tools when caught up (end %d)", end).isZero();
     }

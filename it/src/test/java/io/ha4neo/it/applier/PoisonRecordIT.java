@@ -1,5 +1,6 @@
 package io.ha4neo.it.applier;
 
+import io.ha4neo.schemas.contract.WatermarkNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ha4neo.it.support.TestStack;
@@ -90,7 +91,7 @@ class PoisonRecordIT {
         assertThat(run.exitCode).as("exit code; log:\n%s", run.log).isEqualTo(1);
         assertThat(run.log).contains("cannot decode the record at topic " + topic + " partition 0 offset 3 (commit id 13)");
         Map<String, Object> watermark = Replication.watermark(standby).orElseThrow();
-        assertThat(watermark).containsEntry("commitId", 12L).containsEntry("offset", 2L).containsEntry("topic", topic);
+        assertThat(watermark).containsEntry(WatermarkNode.COMMIT_ID, 12L).containsEntry(WatermarkNode.OFFSET, 2L).containsEntry(WatermarkNode.TOPIC, topic);
         assertThat(nodeNames()).containsExactly("commit-10", "commit-11", "commit-12");
     }
 
@@ -109,7 +110,7 @@ class PoisonRecordIT {
         assertThat(run.exitCode).as("exit code; log:\n%s", run.log).isEqualTo(1);
         assertThat(run.log).contains("gap in the commit chain at topic " + topic + " partition 0 offset 5, commit 7")
                 .contains("missing commits (5, 6]");
-        assertThat(Replication.watermark(standby).orElseThrow()).containsEntry("commitId", 5L).containsEntry("offset", 4L);
+        assertThat(Replication.watermark(standby).orElseThrow()).containsEntry(WatermarkNode.COMMIT_ID, 5L).containsEntry(WatermarkNode.OFFSET, 4L);
         assertThat(nodeNames()).containsExactly("commit-1", "commit-2", "commit-3", "commit-4", "commit-5");
     }
 

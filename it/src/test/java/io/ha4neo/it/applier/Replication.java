@@ -1,5 +1,9 @@
 package io.ha4neo.it.applier;
 
+import io.ha4neo.schemas.contract.PublisherState;
+import io.ha4neo.schemas.contract.WatermarkNode;
+import io.ha4neo.schemas.contract.StatusColumns;
+import io.ha4neo.schemas.contract.ProcedureNames;
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.schemas.topology.ReservedNames;
 import io.ha4neo.topology.process.ApplierProcess;
@@ -29,7 +33,7 @@ final class Replication {
     /** The primary's {@code CALL ha4neo.status()} row. */
     static Record status(Driver primary) {
         try (Session s = primary.session()) {
-            return s.run("CALL ha4neo.status()").single();
+            return s.run(ProcedureNames.call(ProcedureNames.STATUS)).single();
         }
     }
 
@@ -43,7 +47,7 @@ final class Replication {
 
     /** The watermark's commit id, 0 when there is none. */
     static long watermarkCommitId(Driver standby) {
-        return watermark(standby).map(w -> ((Number) w.getOrDefault("commitId", 0L)).longValue()).orElse(0L);
+        return watermark(standby).map(w -> ((Number) w.getOrDefault(WatermarkNode.COMMIT_ID, 0L)).longValue()).orElse(0L);
     }
 
     /**
@@ -62,12 +66,12 @@ final class Replication {
             }
             try {
                 Record s = status(primary);
-                long published = s.get("lastPublishedId").asLong();
-                boolean drained = published >= s.get("lastSpooledId").asLong()
-                        && "PUBLISHING".equals(s.get("publisherState").asString());
+                long published = s.get(StatusColumns.LAST_PUBLISHED_ID).asLong();
+                boolean drained = published >= s.get(StatusColumns.LAST_SPOOLED_ID).asLong()
+                        && PublisherState.PUBLISHING.name().equals(s.get(StatusColumns.PUBLISHER_STATE).asString());
                 long applied = watermarkCommitId(standby);
-                last = "primary published " + published + " (spooled " + s.get("lastSpooledId").asLong() + ", "
-                        + s.get("publisherState").asString() + "), standby watermark " + applied;
+                last = "primary published " + published + " (spooled " + s.get(StatusColumns.LAST_SPOOLED_ID).asLong() + ", "
+                        + s.get(StatusColumns.PUBLISHER_STATE).asString() + "), standby watermark " + applied;
                 if (drained && applied == published && published > 0) {
                     return applied;
                 }

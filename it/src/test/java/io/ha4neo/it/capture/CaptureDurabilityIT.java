@@ -1,5 +1,7 @@
 package io.ha4neo.it.capture;
 
+import io.ha4neo.schemas.contract.PublisherState;
+import io.ha4neo.schemas.contract.StatusColumns;
 import static io.ha4neo.it.capture.CaptureIT.awaitPublished;
 import static io.ha4neo.it.capture.CaptureIT.status;
 import static io.ha4neo.it.capture.CaptureIT.tagged;
@@ -38,7 +40,7 @@ class CaptureDurabilityIT {
             int committedWhenKafkaStopped = load.committed();
             Thread.sleep(30_000);
             int committedDuringOutage = load.committed() - committedWhenKafkaStopped;
-            assertThat(status(driver).get("publisherState").asString()).isEqualTo("KAFKA_UNAVAILABLE");
+            assertThat(status(driver).get(StatusColumns.PUBLISHER_STATE).asString()).isEqualTo(PublisherState.KAFKA_UNAVAILABLE.name());
             stack.broker().start();
             writers.join();
             awaitPublished(driver);
@@ -89,7 +91,7 @@ class CaptureDurabilityIT {
                 tagged(driver, "s" + i, "CREATE (:Semi {i: " + i + "})");
                 assertThat(tail.committedTags()).as("tags in the topic right after commit s%d returned", i).contains("s" + i);
             }
-            assertThat(status(driver).get("semiSyncFallback").asBoolean()).isFalse();
+            assertThat(status(driver).get(StatusColumns.SEMI_SYNC_FALLBACK).asBoolean()).isFalse();
 
             stack.broker().stop();
             for (int i = 0; i < 5; i++) {
@@ -98,13 +100,13 @@ class CaptureDurabilityIT {
                 long millis = (System.nanoTime() - t0) / 1_000_000;
                 assertThat(millis).as("commit latency with Kafka down (timeout 1000 ms)").isLessThan(1000 + 2000);
             }
-            assertThat(status(driver).get("semiSyncFallback").asBoolean()).isTrue();
+            assertThat(status(driver).get(StatusColumns.SEMI_SYNC_FALLBACK).asBoolean()).isTrue();
 
             stack.broker().start();
             awaitPublished(driver);
             tagged(driver, "back", "CREATE (:Semi {back: true})");
             long deadline = System.currentTimeMillis() + 60_000;
-            while (status(driver).get("semiSyncFallback").asBoolean()) {
+            while (status(driver).get(StatusColumns.SEMI_SYNC_FALLBACK).asBoolean()) {
                 assertThat(System.currentTimeMillis()).as("semi-sync restored").isLessThan(deadline);
                 Thread.sleep(200);
             }
@@ -128,8 +130,8 @@ class CaptureDurabilityIT {
             primary.start();
             try (Driver driver = primary.driver()) {
                 Record s = status(driver);
-                long neo4jLast = s.get("lastCommittedId").asLong();
-                List<String> gaps = s.get("gaps").asList(v -> v.asString());
+                long neo4jLast = s.get(StatusColumns.LAST_COMMITTED_ID).asLong();
+                List<String> gaps = s.get(StatusColumns.GAPS).asList(v -> v.asString());
                 for (String gap : gaps) {
                     Matcher m = Pattern.compile("commit ids (\\d+)\\.\\.(\\d+)").matcher(gap);
                     assertThat(m.find()).as("gap format: %s", gap).isTrue();

@@ -1,5 +1,8 @@
 package io.ha4neo.it.capture;
 
+import io.ha4neo.schemas.contract.PublisherState;
+import io.ha4neo.schemas.contract.StatusColumns;
+import io.ha4neo.schemas.contract.ProcedureNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ha4neo.it.support.TestStack;
@@ -145,14 +148,14 @@ class CaptureIT {
                 tagged(driver, "kept", "CREATE (:Kept)");
                 long deadline = System.currentTimeMillis() + 60_000;
                 Record s = status(driver);
-                while (!"MISCONFIGURED".equals(s.get("publisherState").asString())) {
+                while (!PublisherState.MISCONFIGURED.name().equals(s.get(StatusColumns.PUBLISHER_STATE).asString())) {
                     assertThat(System.currentTimeMillis()).as("publisher state: %s", s).isLessThan(deadline);
                     Thread.sleep(200);
                     s = status(driver);
                 }
-                assertThat(s.get("lastError").asString()).contains(stack.topic(), "has 3 partitions", "exactly 1");
-                assertThat(s.get("lastSpooledId").asLong()).as("commits still go to the spool")
-                        .isGreaterThan(s.get("lastPublishedId").asLong());
+                assertThat(s.get(StatusColumns.LAST_ERROR).asString()).contains(stack.topic(), "has 3 partitions", "exactly 1");
+                assertThat(s.get(StatusColumns.LAST_SPOOLED_ID).asLong()).as("commits still go to the spool")
+                        .isGreaterThan(s.get(StatusColumns.LAST_PUBLISHED_ID).asLong());
                 assertThat(primary.logContains("has 3 partitions")).isTrue();
             }
         }
@@ -181,7 +184,7 @@ class CaptureIT {
 
     static Record status(Driver driver) {
         try (Session s = driver.session()) {
-            return s.run("CALL ha4neo.status()").single();
+            return s.run(ProcedureNames.call(ProcedureNames.STATUS)).single();
         }
     }
 
@@ -190,8 +193,8 @@ class CaptureIT {
         long deadline = System.currentTimeMillis() + 120_000;
         while (true) {
             Record s = status(driver);
-            if (s.get("lastPublishedId").asLong() >= s.get("lastSpooledId").asLong()
-                    && "PUBLISHING".equals(s.get("publisherState").asString())) {
+            if (s.get(StatusColumns.LAST_PUBLISHED_ID).asLong() >= s.get(StatusColumns.LAST_SPOOLED_ID).asLong()
+                    && PublisherState.PUBLISHING.name().equals(s.get(StatusColumns.PUBLISHER_STATE).asString())) {
                 return;
             }
             assertThat(System.currentTimeMillis()).as("publisher caught up: %s", s).isLessThan(deadline);

@@ -1,5 +1,6 @@
 package io.ha4neo.it.standby;
 
+import io.ha4neo.schemas.contract.ProcedureNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,11 +28,11 @@ class ReadYourWritesIT {
                 int seq = i;
                 try (Session s = primary.session()) {
                     s.executeWrite(tx -> tx.run("CREATE (:Mine {seq: $seq})", Map.of("seq", seq)).consume());
-                    token = s.run("CALL ha4neo.bookmark()").single().get("commitId").asLong();
+                    token = s.run(ProcedureNames.call(ProcedureNames.BOOKMARK)).single().get(ProcedureNames.COMMIT_ID_COLUMN).asLong();
                 }
                 try (Session s = standby.session()) {
-                    long applied = s.run("CALL ha4neo.awaitCommit($c, 30000)", Map.of("c", token)).single()
-                            .get("commitId").asLong();
+                    long applied = s.run("CALL " + ProcedureNames.AWAIT_COMMIT + "($c, 30000)", Map.of("c", token)).single()
+                            .get(ProcedureNames.COMMIT_ID_COLUMN).asLong();
                     assertThat(applied).isGreaterThanOrEqualTo(token);
                     assertThat(s.run("MATCH (n:Mine {seq: $seq}) RETURN count(n) AS c", Map.of("seq", seq)).single()
                             .get("c").asLong()).as("read on the standby after awaiting commit %d", token).isEqualTo(1);
@@ -39,10 +40,10 @@ class ReadYourWritesIT {
             }
             long last;
             try (Session s = primary.session()) {
-                last = s.run("CALL ha4neo.bookmark()").single().get("commitId").asLong();
+                last = s.run(ProcedureNames.call(ProcedureNames.BOOKMARK)).single().get(ProcedureNames.COMMIT_ID_COLUMN).asLong();
             }
             try (Session s = standby.session()) {
-                assertThatThrownBy(() -> s.run("CALL ha4neo.awaitCommit($c, 500)", Map.of("c", last + 1000)).consume())
+                assertThatThrownBy(() -> s.run("CALL " + ProcedureNames.AWAIT_COMMIT + "($c, 500)", Map.of("c", last + 1000)).consume())
                         .isInstanceOf(ClientException.class)
                         .hasMessageContaining("commit id " + (last + 1000) + " was not applied on this standby within 500 ms")
                         .hasMessageContaining("applied up to commit id");

@@ -1,5 +1,7 @@
 package io.ha4neo.it.standby;
 
+import io.ha4neo.schemas.contract.StatusColumns;
+import io.ha4neo.schemas.contract.ProcedureNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,7 +52,7 @@ class StandbyIT {
                     system.run("CREATE USER applier SET PASSWORD $p CHANGE NOT REQUIRED", Map.of("p", APPLIER_PASSWORD)).consume();
                 }
                 try (Session s = admin.session()) {
-                    assertThat(s.run("CALL ha4neo.role()").single().get("role").asString()).isEqualTo("standby");
+                    assertThat(s.run(ProcedureNames.call(ProcedureNames.ROLE)).single().get(ProcedureNames.ROLE_COLUMN).asString()).isEqualTo("standby");
                 }
             }
             try (Driver applier = GraphDatabase.driver(standby.boltUri(), AuthTokens.basic("applier", APPLIER_PASSWORD))) {
@@ -98,7 +100,7 @@ class StandbyIT {
     private static void readsWorkNormally(Driver driver) {
         try (Session s = driver.session()) {
             assertThat(s.run("RETURN 1 AS one").single().get("one").asInt()).isEqualTo(1);
-            assertThat(s.run("CALL ha4neo.status()").single().get("role").asString()).isEqualTo("standby");
+            assertThat(s.run(ProcedureNames.call(ProcedureNames.STATUS)).single().get(StatusColumns.ROLE).asString()).isEqualTo("standby");
         }
     }
 
@@ -192,7 +194,7 @@ class StandbyIT {
 
     private static void setRole(Driver driver, String role) {
         try (Session s = driver.session()) {
-            s.run("CALL ha4neo.setRole($r)", Map.of("r", role)).consume();
+            s.run("CALL " + ProcedureNames.SET_ROLE + "($r)", Map.of("r", role)).consume();
         }
     }
 }

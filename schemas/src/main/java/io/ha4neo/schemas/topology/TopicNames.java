@@ -18,6 +18,14 @@ public final class TopicNames {
         return name;
     }
 
+    /**
+     * The applier's default consumer group for a topic, {@code ha4neo-applier-<topic>}: the group whose committed
+     * offsets lag tools read (positioning never uses them; the standby's watermark does).
+     */
+    public static String defaultApplierGroup(String topic) {
+        return "ha4neo-applier-" + topic;
+    }
+
     /** Checks Kafka's topic-name rules, naming the topic and the broken rule. */
     public static void validate(String topic) {
         if (topic == null || topic.isEmpty() || topic.length() > 249) {

@@ -4,6 +4,7 @@ import static io.ha4neo.applier.config.ConfigKey.Type.INT;
 import static io.ha4neo.applier.config.ConfigKey.Type.LONG;
 import static io.ha4neo.applier.config.ConfigKey.Type.STRING;
 
+import io.ha4neo.schemas.topology.TopicNames;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -261,9 +262,9 @@ public final class ApplierConfig {
      */
     public Properties consumerProperties() {
         Properties p = new Properties();
-        p.put("group.id", "ha4neo-applier-" + topic());
-        p.put("group.instance.id", "ha4neo-applier-" + topic());
-        p.put("client.id", "ha4neo-applier-" + topic());
+        p.put("group.id", TopicNames.defaultApplierGroup(topic()));
+        p.put("group.instance.id", TopicNames.defaultApplierGroup(topic()));
+        p.put("client.id", TopicNames.defaultApplierGroup(topic()));
         p.putAll(kafka);
         p.putAll(FORCED_CONSUMER_SETTINGS);
         return p;

@@ -1,5 +1,9 @@
 package io.ha4neo.topology.status;
 
+import io.ha4neo.schemas.topology.TopicNames;
+import io.ha4neo.schemas.contract.WatermarkNode;
+import io.ha4neo.schemas.contract.StatusColumns;
+import io.ha4neo.schemas.contract.ProcedureNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +36,9 @@ import org.neo4j.driver.Value;
  */
 public final class ReplicationProbe implements AutoCloseable {
     /** Standalone CALL: every column the procedure has; missing ones simply read as null (the plugin evolves). */
-    private static final String STATUS_QUERY = "CALL ha4neo.status()";
-    private static final String WATERMARK_QUERY = "MATCH (w:_ha4neo_Watermark {database: $database}) "
-            + "RETURN w.commitId AS commitId, w.sourceCommitTimeMillis AS sourceCommitTimeMillis, "
-            + "w.appliedAtMillis AS appliedAtMillis, w.offset AS offset";
+    private static final String STATUS_QUERY = ProcedureNames.call(ProcedureNames.STATUS);
+    private static final String WATERMARK_QUERY = "MATCH " + WatermarkNode.matchPattern("w", "database")
+            + " RETURN properties(w) AS p";
 
     private final Driver primary;
     private final Driver standby;
@@ -59,13 +62,14 @@ public final class ReplicationProbe implements AutoCloseable {
     public ReplicationStatus probe() {
         List<String> notes = new ArrayList<>();
         Record status = primaryStatus(notes);
-        Record watermark = standbyWatermark(notes);
+        Map<String, Object> watermark = standbyWatermark(notes);
         Long endOffset = topicEndOffset(notes);
-        return new ReplicationStatus(longOf(status, "lastCommittedId"), longOf(status, "lastPublishedId"),
-                longOf(status, "lastSpooledId"), longOf(status, "spoolBytes"), boolOf(status, "semiSyncFallback"),
-                longOf(watermark, "commitId"), longOf(watermark, "sourceCommitTimeMillis"),
-                longOf(watermark, "appliedAtMillis"), longOf(watermark, "offset"), endOffset, applierGroupOffset(notes),
-                List.copyOf(notes));
+        return new ReplicationStatus(longOf(status, StatusColumns.LAST_COMMITTED_ID),
+                longOf(status, StatusColumns.LAST_PUBLISHED_ID), longOf(status, StatusColumns.LAST_SPOOLED_ID),
+                longOf(status, StatusColumns.SPOOL_BYTES), boolOf(status, StatusColumns.SEMI_SYNC_FALLBACK),
+                longOf(watermark, WatermarkNode.COMMIT_ID), longOf(watermark, WatermarkNode.SOURCE_COMMIT_TIME_MILLIS),
+                longOf(watermark, WatermarkNode.APPLIED_AT_MILLIS), longOf(watermark, WatermarkNode.OFFSET), endOffset,
+                applierGroupOffset(notes), List.copyOf(notes));
     }
 
     /** True when the server behind {@code driver} answers a query now. */
@@ -88,7 +92,7 @@ public final class ReplicationProbe implements AutoCloseable {
     private Record primaryStatus(List<String> notes) {
         try (Session session = session(primary)) {
             List<Record> rows = session.run(STATUS_QUERY).list();
-            return rows.stream().filter(r -> database.equals(r.get("database").asString(null))).findFirst()
+            return rows.stream().filter(r -> database.equals(r.get(StatusColumns.DATABASE).asString(null))).findFirst()
                     .orElseGet(() -> rows.isEmpty() ? null : rows.get(0));
         } catch (RuntimeException e) {
             notes.add("primary: ha4neo.status() unavailable (" + firstLine(e) + ")");
@@ -96,14 +100,14 @@ public final class ReplicationProbe implements AutoCloseable {
         }
     }
 
-    private Record standbyWatermark(List<String> notes) {
+    private Map<String, Object> standbyWatermark(List<String> notes) {
         try (Session session = session(standby)) {
             List<Record> rows = session.run(WATERMARK_QUERY, Map.of("database", database)).list();
             if (rows.isEmpty()) {
-                notes.add("standby: no _ha4neo_Watermark node for database '" + database + "' yet");
+                notes.add("standby: no " + WatermarkNode.LABEL + " node for database '" + database + "' yet");
                 return null;
             }
-            return rows.get(0);
+            return rows.get(0).get("p").asMap();
         } catch (RuntimeException e) {
             notes.add("standby: watermark unavailable (" + firstLine(e) + ")");
             return null;
@@ -125,7 +129,7 @@ public final class ReplicationProbe implements AutoCloseable {
     private Long applierGroupOffset(List<String> notes) {
         TopicPartition partition = new TopicPartition(topic, 0);
         try {
-            OffsetAndMetadata committed = admin.listConsumerGroupOffsets("ha4neo-applier-" + topic)
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(TopicNames.defaultApplierGroup(topic))
                     .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS).get(partition);
             return committed == null ? null : committed.offset();
         } catch (Exception e) {
@@ -149,6 +153,10 @@ public final class ReplicationProbe implements AutoCloseable {
         }
         Value v = record.get(key);
         return v.isNull() ? null : v.asLong();
+    }
+
+    private static Long longOf(Map<String, Object> watermark, String key) {
+        return watermark != null && watermark.get(key) instanceof Number n ? n.longValue() : null;
     }
 
     private static Boolean boolOf(Record record, String key) {

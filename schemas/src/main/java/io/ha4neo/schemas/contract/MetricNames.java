@@ -1,0 +1,57 @@
+package io.ha4neo.schemas.contract;
+
+import java.util.List;
+
+/**
+ * Prometheus metric names that dashboards ({@code docker/grafana}), the launcher, the benchmark and the tests
+ * read. The plugin's endpoint ({@code ha4neo.metrics.port}) exports the {@code CAPTURE_*}, {@code STANDBY_*} and
+ * {@code ROLE_*} gauges with a label {@code database}; the applier's {@code /metrics} exports the
+ * {@code APPLIER_*} ones. Histograms add Prometheus' usual {@code _bucket}, {@code _sum} and {@code _count}.
+ */
+public final class MetricNames {
+    public static final String CAPTURE_LAST_COMMITTED_ID = "ha4neo_capture_last_committed_id";
+    public static final String CAPTURE_LAST_CAPTURED_ID = "ha4neo_capture_last_captured_id";
+    public static final String CAPTURE_LAST_SPOOLED_ID = "ha4neo_capture_last_spooled_id";
+    public static final String CAPTURE_LAST_PUBLISHED_ID = "ha4neo_capture_last_published_id";
+    public static final String CAPTURE_SPOOL_BYTES = "ha4neo_capture_spool_bytes";
+    public static final String CAPTURE_COMMITS_BLOCKED_SECONDS = "ha4neo_capture_commits_blocked_seconds";
+    public static final String CAPTURE_SEMI_SYNC_FALLBACK = "ha4neo_capture_semi_sync_fallback";
+    public static final String CAPTURE_GAPS = "ha4neo_capture_gaps";
+    public static final String CAPTURE_PUBLISHER_UP = "ha4neo_capture_publisher_up";
+    public static final String STANDBY_APPLIED_COMMIT_ID = "ha4neo_standby_applied_commit_id";
+    public static final String STANDBY_APPLY_DELAY_SECONDS = "ha4neo_standby_apply_delay_seconds";
+    public static final String ROLE_PRIMARY = "ha4neo_role_primary";
+
+    public static final String APPLIER_APPLIED_COMMIT_ID = "ha4neo_applier_applied_commit_id";
+    public static final String APPLIER_APPLIED_SOURCE_COMMIT_TIMESTAMP_SECONDS =
+            "ha4neo_applier_applied_source_commit_timestamp_seconds";
+    public static final String APPLIER_LAG_TRANSACTIONS = "ha4neo_applier_lag_transactions";
+    public static final String APPLIER_LAG_RECORDS = "ha4neo_applier_lag_records";
+    public static final String APPLIER_LAG_SECONDS = "ha4neo_applier_lag_seconds";
+    /** Labelled {@code state}: 1 for the applier's current state, 0 for the others. */
+    public static final String APPLIER_STATE = "ha4neo_applier_state";
+    public static final String APPLIER_APPLY_LATENCY_SECONDS = "ha4neo_applier_apply_latency_seconds";
+    public static final String APPLIER_BATCH_TRANSACTIONS = "ha4neo_applier_batch_transactions";
+    public static final String APPLIER_BATCH_CHANGES = "ha4neo_applier_batch_changes";
+    public static final String APPLIER_RETRIES_TOTAL = "ha4neo_applier_retries_total";
+    public static final String APPLIER_ERRORS_TOTAL = "ha4neo_applier_errors_total";
+
+    /** Every plugin metric. */
+    public static final List<String> PLUGIN = List.of(CAPTURE_LAST_COMMITTED_ID, CAPTURE_LAST_CAPTURED_ID,
+            CAPTURE_LAST_SPOOLED_ID, CAPTURE_LAST_PUBLISHED_ID, CAPTURE_SPOOL_BYTES, CAPTURE_COMMITS_BLOCKED_SECONDS,
+            CAPTURE_SEMI_SYNC_FALLBACK, CAPTURE_GAPS, CAPTURE_PUBLISHER_UP, STANDBY_APPLIED_COMMIT_ID,
+            STANDBY_APPLY_DELAY_SECONDS, ROLE_PRIMARY);
+    /** Every applier metric. */
+    public static final List<String> APPLIER = List.of(APPLIER_APPLIED_COMMIT_ID,
+            APPLIER_APPLIED_SOURCE_COMMIT_TIMESTAMP_SECONDS, APPLIER_LAG_TRANSACTIONS, APPLIER_LAG_RECORDS,
+            APPLIER_LAG_SECONDS, APPLIER_STATE, APPLIER_APPLY_LATENCY_SECONDS, APPLIER_BATCH_TRANSACTIONS,
+            APPLIER_BATCH_CHANGES, APPLIER_RETRIES_TOTAL, APPLIER_ERRORS_TOTAL);
+
+    private MetricNames() {
+    }
+
+    /** The {@code _sum} series of a histogram. */
+    public static String sum(String histogram) {
+        return histogram + "_sum";
+    }
+}

@@ -1,0 +1,45 @@
+package io.ha4neo.schemas.contract;
+
+import io.ha4neo.schemas.topology.ReservedNames;
+import java.util.List;
+
+/**
+ * Layout of the standby's watermark node: {@code (:_ha4neo_Watermark {database, commitId, epoch, topic,
+ * partition, offset, sourceCommitTimeMillis, appliedAtMillis})}, one per replicated database.
+ *
+ * <p>Writer: the sink applier, in the same Neo4j transaction as the data it covers. Readers: the plugin on a
+ * standby ({@code ha4neo.awaitCommit}, status) and the write guard, which wakes waiters when {@link #COMMIT_ID}
+ * changes; the launcher's status probe; the tests. All integer properties are Neo4j integers (Java long).
+ */
+public final class WatermarkNode {
+    /** The node's label. */
+    public static final String LABEL = ReservedNames.WATERMARK_LABEL;
+    /** Unique key: the replicated database's name (constraint {@link ReservedNames#WATERMARK_CONSTRAINT}). */
+    public static final String DATABASE = "database";
+    /** Origin commit id of the last applied (or operator-skipped) transaction. */
+    public static final String COMMIT_ID = "commitId";
+    /** Origin epoch of that transaction. */
+    public static final String EPOCH = "epoch";
+    /** Topic it was read from. */
+    public static final String TOPIC = "topic";
+    /** Partition it was read from. */
+    public static final String PARTITION = "partition";
+    /** Offset of its last record (its last chunk). */
+    public static final String OFFSET = "offset";
+    /** Its commit time on the origin, epoch milliseconds. */
+    public static final String SOURCE_COMMIT_TIME_MILLIS = "sourceCommitTimeMillis";
+    /** When the standby committed it, epoch milliseconds. */
+    public static final String APPLIED_AT_MILLIS = "appliedAtMillis";
+
+    /** Every property except the key, in the order the applier writes them. */
+    public static final List<String> PROPERTIES = List.of(COMMIT_ID, EPOCH, TOPIC, PARTITION, OFFSET,
+            SOURCE_COMMIT_TIME_MILLIS, APPLIED_AT_MILLIS);
+
+    private WatermarkNode() {
+    }
+
+    /** A Cypher pattern matching the watermark of the database in parameter {@code $<parameter>}. */
+    public static String matchPattern(String variable, String parameter) {
+        return "(" + variable + ":" + LABEL + " {" + DATABASE + ": $" + parameter + "})";
+    }
+}
