@@ -18,6 +18,10 @@ import java.util.function.LongSupplier;
  * {@code maxPending} commits are already waiting (back-pressure). The thread whose id IS the next expected
  * never waits for space, so back-pressure cannot deadlock the prefix.
  *
+ * <p>The sink may block (a full spool waits for the publisher), and it does so holding the lock. Therefore nothing
+ * that frees space may ever wait for this lock: {@link #checkStall} only tries it, and {@link #nextExpected} and
+ * {@link #pending} read volatile copies, so status, metrics and the publisher thread never block behind a commit.
+ *
  * <p>Stalls: if the next expected id never arrives (a commit path that bypasses listeners, which FACTS say
  * does not exist, or a crashed callback), {@link #checkStall} reports the missing range through the
  * {@link GapListener} after the stall timeout and moves on. Never silent.
@@ -45,7 +49,8 @@ public final class CommitSequencer<T> {
     private final int maxPending;
     private final long stallTimeoutMillis;
     private final LongSupplier clock;
-    private long nextExpected;
+    private volatile long nextExpected;
+    private volatile int pendingCount;
     private long stalledSince = -1;
 
     private static final Object SKIP = new Object();
@@ -77,6 +82,7 @@ public final class CommitSequencer<T> {
                 notFull.await(100, TimeUnit.MILLISECONDS);
             }
             waiting.put(commitId, payloadOrNull == null ? SKIP : payloadOrNull);
+            pendingCount = waiting.size();
             drain();
         } finally {
             lock.unlock();
@@ -88,6 +94,7 @@ public final class CommitSequencer<T> {
         boolean progressed = false;
         while (!waiting.isEmpty() && waiting.firstKey() == nextExpected) {
             Object p = waiting.pollFirstEntry().getValue();
+            pendingCount = waiting.size();
             sink.accept(nextExpected, p == SKIP ? null : (T) p);
             nextExpected++;
             progressed = true;
@@ -98,9 +105,15 @@ public final class CommitSequencer<T> {
         stalledSince = waiting.isEmpty() ? -1 : (progressed || stalledSince < 0 ? clock.getAsLong() : stalledSince);
     }
 
-    /** Gives up on a missing id once later ids have waited longer than the stall timeout. */
+    /**
+     * Gives up on a missing id once later ids have waited longer than the stall timeout. Returns at once when a
+     * committing thread holds the lock: it is delivering (or waiting for spool space, which the caller, the
+     * publisher thread, must stay free to make), so nothing has stalled that could be decided now.
+     */
     public void checkStall() throws InterruptedException {
-        lock.lockInterruptibly();
+        if (!lock.tryLock()) {
+            return;
+        }
         try {
             if (stalledSince < 0 || clock.getAsLong() - stalledSince < stallTimeoutMillis) {
                 return;
@@ -115,23 +128,13 @@ public final class CommitSequencer<T> {
         }
     }
 
-    /** The next commit id the sequencer waits for. */
+    /** The next commit id the sequencer waits for. Never blocks. */
     public long nextExpected() {
-        lock.lock();
-        try {
-            return nextExpected;
-        } finally {
-            lock.unlock();
-        }
+        return nextExpected;
     }
 
-    /** Number of commits buffered behind a missing earlier id. */
+    /** Number of commits buffered behind a missing earlier id. Never blocks. */
     public int pending() {
-        lock.lock();
-        try {
-            return waiting.size();
-        } finally {
-            lock.unlock();
-        }
+        return pendingCount;
     }
 }

@@ -184,6 +184,39 @@ class CommitSequencerTest {
     }
 
     @Test
+    void stallChecksAndReadsNeverWaitForASinkThatIsBlockedHoldingTheLock() throws Exception {
+        CountDownLatch sinkEntered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CommitSequencer<String> seq = new CommitSequencer<>(1, 100, 1_000, clock::get, (id, p) -> {
+            sinkEntered.countDown();
+            release.await(); // a full spool: the sink waits for the publisher, holding the sequencer lock
+        }, (f, l, r) -> gaps.add(new Gap(f, l, r)));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> blocked = pool.submit(() -> {
+                seq.offer(1, "tx-1");
+                return null;
+            });
+            assertThat(sinkEntered.await(10, TimeUnit.SECONDS)).isTrue();
+            clock.addAndGet(60_000);
+            // The publisher thread calls these while commits wait for space; blocking here was the deadlock.
+            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+                seq.checkStall();
+                assertThat(seq.nextExpected()).isEqualTo(1);
+                assertThat(seq.pending()).isZero();
+            });
+            assertThat(blocked).isNotDone();
+            release.countDown();
+            blocked.get(10, TimeUnit.SECONDS);
+            assertThat(seq.nextExpected()).isEqualTo(2);
+            assertThat(gaps).isEmpty();
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void neverReportsAStallWhenNothingWaits() throws Exception {
         CommitSequencer<String> seq = sequencer(1, 100, 1_000);
         seq.offer(1, "tx-1");

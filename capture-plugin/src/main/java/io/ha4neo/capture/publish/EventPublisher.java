@@ -132,6 +132,7 @@ public final class EventPublisher implements Runnable {
         closeReader();
         reader = spool.readerAfter(topicTailId);
         markPublished(topicTailId);
+        spool.published(topicTailId);
         checkChainOnNextBatch = true;
         backoffMillis = 100;
         transition(PublisherState.PUBLISHING, "publishing to " + topic + " after commit id " + topicTailId
@@ -151,7 +152,9 @@ public final class EventPublisher implements Runnable {
             }
         }
         producer.commitTransaction();
-        markPublished(batch.get(batch.size() - 1).commitId());
+        SpooledEvent last = batch.get(batch.size() - 1);
+        markPublished(last.commitId());
+        spool.published(last); // frees exactly the published bytes, so commits waiting for space resume at once
     }
 
     /** The first event after a (re)connection must continue the topic's chain. */
@@ -313,7 +316,6 @@ public final class EventPublisher implements Runnable {
             }
             publishedMonitor.notifyAll();
         }
-        spool.published(commitId);
     }
 
     /**

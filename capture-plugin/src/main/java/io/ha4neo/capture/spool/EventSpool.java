@@ -21,9 +21,18 @@ import java.util.zip.CRC32C;
  * publisher, which deletes whole segments once Kafka has them. It survives Neo4j restarts, so events
  * captured while Kafka is unreachable are published after a restart too.
  *
- * <p>Durability: each append is one {@code write} to the file (page cache), not fsynced. A killed Neo4j
- * process loses nothing that was appended; an operating-system crash can lose the last seconds, which
- * start-up gap detection then reports. See docs/capture.md.
+ * <p>Durability ({@link SyncPolicy}, setting {@code ha4neo.spool.sync}): each append is one {@code write} to the
+ * file, so a killed Neo4j process loses nothing that was appended. What an operating-system crash can lose depends
+ * on the policy: {@link SyncPolicy#APPEND} forces every append to disk before the commit's afterCommit returns;
+ * {@link SyncPolicy#SEGMENT} (the default) forces a segment when it is complete, and the directory after a segment
+ * is created or deleted, so at most the last segment's unsynced tail is lost; {@link SyncPolicy#NONE} leaves it
+ * all to the operating system. Truncating a torn tail at open is forced unless the policy is NONE. A lost tail is
+ * detected at start-up (Neo4j's last committed id against the spool and the topic) and reported as a gap.
+ * See docs/capture.md.
+ *
+ * <p>Space: {@code maxBytes} bounds the bytes of spool records not yet published, counted exactly from the end of
+ * the last published record ({@link #published(SpooledEvent)}), so space is freed as soon as Kafka acknowledges a
+ * batch; files are deleted a whole published segment at a time.
  *
  * <p>Format of a segment {@code spool-<first id, 20 digits>.log}: records of
  * {@code [int bodyLength][int crc32c(body)][body]}, body = {@code [byte type][long commitId]} then for an
@@ -40,8 +49,19 @@ public final class EventSpool implements AutoCloseable {
     private static final String PREFIX = "spool-";
     private static final String SUFFIX = ".log";
 
+    /** When spool writes are forced to disk. */
+    public enum SyncPolicy {
+        /** Never: the operating system writes the page cache back when it likes. */
+        NONE,
+        /** When a segment is complete, and the directory when a segment is created or deleted (default). */
+        SEGMENT,
+        /** After every append, before the committing thread returns: survives an OS crash; costs a disk flush. */
+        APPEND
+    }
+
     private final Path dir;
     private final long maxBytes;
+    private final SyncPolicy sync;
     private final long segmentBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition space = lock.newCondition();
@@ -49,8 +69,13 @@ public final class EventSpool implements AutoCloseable {
     private final List<Segment> segments = new ArrayList<>();
     private FileChannel writer;
     private volatile long lastEventId;
-    private long lastSequencedId;
+    private volatile long lastSequencedId;
     private long publishedId;
+    /** Segment (first id) and byte offset where the last published record ends; -1 when only an id is known. */
+    private long publishedSegmentFirstId = -1;
+    private long publishedEndOffset;
+    /** {@link #unpublishedBytesLocked()} as of the last change, readable without the lock (status, metrics). */
+    private volatile long unpublishedBytes;
     private volatile long blockedSinceMillis = -1;
 
     /** A segment file and the id range it holds. */
@@ -66,15 +91,21 @@ public final class EventSpool implements AutoCloseable {
         }
     }
 
-    private EventSpool(Path dir, long maxBytes) {
+    private EventSpool(Path dir, long maxBytes, SyncPolicy sync) {
         this.dir = dir;
         this.maxBytes = maxBytes;
+        this.sync = sync;
         this.segmentBytes = Math.max(64 * 1024, Math.min(64L << 20, maxBytes / 8));
     }
 
-    /** Opens (creating if needed) the spool directory and recovers its state. */
+    /** Opens (creating if needed) the spool directory with the default sync policy and recovers its state. */
     public static EventSpool open(Path dir, long maxBytes) {
-        EventSpool spool = new EventSpool(dir, maxBytes);
+        return open(dir, maxBytes, SyncPolicy.SEGMENT);
+    }
+
+    /** Opens (creating if needed) the spool directory and recovers its state. */
+    public static EventSpool open(Path dir, long maxBytes, SyncPolicy sync) {
+        EventSpool spool = new EventSpool(dir, maxBytes, sync);
         spool.recover();
         return spool;
     }
@@ -87,6 +118,7 @@ public final class EventSpool implements AutoCloseable {
                 scan(s, p.equals(lastOf(listSegments())));
                 segments.add(s);
             }
+            unpublishedBytes = unpublishedBytesLocked();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the ha4neo spool at " + dir, e);
         }
@@ -103,7 +135,7 @@ public final class EventSpool implements AutoCloseable {
         return paths.isEmpty() ? null : paths.get(paths.size() - 1);
     }
 
-    private static long parseFirstId(Path p) {
+    static long parseFirstId(Path p) {
         String n = p.getFileName().toString();
         return Long.parseLong(n.substring(PREFIX.length(), n.length() - SUFFIX.length()));
     }
@@ -127,6 +159,9 @@ public final class EventSpool implements AutoCloseable {
                 }
                 try (FileChannel ch = FileChannel.open(s.path, StandardOpenOption.WRITE)) {
                     ch.truncate(cursor.validBytes());
+                    if (sync != SyncPolicy.NONE) {
+                        ch.force(true);
+                    }
                 }
             }
         }
@@ -165,6 +200,7 @@ public final class EventSpool implements AutoCloseable {
         try {
             // Only an unpublished event can ever free space. When Kafka has every event, what remains is marks
             // (commits without changes), and waiting would block commits forever: append over the bound instead.
+            // The wait releases the lock, so the publisher's published() can always get in and free space.
             while (unpublishedBytesLocked() + bytes > maxBytes && unpublishedBytesLocked() > 0
                     && lastEventId > publishedId) {
                 if (blockedSinceMillis < 0) {
@@ -191,10 +227,14 @@ public final class EventSpool implements AutoCloseable {
             }
             s.bytes += n;
             s.lastId = commitId;
+            if (sync == SyncPolicy.APPEND) {
+                writer.force(false);
+            }
             lastSequencedId = Math.max(lastSequencedId, commitId);
             if (type == EVENT) {
                 lastEventId = commitId;
             }
+            unpublishedBytes = unpublishedBytesLocked();
             appended.signalAll();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append commit " + commitId + " to the ha4neo spool in " + dir, e);
@@ -215,20 +255,45 @@ public final class EventSpool implements AutoCloseable {
         Segment s = new Segment(dir.resolve(String.format("%s%020d%s", PREFIX, commitId, SUFFIX)), commitId);
         writer = FileChannel.open(s.path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         segments.add(s);
+        syncDirectory();
         return s;
     }
 
     /**
-     * Tells the spool that Kafka has every event up to {@code commitId}: whole segments below it are deleted
-     * (never the segment being written, nor the one holding the last event) and blocked appenders wake up.
+     * Tells the spool that Kafka has every event up to {@code commitId} (for example the topic's last record, whose
+     * place in the spool is not known): segments entirely at or below it stop counting against the bound.
      */
     public void published(long commitId) {
+        published(commitId, null);
+    }
+
+    /**
+     * Tells the spool that Kafka has every event up to and including {@code event}, which was read from this
+     * spool: its bytes, and everything before them, stop counting against the bound at once. Whole segments
+     * below it are deleted (never the segment being written, nor the one holding the last event) and blocked
+     * appenders wake up.
+     */
+    public void published(SpooledEvent event) {
+        published(event.commitId(), event.position());
+    }
+
+    private void published(long commitId, SpooledEvent.Position position) {
         lock.lock();
         try {
-            publishedId = Math.max(publishedId, commitId);
+            if (commitId >= publishedId) {
+                publishedId = commitId;
+                publishedSegmentFirstId = position == null ? -1 : position.segmentFirstId();
+                publishedEndOffset = position == null ? 0 : position.endOffset();
+            }
+            boolean deleted = false;
             while (segments.size() > 1 && segments.get(0).lastId <= publishedId && !holdsLastEvent(0)) {
                 Files.deleteIfExists(segments.remove(0).path);
+                deleted = true;
             }
+            if (deleted) {
+                syncDirectory();
+            }
+            unpublishedBytes = unpublishedBytesLocked();
             space.signalAll();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete a published spool segment in " + dir, e);
@@ -297,28 +362,28 @@ public final class EventSpool implements AutoCloseable {
         return lastEventId;
     }
 
-    /** Highest commit id known to be sequenced: the last event or mark. */
+    /** Highest commit id known to be sequenced: the last event or mark. Never blocks. */
     public long lastSequencedId() {
-        lock.lock();
-        try {
-            return lastSequencedId;
-        } finally {
-            lock.unlock();
-        }
+        return lastSequencedId;
     }
 
-    /** Bytes of segments not yet entirely published. */
+    /**
+     * Bytes of spool records after the last published one (the quantity {@code maxBytes} bounds). Never blocks, so
+     * status and metrics answer while commits wait for space.
+     */
     public long unpublishedBytes() {
-        lock.lock();
-        try {
-            return unpublishedBytesLocked();
-        } finally {
-            lock.unlock();
-        }
+        return unpublishedBytes;
     }
 
     private long unpublishedBytesLocked() {
-        return segments.stream().filter(s -> s.lastId > publishedId).mapToLong(s -> s.bytes).sum();
+        long total = 0;
+        for (Segment s : segments) {
+            if (s.lastId <= publishedId) {
+                continue;
+            }
+            total += s.firstId == publishedSegmentFirstId ? Math.max(0, s.bytes - publishedEndOffset) : s.bytes;
+        }
+        return total;
     }
 
     /** Milliseconds appenders have been blocked by a full spool, 0 when not blocked. */
@@ -333,8 +398,23 @@ public final class EventSpool implements AutoCloseable {
 
     private void closeWriter() throws IOException {
         if (writer != null) {
+            if (sync != SyncPolicy.NONE) {
+                writer.force(false);
+            }
             writer.close();
             writer = null;
+        }
+    }
+
+    /** Makes segment creations and deletions durable (a new file's directory entry is not, until this). */
+    private void syncDirectory() throws IOException {
+        if (sync == SyncPolicy.NONE) {
+            return;
+        }
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // Some file systems refuse to open a directory for reading; the data itself is still forced.
         }
     }
 

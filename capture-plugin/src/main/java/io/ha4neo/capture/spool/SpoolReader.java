@@ -22,6 +22,8 @@ public final class SpoolReader implements AutoCloseable {
     }
 
     private final EventSpool spool;
+    /** Test seam: runs between reading a segment's length and looking for the next segment (the race window). */
+    Runnable beforeNextSegmentLookup = () -> { };
     private long lastReturnedId;
     private Path current;
     private RecordCursor cursor;
@@ -45,7 +47,8 @@ public final class SpoolReader implements AutoCloseable {
                 break;
             }
             if (r.type() == EventSpool.EVENT && r.commitId() > lastReturnedId) {
-                SpooledEvent e = new SpooledEvent(r.commitId(), r.previousCommitId(), r.records());
+                SpooledEvent e = new SpooledEvent(r.commitId(), r.previousCommitId(), r.records(),
+                        new SpooledEvent.Position(EventSpool.parseFirstId(current), cursor.validBytes()));
                 out.add(e);
                 bytes += e.bytes();
                 lastReturnedId = r.commitId();
@@ -67,8 +70,17 @@ public final class SpoolReader implements AutoCloseable {
                 if (r != null) {
                     return r;
                 }
+                beforeNextSegmentLookup.run();
                 if (spool.nextSegment(current) == null) {
                     return null;
+                }
+                // A later segment exists, so the current one is final: the appender only ever writes to the last
+                // segment. Its last record may have been appended between the validBytes read above and the
+                // nextSegment call (the append that rolled came right after it), so read up to the final length
+                // once more before moving on; otherwise that record would be skipped.
+                r = cursor.next(spool.validBytes(current));
+                if (r != null) {
+                    return r;
                 }
                 cursor.close();
                 cursor = null;

@@ -217,6 +217,81 @@ class EventSpoolTest {
     }
 
     @Test
+    void publishingAReadEventFreesExactlyItsBytesAtOnceNotOnlyWholeSegments() throws Exception {
+        try (EventSpool spool = EventSpool.open(dir, MAX_BYTES)) {
+            appendBig(spool, 1, 4); // all in the first 64 KiB segment
+            long four = spool.unpublishedBytes();
+            try (SpoolReader reader = spool.readerAfter(0)) {
+                List<SpooledEvent> firstTwo = reader.next(2, Long.MAX_VALUE, 0);
+                spool.published(firstTwo.get(1));
+                assertThat(spool.unpublishedBytes()).as("two of four equal events published").isEqualTo(four / 2);
+                List<SpooledEvent> rest = reader.next(10, Long.MAX_VALUE, 0);
+                spool.published(rest.get(rest.size() - 1));
+                assertThat(spool.unpublishedBytes()).isZero();
+            }
+            assertThat(segmentFiles()).containsExactly(segmentName(1)); // the file stays: it holds the last event
+        }
+    }
+
+    @Test
+    void aRecordAppendedJustBeforeTheSegmentRollsIsNotSkippedByAReaderAtTheEndOfThatSegment() throws Exception {
+        try (EventSpool spool = EventSpool.open(dir, MAX_BYTES)) {
+            appendBig(spool, 1, 6); // 6 of the 7 events that fit the first segment
+            try (SpoolReader reader = spool.readerAfter(0)) {
+                assertThat(reader.next(10, Long.MAX_VALUE, 0)).hasSize(6);
+                // The appender writes event 7 (the last that fits) and event 8 (which opens a new segment) after the
+                // reader has read the first segment's length but before it looks for the next segment.
+                reader.beforeNextSegmentLookup = () -> {
+                    reader.beforeNextSegmentLookup = () -> { };
+                    try {
+                        appendBig(spool, 7, 8);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
+                List<Long> next = new ArrayList<>();
+                reader.next(10, Long.MAX_VALUE, 0).forEach(e -> next.add(e.commitId()));
+                reader.next(10, Long.MAX_VALUE, 0).forEach(e -> next.add(e.commitId()));
+                assertThat(segmentFiles()).containsExactly(segmentName(1), segmentName(8));
+                assertThat(next).containsExactly(7L, 8L);
+            }
+        }
+    }
+
+    @Test
+    void aReaderFollowingConcurrentAppendsAcrossManySegmentRollsReturnsEveryEventOnceInOrder() throws Exception {
+        int events = 3_000;
+        try (EventSpool spool = EventSpool.open(dir, MAX_BYTES)) {
+            CompletableFuture<Void> appender = CompletableFuture.runAsync(() -> {
+                try {
+                    for (long id = 1; id <= events; id++) {
+                        append(spool, id, id - 1, 1, 900 + (int) (id % 7) * 150); // rolls about every 60 events
+                    }
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            List<Long> read = new ArrayList<>();
+            try (SpoolReader reader = spool.readerAfter(0)) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (read.size() < events && System.nanoTime() < deadline) {
+                    List<SpooledEvent> batch = reader.next(1 + read.size() % 3, Long.MAX_VALUE, 5);
+                    batch.forEach(e -> read.add(e.commitId()));
+                    if (!batch.isEmpty()) {
+                        spool.published(batch.get(batch.size() - 1)); // keeps the appender from blocking
+                    }
+                }
+            }
+            appender.get(10, TimeUnit.SECONDS);
+            List<Long> expected = new ArrayList<>();
+            for (long id = 1; id <= events; id++) {
+                expected.add(id);
+            }
+            assertThat(read).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
     void marksAfterTheLastPublishedEventNeverBlockTheNextAppend() throws Exception {
         try (EventSpool spool = EventSpool.open(dir, MAX_BYTES)) {
             append(spool, 1, 0, 1, BIG);
