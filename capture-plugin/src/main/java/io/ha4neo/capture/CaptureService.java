@@ -64,7 +64,7 @@ final class CaptureService {
      *                 written by the applier and are not this store's own history, so they are no gap
      */
     void start(boolean promoted) throws Exception {
-        spool = EventSpool.open(config.spoolDir(), config.spoolMaxBytes());
+        spool = EventSpool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolSync());
         gaps = new GapLog(config.spoolDir().resolve("gaps.log"));
         long startId = promoted ? baseline() : detectGapSinceLastRun();
         chainHead = spool.lastEventId();

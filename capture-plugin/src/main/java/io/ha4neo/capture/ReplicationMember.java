@@ -41,7 +41,8 @@ public final class ReplicationMember {
     private final WriteGuard guard;
     private final boolean authEnabled;
     private volatile Role role;
-    private CaptureService capture;
+    /** Written under this object's monitor (role changes); read without it, so status never waits for a change. */
+    private volatile CaptureService capture;
 
     ReplicationMember(CaptureConfig config, DatabaseManagementService dbms, LongSupplier lastCommittedId,
                       InternalLog log, boolean authEnabled) {
@@ -129,7 +130,8 @@ public final class ReplicationMember {
     }
 
     /** Read-your-writes token on a primary (see {@link CaptureService#bookmark}). */
-    public synchronized long bookmark(long timeoutMillis) throws InterruptedException {
+    public long bookmark(long timeoutMillis) throws InterruptedException {
+        CaptureService capture = this.capture; // polls without the monitor: status and role changes stay free
         if (capture == null) {
             throw new IllegalStateException("database '" + config.database() + "' is a " + role
                     + "; ask the primary for a commit id");
@@ -177,7 +179,8 @@ public final class ReplicationMember {
     }
 
     /** Status for {@code ha4neo.status()} and metrics. */
-    public synchronized CaptureStatus status(Transaction txOrNull) {
+    public CaptureStatus status(Transaction txOrNull) {
+        CaptureService capture = this.capture; // no monitor: a role change waiting for stuck commits must not block it
         if (capture != null) {
             return capture.status();
         }

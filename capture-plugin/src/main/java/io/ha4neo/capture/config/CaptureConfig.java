@@ -1,5 +1,6 @@
 package io.ha4neo.capture.config;
 
+import io.ha4neo.capture.spool.EventSpool;
 import io.ha4neo.schemas.config.ConfigDef;
 import io.ha4neo.schemas.config.ConfigDef.Type;
 import io.ha4neo.schemas.config.ConfigException;
@@ -55,7 +56,13 @@ public final class CaptureConfig {
                     + "`<neo4j home>/data/ha4neo/<database>`.")
             .define("spool.max.bytes", Type.LONG, "1073741824", ConfigDef.between(1 << 20, Long.MAX_VALUE),
                     "Largest size of unpublished events on disk. When full, commits block (logged, metric "
-                            + "ha4neo_capture_commits_blocked) until Kafka accepts events again.")
+                            + "ha4neo_capture_commits_blocked_seconds) until Kafka accepts events again; space is "
+                            + "freed as soon as Kafka acknowledges a batch.")
+            .define("spool.sync", Type.STRING, "segment", ConfigDef.oneOf("none", "segment", "append"),
+                    "When spool writes are forced to disk. append: every commit's event before afterCommit returns "
+                            + "(survives an OS crash, costs one flush per commit); segment: each complete segment "
+                            + "and the directory on segment create/delete (an OS crash can lose the last "
+                            + "segment's unflushed tail, reported as a gap at start-up); none: left to the OS.")
             .define("sequencer.max.pending", Type.INT, "10000", ConfigDef.between(16, 10_000_000),
                     "Committed transactions held in memory while waiting for an earlier commit id's callback; "
                             + "beyond it, commits wait (back-pressure).")
@@ -175,6 +182,10 @@ public final class CaptureConfig {
 
     public long spoolMaxBytes() {
         return values.getLong("spool.max.bytes");
+    }
+
+    public EventSpool.SyncPolicy spoolSync() {
+        return EventSpool.SyncPolicy.valueOf(values.getString("spool.sync").toUpperCase(Locale.ROOT));
     }
 
     public int sequencerMaxPending() {
