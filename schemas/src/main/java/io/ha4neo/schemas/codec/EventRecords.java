@@ -1,5 +1,6 @@
 package io.ha4neo.schemas.codec;
 
+import io.ha4neo.schemas.event.CaptureGap;
 import io.ha4neo.schemas.event.LabelChange;
 import io.ha4neo.schemas.event.NodeCreated;
 import io.ha4neo.schemas.event.NodeDeleted;
@@ -82,6 +83,16 @@ final class EventRecords {
         r.put("database", e.database());
         r.put("username", e.username());
         r.put("metadata", e.metadata());
+        r.put("gap", e.gap() == null ? null : gapRecord(e.gap()));
+        return r;
+    }
+
+    private GenericRecord gapRecord(CaptureGap gap) {
+        Schema gapSchema = header.getField("gap").schema().getTypes().get(1);
+        GenericRecord r = new GenericData.Record(gapSchema);
+        r.put("firstCommitId", gap.firstCommitId());
+        r.put("lastCommitId", gap.lastCommitId());
+        r.put("reason", gap.reason());
         return r;
     }
 
@@ -232,7 +243,12 @@ final class EventRecords {
                 list(r, Section.SCHEMA_CHANGES, i -> new SchemaChange(
                         SchemaChange.Operation.valueOf(str(i.get(0))), SchemaChange.Kind.valueOf(str(i.get(1))),
                         str(i.get(2)), str(i.get(3)))),
-                (Integer) r.get("chunkIndex"), (Integer) r.get("chunkCount"));
+                (Integer) r.get("chunkIndex"), (Integer) r.get("chunkCount"), gap((GenericRecord) r.get("gap")));
+    }
+
+    private static CaptureGap gap(GenericRecord g) {
+        return g == null ? null : new CaptureGap((Long) g.get("firstCommitId"), (Long) g.get("lastCommitId"),
+                str(g.get("reason")));
     }
 
     private static <T> List<T> list(GenericRecord r, Section section, Function<GenericRecord, T> convert) {

@@ -15,8 +15,10 @@ import org.apache.avro.Schema;
  *   <tr><th>version</th><th>embedded id</th><th>resource</th><th>change</th></tr>
  *   <tr><td>1</td><td>{@value #EMBEDDED_ID_V1}</td><td>{@code avro/history/transaction-event-v1.avsc}</td>
  *       <td>first version</td></tr>
- *   <tr><td>2</td><td>{@value #EMBEDDED_ID_V2}</td><td>{@code avro/transaction-event.avsc}</td>
+ *   <tr><td>2</td><td>{@value #EMBEDDED_ID_V2}</td><td>{@code avro/history/transaction-event-v2.avsc}</td>
  *       <td>adds {@code metadata} (map of strings, default empty)</td></tr>
+ *   <tr><td>3</td><td>{@value #EMBEDDED_ID_V3}</td><td>{@code avro/transaction-event.avsc}</td>
+ *       <td>adds {@code gap} (null or a {@code CaptureGap} record, default null): gap events</td></tr>
  * </table>
  * Compatibility rule: BACKWARD, i.e. the current schema reads every older version. An embedded id is
  * never reused for another schema: a new version gets the next id and keeps its predecessors readable.
@@ -24,15 +26,18 @@ import org.apache.avro.Schema;
 public final class EventSchemas {
     /** Embedded schema id of version 1. */
     public static final int EMBEDDED_ID_V1 = 1;
-    /** Embedded schema id of version 2, the current version. */
+    /** Embedded schema id of version 2. */
     public static final int EMBEDDED_ID_V2 = 2;
+    /** Embedded schema id of version 3, the current version. */
+    public static final int EMBEDDED_ID_V3 = 3;
     /** The version new events are written with. */
-    public static final int CURRENT_VERSION = 2;
+    public static final int CURRENT_VERSION = 3;
 
     private static final Map<Integer, String> RESOURCES = Map.of(
             1, "/avro/history/transaction-event-v1.avsc",
-            2, "/avro/transaction-event.avsc");
-    private static final Map<Integer, Schema> SCHEMAS = Map.of(1, load(1), 2, load(2));
+            2, "/avro/history/transaction-event-v2.avsc",
+            3, "/avro/transaction-event.avsc");
+    private static final Map<Integer, Schema> SCHEMAS = Map.of(1, load(1), 2, load(2), 3, load(3));
 
     private EventSchemas() {
     }

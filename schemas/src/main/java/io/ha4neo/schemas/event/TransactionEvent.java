@@ -40,6 +40,8 @@ import java.util.Map;
  * @param schemaChanges index and constraint creations and drops
  * @param chunkIndex 0-based index of this chunk
  * @param chunkCount number of chunks of this transaction, at least 1
+ * @param gap null, except on a gap event: an event with no changes whose commit id is the last of a range of
+ *            commit ids that the primary committed but did not capture ({@link CaptureGap}). Consumers stop at it.
  */
 public record TransactionEvent(
         long commitId,
@@ -59,7 +61,8 @@ public record TransactionEvent(
         List<RelationshipPropertyChange> relationshipPropertyChanges,
         List<SchemaChange> schemaChanges,
         int chunkIndex,
-        int chunkCount) {
+        int chunkCount,
+        CaptureGap gap) {
 
     public TransactionEvent {
         if (commitId <= 0) {
@@ -85,6 +88,46 @@ public record TransactionEvent(
         deletedRelationships = List.copyOf(deletedRelationships);
         relationshipPropertyChanges = List.copyOf(relationshipPropertyChanges);
         schemaChanges = List.copyOf(schemaChanges);
+        if (gap != null && (gap.lastCommitId() != commitId || gap.firstCommitId() <= previousCommitId
+                || !(createdNodes.isEmpty() && deletedNodes.isEmpty() && labelChanges.isEmpty()
+                        && nodePropertyChanges.isEmpty() && createdRelationships.isEmpty()
+                        && deletedRelationships.isEmpty() && relationshipPropertyChanges.isEmpty()
+                        && schemaChanges.isEmpty()) || chunkCount != 1)) {
+            throw new IllegalArgumentException("commit " + commitId + ": a gap event carries no changes, is not "
+                    + "chunked, and its gap " + gap + " ends at its commit id and starts after previousCommitId "
+                    + previousCommitId);
+        }
+    }
+
+    /** An event that is not a gap event (the common case). */
+    public TransactionEvent(long commitId, long previousCommitId, long commitTimeMillis, String originClusterId,
+                            long epoch, String database, String username, Map<String, String> metadata,
+                            List<NodeCreated> createdNodes, List<NodeDeleted> deletedNodes,
+                            List<LabelChange> labelChanges, List<NodePropertyChange> nodePropertyChanges,
+                            List<RelationshipCreated> createdRelationships,
+                            List<RelationshipDeleted> deletedRelationships,
+                            List<RelationshipPropertyChange> relationshipPropertyChanges,
+                            List<SchemaChange> schemaChanges, int chunkIndex, int chunkCount) {
+        this(commitId, previousCommitId, commitTimeMillis, originClusterId, epoch, database, username, metadata,
+                createdNodes, deletedNodes, labelChanges, nodePropertyChanges, createdRelationships,
+                deletedRelationships, relationshipPropertyChanges, schemaChanges, chunkIndex, chunkCount, null);
+    }
+
+    /**
+     * A gap event: commit ids {@code gap.firstCommitId()..gap.lastCommitId()} were committed on the origin but not
+     * captured. It links into the chain like any event (after {@code previousCommitId}), so the next event follows
+     * it and no consumer can pass the range without noticing.
+     */
+    public static TransactionEvent gapEvent(long previousCommitId, long detectedAtMillis, String originClusterId,
+                                            long epoch, String database, CaptureGap gap) {
+        return new TransactionEvent(gap.lastCommitId(), previousCommitId, detectedAtMillis, originClusterId, epoch,
+                database, "", Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(), 0, 1, gap);
+    }
+
+    /** True for a gap event (see {@link #gap()}). */
+    public boolean isGap() {
+        return gap != null;
     }
 
     /** Total number of change entries (all lists), a measure of the transaction's size. */

@@ -29,12 +29,35 @@ class SchemaEvolutionTest {
     private final EventCodec codec = EventCodecs.embedded();
 
     @Test
-    void theCurrentSchemaIsVersionTwoAndReadsVersionOne() {
-        assertThat(EventSchemas.CURRENT_VERSION).isEqualTo(2);
+    void theCurrentSchemaIsVersionThreeAndReadsVersionsOneAndTwo() {
+        assertThat(EventSchemas.CURRENT_VERSION).isEqualTo(3);
         assertThat(EventSchemas.current().getField("metadata")).isNotNull();
+        assertThat(EventSchemas.current().getField("gap")).isNotNull();
         assertThat(V1.getField("metadata")).isNull();
-        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(EventSchemas.current(), V1).getType())
-                .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+        assertThat(EventSchemas.version(2).getField("gap")).isNull();
+        for (Schema older : List.of(V1, EventSchemas.version(2))) {
+            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(EventSchemas.current(), older).getType())
+                    .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+        }
+    }
+
+    @Test
+    void aGapEventRoundTripsAndAnEventOfVersionTwoDecodesWithoutAGap() throws Exception {
+        TransactionEvent gap = TransactionEvent.gapEvent(40, 1_700_000_000_000L, "dc1", 2, "neo4j",
+                new io.ha4neo.schemas.event.CaptureGap(41, 45, "committed while capture was not running"));
+        TransactionEvent decoded = codec.decode(codec.encode(gap).get(0));
+        assertThat(decoded).isEqualTo(gap);
+        assertThat(decoded.isGap()).isTrue();
+        assertThat(decoded.gap().firstCommitId()).isEqualTo(41);
+
+        Schema v2 = EventSchemas.version(2);
+        TransactionEvent plain = new RandomEvents(7).transaction();
+        byte[] current = codec.encode(plain).get(0);
+        GenericRecord asV2 = new GenericDatumReader<GenericRecord>(EventSchemas.current(), v2).read(null,
+                DecoderFactory.get().binaryDecoder(current, 5, current.length - 5, null));
+        TransactionEvent fromV2 = codec.decode(wire(EventSchemas.EMBEDDED_ID_V2, v2, asV2));
+        assertThat(fromV2.gap()).isNull();
+        assertThat(fromV2.commitId()).isEqualTo(plain.commitId());
     }
 
     @Test
