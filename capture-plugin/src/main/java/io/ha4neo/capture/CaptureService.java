@@ -1,5 +1,6 @@
 package io.ha4neo.capture;
 
+import io.ha4neo.schemas.event.CaptureGap;
 import io.ha4neo.schemas.contract.PublisherState;
 import io.ha4neo.capture.config.CaptureConfig;
 import io.ha4neo.capture.config.CaptureConfig.Durability;
@@ -45,8 +46,8 @@ final class CaptureService {
     private TransactionCapture listener;
     private volatile long chainHead;
 
-    /** A committed transaction waiting for its place in the chain. */
-    record Pending(long commitTimeMillis, CapturedChanges changes) {
+    /** A committed transaction waiting for its place in the chain: its changes, or why they could not be captured. */
+    record Pending(long commitTimeMillis, CapturedChanges changes, String failure) {
     }
 
     CaptureService(CaptureConfig config, DatabaseManagementService dbms, LongSupplier lastCommittedId, InternalLog log) {
@@ -66,10 +67,10 @@ final class CaptureService {
     void start(boolean promoted) throws Exception {
         spool = EventSpool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolSync());
         gaps = new GapLog(config.spoolDir().resolve("gaps.log"));
-        long startId = promoted ? baseline() : detectGapSinceLastRun();
         chainHead = spool.lastEventId();
+        long startId = promoted ? baseline() : detectGapSinceLastRun();
         sequencer = new CommitSequencer<>(startId + 1, config.sequencerMaxPending(),
-                config.sequencerStallTimeoutMillis(), System::currentTimeMillis, this::append, this::gap);
+                config.sequencerStallTimeoutMillis(), System::currentTimeMillis, this::append, this::sequencerGap);
         startPublisher();
         listener = new TransactionCapture(this, config.captureApplierWrites());
         dbms.registerTransactionEventListener(config.database(), listener);
@@ -92,8 +93,9 @@ final class CaptureService {
                     + "standbys from this store");
         }
         if (!firstRun && neo4jLast > spoolLast) {
-            gap(spoolLast + 1, neo4jLast, "committed while capture was not running (the process stopped between "
-                    + "commit and capture); some ids may be token or schema transactions");
+            appendGap(spoolLast + 1, neo4jLast, "committed while capture was not running (the process stopped "
+                    + "between commit and capture, or the spool lost its unflushed tail); some ids may be token or "
+                    + "schema transactions");
         }
         spool.mark(neo4jLast);
         return neo4jLast;
@@ -119,10 +121,8 @@ final class CaptureService {
 
     /** Called by the listener on the committing thread, for every commit id. */
     void committed(long commitId, long commitTimeMillis, TransactionCapture.Captured captured) throws InterruptedException {
-        if (captured.failure() != null) {
-            gap(commitId, commitId, captured.failure());
-        }
-        Pending pending = captured.changes() == null ? null : new Pending(commitTimeMillis, captured.changes());
+        Pending pending = captured.changes() == null && captured.failure() == null ? null
+                : new Pending(commitTimeMillis, captured.changes(), captured.failure());
         sequencer.offer(commitId, pending);
         if (pending != null && config.durability() == Durability.SEMI_SYNC && !semiSyncFallback.get()) {
             awaitSemiSync(commitId);
@@ -143,24 +143,56 @@ final class CaptureService {
             spool.mark(commitId);
             return;
         }
-        TransactionEvent event;
+        if (pending.failure() != null) {
+            appendGap(commitId, commitId, pending.failure());
+            return;
+        }
         List<byte[]> records;
         try {
-            event = pending.changes().toEvent(commitId, chainHead, pending.commitTimeMillis(), config.clusterId(),
-                    config.epoch(), config.database());
+            TransactionEvent event = pending.changes().toEvent(commitId, chainHead, pending.commitTimeMillis(),
+                    config.clusterId(), config.epoch(), config.database());
             records = codec.encode(event);
         } catch (RuntimeException e) {
-            gap(commitId, commitId, "cannot encode the transaction: " + e.getMessage());
-            spool.mark(commitId);
+            appendGap(commitId, commitId, "cannot encode the transaction: " + e.getMessage());
             return;
         }
         spool.append(commitId, chainHead, records);
         chainHead = commitId;
     }
 
-    private void gap(long first, long last, String reason) {
+    /**
+     * Puts a gap event for commit ids {@code first..last} into the chain, so every standby stops there naming the
+     * range, and records it (ERROR log, gaps.log, status, metric). Runs in commit order: from the sequencer's sink
+     * or stall check (under its lock), or at start-up before anything is sequenced.
+     */
+    private void appendGap(long first, long last, String reason) throws InterruptedException {
         GapLog.Gap g = gaps.record(first, last, reason);
-        log.error("ha4neo: %s. The standby will stop at this gap; re-bootstrap it (see README, operations)", g);
+        log.error("ha4neo: %s. A gap event is published in its place: every standby stops there and names the "
+                + "range; re-bootstrap the standbys, or accept the loss with the applier's skip.commit.id=%d "
+                + "(see README, operations)", g, last);
+        TransactionEvent event = TransactionEvent.gapEvent(chainHead, System.currentTimeMillis(), config.clusterId(),
+                config.epoch(), config.database(), new CaptureGap(first, last, reason));
+        spool.append(last, chainHead, codec.encode(event));
+        chainHead = last;
+    }
+
+    /**
+     * The sequencer's gap listener. A stalled range comes in order (under the sequencer's lock, before the ids that
+     * follow it), so it becomes a gap event. A callback arriving after its id was given up is already covered by
+     * that gap event: it is only logged.
+     */
+    private void sequencerGap(long first, long last, String reason) {
+        if (first <= spool.lastSequencedId()) {
+            log.error("ha4neo: commit ids %d..%d: %s; already reported as a gap", first, last, reason);
+            return;
+        }
+        try {
+            appendGap(first, last, reason);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.error("ha4neo: commit ids %d..%d: %s; interrupted before the gap event was spooled", first, last,
+                    reason);
+        }
     }
 
     void captureFailed(TransactionData data, Throwable t) {
@@ -170,10 +202,10 @@ final class CaptureService {
         } catch (RuntimeException ignored) {
             // id unknown; the error below still names the failure
         }
-        log.error("ha4neo: capture of commit id %d failed in afterCommit: %s", id, t);
-        if (id > 0) {
-            gap(id, id, "capture failed in afterCommit: " + t);
-        }
+        // Not recorded as a gap here: if the id never reached the sequencer, its stall check turns it into a gap
+        // event in commit order; if it did, it was captured and only the wait after it failed.
+        log.error("ha4neo: capture of commit id %d failed in afterCommit: %s; if it was not sequenced it is reported "
+                + "as a gap after ha4neo.sequencer.stall.timeout.ms", id, t);
         if (t instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }

@@ -36,7 +36,22 @@ public final class CommitChain {
         if (e.previousCommitId() != applied) {
             throw chainBroken(applied, item);
         }
-        return isSkip(e.commitId()) ? Decision.OPERATOR_SKIP : Decision.APPLY;
+        if (isSkip(e.commitId())) {
+            return Decision.OPERATOR_SKIP;
+        }
+        if (e.isGap()) {
+            throw captureGap(applied, item);
+        }
+        return Decision.APPLY;
+    }
+
+    /** The primary announced commits it could not capture: stop there, naming the range and the way out. */
+    private static FatalApplierException captureGap(long applied, LogItem.Transaction item) {
+        TransactionEvent e = item.event();
+        return new FatalApplierException("capture_gap", "gap event at " + item.position() + ": the primary committed "
+                + e.gap() + " but could not capture them, so this standby cannot be complete past commit " + applied
+                + ". Applier stopped; nothing after commit " + applied + " was applied. Re-bootstrap the standby, or, "
+                + "if the loss is accepted, set skip.commit.id=" + e.commitId() + " and restart (see docs/applier.md).");
     }
 
     /** Decides for an undecodable record: fatal unless it is exactly the operator's skipped commit. */

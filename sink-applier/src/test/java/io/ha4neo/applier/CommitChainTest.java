@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ha4neo.applier.CommitChain.Decision;
 import io.ha4neo.schemas.codec.DecodeException;
+import io.ha4neo.schemas.event.CaptureGap;
+import io.ha4neo.schemas.event.TransactionEvent;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +55,19 @@ class CommitChainTest {
         assertThat(skipping.admit(12, true, at(5, createsNode(13, 12, "a")))).isEqualTo(Decision.APPLY);
         assertThatThrownBy(() -> skipping.admit(9, true, at(4, createsNode(12, 10, "a"))))
                 .hasMessageContaining("skip.commit.id=12 refused").hasMessageContaining("not the next one");
+    }
+
+    @Test
+    void stopsAtAGapEventNamingTheRangeAndReasonUnlessTheOperatorSkipsExactlyIt() {
+        TransactionEvent gap = TransactionEvent.gapEvent(10, 1L, "dc1", 0, "neo4j",
+                new CaptureGap(11, 14, "committed while capture was not running"));
+        assertThatThrownBy(() -> chain.admit(10, true, at(4, gap)))
+                .isInstanceOf(FatalApplierException.class)
+                .hasMessageContaining("commit ids 11..14 (committed while capture was not running)")
+                .hasMessageContaining("offset 4").hasMessageContaining("skip.commit.id=14");
+        assertThat(new CommitChain(OptionalLong.of(14)).admit(10, true, at(4, gap))).isEqualTo(Decision.OPERATOR_SKIP);
+        assertThat(chain.admit(14, true, at(4, gap))).as("redelivered after a skip").isEqualTo(Decision.ALREADY_APPLIED);
+        assertThat(chain.admit(14, true, at(5, createsNode(15, 14, "a")))).isEqualTo(Decision.APPLY);
     }
 
     @Test
