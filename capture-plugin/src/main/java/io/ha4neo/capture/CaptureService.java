@@ -1,5 +1,6 @@
 package io.ha4neo.capture;
 
+import io.ha4neo.capture.publish.TopicTailReader;
 import io.ha4neo.schemas.event.CaptureGap;
 import io.ha4neo.schemas.contract.PublisherState;
 import io.ha4neo.capture.config.CaptureConfig;
@@ -16,6 +17,7 @@ import io.ha4neo.schemas.codec.EventCodecs;
 import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.topology.TopicSpec;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.neo4j.dbms.api.DatabaseManagementService;
@@ -85,6 +87,10 @@ final class CaptureService {
     private long detectGapSinceLastRun() throws InterruptedException {
         long neo4jLast = lastCommittedId.getAsLong();
         long spoolLast = spool.lastSequencedId();
+        OptionalLong topicLast = topicLastCommitId(spoolLast == 0);
+        if (topicLast.isPresent() && topicLast.getAsLong() > spoolLast) {
+            return resumeAfterTopic(neo4jLast, spoolLast, topicLast.getAsLong());
+        }
         boolean firstRun = spoolLast == 0;
         if (!firstRun && neo4jLast < spoolLast) {
             throw new IllegalStateException("database '" + config.database() + "' has last commit id " + neo4jLast
@@ -101,6 +107,60 @@ final class CaptureService {
         return neo4jLast;
     }
 
+    /**
+     * The topic's last commit id. With an empty spool (a first start, or a spool that was lost) only the topic can
+     * tell the two apart, so start-up waits for Kafka up to {@code ha4neo.startup.kafka.timeout.ms} and refuses to
+     * start the database after that; with a spool, a short try is enough: the spool itself says where to resume.
+     */
+    private OptionalLong topicLastCommitId(boolean spoolEmpty) {
+        KafkaClients clients = kafkaClients();
+        OptionalLong last = TopicTailReader.lastCommitId(clients, config.topic(),
+                spoolEmpty ? config.startupKafkaTimeoutMillis() : Math.min(5_000, config.startupKafkaTimeoutMillis()));
+        if (last.isEmpty() && spoolEmpty) {
+            throw new IllegalStateException("database '" + config.database() + "': the ha4neo spool "
+                    + config.spoolDir() + " is empty and Kafka did not answer within "
+                    + config.startupKafkaTimeoutMillis() + " ms (" + CaptureConfig.PREFIX
+                    + "startup.kafka.timeout.ms), so a first start cannot be told from a lost spool, whose missing "
+                    + "commits would otherwise be silently absent from every standby. Start Kafka and restart the "
+                    + "database, or raise the timeout");
+        }
+        if (last.isEmpty()) {
+            log.warn("ha4neo: Kafka did not answer at start-up; resuming from the spool (last commit id %d). If the "
+                    + "spool lost its tail, the publisher reports it when Kafka is back", spool.lastSequencedId());
+        }
+        return last;
+    }
+
+    /**
+     * The topic holds commits the spool does not: the spool lost its tail or was deleted (an OS crash loses unsynced
+     * files). The topic's last record is the chain head; commits after it that Neo4j has are missing: a gap event
+     * names them exactly, and everything else continues.
+     */
+    private long resumeAfterTopic(long neo4jLast, long spoolLast, long topicLast) throws InterruptedException {
+        if (neo4jLast < topicLast) {
+            throw new IllegalStateException("database '" + config.database() + "' has last commit id " + neo4jLast
+                    + " but topic " + config.topic() + " already holds commit id " + topicLast + ": this store is "
+                    + "older than the log (restored from a backup?) or another store's. Bootstrap this member as a "
+                    + "standby of the current primary");
+        }
+        log.warn("ha4neo: the spool %s accounts only for commit ids up to %d but topic %s holds up to %d: the spool "
+                + "lost its tail or was deleted; resuming the chain after the topic's last record",
+                config.spoolDir(), spoolLast, config.topic(), topicLast);
+        chainHead = topicLast;
+        if (neo4jLast > topicLast) {
+            appendGap(topicLast + 1, neo4jLast, "committed but lost with the spool's tail (the spool accounted for "
+                    + "commit ids up to " + spoolLast + ", the topic holds up to " + topicLast + "); some ids may be "
+                    + "token or schema transactions");
+        }
+        spool.mark(neo4jLast);
+        return neo4jLast;
+    }
+
+    private KafkaClients kafkaClients() {
+        return KafkaClients.fromProperties(config.kafkaProperties(), config.transactionalId(),
+                "ha4neo-" + config.database(), config.chunkMaxBytes());
+    }
+
     private long baseline() throws InterruptedException {
         long neo4jLast = lastCommittedId.getAsLong();
         spool.mark(neo4jLast);
@@ -110,9 +170,7 @@ final class CaptureService {
     private void startPublisher() {
         TopicGuard guard = new TopicGuard(config.topic(), TopicSpec.forReplicationFactor(config.topicReplicationFactor()),
                 config.chunkMaxBytes());
-        KafkaClients clients = KafkaClients.fromProperties(config.kafkaProperties(), config.transactionalId(),
-                "ha4neo-" + config.database(), config.chunkMaxBytes());
-        publisher = new EventPublisher(spool, config.topic(), guard, clients, config.publishBatchMaxEvents(),
+        publisher = new EventPublisher(spool, config.topic(), guard, kafkaClients(), config.publishBatchMaxEvents(),
                 config.publishLingerMillis(), this::periodicCheck, log);
         publisherThread = new Thread(publisher, "ha4neo-publisher-" + config.database());
         publisherThread.setDaemon(true);

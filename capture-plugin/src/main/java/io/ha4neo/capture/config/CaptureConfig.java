@@ -86,6 +86,11 @@ public final class CaptureConfig {
             .define("metrics.port", Type.INT, "0", ConfigDef.between(0, 65535),
                     "Port of the Prometheus /metrics endpoint of this Neo4j process, 0 = off.")
             .define("metrics.address", Type.STRING, "127.0.0.1", "Address the metrics endpoint binds to.")
+            .define("startup.kafka.timeout.ms", Type.LONG, "60000", ConfigDef.between(1_000, 3_600_000),
+                    "At start-up the plugin compares Neo4j's last commit id with the spool and the topic's last "
+                            + "record, so that a lost spool becomes an exact gap and never a silent loss. With an "
+                            + "empty spool it waits this long for Kafka, then refuses to start the database; with "
+                            + "a spool it tries for at most 5 s and resumes from the spool.")
             .define("shutdown.timeout.ms", Type.LONG, "10000", ConfigDef.between(0, 600_000),
                     "On shutdown, how long to wait for spooled events to be published. The rest stay in the "
                             + "spool and are published after the next start.")
@@ -222,6 +227,10 @@ public final class CaptureConfig {
 
     public String metricsAddress() {
         return values.getString("metrics.address");
+    }
+
+    public long startupKafkaTimeoutMillis() {
+        return values.getLong("startup.kafka.timeout.ms");
     }
 
     public long shutdownTimeoutMillis() {

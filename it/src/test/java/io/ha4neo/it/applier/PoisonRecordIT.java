@@ -3,6 +3,7 @@ package io.ha4neo.it.applier;
 import io.ha4neo.schemas.contract.WatermarkNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ha4neo.it.support.ApplierRun;
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
@@ -11,15 +12,9 @@ import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.topology.ReservedNames;
 import io.ha4neo.schemas.topology.TopicSpec;
 import io.ha4neo.schemas.value.Value;
-import io.ha4neo.topology.process.ChildProcess;
-import io.ha4neo.topology.process.Neo4jServer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -86,10 +81,10 @@ class PoisonRecordIT {
             send(producer, topic, event(14, 13));
         }
 
-        AppliedRun run = runApplier(topic);
+        ApplierRun run = runApplier(topic);
 
-        assertThat(run.exitCode).as("exit code; log:\n%s", run.log).isEqualTo(1);
-        assertThat(run.log).contains("cannot decode the record at topic " + topic + " partition 0 offset 3 (commit id 13)");
+        assertThat(run.exitCode()).as("exit code; log:\n%s", run.log()).isEqualTo(1);
+        assertThat(run.log()).contains("cannot decode the record at topic " + topic + " partition 0 offset 3 (commit id 13)");
         Map<String, Object> watermark = Replication.watermark(standby).orElseThrow();
         assertThat(watermark).containsEntry(WatermarkNode.COMMIT_ID, 12L).containsEntry(WatermarkNode.OFFSET, 2L).containsEntry(WatermarkNode.TOPIC, topic);
         assertThat(nodeNames()).containsExactly("commit-10", "commit-11", "commit-12");
@@ -105,10 +100,10 @@ class PoisonRecordIT {
             send(producer, topic, event(7, 6));
         }
 
-        AppliedRun run = runApplier(topic);
+        ApplierRun run = runApplier(topic);
 
-        assertThat(run.exitCode).as("exit code; log:\n%s", run.log).isEqualTo(1);
-        assertThat(run.log).contains("gap in the commit chain at topic " + topic + " partition 0 offset 5, commit 7")
+        assertThat(run.exitCode()).as("exit code; log:\n%s", run.log()).isEqualTo(1);
+        assertThat(run.log()).contains("gap in the commit chain at topic " + topic + " partition 0 offset 5, commit 7")
                 .contains("missing commits (5, 6]");
         assertThat(Replication.watermark(standby).orElseThrow()).containsEntry(WatermarkNode.COMMIT_ID, 5L).containsEntry(WatermarkNode.OFFSET, 4L);
         assertThat(nodeNames()).containsExactly("commit-1", "commit-2", "commit-3", "commit-4", "commit-5");
@@ -157,36 +152,7 @@ class PoisonRecordIT {
         }
     }
 
-    private record AppliedRun(int exitCode, String log) {
-    }
-
-    /** Runs the packaged applier against {@code topic} until it exits (at most 90 s). */
-    private static AppliedRun runApplier(String topic) throws Exception {
-        Path dir = stack.workDir().resolve("applier-" + topic);
-        Files.createDirectories(dir);
-        Properties p = new Properties();
-        Neo4jServer target = stack.server("standby");
-        p.setProperty("neo4j.uri", target.boltUri());
-        p.setProperty("neo4j.password", "");
-        p.setProperty("topic", topic);
-        p.setProperty("kafka.bootstrap.servers", stack.broker().bootstrapServers());
-        p.setProperty("metrics.port", "0");
-        Path config = dir.resolve("applier.properties");
-        try (var out = Files.newBufferedWriter(config)) {
-            p.store(out, "PoisonRecordIT");
-        }
-        Path log = dir.resolve("applier.log");
-        List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-jar", stack.layout().applierJar().toString(), "--config", config.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            if (!process.waitFor(90, TimeUnit.SECONDS)) {
-                throw new AssertionError("the applier did not stop within 90 s on topic " + topic + "; log:\n"
-                        + Files.readString(log));
-            }
-            return new AppliedRun(process.exitValue(), Files.readString(log));
-        } finally {
-            process.destroyForcibly();
-        }
+    private static ApplierRun runApplier(String topic) throws Exception {
+        return ApplierRun.untilExit(stack, "standby", topic, Map.of());
     }
 }
