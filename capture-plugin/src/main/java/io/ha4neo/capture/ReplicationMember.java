@@ -52,7 +52,8 @@ public final class ReplicationMember {
         this.log = log;
         this.roleFile = new RoleFile(config.spoolDir());
         this.authEnabled = authEnabled;
-        this.guard = new WriteGuard(() -> role, gate, progress, config.clusterId(), authEnabled, config.applierUser());
+        this.guard = new WriteGuard(() -> role, gate, progress, config.clusterId(), authEnabled, config.applierUser(),
+                config.captureApplierWrites());
     }
 
     /** Takes the persisted role (or the configured one), guards writes, and captures when primary. */

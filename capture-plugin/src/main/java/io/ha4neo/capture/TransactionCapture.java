@@ -3,7 +3,7 @@ package io.ha4neo.capture;
 import io.ha4neo.capture.mapping.CapturedChanges;
 import io.ha4neo.capture.mapping.ChangeEventMapper;
 import io.ha4neo.capture.mapping.SchemaChangeMapper;
-import io.ha4neo.schemas.topology.ReservedNames;
+import io.ha4neo.capture.standby.WriteGuard;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.event.TransactionData;
 import org.neo4j.kernel.api.KernelTransaction;
@@ -36,8 +36,8 @@ final class TransactionCapture implements InternalTransactionEventListener<Trans
     @Override
     public Captured beforeCommit(TransactionData data, KernelTransaction transaction, GraphDatabaseService db) {
         try {
-            if (!captureApplierWrites && isApplierWrite(data)) {
-                return Captured.NOTHING;
+            if (!captureApplierWrites && WriteGuard.isApplierTagged(data)) {
+                return Captured.NOTHING; // never reached on a primary: its WriteGuard refuses such transactions
             }
             CapturedChanges changes = ChangeEventMapper.map(data);
             changes.addSchemaChanges(SchemaChangeMapper.map(transaction));
@@ -51,11 +51,6 @@ final class TransactionCapture implements InternalTransactionEventListener<Trans
     public Captured beforeCommit(TransactionData data, org.neo4j.graphdb.Transaction transaction, GraphDatabaseService db) {
         // Never called for an internal listener (the kernel variant above is); present to satisfy the interface.
         return Captured.NOTHING;
-    }
-
-    private static boolean isApplierWrite(TransactionData data) {
-        Object tag = data.metaData().get(ReservedNames.APPLIER_METADATA_KEY);
-        return tag != null && ReservedNames.APPLIER_TAG_VALUE.equals(String.valueOf(tag));
     }
 
     @Override

@@ -79,8 +79,9 @@ public final class CaptureConfig {
                             + "concurrent commits share one. Adds at most this much to replication lag and to a "
                             + "semi-sync commit.")
             .define("capture.applier.writes", Type.BOOLEAN, "false",
-                    "Capture transactions written by a sink applier too (cascading standbys). Off by default: "
-                            + "the loop guard drops them.")
+                    "Capture transactions tagged as a sink applier's too (cascading standbys). Off by default: "
+                            + "a primary refuses them (a stale applier after a promotion), so no write escapes "
+                            + "capture.")
             .define("applier.user", Type.STRING, "", "On a standby: the user the sink applier logs in as. "
                     + "With authentication on, only this user's tagged transactions may write.")
             .define("metrics.port", Type.INT, "0", ConfigDef.between(0, 65535),

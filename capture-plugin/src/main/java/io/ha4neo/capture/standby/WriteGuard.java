@@ -23,6 +23,12 @@ import org.neo4j.kernel.internal.event.InternalTransactionEventListener;
  * authentication on, is committed by the configured {@code ha4neo.applier.user}. With authentication off anyone
  * can set that metadata, so the guard then protects against mistakes, not against an adversary (README).
  *
+ * <p>On a primary the guard refuses the opposite: a transaction tagged as the applier's, unless
+ * {@code ha4neo.capture.applier.writes=true}. Capture would have to drop it (it is the loop guard's case) or publish
+ * it as the primary's own; either way a client that sets the tag must not commit writes the standbys never see.
+ * The usual sender is a stale applier still pointed at a member that was just promoted: it is refused with a
+ * message that says so (docs/standby.md).
+ *
  * <p>Creating token lookup indexes passes: a fresh store creates them itself while it starts
  * ({@code Database.postStartupInit}), before any client can connect, in an untagged transaction.
  *
@@ -40,9 +46,11 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
     private final String clusterId;
     private final boolean authEnabled;
     private final String applierUser;
+    private final boolean captureApplierWrites;
 
     public WriteGuard(Supplier<Role> role, CommitGate gate, ReplicaProgress progress, String clusterId,
-                      boolean authEnabled, String applierUser) {
+                      boolean authEnabled, String applierUser, boolean captureApplierWrites) {
+        this.captureApplierWrites = captureApplierWrites;
         this.role = role;
         this.gate = gate;
         this.progress = progress;
@@ -58,10 +66,19 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
         }
         gate.enter();
         boolean applier = isAuthorizedApplier(data);
-        if (role.get() == Role.STANDBY && !applier) {
+        Role current = role.get();
+        if (current == Role.STANDBY && !applier) {
             gate.leave();
             throw new StandbyWriteRejectedException("database '" + db.databaseName() + "' is a read-only standby of "
                     + "replication cluster '" + clusterId + "' (ha4neo role STANDBY); send writes to the primary");
+        }
+        if (current == Role.PRIMARY && isApplierTagged(data) && !captureApplierWrites) {
+            gate.leave();
+            throw new StandbyWriteRejectedException("database '" + db.databaseName() + "' is the primary of "
+                    + "replication cluster '" + clusterId + "': it refuses transactions tagged "
+                    + ReservedNames.APPLIER_METADATA_KEY + "=" + ReservedNames.APPLIER_TAG_VALUE + ", which capture would "
+                    + "not publish. A sink applier must only write to a standby: stop the applier of this member (it "
+                    + "was promoted), or remove the tag");
         }
         return applier ? watermarkMove(data) : new Entered(false, -1, 0);
     }
@@ -115,11 +132,13 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
     }
 
     private boolean isAuthorizedApplier(TransactionData data) {
+        return isApplierTagged(data) && (!authEnabled || applierUser.equals(data.username()));
+    }
+
+    /** The one "is this the applier's transaction?" check: its metadata tag (identity is checked on top). */
+    public static boolean isApplierTagged(TransactionData data) {
         Object tag = data.metaData().get(ReservedNames.APPLIER_METADATA_KEY);
-        if (tag == null || !ReservedNames.APPLIER_TAG_VALUE.equals(String.valueOf(tag))) {
-            return false;
-        }
-        return !authEnabled || applierUser.equals(data.username());
+        return tag != null && ReservedNames.APPLIER_TAG_VALUE.equals(String.valueOf(tag));
     }
 
     private static Entered watermarkMove(TransactionData data) {

@@ -4,6 +4,7 @@ import io.ha4neo.schemas.contract.PublisherState;
 import io.ha4neo.schemas.contract.StatusColumns;
 import io.ha4neo.schemas.contract.ProcedureNames;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.schemas.event.NodeCreated;
@@ -106,9 +107,13 @@ class CaptureIT {
                 tagged(driver, "d", "CREATE (:Person {name: 'd'})");
                 run(driver, "DROP CONSTRAINT person_email");
                 try (Session s = driver.session()) {
-                    s.executeWrite(tx -> tx.run("CREATE (:Person {name: 'looped'})").consume(),
+                    assertThatThrownBy(() -> s.executeWrite(tx -> tx.run("CREATE (:Person {name: 'looped'})").consume(),
                             TransactionConfig.builder().withMetadata(Map.of(Workload.TAG, "looped",
-                                    ReservedNames.APPLIER_METADATA_KEY, ReservedNames.APPLIER_TAG_VALUE)).build());
+                                    ReservedNames.APPLIER_METADATA_KEY, ReservedNames.APPLIER_TAG_VALUE)).build()))
+                            .hasMessageContaining("is the primary of replication cluster 'local': it refuses "
+                                    + "transactions tagged ha4neo.applier=true");
+                    assertThat(s.run("MATCH (p:Person {name: 'looped'}) RETURN count(p) AS c").single().get("c")
+                            .asLong()).as("nothing of the refused transaction committed").isZero();
                 }
                 tagged(driver, "e", "CREATE (:Person {name: 'e'})");
                 awaitPublished(driver);
@@ -125,7 +130,7 @@ class CaptureIT {
                 assertThat(constraint.statement()).contains("`person_email`", "`Person`", "`email`", "IS UNIQUE");
                 assertThat(log.events().get(log.indexOfSchema("CREATE", "person_bio")).schemaChanges().get(0).statement())
                         .startsWith("CREATE TEXT INDEX `person_bio`");
-                assertThat(log.byMetadata(Workload.TAG)).as("the loop guard drops applier-tagged writes")
+                assertThat(log.byMetadata(Workload.TAG)).as("an applier-tagged write on a primary is refused, not silently uncaptured")
                         .containsKeys("a", "e").doesNotContainKey("looped");
                 assertThat(log.events()).noneMatch(e -> e.schemaChanges().stream()
                         .anyMatch(s -> s.kind() == SchemaChange.Kind.INDEX && s.name().equals("person_email")));
