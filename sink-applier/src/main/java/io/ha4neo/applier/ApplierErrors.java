@@ -1,8 +1,8 @@
 package io.ha4neo.applier;
 
-import io.ha4neo.applier.config.ConfigException;
 import io.ha4neo.schemas.codec.ChunkSequenceException;
 import io.ha4neo.schemas.codec.DecodeException;
+import io.ha4neo.schemas.config.ConfigException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.neo4j.driver.exceptions.ClientException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;

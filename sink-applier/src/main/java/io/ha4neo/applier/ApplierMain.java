@@ -1,8 +1,8 @@
 package io.ha4neo.applier;
 
 import io.ha4neo.applier.config.ApplierConfig;
-import io.ha4neo.applier.config.ConfigException;
 import io.ha4neo.applier.plan.ApplyPlanner;
+import io.ha4neo.schemas.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -36,7 +36,8 @@ public final class ApplierMain implements Callable<Integer> {
     @Option(names = "--config", description = "Properties file; HA4NEO_* environment variables override it.")
     Path configFile;
 
-    @Option(names = "--print-config-reference", description = "Print the configuration reference (Markdown) and exit.")
+    @Option(names = "--print-config-reference",
+            description = "Print the configuration reference (the README's Markdown section) and exit.")
     boolean printReference;
 
     public static void main(String[] args) {
@@ -46,7 +47,7 @@ public final class ApplierMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (printReference) {
-            System.out.print(ApplierConfig.markdownReference());
+            System.out.println(ApplierConfig.DEF.toMarkdownSection(ApplierConfig.README_SECTION));
             return 0;
         }
         ApplierConfig config;
@@ -61,7 +62,7 @@ public final class ApplierMain implements Callable<Integer> {
 
     /** Wires the service from the configuration and runs it until stopped or failed. */
     static int run(ApplierConfig config) throws Exception {
-        log.info("starting ha4neo applier with configuration {}", config.describe());
+        logEffectiveConfiguration(config);
         Clock clock = Clock.systemUTC();
         ApplierMetrics metrics = new ApplierMetrics(clock);
         ApplierStatus status = new ApplierStatus(metrics::stateChanged);
@@ -73,6 +74,11 @@ public final class ApplierMain implements Callable<Integer> {
             StopSignals.onTermination(loop::requestStop);
             return loop.run();
         }
+    }
+
+    /** The one start-up line with the effective configuration, secrets masked. */
+    static void logEffectiveConfiguration(ApplierConfig config) {
+        log.info("starting ha4neo applier with configuration {}", config.describe());
     }
 
     private static ApplierLoop newLoop(ApplierConfig config, Driver driver, ApplierMetrics metrics,

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -478,9 +479,9 @@ public final class ConfigDef {
         if (p.forced().isEmpty()) {
             return "";
         }
-        StringBuilder s = new StringBuilder(" Fixed, because ").append(p.whyForced()).append(":");
-        p.forced().forEach((k, v) -> s.append(" `").append(k).append('=').append(v).append('`'));
-        return s.append('.').toString();
+        StringJoiner s = new StringJoiner(", ", " Fixed, because " + p.whyForced() + ": ", ".");
+        p.forced().forEach((k, v) -> s.add("`" + k + "=" + v + "`"));
+        return s.toString();
     }
 
     private String environmentDoc() {
