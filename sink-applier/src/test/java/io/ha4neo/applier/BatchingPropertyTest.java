@@ -3,7 +3,7 @@ package io.ha4neo.applier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ha4neo.applier.plan.ApplyPlanner;
-import io.ha4neo.applier.plan.ValueMapper;
+import io.ha4neo.applier.plan.EventValueToParameterMapper;
 import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.topology.ReservedNames;
 import java.time.Clock;
@@ -183,7 +183,7 @@ class BatchingPropertyTest {
     }
 
     private static Value modelProps(Map<String, io.ha4neo.schemas.value.Value> props) {
-        Map<String, Object> params = ValueMapper.toParameters(props);
+        Map<String, Object> params = EventValueToParameterMapper.toParameters(props);
         return Values.value(params);
     }
 }

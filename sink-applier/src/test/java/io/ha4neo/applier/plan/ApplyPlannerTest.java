@@ -138,14 +138,14 @@ class ApplyPlannerTest {
         ZonedDateTime zoned = ZonedDateTime.of(2024, 3, 31, 2, 30, 0, 0, ZoneId.of("Europe/Berlin"));
         ZonedDateTime offset = ZonedDateTime.of(2024, 3, 31, 2, 30, 0, 0, ZoneOffset.ofHours(2));
 
-        assertThat(ValueMapper.toParameter(Value.of(new IsoDuration(1, 2, 3, 4))))
+        assertThat(EventValueToParameterMapper.toParameter(Value.of(new IsoDuration(1, 2, 3, 4))))
                 .isEqualTo(Values.isoDuration(1, 2, 3, 4));
-        assertThat(ValueMapper.toParameter(Value.of(new Point(Point.CARTESIAN_3D, new double[] {1, 2, 3}))))
+        assertThat(EventValueToParameterMapper.toParameter(Value.of(new Point(Point.CARTESIAN_3D, new double[] {1, 2, 3}))))
                 .isEqualTo(Values.point(9157, 1, 2, 3));
-        assertThat(ValueMapper.toParameter(Value.of(new long[] {1, 2}))).isEqualTo(List.of(1L, 2L));
-        assertThat(ValueMapper.toParameter(Value.of(new byte[] {7}))).isInstanceOf(byte[].class);
-        assertThat(ValueMapper.toParameter(Value.of(zoned))).isEqualTo(zoned).isNotEqualTo(offset);
-        assertThat(ValueMapper.toParameter(Value.of(new IsoDuration[] {new IsoDuration(0, 1, 0, 0)})))
+        assertThat(EventValueToParameterMapper.toParameter(Value.of(new long[] {1, 2}))).isEqualTo(List.of(1L, 2L));
+        assertThat(EventValueToParameterMapper.toParameter(Value.of(new byte[] {7}))).isInstanceOf(byte[].class);
+        assertThat(EventValueToParameterMapper.toParameter(Value.of(zoned))).isEqualTo(zoned).isNotEqualTo(offset);
+        assertThat(EventValueToParameterMapper.toParameter(Value.of(new IsoDuration[] {new IsoDuration(0, 1, 0, 0)})))
                 .isEqualTo(List.of(Values.isoDuration(0, 1, 0, 0)));
     }
 

@@ -11,7 +11,9 @@ import java.util.Map;
 import org.neo4j.driver.Values;
 
 /**
- * Maps exact event values to Bolt driver parameters, keeping every type distinction the store makes:
+ * Maps exact event values ({@link Value}, as decoded from the log) to Bolt driver parameters, the direction
+ * the applier needs (the capture plugin maps the other way, Neo4j values to event values). It keeps every
+ * type distinction the store makes:
  * {@code byte[]} stays bytes, java.time values keep their kind (a {@link java.time.ZonedDateTime} keeps
  * its region id or offset, the driver packs them differently), durations keep their four components,
  * points their SRID and dimension. Arrays become lists, which Cypher stores as homogeneous arrays.
@@ -19,8 +21,8 @@ import org.neo4j.driver.Values;
  * <p>Known limit of Cypher, not of this mapping: an empty array is written as an empty list, and Neo4j
  * does not keep the element type of an empty array written through Cypher.
  */
-public final class ValueMapper {
-    private ValueMapper() {
+public final class EventValueToParameterMapper {
+    private EventValueToParameterMapper() {
     }
 
     /** The driver parameter for one value; null stays null (a removal in {@code SET n += map}). */
