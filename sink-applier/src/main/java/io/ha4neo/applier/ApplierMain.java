@@ -1,7 +1,16 @@
 package io.ha4neo.applier;
 
+import io.ha4neo.applier.apply.ChangeApplier;
+import io.ha4neo.applier.apply.CommitChain;
 import io.ha4neo.applier.config.ApplierConfig;
+import io.ha4neo.applier.loop.ApplierLoop;
+import io.ha4neo.applier.loop.Backoff;
+import io.ha4neo.applier.observe.ApplierMetrics;
+import io.ha4neo.applier.observe.ApplierStatus;
+import io.ha4neo.applier.observe.HealthEndpoints;
 import io.ha4neo.applier.plan.ApplyPlanner;
+import io.ha4neo.applier.standby.Neo4jStandbyStore;
+import io.ha4neo.applier.standby.StandbyStore;
 import io.ha4neo.schemas.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,18 +1,18 @@
 package io.ha4neo.applier.plan;
 
-import static io.ha4neo.applier.Events.label;
-import static io.ha4neo.applier.Events.node;
-import static io.ha4neo.applier.Events.nodeDeleted;
-import static io.ha4neo.applier.Events.nodeProp;
-import static io.ha4neo.applier.Events.rel;
-import static io.ha4neo.applier.Events.relCreated;
-import static io.ha4neo.applier.Events.relDeleted;
-import static io.ha4neo.applier.Events.relProp;
-import static io.ha4neo.applier.Events.tx;
+import static io.ha4neo.applier.fixtures.Events.label;
+import static io.ha4neo.applier.fixtures.Events.node;
+import static io.ha4neo.applier.fixtures.Events.nodeDeleted;
+import static io.ha4neo.applier.fixtures.Events.nodeProp;
+import static io.ha4neo.applier.fixtures.Events.rel;
+import static io.ha4neo.applier.fixtures.Events.relCreated;
+import static io.ha4neo.applier.fixtures.Events.relDeleted;
+import static io.ha4neo.applier.fixtures.Events.relProp;
+import static io.ha4neo.applier.fixtures.Events.tx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ha4neo.applier.Events;
+import io.ha4neo.applier.fixtures.Events;
 import io.ha4neo.schemas.event.RelationshipRef;
 import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.value.IsoDuration;

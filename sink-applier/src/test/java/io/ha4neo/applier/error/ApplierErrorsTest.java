@@ -1,8 +1,8 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.error;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ha4neo.applier.ApplierErrors.Action;
+import io.ha4neo.applier.error.ApplierErrors.Action;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -26,25 +26,5 @@ class ApplierErrorsTest {
                 .isEqualTo(new ApplierErrors.Classification(Action.FATAL, "neo4j_client"));
         assertThat(ApplierErrors.classify(new FatalApplierException("chain_gap", "gap")).kind()).isEqualTo("chain_gap");
         assertThat(ApplierErrors.classify(new IllegalStateException("?")).action()).isEqualTo(Action.FATAL);
-    }
-
-    @Test
-    void allowsOnlyDeclaredStateTransitions() {
-        ApplierStatus status = new ApplierStatus(s -> { });
-        status.moveTo(ApplierState.POSITIONING, "assigned");
-        status.moveTo(ApplierState.CAUGHT_UP, "done");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> status.moveTo(ApplierState.STARTING, "no"))
-                .hasMessageContaining("CAUGHT_UP -> STARTING");
-        status.moveTo(ApplierState.STOPPED, "bye");
-        assertThat(ApplierState.STOPPED.allowedNext()).isEmpty();
-    }
-
-    @Test
-    void isReadyOnlyWhenPositionedAndWithinTheLagLimit() {
-        java.time.Duration max = java.time.Duration.ofSeconds(10);
-        assertThat(HealthEndpoints.notReadyReason(ApplierState.CAUGHT_UP, "", 0, max)).isNull();
-        assertThat(HealthEndpoints.notReadyReason(ApplierState.APPLYING, "", 12_000, max)).contains("lag 12000 ms");
-        assertThat(HealthEndpoints.notReadyReason(ApplierState.RETRYING, "neo4j_unavailable: down", 0, max))
-                .contains("RETRYING").contains("neo4j_unavailable");
     }
 }

@@ -1,4 +1,4 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.standby;
 
 import io.ha4neo.schemas.contract.WatermarkNode;
 import java.util.LinkedHashMap;

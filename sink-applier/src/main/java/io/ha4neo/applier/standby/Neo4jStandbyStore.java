@@ -1,7 +1,8 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.standby;
 
-import io.ha4neo.schemas.contract.WatermarkNode;
+import io.ha4neo.applier.error.FatalApplierException;
 import io.ha4neo.applier.plan.PlannedStatement;
+import io.ha4neo.schemas.contract.WatermarkNode;
 import io.ha4neo.schemas.topology.ReservedNames;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,11 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ha4neo.applier.fixtures.Events;
 import io.ha4neo.applier.plan.ApplyPlanner;
 import io.ha4neo.applier.plan.EventValueToParameterMapper;
+import io.ha4neo.applier.standby.Neo4jStandbyStore;
 import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.topology.ReservedNames;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.error;
 
 /**
  * An error the applier must not retry: undecodable record, broken chunk sequence, gap in the commit

@@ -1,11 +1,13 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.apply;
 
-import static io.ha4neo.applier.Events.at;
-import static io.ha4neo.applier.Events.createsNode;
+import static io.ha4neo.applier.fixtures.Events.at;
+import static io.ha4neo.applier.fixtures.Events.createsNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ha4neo.applier.CommitChain.Decision;
+import io.ha4neo.applier.apply.CommitChain.Decision;
+import io.ha4neo.applier.error.FatalApplierException;
+import io.ha4neo.applier.fixtures.Events;
 import io.ha4neo.schemas.codec.DecodeException;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;

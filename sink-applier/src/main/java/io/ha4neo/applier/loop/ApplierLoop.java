@@ -1,7 +1,19 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.loop;
 
-import io.ha4neo.applier.ApplierErrors.Action;
-import io.ha4neo.applier.ApplierErrors.Classification;
+import io.ha4neo.applier.apply.ApplyResult;
+import io.ha4neo.applier.apply.ChangeApplier;
+import io.ha4neo.applier.apply.LogItem;
+import io.ha4neo.applier.apply.LogPosition;
+import io.ha4neo.applier.error.ApplierErrors;
+import io.ha4neo.applier.error.ApplierErrors.Action;
+import io.ha4neo.applier.error.ApplierErrors.Classification;
+import io.ha4neo.applier.error.FatalApplierException;
+import io.ha4neo.applier.kafka.RecordKeys;
+import io.ha4neo.applier.observe.ApplierMetrics;
+import io.ha4neo.applier.observe.ApplierState;
+import io.ha4neo.applier.observe.ApplierStatus;
+import io.ha4neo.applier.standby.StandbyStore;
+import io.ha4neo.applier.standby.Watermark;
 import io.ha4neo.schemas.codec.ChunkAssembler;
 import io.ha4neo.schemas.codec.ChunkSequenceException;
 import io.ha4neo.schemas.codec.DecodeException;

@@ -1,4 +1,4 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.apply;
 
 import io.ha4neo.schemas.event.LabelChange;
 import io.ha4neo.schemas.event.NodeCreated;

@@ -1,9 +1,16 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.loop;
 
-import static io.ha4neo.applier.Events.createsNode;
+import static io.ha4neo.applier.fixtures.Events.createsNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ha4neo.applier.apply.ChangeApplier;
+import io.ha4neo.applier.apply.CommitChain;
+import io.ha4neo.applier.fixtures.Events;
+import io.ha4neo.applier.fixtures.FakeStandbyStore;
+import io.ha4neo.applier.observe.ApplierMetrics;
+import io.ha4neo.applier.observe.ApplierStatus;
 import io.ha4neo.applier.plan.ApplyPlanner;
+import io.ha4neo.applier.standby.Watermark;
 import io.ha4neo.schemas.codec.ChunkAssembler;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;

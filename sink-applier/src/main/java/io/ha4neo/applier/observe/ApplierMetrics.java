@@ -1,5 +1,7 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.observe;
 
+import io.ha4neo.applier.apply.ApplyResult;
+import io.ha4neo.applier.standby.Watermark;
 import io.ha4neo.schemas.contract.MetricNames;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;

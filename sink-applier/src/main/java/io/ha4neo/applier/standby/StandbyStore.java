@@ -1,5 +1,6 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.standby;
 
+import io.ha4neo.applier.error.FatalApplierException;
 import io.ha4neo.applier.plan.PlannedStatement;
 import java.util.List;
 import java.util.Optional;
@@ -36,14 +37,4 @@ public interface StandbyStore {
 
     /** A cheap round trip, to tell whether the standby is reachable. */
     void ping();
-
-    /**
-     * The audit record of an operator skip, written with the watermark that passes over it.
-     *
-     * @param commitId the skipped commit id
-     * @param skippedAtMillis when
-     * @param reason why (operator setting, and the decode error if the record was unreadable)
-     */
-    record SkippedCommit(long commitId, long skippedAtMillis, String reason) {
-    }
 }

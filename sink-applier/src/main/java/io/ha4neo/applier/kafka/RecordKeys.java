@@ -1,4 +1,4 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.kafka;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

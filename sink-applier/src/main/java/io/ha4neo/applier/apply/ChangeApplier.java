@@ -1,8 +1,11 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.apply;
 
-import io.ha4neo.applier.CommitChain.Decision;
-import io.ha4neo.applier.StandbyStore.SkippedCommit;
+import io.ha4neo.applier.apply.CommitChain.Decision;
+import io.ha4neo.applier.error.FatalApplierException;
 import io.ha4neo.applier.plan.ApplyPlanner;
+import io.ha4neo.applier.standby.SkippedCommit;
+import io.ha4neo.applier.standby.StandbyStore;
+import io.ha4neo.applier.standby.Watermark;
 import io.ha4neo.schemas.event.SchemaChange;
 import io.ha4neo.schemas.event.TransactionEvent;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.observe;
 
 import java.util.function.Consumer;
 import org.slf4j.Logger;

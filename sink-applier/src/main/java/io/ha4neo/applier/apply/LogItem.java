@@ -1,4 +1,4 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.apply;
 
 import io.ha4neo.schemas.codec.DecodeException;
 import io.ha4neo.schemas.event.TransactionEvent;

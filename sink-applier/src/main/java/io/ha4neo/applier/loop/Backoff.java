@@ -1,4 +1,4 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.loop;
 
 import java.time.Duration;
 

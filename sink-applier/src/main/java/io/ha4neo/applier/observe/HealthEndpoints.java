@@ -1,4 +1,4 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.observe;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;

@@ -1,4 +1,4 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.apply;
 
 /**
  * A record's place in the log, for watermarks and for every error message.

@@ -1,4 +1,4 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.error;
 
 import io.ha4neo.schemas.codec.ChunkSequenceException;
 import io.ha4neo.schemas.codec.DecodeException;

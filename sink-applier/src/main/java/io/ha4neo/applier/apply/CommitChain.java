@@ -1,5 +1,6 @@
-package io.ha4neo.applier;
+package io.ha4neo.applier.apply;
 
+import io.ha4neo.applier.error.FatalApplierException;
 import io.ha4neo.schemas.event.TransactionEvent;
 import java.util.OptionalLong;
 
