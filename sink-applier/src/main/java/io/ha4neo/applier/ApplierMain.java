@@ -95,12 +95,13 @@ public final class ApplierMain implements Callable<Integer> {
         StandbyStore store = new Neo4jStandbyStore(driver, config.neo4jDatabase(), config.schemaAwaitSeconds());
         ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(config.skipCommitId()),
                 config.neo4jDatabase(), config.schemaAwaitSeconds(), clock);
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.consumerProperties());
+        ApplierLoop.Source source = new ApplierLoop.Source(new KafkaConsumer<>(config.consumerProperties()),
+                config.topic(), Codecs.embeddedCodec(), Codecs.chunkAssembler());
         ApplierLoop.BatchPolicy policy = new ApplierLoop.BatchPolicy(config.batchMaxTransactions(),
                 config.batchMaxChanges(), config.batchLinger());
-        return new ApplierLoop(consumer, config.topic(), Codecs.embeddedCodec(), Codecs.chunkAssembler(), applier,
-                store, policy, metrics, status, new Backoff(config.retryBackoffInitial(), config.retryBackoffMax()),
-                clock);
+        return new ApplierLoop(source, new ApplierLoop.Target(applier, store), policy,
+                new Backoff(config.retryBackoffInitial(), config.retryBackoffMax()),
+                new ApplierLoop.Reporting(metrics, status), clock);
     }
 
     private static Driver driver(ApplierConfig config) {

@@ -8,11 +8,11 @@ import java.util.OptionalLong;
  * Reads the commit id from a record key without decoding the value, so that an undecodable record can
  * still be named (and skipped by an operator). Accepts a decimal string or an 8-byte big-endian long.
  */
-public final class RecordKeys {
+final class RecordKeys {
     private RecordKeys() {
     }
 
-    public static OptionalLong commitIdOf(byte[] key) {
+    static OptionalLong commitIdOf(byte[] key) {
         if (key == null || key.length == 0) {
             return OptionalLong.empty();
         }

@@ -73,7 +73,7 @@ class ApplierLoopTest {
         consumer.rebalance(List.of(TP));
         consumer.updateBeginningOffsets(Map.of(TP, 0L));
         consumer.updateEndOffsets(Map.of(TP, (long) events.length));
-        current.onPartitionsAssigned(List.of(TP));
+        current.rebalanceListener().onPartitionsAssigned(List.of(TP));
         addRecords(events);
     }
 
@@ -107,9 +107,10 @@ class ApplierLoopTest {
         ApplierStatus status = new ApplierStatus(metrics::stateChanged);
         ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(OptionalLong.empty()),
                 "neo4j", 30, clock);
-        current = new ApplierLoop(consumer, Events.TOPIC, codec, ChunkAssembler.create(), applier, store,
-                new ApplierLoop.BatchPolicy(10, 100_000, Duration.ofMillis(5)), metrics, status,
-                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), clock);
+        current = new ApplierLoop(new ApplierLoop.Source(consumer, Events.TOPIC, codec, ChunkAssembler.create()),
+                new ApplierLoop.Target(applier, store), new ApplierLoop.BatchPolicy(10, 100_000, Duration.ofMillis(5)),
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), new ApplierLoop.Reporting(metrics, status),
+                clock);
         return current;
     }
 
