@@ -262,7 +262,8 @@ public final class ConfigDef {
     }
 
     private String whereToSet(Key key) {
-        return envPrefix == null ? "" : " Set it in the configuration file or as " + environmentVariable(key.name()) + ".";
+        return envPrefix == null ? ""
+                : " Set it in the configuration file or as " + environmentVariable(key.name()) + ".";
     }
 
     private boolean assignPassThrough(String name, String value, Map<String, Map<String, String>> passed) {

@@ -86,7 +86,7 @@ public final class ConfigValues {
         return out.toString();
     }
 
-    /** True when a pass-through key's name says its value is a secret (see {@link #SECRET_NAME_PARTS}), or key material. */
+    /** True when a pass-through key's name says its value is a secret or key material (see {@link #SECRET_NAME_PARTS}). */
     static boolean isSecretName(String key) {
         String k = key.toLowerCase(Locale.ROOT);
         return k.endsWith(".key") || SECRET_NAME_PARTS.stream().anyMatch(k::contains);

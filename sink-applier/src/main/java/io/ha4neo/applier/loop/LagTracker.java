@@ -55,7 +55,7 @@ final class LagTracker {
         lastStandbyContact = clock.millis();
     }
 
-    /** After a write: commits the offset for lag tools, and re-checks lag now, to move between APPLYING and CAUGHT_UP promptly. */
+    /** After a write: commits the offset for lag tools; re-checks lag now, to move to CAUGHT_UP promptly. */
     void applied(Optional<Watermark> watermark) {
         watermark.ifPresent(lagToolsOffsets::commitAfter);
         lastCheck = 0;

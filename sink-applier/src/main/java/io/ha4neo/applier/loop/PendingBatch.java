@@ -99,6 +99,7 @@ final class PendingBatch {
         if (items.isEmpty()) {
             return "nothing pending (polling " + topic + ")";
         }
-        return "records at " + items.get(0).position() + " .. offset " + items.get(items.size() - 1).position().offset();
+        LogItem last = items.get(items.size() - 1);
+        return "records at " + items.get(0).position() + " .. offset " + last.position().offset();
     }
 }
