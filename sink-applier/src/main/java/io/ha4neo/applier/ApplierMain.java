@@ -1,8 +1,17 @@
 package io.ha4neo.applier;
 
+import io.ha4neo.applier.apply.ChangeApplier;
+import io.ha4neo.applier.apply.CommitChain;
 import io.ha4neo.applier.config.ApplierConfig;
-import io.ha4neo.applier.config.ConfigException;
+import io.ha4neo.applier.loop.ApplierLoop;
+import io.ha4neo.applier.loop.Backoff;
+import io.ha4neo.applier.observe.ApplierMetrics;
+import io.ha4neo.applier.observe.ApplierStatus;
+import io.ha4neo.applier.observe.HealthEndpoints;
 import io.ha4neo.applier.plan.ApplyPlanner;
+import io.ha4neo.applier.standby.Neo4jStandbyStore;
+import io.ha4neo.applier.standby.StandbyStore;
+import io.ha4neo.schemas.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -36,7 +45,8 @@ public final class ApplierMain implements Callable<Integer> {
     @Option(names = "--config", description = "Properties file; HA4NEO_* environment variables override it.")
     Path configFile;
 
-    @Option(names = "--print-config-reference", description = "Print the configuration reference (Markdown) and exit.")
+    @Option(names = "--print-config-reference",
+            description = "Print the configuration reference (the README's Markdown section) and exit.")
     boolean printReference;
 
     public static void main(String[] args) {
@@ -46,7 +56,7 @@ public final class ApplierMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (printReference) {
-            System.out.print(ApplierConfig.markdownReference());
+            System.out.println(ApplierConfig.DEF.toMarkdownSection(ApplierConfig.README_SECTION));
             return 0;
         }
         ApplierConfig config;
@@ -61,7 +71,7 @@ public final class ApplierMain implements Callable<Integer> {
 
     /** Wires the service from the configuration and runs it until stopped or failed. */
     static int run(ApplierConfig config) throws Exception {
-        log.info("starting ha4neo applier with configuration {}", config.describe());
+        logEffectiveConfiguration(config);
         Clock clock = Clock.systemUTC();
         ApplierMetrics metrics = new ApplierMetrics(clock);
         ApplierStatus status = new ApplierStatus(metrics::stateChanged);
@@ -75,17 +85,23 @@ public final class ApplierMain implements Callable<Integer> {
         }
     }
 
+    /** The one start-up line with the effective configuration, secrets masked. */
+    static void logEffectiveConfiguration(ApplierConfig config) {
+        log.info("starting ha4neo applier with configuration {}", config.describe());
+    }
+
     private static ApplierLoop newLoop(ApplierConfig config, Driver driver, ApplierMetrics metrics,
                                        ApplierStatus status, Clock clock) {
         StandbyStore store = new Neo4jStandbyStore(driver, config.neo4jDatabase(), config.schemaAwaitSeconds());
         ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(config.skipCommitId()),
                 config.neo4jDatabase(), config.schemaAwaitSeconds(), clock);
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.consumerProperties());
+        ApplierLoop.Source source = new ApplierLoop.Source(new KafkaConsumer<>(config.consumerProperties()),
+                config.topic(), Codecs.embeddedCodec(), Codecs.chunkAssembler());
         ApplierLoop.BatchPolicy policy = new ApplierLoop.BatchPolicy(config.batchMaxTransactions(),
                 config.batchMaxChanges(), config.batchLinger());
-        return new ApplierLoop(consumer, config.topic(), Codecs.embeddedCodec(), Codecs.chunkAssembler(), applier,
-                store, policy, metrics, status, new Backoff(config.retryBackoffInitial(), config.retryBackoffMax()),
-                clock);
+        return new ApplierLoop(source, new ApplierLoop.Target(applier, store), policy,
+                new Backoff(config.retryBackoffInitial(), config.retryBackoffMax()),
+                new ApplierLoop.Reporting(metrics, status), clock);
     }
 
     private static Driver driver(ApplierConfig config) {

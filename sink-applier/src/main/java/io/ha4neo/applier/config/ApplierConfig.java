@@ -1,26 +1,18 @@
 package io.ha4neo.applier.config;
 
-import static io.ha4neo.applier.config.ConfigKey.Type.INT;
-import static io.ha4neo.applier.config.ConfigKey.Type.LONG;
-import static io.ha4neo.applier.config.ConfigKey.Type.STRING;
-
+import io.ha4neo.schemas.config.ConfigDef;
+import io.ha4neo.schemas.config.ConfigDef.Type;
+import io.ha4neo.schemas.config.ConfigException;
+import io.ha4neo.schemas.config.ConfigValues;
 import io.ha4neo.schemas.topology.TopicNames;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
-import java.util.TreeMap;
 
 /**
- * The applier's configuration: every key declared once in {@link #KEYS}, read from a properties file and
+ * The applier's configuration: every key declared once in {@link #DEF}, read from a properties file and
  * overridden by environment variables {@code HA4NEO_<KEY>} (upper case, dots to underscores).
  *
  * <p>Usage:
@@ -31,11 +23,14 @@ import java.util.TreeMap;
  *
  * <p>Keys under {@code kafka.} are passed to the Kafka consumer with the prefix removed; a few consumer
  * settings are forced because correctness depends on them (see {@link #FORCED_CONSUMER_SETTINGS}).
- * Any other unknown key is an error naming it: a typo must never silently mean "default".
+ * Any other unknown key is an error naming it: a typo must never silently mean "default". Errors are
+ * {@link ConfigException}s naming the key.
  */
 public final class ApplierConfig {
     /** Prefix of environment variables that override keys. */
     public static final String ENV_PREFIX = "HA4NEO_";
+    /** Name of the README section that holds the generated reference ({@code <!-- applier-config:begin -->}). */
+    public static final String README_SECTION = "applier-config";
     /** Prefix of keys passed through to the Kafka consumer. */
     public static final String KAFKA_PREFIX = "kafka.";
 
@@ -69,183 +64,90 @@ public final class ApplierConfig {
     public static final String SKIP_COMMIT_ID = "skip.commit.id";
 
     /** Every key, declared once. Order is the order of the reference table. */
-    public static final List<ConfigKey> KEYS = List.of(
-            ConfigKey.required(NEO4J_URI, STRING, "Bolt URI of the standby Neo4j, e.g. `bolt://standby:7687`.")
-                    .validatedBy(v -> ((String) v).matches("(bolt|neo4j)(\\+s|\\+ssc)?://.+") ? null
-                            : "must be a bolt:// or neo4j:// URI"),
-            ConfigKey.optional(NEO4J_USER, STRING, "neo4j", "User the applier authenticates as."),
-            ConfigKey.optional(NEO4J_PASSWORD, STRING, "", "Password; empty turns authentication off.").asSecret(),
-            ConfigKey.optional(NEO4J_DATABASE, STRING, "neo4j", "Standby database the log is applied to.")
-                    .validatedBy(ConfigKey.nonBlank()),
-            ConfigKey.required(TOPIC, STRING, "Replication topic (one partition) to consume.")
-                    .validatedBy(ConfigKey.nonBlank()),
-            ConfigKey.required(KAFKA_BOOTSTRAP, STRING, "Kafka bootstrap servers. Every other `kafka.*` key is "
-                    + "passed to the consumer without the prefix.").validatedBy(ConfigKey.nonBlank()),
-            ConfigKey.optional(KAFKA_GROUP_ID, STRING, null, "Consumer group, used only so lag tools can see the "
-                    + "applier's progress; default `ha4neo-applier-<topic>`."),
-            ConfigKey.optional(METRICS_PORT, INT, "9404", "Port of `/metrics`, `/health` and `/ready`; 0 turns "
-                    + "the endpoint off.").validatedBy(ConfigKey.portOrZero()),
-            ConfigKey.optional(BATCH_MAX_TRANSACTIONS, INT, "500", "Most transactions applied in one standby "
-                    + "transaction.").validatedBy(ConfigKey.atLeast(1)),
-            ConfigKey.optional(BATCH_MAX_CHANGES, INT, "20000", "Most changes in one standby transaction (a single "
-                    + "larger transaction is still applied whole).").validatedBy(ConfigKey.atLeast(1)),
-            ConfigKey.optional(BATCH_LINGER_MS, LONG, "5", "How long to wait for more records before applying a "
-                    + "partial batch.").validatedBy(ConfigKey.atLeast(0)),
-            ConfigKey.optional(READY_MAX_LAG_MS, LONG, "10000", "`/ready` answers 503 when the standby lags more "
-                    + "than this.").validatedBy(ConfigKey.atLeast(0)),
-            ConfigKey.optional(RETRY_BACKOFF_INITIAL_MS, LONG, "500", "First delay after a retriable error; "
-                    + "doubles on each consecutive failure.").validatedBy(ConfigKey.atLeast(1)),
-            ConfigKey.optional(RETRY_BACKOFF_MAX_MS, LONG, "30000", "Longest delay between retries.")
-                    .validatedBy(ConfigKey.atLeast(1)),
-            ConfigKey.optional(SCHEMA_AWAIT_SECONDS, INT, "300", "After a replicated index or constraint, wait up "
-                    + "to this long for it to come online before applying later data.")
-                    .validatedBy(ConfigKey.atLeast(1)),
-            ConfigKey.optional(SKIP_COMMIT_ID, LONG, null, "Operator escape hatch: apply an empty transaction for "
-                    + "exactly this commit id when it is the next one in the chain (see docs/applier.md). "
-                    + "Remove it after use.").validatedBy(ConfigKey.atLeast(1)));
+    public static final ConfigDef DEF = new ConfigDef("")
+            .define(NEO4J_URI, Type.STRING, ConfigDef.REQUIRED, ConfigDef.matches("(bolt|neo4j)(\\+s|\\+ssc)?://.+",
+                    "a bolt:// or neo4j:// URI"), "Bolt URI of the standby Neo4j, e.g. `bolt://standby:7687`.")
+            .define(NEO4J_USER, Type.STRING, "neo4j", "User the applier authenticates as.")
+            .define(NEO4J_PASSWORD, Type.PASSWORD, "", "Password; empty turns authentication off.")
+            .define(NEO4J_DATABASE, Type.STRING, "neo4j", ConfigDef.nonEmpty(), "Standby database the log is applied to.")
+            .define(TOPIC, Type.STRING, ConfigDef.REQUIRED, ConfigDef.nonEmpty(),
+                    "Replication topic (one partition) to consume.")
+            .define(KAFKA_BOOTSTRAP, Type.STRING, ConfigDef.REQUIRED, ConfigDef.nonEmpty(),
+                    "Kafka bootstrap servers. Every other `kafka.*` key is passed to the consumer without the prefix.")
+            .define(KAFKA_GROUP_ID, Type.STRING, null, "Consumer group, used only so lag tools can see the "
+                    + "applier's progress; default `ha4neo-applier-<topic>`.")
+            .define(METRICS_PORT, Type.INT, "9404", ConfigDef.portOrZero(),
+                    "Port of `/metrics`, `/health` and `/ready`; 0 turns the endpoint off.")
+            .define(BATCH_MAX_TRANSACTIONS, Type.INT, "500", ConfigDef.atLeast(1),
+                    "Most transactions applied in one standby transaction.")
+            .define(BATCH_MAX_CHANGES, Type.INT, "20000", ConfigDef.atLeast(1), "Most changes in one standby "
+                    + "transaction (a single larger transaction is still applied whole).")
+            .define(BATCH_LINGER_MS, Type.LONG, "5", ConfigDef.atLeast(0),
+                    "How long to wait for more records before applying a partial batch.")
+            .define(READY_MAX_LAG_MS, Type.LONG, "10000", ConfigDef.atLeast(0),
+                    "`/ready` answers 503 when the standby lags more than this.")
+            .define(RETRY_BACKOFF_INITIAL_MS, Type.LONG, "500", ConfigDef.atLeast(1),
+                    "First delay after a retriable error; doubles on each consecutive failure.")
+            .define(RETRY_BACKOFF_MAX_MS, Type.LONG, "30000", ConfigDef.atLeast(1), "Longest delay between retries.")
+            .define(SCHEMA_AWAIT_SECONDS, Type.INT, "300", ConfigDef.atLeast(1), "After a replicated index or "
+                    + "constraint, wait up to this long for it to come online before applying later data.")
+            .define(SKIP_COMMIT_ID, Type.LONG, null, ConfigDef.atLeast(1), "Operator escape hatch: apply an empty "
+                    + "transaction for exactly this commit id when it is the next one in the chain (see "
+                    + "docs/applier.md). Remove it after use.")
+            .passThrough(KAFKA_PREFIX, "Passed to the Kafka consumer without the prefix.", FORCED_CONSUMER_SETTINGS,
+                    "the applier positions from the standby's watermark and applies only committed transactions")
+            .environmentOverrides(ENV_PREFIX);
 
-    private static final Map<String, ConfigKey> BY_NAME = index();
+    private final ConfigValues values;
 
-    private final Map<String, Object> values;
-    private final Map<String, String> kafka;
-
-    private ApplierConfig(Map<String, Object> values, Map<String, String> kafka) {
+    private ApplierConfig(ConfigValues values) {
         this.values = values;
-        this.kafka = kafka;
     }
 
     /** Reads {@code file} (may be null), applies environment overrides, validates. */
     public static ApplierConfig load(Path file, Map<String, String> env) {
-        Map<String, String> raw = file == null ? new TreeMap<>() : readFile(file);
-        raw.putAll(fromEnvironment(env));
-        return parse(raw);
+        return checked(DEF.load(file, env));
     }
 
     /** Parses and validates raw key/value pairs; throws {@link ConfigException} naming the key. */
     public static ApplierConfig parse(Map<String, String> raw) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        Map<String, String> kafka = new TreeMap<>();
-        raw.forEach((k, v) -> accept(k, v, values, kafka));
-        for (ConfigKey key : KEYS) {
-            values.computeIfAbsent(key.name(), n -> parseValue(key, key.defaultValue()));
-            if (key.required() && values.get(key.name()) == null) {
-                throw new ConfigException(key.name() + " is required: " + key.doc() + " Set it in the config file "
-                        + "or as " + key.envName() + ".");
-            }
-        }
-        ApplierConfig config = new ApplierConfig(values, kafka);
+        return checked(DEF.parse(raw));
+    }
+
+    private static ApplierConfig checked(ConfigValues values) {
+        ApplierConfig config = new ApplierConfig(values);
         config.checkCrossKeyRules();
         return config;
-    }
-
-    private static void accept(String name, String value, Map<String, Object> values, Map<String, String> kafka) {
-        ConfigKey key = BY_NAME.get(name);
-        if (key != null) {
-            values.put(name, parseValue(key, value));
-            if (name.startsWith(KAFKA_PREFIX)) {
-                kafka.put(name.substring(KAFKA_PREFIX.length()), value);
-            }
-        } else if (name.startsWith(KAFKA_PREFIX) && name.length() > KAFKA_PREFIX.length()) {
-            kafka.put(name.substring(KAFKA_PREFIX.length()), value);
-        } else {
-            throw new ConfigException("unknown configuration key '" + name + "'; known keys are " + BY_NAME.keySet()
-                    + " and kafka.* (passed to the consumer). Fix the name and restart.");
-        }
-    }
-
-    private static Object parseValue(ConfigKey key, String raw) {
-        if (raw == null || (raw.isEmpty() && key.type() != STRING)) {
-            return null;
-        }
-        Object parsed;
-        try {
-            parsed = key.type().parse(raw);
-        } catch (RuntimeException e) {
-            throw new ConfigException(key.name() + "='" + raw + "' is not a valid " + key.type() + " value");
-        }
-        String problem = key.validator().apply(parsed);
-        if (problem != null) {
-            throw new ConfigException(key.name() + "=" + (key.secret() ? "****" : raw) + " is invalid: " + problem);
-        }
-        return parsed;
     }
 
     /** Rules spanning several keys, all checked here. */
     private void checkCrossKeyRules() {
         if (retryBackoffMax().compareTo(retryBackoffInitial()) < 0) {
-            throw new ConfigException(RETRY_BACKOFF_MAX_MS + " must be >= " + RETRY_BACKOFF_INITIAL_MS
-                    + " (" + retryBackoffMax().toMillis() + " < " + retryBackoffInitial().toMillis() + ")");
+            throw new ConfigException(RETRY_BACKOFF_MAX_MS, "must be >= " + RETRY_BACKOFF_INITIAL_MS + " ("
+                    + retryBackoffMax().toMillis() + " < " + retryBackoffInitial().toMillis() + "); raise it or "
+                    + "lower " + RETRY_BACKOFF_INITIAL_MS);
         }
-        FORCED_CONSUMER_SETTINGS.forEach((k, forced) -> {
-            String given = kafka.get(k);
-            if (given != null && !given.equals(forced)) {
-                throw new ConfigException(KAFKA_PREFIX + k + "=" + given + " is not allowed: the applier needs "
-                        + k + "=" + forced + " (it positions from the standby's watermark). Remove the key.");
-            }
-        });
-    }
-
-    // ---------------------------------------------------------------- sources
-
-    private static Map<String, String> readFile(Path file) {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file)) {
-            p.load(r);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        }
-        Map<String, String> raw = new TreeMap<>();
-        p.stringPropertyNames().forEach(n -> raw.put(n.trim(), p.getProperty(n).trim()));
-        return raw;
-    }
-
-    /**
-     * Maps {@code HA4NEO_*} variables to keys: a declared key's {@link ConfigKey#envName()}, or
-     * {@code HA4NEO_KAFKA_X_Y} to {@code kafka.x.y} (Kafka's own keys contain no underscores).
-     */
-    static Map<String, String> fromEnvironment(Map<String, String> env) {
-        Map<String, String> raw = new TreeMap<>();
-        env.forEach((var, value) -> {
-            if (var.startsWith(ENV_PREFIX)) {
-                raw.put(keyForEnv(var), value);
-            }
-        });
-        return raw;
-    }
-
-    private static String keyForEnv(String var) {
-        for (ConfigKey key : KEYS) {
-            if (key.envName().equals(var)) {
-                return key.name();
-            }
-        }
-        if (var.startsWith(ENV_PREFIX + "KAFKA_")) {
-            return var.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-        }
-        throw new ConfigException("unknown environment variable " + var + "; variables under " + ENV_PREFIX
-                + " must name a configuration key (e.g. " + KEYS.get(0).envName() + ") or HA4NEO_KAFKA_*.");
     }
 
     // ---------------------------------------------------------------- typed accessors
 
-    public String neo4jUri() { return (String) values.get(NEO4J_URI); }
-    public String neo4jUser() { return (String) values.get(NEO4J_USER); }
-    public String neo4jPassword() { return (String) values.get(NEO4J_PASSWORD); }
-    public String neo4jDatabase() { return (String) values.get(NEO4J_DATABASE); }
-    public String topic() { return (String) values.get(TOPIC); }
-    public int metricsPort() { return (Integer) values.get(METRICS_PORT); }
-    public int batchMaxTransactions() { return (Integer) values.get(BATCH_MAX_TRANSACTIONS); }
-    public int batchMaxChanges() { return (Integer) values.get(BATCH_MAX_CHANGES); }
-    public Duration batchLinger() { return Duration.ofMillis((Long) values.get(BATCH_LINGER_MS)); }
-    public Duration readyMaxLag() { return Duration.ofMillis((Long) values.get(READY_MAX_LAG_MS)); }
-    public Duration retryBackoffInitial() { return Duration.ofMillis((Long) values.get(RETRY_BACKOFF_INITIAL_MS)); }
-    public Duration retryBackoffMax() { return Duration.ofMillis((Long) values.get(RETRY_BACKOFF_MAX_MS)); }
-    public int schemaAwaitSeconds() { return (Integer) values.get(SCHEMA_AWAIT_SECONDS); }
+    public String neo4jUri() { return values.getString(NEO4J_URI); }
+    public String neo4jUser() { return values.getString(NEO4J_USER); }
+    public String neo4jPassword() { return values.getString(NEO4J_PASSWORD); }
+    public String neo4jDatabase() { return values.getString(NEO4J_DATABASE); }
+    public String topic() { return values.getString(TOPIC); }
+    public int metricsPort() { return values.getInt(METRICS_PORT); }
+    public int batchMaxTransactions() { return values.getInt(BATCH_MAX_TRANSACTIONS); }
+    public int batchMaxChanges() { return values.getInt(BATCH_MAX_CHANGES); }
+    public Duration batchLinger() { return Duration.ofMillis(values.getLong(BATCH_LINGER_MS)); }
+    public Duration readyMaxLag() { return Duration.ofMillis(values.getLong(READY_MAX_LAG_MS)); }
+    public Duration retryBackoffInitial() { return Duration.ofMillis(values.getLong(RETRY_BACKOFF_INITIAL_MS)); }
+    public Duration retryBackoffMax() { return Duration.ofMillis(values.getLong(RETRY_BACKOFF_MAX_MS)); }
+    public int schemaAwaitSeconds() { return values.getInt(SCHEMA_AWAIT_SECONDS); }
 
     /** The commit id the operator asked to skip, if any. */
     public OptionalLong skipCommitId() {
-        Long id = (Long) values.get(SKIP_COMMIT_ID);
-        return id == null ? OptionalLong.empty() : OptionalLong.of(id);
+        return values.getOptionalLong(SKIP_COMMIT_ID);
     }
 
     /** True when {@link #neo4jPassword()} is empty, i.e. the standby runs without authentication. */
@@ -265,51 +167,12 @@ public final class ApplierConfig {
         p.put("group.id", TopicNames.defaultApplierGroup(topic()));
         p.put("group.instance.id", TopicNames.defaultApplierGroup(topic()));
         p.put("client.id", TopicNames.defaultApplierGroup(topic()));
-        p.putAll(kafka);
-        p.putAll(FORCED_CONSUMER_SETTINGS);
+        p.putAll(values.passThrough(KAFKA_PREFIX)); // the forced settings are part of it and win
         return p;
     }
 
     /** The effective configuration as one line, secrets masked; logged once at start-up. */
     public String describe() {
-        Map<String, String> shown = new TreeMap<>();
-        for (ConfigKey key : KEYS) {
-            Object v = values.get(key.name());
-            shown.put(key.name(), key.secret() && v != null && !v.toString().isEmpty() ? "****" : String.valueOf(v));
-        }
-        kafka.forEach((k, v) -> shown.put(KAFKA_PREFIX + k, isSecretKafkaKey(k) ? "****" : v));
-        return shown.toString();
-    }
-
-    private static boolean isSecretKafkaKey(String k) {
-        String lower = k.toLowerCase(Locale.ROOT);
-        return lower.contains("password") || lower.contains("jaas") || lower.contains("secret")
-                || lower.contains("token") || lower.contains("key.password");
-    }
-
-    /** The configuration reference as a Markdown table, generated from {@link #KEYS}. */
-    public static String markdownReference() {
-        StringBuilder md = new StringBuilder("| Key | Environment variable | Type | Default | Description |\n"
-                + "|---|---|---|---|---|\n");
-        for (ConfigKey key : KEYS) {
-            String def = key.required() ? "*(required)*" : key.defaultValue() == null ? "*(unset)*"
-                    : key.defaultValue().isEmpty() ? "*(empty)*" : "`" + key.defaultValue() + "`";
-            md.append("| `").append(key.name()).append("` | `").append(key.envName()).append("` | ")
-                    .append(key.type().name().toLowerCase(Locale.ROOT)).append(" | ").append(def).append(" | ")
-                    .append(key.doc()).append(key.secret() ? " Secret: masked in logs." : "").append(" |\n");
-        }
-        md.append("| `kafka.*` | `HA4NEO_KAFKA_*` | string | | Passed to the Kafka consumer without the prefix. ")
-                .append("Forced: ").append(new TreeMap<>(FORCED_CONSUMER_SETTINGS).keySet()).append(". |\n");
-        return md.toString();
-    }
-
-    private static Map<String, ConfigKey> index() {
-        Map<String, ConfigKey> map = new LinkedHashMap<>();
-        List<String> dup = new ArrayList<>();
-        KEYS.forEach(k -> { if (map.put(k.name(), k) != null) dup.add(k.name()); });
-        if (!dup.isEmpty()) {
-            throw new IllegalStateException("configuration keys declared twice: " + dup);
-        }
-        return map;
+        return values.describeMasked();
     }
 }

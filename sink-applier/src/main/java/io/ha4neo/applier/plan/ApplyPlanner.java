@@ -116,7 +116,8 @@ public final class ApplyPlanner {
     }
 
     private static Map<String, Object> nodeCreated(NodeCreated n) {
-        return row("key", n.key(), "labels", n.labels(), "props", ValueMapper.toParameters(n.properties()));
+        return row("key", n.key(), "labels", n.labels(), "props",
+                EventValueToParameterMapper.toParameters(n.properties()));
     }
 
     private static Map<String, Object> labelChange(LabelChange c) {
@@ -131,7 +132,7 @@ public final class ApplyPlanner {
         Map<String, Object> row = relRef(r.ref());
         row.put("type", r.ref().type());
         row.put("end", r.ref().endKey());
-        row.put("props", ValueMapper.toParameters(r.properties()));
+        row.put("props", EventValueToParameterMapper.toParameters(r.properties()));
         return row;
     }
 
@@ -145,7 +146,7 @@ public final class ApplyPlanner {
         changes.forEach(c -> byNode.computeIfAbsent(c.nodeKey(), k -> new LinkedHashMap<>())
                 .put(c.change().key(), c.change().value()));
         List<Map<String, Object>> rows = new ArrayList<>();
-        byNode.forEach((key, props) -> rows.add(row("key", key, "props", ValueMapper.toParameters(props))));
+        byNode.forEach((key, props) -> rows.add(row("key", key, "props", EventValueToParameterMapper.toParameters(props))));
         return rows;
     }
 
@@ -160,7 +161,7 @@ public final class ApplyPlanner {
         List<Map<String, Object>> rows = new ArrayList<>();
         byRel.forEach((key, props) -> {
             Map<String, Object> row = relRef(refs.get(key));
-            row.put("props", ValueMapper.toParameters(props));
+            row.put("props", EventValueToParameterMapper.toParameters(props));
             rows.add(row);
         });
         return rows;

@@ -3,6 +3,7 @@ package io.ha4neo.applier.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ha4neo.schemas.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -37,15 +38,17 @@ class ApplierConfigTest {
     void rejectsAnUnknownKeyNamingIt() {
         Map<String, String> m = minimal();
         m.put("batch.max.transaction", "10");
-        assertThatThrownBy(() -> ApplierConfig.parse(m)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("unknown configuration key 'batch.max.transaction'");
+        assertThatThrownBy(() -> ApplierConfig.parse(m))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("batch.max.transaction"))
+                .hasMessageContaining("unknown configuration key")
+                .hasMessageContaining("did you mean batch.max.transactions?");
     }
 
     @Test
     void rejectsAMissingRequiredKeyNamingItsEnvironmentVariable() {
         Map<String, String> m = minimal();
         m.remove("topic");
-        assertThatThrownBy(() -> ApplierConfig.parse(m)).hasMessageContaining("topic is required")
+        assertThatThrownBy(() -> ApplierConfig.parse(m)).hasMessageContaining("topic: is required")
                 .hasMessageContaining("HA4NEO_TOPIC");
     }
 
@@ -53,12 +56,12 @@ class ApplierConfigTest {
     void rejectsBadValuesNamingTheKey() {
         Map<String, String> m = minimal();
         m.put("batch.max.changes", "lots");
-        assertThatThrownBy(() -> ApplierConfig.parse(m)).hasMessageContaining("batch.max.changes='lots' is not a valid INT");
+        assertThatThrownBy(() -> ApplierConfig.parse(m)).hasMessageContaining("batch.max.changes: 'lots' is not a valid int");
         m.put("batch.max.changes", "0");
-        assertThatThrownBy(() -> ApplierConfig.parse(m)).hasMessageContaining("batch.max.changes=0 is invalid: must be >= 1");
+        assertThatThrownBy(() -> ApplierConfig.parse(m)).hasMessageContaining("batch.max.changes: 0 is outside [1, …]");
         m.put("batch.max.changes", "10");
         m.put("neo4j.uri", "http://x");
-        assertThatThrownBy(() -> ApplierConfig.parse(m)).hasMessageContaining("neo4j.uri=http://x is invalid");
+        assertThatThrownBy(() -> ApplierConfig.parse(m)).hasMessageContaining("neo4j.uri: 'http://x' is not a bolt:// or neo4j:// URI");
     }
 
     @Test
@@ -66,10 +69,14 @@ class ApplierConfigTest {
         Map<String, String> m = minimal();
         m.put("retry.backoff.initial.ms", "5000");
         m.put("retry.backoff.max.ms", "1000");
-        assertThatThrownBy(() -> ApplierConfig.parse(m)).hasMessageContaining("retry.backoff.max.ms must be >= retry.backoff.initial.ms");
+        assertThatThrownBy(() -> ApplierConfig.parse(m)).hasMessageContaining("retry.backoff.max.ms: must be >= retry.backoff.initial.ms");
         Map<String, String> k = minimal();
         k.put("kafka.enable.auto.commit", "true");
-        assertThatThrownBy(() -> ApplierConfig.parse(k)).hasMessageContaining("kafka.enable.auto.commit=true is not allowed");
+        assertThatThrownBy(() -> ApplierConfig.parse(k)).hasMessageContaining("kafka.enable.auto.commit: 'true' is not allowed")
+                .hasMessageContaining("fixed to false");
+        Map<String, String> same = minimal();
+        same.put("kafka.isolation.level", "read_committed");
+        assertThat(ApplierConfig.parse(same).consumerProperties()).containsEntry("isolation.level", "read_committed");
     }
 
     @Test
@@ -84,7 +91,8 @@ class ApplierConfigTest {
         assertThat(c.skipCommitId()).hasValue(42);
         assertThat(c.consumerProperties()).containsEntry("max.poll.records", "50");
         assertThatThrownBy(() -> ApplierConfig.load(file, Map.of("HA4NEO_TOPICS", "x")))
-                .hasMessageContaining("unknown environment variable HA4NEO_TOPICS");
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("HA4NEO_TOPICS"))
+                .hasMessageContaining("unknown environment variable").hasMessageContaining("did you mean HA4NEO_TOPIC?");
     }
 
     @Test
@@ -93,14 +101,16 @@ class ApplierConfigTest {
         m.put("neo4j.password", "s3cret");
         m.put("kafka.sasl.jaas.config", "org.apache...PlainLoginModule password=\"k4fka\";");
         String shown = ApplierConfig.parse(m).describe();
-        assertThat(shown).doesNotContain("s3cret").doesNotContain("k4fka").contains("neo4j.password=****")
-                .contains("kafka.sasl.jaas.config=****").contains("topic=ha4neo.dc1.neo4j");
+        assertThat(shown).doesNotContain("s3cret").doesNotContain("k4fka").contains("neo4j.password=********")
+                .contains("kafka.sasl.jaas.config=********").contains("topic=ha4neo.dc1.neo4j");
     }
 
     @Test
-    void rendersAReferenceRowForEveryDeclaredKey() {
-        String md = ApplierConfig.markdownReference();
-        ApplierConfig.KEYS.forEach(k -> assertThat(md).contains("| `" + k.name() + "` | `" + k.envName() + "` |"));
-        assertThat(md).contains("*(required)*").contains("`9404`");
+    void rendersAReferenceRowForEveryDeclaredKeyAndTheEnvironmentRule() {
+        String md = ApplierConfig.DEF.toMarkdown();
+        ApplierConfig.DEF.keys().forEach(k -> assertThat(md).contains("| `" + k.name() + "` | "));
+        assertThat(md).contains("| `neo4j.uri` | string | `(required)` |").contains("`9404`")
+                .contains("| `neo4j.password` | password |").contains("`enable.auto.commit=false`")
+                .contains("`HA4NEO_NEO4J_URI`").contains("`HA4NEO_KAFKA_*`");
     }
 }

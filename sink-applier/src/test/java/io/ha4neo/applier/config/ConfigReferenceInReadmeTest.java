@@ -2,21 +2,20 @@ package io.ha4neo.applier.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ha4neo.schemas.config.ConfigDef;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The README's applier configuration table is the one generated from {@link ApplierConfig}. */
+/** The README's applier configuration section is the one generated from {@link ApplierConfig#DEF}. */
 class ConfigReferenceInReadmeTest {
 
     @Test
-    void readmeConfigurationTableMatchesTheDeclarations() throws Exception {
+    void readmeConfigurationSectionMatchesTheDeclarations() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
-        String begin = "<!-- applier-config:begin -->\n";
-        String end = "<!-- applier-config:end -->";
-        String table = readme.substring(readme.indexOf(begin) + begin.length(), readme.indexOf(end));
-        assertThat(table)
-                .as("README.md applier table; regenerate it with java -jar sink-applier-*-all.jar --print-config-reference")
-                .isEqualTo(ApplierConfig.markdownReference());
+        assertThat(ConfigDef.markdownSection(readme, ApplierConfig.README_SECTION))
+                .as("README.md applier section; replace it with the output of "
+                        + "java -jar sink-applier-*-all.jar --print-config-reference")
+                .hasValue(ApplierConfig.DEF.toMarkdownSection(ApplierConfig.README_SECTION));
     }
 }

@@ -1,18 +1,18 @@
 package io.ha4neo.applier.plan;
 
-import static io.ha4neo.applier.Events.label;
-import static io.ha4neo.applier.Events.node;
-import static io.ha4neo.applier.Events.nodeDeleted;
-import static io.ha4neo.applier.Events.nodeProp;
-import static io.ha4neo.applier.Events.rel;
-import static io.ha4neo.applier.Events.relCreated;
-import static io.ha4neo.applier.Events.relDeleted;
-import static io.ha4neo.applier.Events.relProp;
-import static io.ha4neo.applier.Events.tx;
+import static io.ha4neo.applier.fixtures.Events.label;
+import static io.ha4neo.applier.fixtures.Events.node;
+import static io.ha4neo.applier.fixtures.Events.nodeDeleted;
+import static io.ha4neo.applier.fixtures.Events.nodeProp;
+import static io.ha4neo.applier.fixtures.Events.rel;
+import static io.ha4neo.applier.fixtures.Events.relCreated;
+import static io.ha4neo.applier.fixtures.Events.relDeleted;
+import static io.ha4neo.applier.fixtures.Events.relProp;
+import static io.ha4neo.applier.fixtures.Events.tx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ha4neo.applier.Events;
+import io.ha4neo.applier.fixtures.Events;
 import io.ha4neo.schemas.event.RelationshipRef;
 import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.value.IsoDuration;
@@ -138,14 +138,14 @@ class ApplyPlannerTest {
         ZonedDateTime zoned = ZonedDateTime.of(2024, 3, 31, 2, 30, 0, 0, ZoneId.of("Europe/Berlin"));
         ZonedDateTime offset = ZonedDateTime.of(2024, 3, 31, 2, 30, 0, 0, ZoneOffset.ofHours(2));
 
-        assertThat(ValueMapper.toParameter(Value.of(new IsoDuration(1, 2, 3, 4))))
+        assertThat(EventValueToParameterMapper.toParameter(Value.of(new IsoDuration(1, 2, 3, 4))))
                 .isEqualTo(Values.isoDuration(1, 2, 3, 4));
-        assertThat(ValueMapper.toParameter(Value.of(new Point(Point.CARTESIAN_3D, new double[] {1, 2, 3}))))
+        assertThat(EventValueToParameterMapper.toParameter(Value.of(new Point(Point.CARTESIAN_3D, new double[] {1, 2, 3}))))
                 .isEqualTo(Values.point(9157, 1, 2, 3));
-        assertThat(ValueMapper.toParameter(Value.of(new long[] {1, 2}))).isEqualTo(List.of(1L, 2L));
-        assertThat(ValueMapper.toParameter(Value.of(new byte[] {7}))).isInstanceOf(byte[].class);
-        assertThat(ValueMapper.toParameter(Value.of(zoned))).isEqualTo(zoned).isNotEqualTo(offset);
-        assertThat(ValueMapper.toParameter(Value.of(new IsoDuration[] {new IsoDuration(0, 1, 0, 0)})))
+        assertThat(EventValueToParameterMapper.toParameter(Value.of(new long[] {1, 2}))).isEqualTo(List.of(1L, 2L));
+        assertThat(EventValueToParameterMapper.toParameter(Value.of(new byte[] {7}))).isInstanceOf(byte[].class);
+        assertThat(EventValueToParameterMapper.toParameter(Value.of(zoned))).isEqualTo(zoned).isNotEqualTo(offset);
+        assertThat(EventValueToParameterMapper.toParameter(Value.of(new IsoDuration[] {new IsoDuration(0, 1, 0, 0)})))
                 .isEqualTo(List.of(Values.isoDuration(0, 1, 0, 0)));
     }
 

@@ -1,0 +1,202 @@
+package io.ha4neo.applier.apply;
+
+import io.ha4neo.applier.apply.CommitChain.Decision;
+import io.ha4neo.applier.error.FatalApplierException;
+import io.ha4neo.applier.plan.ApplyPlanner;
+import io.ha4neo.applier.standby.SkippedCommit;
+import io.ha4neo.applier.standby.StandbyStore;
+import io.ha4neo.applier.standby.Watermark;
+import io.ha4neo.schemas.event.SchemaChange;
+import io.ha4neo.schemas.event.TransactionEvent;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies log items to the standby exactly once: checks the commit chain, plans data with
+ * {@link ApplyPlanner}, and commits each run of data transactions together with the new {@link Watermark}
+ * in one standby transaction.
+ *
+ * <p>Usage (one thread; the consume loop owns the instance):
+ * <pre>{@code
+ * ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(skipId), "neo4j", 300, clock);
+ * Optional<Watermark> from = applier.position();        // seek the consumer to from.offset() + 1
+ * ApplyResult result = applier.apply(items);           // items in log order, whole transactions
+ * }</pre>
+ *
+ * <p><b>Exactly-once effect.</b> The watermark moves in the same transaction as the data it covers, so
+ * after any crash the standby either has both or neither; re-positioning from the watermark then replays
+ * exactly the transactions that did not commit, and the chain check drops any redelivered transaction
+ * the watermark already covers.
+ *
+ * <p><b>Schema transactions</b> cannot share a transaction with data writes. They run alone: the statement
+ * (skipped when a CREATE finds the name already present or a DROP finds it absent), then
+ * {@code db.awaitIndexes}, then a transaction that only moves the watermark. A crash between those steps
+ * leaves the watermark before the schema event, so it is replayed, and the existence check makes the
+ * replay a no-op.
+ */
+public final class ChangeApplier {
+    private static final Logger log = LoggerFactory.getLogger(ChangeApplier.class);
+
+    private final StandbyStore store;
+    private final ApplyPlanner planner;
+    private final CommitChain chain;
+    private final String database;
+    private final int schemaAwaitSeconds;
+    private final Clock clock;
+    private Watermark watermark; // null until the first transaction is applied to a fresh standby
+
+    public ChangeApplier(StandbyStore store, ApplyPlanner planner, CommitChain chain, String database,
+                         int schemaAwaitSeconds, Clock clock) {
+        this.store = store;
+        this.planner = planner;
+        this.chain = chain;
+        this.database = database;
+        this.schemaAwaitSeconds = schemaAwaitSeconds;
+        this.clock = clock;
+    }
+
+    /** Re-reads the watermark from the standby; the caller seeks to its offset + 1 (or the beginning). */
+    public Optional<Watermark> position() {
+        watermark = store.readWatermark().orElse(null);
+        return Optional.ofNullable(watermark);
+    }
+
+    /** The watermark as of the last successful write or {@link #position()}. */
+    public Optional<Watermark> watermark() {
+        return Optional.ofNullable(watermark);
+    }
+
+    /**
+     * Applies the items in log order. Runs of data transactions are written in one standby transaction;
+     * schema transactions and operator skips of undecodable records are boundaries. Items before a fatal
+     * item are applied first, so the error names the first item that could not be applied.
+     */
+    public ApplyResult apply(List<LogItem> items) {
+        ApplyResult result = new ApplyResult();
+        Segment segment = new Segment();
+        for (LogItem item : items) {
+            Decision d = admitOrFlush(item, segment, result);
+            if (d == Decision.ALREADY_APPLIED) {
+                log.debug("skipping {}: already covered by the watermark {}", item.position(), watermark);
+            } else if (item instanceof LogItem.Transaction t && !t.event().schemaChanges().isEmpty()) {
+                flush(segment, result);
+                applySchema(t, result);
+            } else {
+                segment.add(item, d);
+            }
+        }
+        flush(segment, result);
+        return result;
+    }
+
+    /** Admits the item; on a fatal item, first commits what came before it, then rethrows. */
+    private Decision admitOrFlush(LogItem item, Segment segment, ApplyResult result) {
+        try {
+            return admit(item, segment);
+        } catch (FatalApplierException e) {
+            flush(segment, result);
+            throw e;
+        }
+    }
+
+    private Decision admit(LogItem item, Segment segment) {
+        long applied = segment.lastCommitId(watermark);
+        if (item instanceof LogItem.Transaction t) {
+            return chain.admit(applied, watermark != null || !segment.isEmpty(), t);
+        }
+        return chain.admit(applied, (LogItem.Undecodable) item);
+    }
+
+    /** Writes one run of data transactions (and operator skips) with the watermark of its last item. */
+    private void flush(Segment segment, ApplyResult result) {
+        if (segment.isEmpty()) {
+            return;
+        }
+        Watermark next = nextWatermark(segment.last, segment.lastCommitId(watermark));
+        store.writeBatch(currentCommitId(), planner.plan(segment.events), next, segment.skips);
+        segment.skips.forEach(s -> log.warn("operator skip: commit {} was NOT applied, recorded as skipped; remove "
+                + "skip.commit.id from the configuration now", s.commitId()));
+        result.record(segment.events, segment.skips.size(), next);
+        watermark = next;
+        segment.clear();
+    }
+
+    private void applySchema(LogItem.Transaction t, ApplyResult result) {
+        for (SchemaChange change : t.event().schemaChanges()) {
+            applySchemaChange(change, t);
+        }
+        store.awaitIndexes(schemaAwaitSeconds);
+        Watermark next = nextWatermark(t, t.event().commitId());
+        store.writeBatch(currentCommitId(), List.of(), next, List.of());
+        result.record(List.of(t.event()), 0, next);
+        watermark = next;
+    }
+
+    private void applySchemaChange(SchemaChange change, LogItem.Transaction t) {
+        boolean exists = store.schemaObjectExists(change.name());
+        boolean create = change.operation() == SchemaChange.Operation.CREATE;
+        if (exists == create) {
+            log.info("commit {} at {}: {} {} {} is already in that state (replay after a crash), not running it again",
+                    t.event().commitId(), t.position(), change.operation(), change.kind(), change.name());
+            return;
+        }
+        log.info("commit {} at {}: running schema statement {}", t.event().commitId(), t.position(), change.statement());
+        store.runSchemaStatement(change.statement());
+    }
+
+    private Watermark nextWatermark(LogItem last, long commitId) {
+        long epoch = last instanceof LogItem.Transaction t ? t.event().epoch() : watermark == null ? 0 : watermark.epoch();
+        long sourceTime = last instanceof LogItem.Transaction t ? t.event().commitTimeMillis() : 0;
+        LogPosition p = last.position();
+        return new Watermark(database, commitId, epoch, p.topic(), p.partition(), p.offset(), sourceTime,
+                clock.millis());
+    }
+
+    private long currentCommitId() {
+        return watermark == null ? 0 : watermark.commitId();
+    }
+
+    /** The items of one pending standby transaction. */
+    private final class Segment {
+        final List<TransactionEvent> events = new ArrayList<>();
+        final List<SkippedCommit> skips = new ArrayList<>();
+        LogItem last;
+        long lastId = -1;
+
+        void add(LogItem item, Decision d) {
+            last = item;
+            if (item instanceof LogItem.Transaction t) {
+                lastId = t.event().commitId();
+                if (d == Decision.APPLY) {
+                    events.add(t.event());
+                } else {
+                    skips.add(new SkippedCommit(lastId, clock.millis(), "operator: skip.commit.id=" + lastId));
+                }
+            } else {
+                LogItem.Undecodable u = (LogItem.Undecodable) item;
+                lastId = u.commitId().orElseThrow();
+                skips.add(new SkippedCommit(lastId, clock.millis(), "operator: skip.commit.id=" + lastId
+                        + " on an undecodable record at " + u.position() + ": " + u.error().getMessage()));
+            }
+        }
+
+        long lastCommitId(Watermark wm) {
+            return lastId >= 0 ? lastId : wm == null ? 0 : wm.commitId();
+        }
+
+        boolean isEmpty() {
+            return last == null;
+        }
+
+        void clear() {
+            events.clear();
+            skips.clear();
+            last = null;
+            lastId = -1;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.ha4neo.applier.apply;
+
+import io.ha4neo.schemas.codec.DecodeException;
+import io.ha4neo.schemas.event.TransactionEvent;
+import java.util.OptionalLong;
+
+/**
+ * One unit read from the log and handed to the {@link ChangeApplier}, in log order: a whole transaction
+ * (chunks already reassembled) or a record that could not be decoded.
+ */
+public sealed interface LogItem {
+    /** Where the item ends in the log: its last record. */
+    LogPosition position();
+
+    /**
+     * A whole transaction.
+     *
+     * @param event the transaction, chunkIndex 0 of 1
+     * @param position the position of its last chunk
+     */
+    record Transaction(TransactionEvent event, LogPosition position) implements LogItem {
+    }
+
+    /**
+     * A record whose value could not be decoded. Fatal, unless the operator skips exactly its commit id.
+     *
+     * @param commitId the commit id read from the record key, if the key is readable
+     * @param position the record's position
+     * @param error why decoding failed
+     */
+    record Undecodable(OptionalLong commitId, LogPosition position, DecodeException error) implements LogItem {
+    }
+}

@@ -1,0 +1,180 @@
+package io.ha4neo.applier.loop;
+
+import io.ha4neo.applier.apply.ApplyResult;
+import io.ha4neo.applier.apply.ChangeApplier;
+import io.ha4neo.applier.kafka.RecordDecoder;
+import io.ha4neo.applier.loop.ErrorHandler.FatalStop;
+import io.ha4neo.applier.observe.ApplierMetrics;
+import io.ha4neo.applier.observe.ApplierState;
+import io.ha4neo.applier.observe.ApplierStatus;
+import io.ha4neo.applier.standby.StandbyStore;
+import io.ha4neo.schemas.codec.ChunkAssembler;
+import io.ha4neo.schemas.codec.EventCodec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consume–plan–apply loop. One thread (the caller of {@link #run()}) owns the consumer and everything
+ * below; {@link #requestStop()} may be called from any thread (the signal handler).
+ *
+ * <p>Each step: re-position if a retry asked for it ({@link Positioner}); poll; decode and reassemble records into
+ * whole transactions ({@link PendingBatch}); when the batch is full (transactions or changes), has lingered long
+ * enough, or the topic is drained, apply it (data and watermark in one standby transaction) and commit the
+ * consumer offset for lag tools; check lag ({@link LagTracker}). Retriable errors: drop what was read, wait with
+ * back-off, then re-position from the watermark; fatal errors: stop ({@link ErrorHandler}).
+ *
+ * <pre>{@code
+ * ApplierLoop loop = new ApplierLoop(new Source(consumer, topic, codec, assembler), new Target(applier, store),
+ *         new BatchPolicy(500, 20_000, Duration.ofMillis(5)), new Backoff(initial, max),
+ *         new Reporting(metrics, status), clock);
+ * int exitCode = loop.run();    // until requestStop() (0) or a fatal error (1)
+ * }</pre>
+ */
+public final class ApplierLoop {
+    private static final Logger log = LoggerFactory.getLogger(ApplierLoop.class);
+
+    /** Batch limits from the configuration. */
+    public record BatchPolicy(int maxTransactions, int maxChanges, Duration linger) {
+    }
+
+    /** Where the log comes from: the consumer (owned by the loop from now on), its topic, and the decoding. */
+    public record Source(Consumer<byte[], byte[]> consumer, String topic, EventCodec codec, ChunkAssembler assembler) {
+    }
+
+    /** Where it goes: the exactly-once applier and the standby it writes to. */
+    public record Target(ChangeApplier applier, StandbyStore store) {
+    }
+
+    /** Who is told: metrics, and the lifecycle state the HTTP endpoints read. */
+    public record Reporting(ApplierMetrics metrics, ApplierStatus status) {
+    }
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final Target target;
+    private final Reporting reporting;
+    private final StopRequest stop = new StopRequest();
+    private final PendingBatch batch;
+    private final LagTracker lag;
+    private final Positioner positioner;
+    private final ErrorHandler errors;
+
+    public ApplierLoop(Source source, Target target, BatchPolicy policy, Backoff backoff, Reporting reporting,
+                       Clock clock) {
+        this.consumer = source.consumer();
+        this.topic = source.topic();
+        this.target = target;
+        this.reporting = reporting;
+        this.batch = new PendingBatch(policy, new RecordDecoder(source.codec(), source.assembler()), clock);
+        this.lag = new LagTracker(consumer, target.store(), reporting, clock);
+        this.positioner = new Positioner(consumer, target.applier(), batch, lag, reporting);
+        this.errors = new ErrorHandler(backoff, reporting, target.applier()::watermark);
+    }
+
+    /** Runs until stopped (returns 0) or a fatal error (returns 1). */
+    public int run() {
+        try {
+            prepareStandby();
+            consumer.subscribe(List.of(topic), positioner);
+            while (!stop.isRequested()) {
+                stepWithRetry();
+            }
+            reporting.status().moveTo(ApplierState.STOPPED,
+                    "stop requested; the last applied batch is committed, nothing half-done");
+            return 0;
+        } catch (FatalStop e) {
+            return 1;
+        } finally {
+            closeConsumer();
+        }
+    }
+
+    /** Asks the loop to stop after the current standby transaction; safe from any thread. */
+    public void requestStop() {
+        stop.request();
+        consumer.wakeup();
+    }
+
+    /** The listener the consumer is subscribed with; tests drive assignments through it. */
+    ConsumerRebalanceListener rebalanceListener() {
+        return positioner;
+    }
+
+    // ------------------------------------------------------------------ steps
+
+    private void prepareStandby() {
+        while (!stop.isRequested()) {
+            try {
+                target.store().ensureReservedSchema();
+                return;
+            } catch (RuntimeException e) {
+                recover(e, "creating the reserved constraints on the standby");
+            }
+        }
+    }
+
+    private void stepWithRetry() {
+        try {
+            step();
+            errors.succeeded();
+        } catch (WakeupException e) {
+            if (!stop.isRequested()) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            recover(e, "applying " + batch.describe(topic));
+        }
+    }
+
+    private void step() {
+        positioner.repositionIfRetried();
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(batch.pollTimeout());
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            lag.saw(r);
+            batch.accept(r);
+            if (batch.isFull()) {
+                flush();
+            }
+        }
+        if (batch.isDue(records.isEmpty())) {
+            flush();
+        }
+        lag.checkIfDue(batch.unappliedRecords());
+    }
+
+    /** Applies the pending batch, then commits the consumer offset for lag tools (never for positioning). */
+    private void flush() {
+        ApplyResult result = target.applier().apply(batch.items());
+        lag.standbyAnswered();
+        reporting.metrics().applied(result);
+        log.debug("applied {} transactions ({} changes), watermark {}", result.transactions(), result.changes(),
+                result.lastWatermark().orElse(null));
+        lag.applied(result.lastWatermark());
+        batch.clearApplied(); // not the chunks still arriving: they belong to the next batch
+    }
+
+    /** Retriable: drops what was read, waits with back-off (unless stopping), then re-positions. Fatal: throws. */
+    private void recover(RuntimeException e, String doing) {
+        Duration delay = errors.retryDelayOrStop(e, doing);
+        batch.dropAll();
+        if (!stop.awaitFor(delay)) {
+            positioner.repositionBeforeNextStep();
+        }
+    }
+
+    private void closeConsumer() {
+        try {
+            consumer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            log.warn("closing the Kafka consumer failed: {}; exiting anyway", e.toString());
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.ha4neo.applier.loop;
+
+import io.ha4neo.applier.kafka.LagToolsOffsets;
+import io.ha4neo.applier.kafka.RecordDecoder;
+import io.ha4neo.applier.observe.ApplierMetrics;
+import io.ha4neo.applier.observe.ApplierState;
+import io.ha4neo.applier.observe.ApplierStatus;
+import io.ha4neo.applier.standby.StandbyStore;
+import io.ha4neo.applier.standby.Watermark;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * How far behind the applier is, checked at most once a second: records between the position and the topic's
+ * end plus those read but not applied, and the newest commit id seen in a record key. Each check also proves
+ * both ends reachable (the end offsets come from Kafka; the standby is pinged when it has not answered for
+ * 5 s), which is what {@code /ready} relies on, and moves the state between APPLYING and CAUGHT_UP.
+ */
+final class LagTracker {
+    private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
+    private static final Duration PING_EVERY = Duration.ofSeconds(5);
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final StandbyStore store;
+    private final LagToolsOffsets lagToolsOffsets;
+    private final ApplierMetrics metrics;
+    private final ApplierStatus status;
+    private final Clock clock;
+    private long newestSeenCommitId;
+    private long lastCheck;
+    private long lastStandbyContact;
+
+    LagTracker(Consumer<byte[], byte[]> consumer, StandbyStore store, ApplierLoop.Reporting reporting, Clock clock) {
+        this.consumer = consumer;
+        this.store = store;
+        this.lagToolsOffsets = new LagToolsOffsets(consumer);
+        this.metrics = reporting.metrics();
+        this.status = reporting.status();
+        this.clock = clock;
+    }
+
+    /** Every record read: its key tells how far the topic goes, even when its value cannot be decoded. */
+    void saw(ConsumerRecord<byte[], byte[]> r) {
+        RecordDecoder.commitIdOf(r).ifPresent(id -> newestSeenCommitId = Math.max(newestSeenCommitId, id));
+    }
+
+    /** The standby answered (a write, or the watermark read). */
+    void standbyAnswered() {
+        lastStandbyContact = clock.millis();
+    }
+
+    /** After a write: commits the offset for lag tools; re-checks lag now, to move to CAUGHT_UP promptly. */
+    void applied(Optional<Watermark> watermark) {
+        watermark.ifPresent(lagToolsOffsets::commitAfter);
+        lastCheck = 0;
+    }
+
+    /** After seeking from the watermark: commits for lag tools afresh, and checks lag now. */
+    void positioned() {
+        lagToolsOffsets.forget();
+        lastCheck = 0;
+    }
+
+    /** Once a second (and only with partitions assigned): measures, pings an idle standby, reports. */
+    void checkIfDue(long unappliedRecords) {
+        long now = clock.millis();
+        if (now - lastCheck < CHECK_EVERY.toMillis() || consumer.assignment().isEmpty()) {
+            return;
+        }
+        lastCheck = now;
+        long behind = unappliedRecords + recordsToEnd();
+        metrics.topicProgress(newestSeenCommitId, behind);
+        pingIfIdle(now);
+        report(behind);
+    }
+
+    /** End offset minus position over the assignment. Throws if Kafka is unreachable. */
+    private long recordsToEnd() {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), KAFKA_TIMEOUT);
+        long behind = 0;
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+            behind += Math.max(0, e.getValue() - consumer.position(e.getKey(), KAFKA_TIMEOUT));
+        }
+        return behind;
+    }
+
+    private void pingIfIdle(long now) {
+        if (now - lastStandbyContact >= PING_EVERY.toMillis()) {
+            store.ping();
+            lastStandbyContact = now;
+        }
+    }
+
+    private void report(long behind) {
+        if (behind == 0) {
+            lagToolsOffsets.commitPositionsWhenCaughtUp();
+            status.moveTo(ApplierState.CAUGHT_UP, "all records in the topic are applied");
+        } else {
+            status.moveTo(ApplierState.APPLYING, behind + " records behind the end of the topic");
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.ha4neo.applier.loop;
+
+import io.ha4neo.applier.apply.LogItem;
+import io.ha4neo.applier.kafka.RecordDecoder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * What was read but not applied yet: the whole transactions (and undecodable records) of the next standby
+ * transaction, with the counters the batch limits and the lag need. The chunks of a transaction that is still
+ * arriving are counted apart: they survive a flush (they belong to the next batch) but not a re-positioning.
+ */
+final class PendingBatch {
+    private static final Duration IDLE_POLL = Duration.ofMillis(500);
+
+    private final ApplierLoop.BatchPolicy policy;
+    private final RecordDecoder decoder;
+    private final Clock clock;
+    private final List<LogItem> items = new ArrayList<>();
+    private int changes;
+    private int records;
+    private int assemblingRecords; // chunks of a transaction not yet complete
+    private long since;
+
+    PendingBatch(ApplierLoop.BatchPolicy policy, RecordDecoder decoder, Clock clock) {
+        this.policy = policy;
+        this.decoder = decoder;
+        this.clock = clock;
+    }
+
+    /** Decodes one record and adds the whole transaction it completes (or the undecodable record) to the batch. */
+    void accept(ConsumerRecord<byte[], byte[]> r) {
+        Optional<LogItem> item = decoder.decode(r);
+        if (item.isEmpty()) {
+            assemblingRecords++;
+        } else {
+            add(item.get());
+        }
+    }
+
+    private void add(LogItem item) {
+        if (items.isEmpty()) {
+            since = clock.millis();
+        }
+        items.add(item);
+        if (item instanceof LogItem.Transaction t) {
+            records += assemblingRecords + 1;
+            assemblingRecords = 0;
+            changes += t.event().changeCount();
+        } else {
+            records++;
+        }
+    }
+
+    /** The batch reached {@code batch.max.transactions} or {@code batch.max.changes}. */
+    boolean isFull() {
+        return items.size() >= policy.maxTransactions() || changes >= policy.maxChanges();
+    }
+
+    /** After a poll: a partial batch is applied when the poll came back empty (drained) or it lingered enough. */
+    boolean isDue(boolean drained) {
+        return !items.isEmpty() && (drained || clock.millis() - since >= policy.linger().toMillis());
+    }
+
+    /** Waits briefly for more records while a batch is pending, longer when there is nothing to apply. */
+    Duration pollTimeout() {
+        return items.isEmpty() ? IDLE_POLL : policy.linger();
+    }
+
+    List<LogItem> items() {
+        return List.copyOf(items);
+    }
+
+    /** Records read but not applied, partial chunk sequences included: part of the lag. */
+    long unappliedRecords() {
+        return records + assemblingRecords;
+    }
+
+    /** After a successful write: the applied items are done; a partially assembled transaction is kept. */
+    void clearApplied() {
+        items.clear();
+        changes = 0;
+        records = 0;
+    }
+
+    /** Before re-positioning: drops everything read but not applied, partial chunk sequences included. */
+    void dropAll() {
+        clearApplied();
+        assemblingRecords = 0;
+        decoder.reset();
+    }
+
+    /** For error messages: which records the batch holds. */
+    String describe(String topic) {
+        if (items.isEmpty()) {
+            return "nothing pending (polling " + topic + ")";
+        }
+        LogItem last = items.get(items.size() - 1);
+        return "records at " + items.get(0).position() + " .. offset " + last.position().offset();
+    }
+}

@@ -1,0 +1,86 @@
+package io.ha4neo.applier.loop;
+
+import io.ha4neo.applier.apply.ChangeApplier;
+import io.ha4neo.applier.kafka.WatermarkSeek;
+import io.ha4neo.applier.observe.ApplierMetrics;
+import io.ha4neo.applier.observe.ApplierState;
+import io.ha4neo.applier.observe.ApplierStatus;
+import io.ha4neo.applier.standby.Watermark;
+import java.util.Collection;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Seeks the consumer from the standby's watermark whenever what was read may not match what was applied: on
+ * every partition assignment (it is the consumer's rebalance listener, so it runs inside {@code poll}, on the
+ * loop's thread) and before the first step after a retriable error, when a commit's outcome may be unknown.
+ * Everything read but not applied is dropped first: nothing half-done is kept.
+ */
+final class Positioner implements ConsumerRebalanceListener {
+    private final Consumer<byte[], byte[]> consumer;
+    private final ChangeApplier applier;
+    private final PendingBatch batch;
+    private final LagTracker lag;
+    private final ApplierMetrics metrics;
+    private final ApplierStatus status;
+    private boolean afterRetry;
+
+    Positioner(Consumer<byte[], byte[]> consumer, ChangeApplier applier, PendingBatch batch, LagTracker lag,
+               ApplierLoop.Reporting reporting) {
+        this.consumer = consumer;
+        this.applier = applier;
+        this.batch = batch;
+        this.lag = lag;
+        this.metrics = reporting.metrics();
+        this.status = reporting.status();
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        if (!partitions.isEmpty()) {
+            position(partitions);
+        }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        batch.dropAll(); // the next owner positions from the watermark
+    }
+
+    /**
+     * Re-positions at the start of the next step. Not at once: reading the watermark needs the standby, which
+     * may still be down, and the next step handles (and retries) that failure like any other.
+     */
+    void repositionBeforeNextStep() {
+        afterRetry = true;
+    }
+
+    /** Re-positions if a retry asked for it; stays asked while that fails. */
+    void repositionIfRetried() {
+        if (!afterRetry) {
+            return;
+        }
+        if (status.state() == ApplierState.RETRYING && !consumer.assignment().isEmpty()) {
+            position(consumer.assignment());
+        } else if (consumer.assignment().isEmpty()) {
+            status.moveTo(ApplierState.STARTING, "retrying"); // the coming assignment positions
+        }
+        afterRetry = false;
+    }
+
+    /** Reads the watermark and seeks every partition to just after it; drops unapplied state. */
+    private void position(Collection<TopicPartition> partitions) {
+        status.moveTo(ApplierState.POSITIONING, "assigned " + partitions);
+        batch.dropAll();
+        Optional<Watermark> w = applier.position();
+        lag.standbyAnswered();
+        for (TopicPartition tp : partitions) {
+            WatermarkSeek.seek(consumer, tp, w);
+        }
+        w.ifPresent(metrics::positioned);
+        lag.positioned();
+        status.moveTo(ApplierState.APPLYING, "positioned at " + w.map(Object::toString).orElse("the beginning"));
+    }
+}

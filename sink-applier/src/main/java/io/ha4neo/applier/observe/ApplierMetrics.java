@@ -1,0 +1,120 @@
+package io.ha4neo.applier.observe;
+
+import io.ha4neo.applier.apply.ApplyResult;
+import io.ha4neo.applier.standby.Watermark;
+import io.ha4neo.schemas.contract.MetricNames;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Clock;
+
+/**
+ * Prometheus metrics of the applier, all prefixed {@code ha4neo_applier_}. The consume loop is the only
+ * writer; the HTTP server reads. Lag is derived from two facts the loop reports: how far the topic goes
+ * ({@link #topicProgress}) and what was applied ({@link #applied}).
+ */
+public final class ApplierMetrics {
+    private final Clock clock;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Gauge appliedCommitId = gauge(MetricNames.APPLIER_APPLIED_COMMIT_ID, "Commit id of the last transaction applied to the standby.");
+    private final Gauge sourceCommitTime = gauge(MetricNames.APPLIER_APPLIED_SOURCE_COMMIT_TIMESTAMP_SECONDS,
+            "Origin commit time of the last applied transaction, epoch seconds.");
+    private final Gauge lagTransactions = gauge(MetricNames.APPLIER_LAG_TRANSACTIONS, "Newest commit id seen in the topic minus the "
+            + "applied commit id (commit ids are increasing but not dense: an upper bound of missing transactions).");
+    private final Gauge lagRecords = gauge(MetricNames.APPLIER_LAG_RECORDS, "Records between the applier's position and the topic's end offset.");
+    private final Gauge lagSeconds = gauge(MetricNames.APPLIER_LAG_SECONDS, "Now minus the origin commit time of the last applied "
+            + "transaction; 0 when caught up.");
+    private final Gauge state = Gauge.builder().name(MetricNames.APPLIER_STATE).help("1 for the current state.")
+            .labelNames("state").register(registry);
+    private final Histogram applyLatency = Histogram.builder().name(MetricNames.APPLIER_APPLY_LATENCY_SECONDS)
+            .help("Standby commit time minus origin commit time, per applied transaction.").unit(Unit.SECONDS)
+            .classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300).register(registry);
+    private final Histogram batchTransactions = Histogram.builder().name(MetricNames.APPLIER_BATCH_TRANSACTIONS)
+            .help("Transactions per standby write.").classicUpperBounds(1, 2, 5, 10, 50, 100, 500, 1000, 5000)
+            .register(registry);
+    private final Histogram batchChanges = Histogram.builder().name(MetricNames.APPLIER_BATCH_CHANGES)
+            .help("Changes per standby write.").classicUpperBounds(1, 10, 100, 1000, 10000, 20000, 100000)
+            .register(registry);
+    private final Counter retries = Counter.builder().name(MetricNames.APPLIER_RETRIES_TOTAL)
+            .help("Retriable errors waited out, by kind.").labelNames("kind").register(registry);
+    private final Counter errors = Counter.builder().name(MetricNames.APPLIER_ERRORS_TOTAL)
+            .help("Errors by kind (retriable and fatal).").labelNames("kind").register(registry);
+
+    private volatile long appliedId;
+    private volatile long appliedSourceMillis;
+    private volatile long newestSeenId;
+    private volatile long recordLag;
+
+    public ApplierMetrics(Clock clock) {
+        this.clock = clock;
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    private Gauge gauge(String name, String help) {
+        return Gauge.builder().name(name).help(help).register(registry);
+    }
+
+    /** After a successful write. */
+    public void applied(ApplyResult result) {
+        result.lastWatermark().ifPresent(this::positioned);
+        long now = clock.millis();
+        result.sourceCommitTimes().forEach(t -> applyLatency.observe(Math.max(0, now - t) / 1000.0));
+        batchTransactions.observe(result.transactions());
+        batchChanges.observe(result.changes());
+        refreshLag();
+    }
+
+    /** After reading the watermark, or after a write. */
+    public void positioned(Watermark w) {
+        appliedId = w.commitId();
+        if (w.sourceCommitTimeMillis() > 0) {
+            appliedSourceMillis = w.sourceCommitTimeMillis();
+        }
+        appliedCommitId.set(appliedId);
+        sourceCommitTime.set(appliedSourceMillis / 1000.0);
+    }
+
+    /** The newest commit id seen in the topic and the record lag from the consumer's end offsets. */
+    public void topicProgress(long newestCommitIdSeen, long recordsBehind) {
+        newestSeenId = Math.max(newestSeenId, newestCommitIdSeen);
+        recordLag = recordsBehind;
+        refreshLag();
+    }
+
+    private void refreshLag() {
+        lagTransactions.set(Math.max(0, newestSeenId - appliedId));
+        lagRecords.set(recordLag);
+        lagSeconds.set(lagMillis() / 1000.0);
+    }
+
+    /** Now minus the origin time of the last applied transaction, or 0 when nothing is left to apply. */
+    public long lagMillis() {
+        boolean caughtUp = recordLag == 0 && newestSeenId <= appliedId;
+        return caughtUp || appliedSourceMillis == 0 ? 0 : Math.max(0, clock.millis() - appliedSourceMillis);
+    }
+
+    /** True when the topic has nothing left to apply, as far as the last end-offset check knows. */
+    public boolean caughtUp() {
+        return recordLag == 0;
+    }
+
+    public void stateChanged(ApplierState now) {
+        for (ApplierState s : ApplierState.values()) {
+            state.labelValues(s.name()).set(s == now ? 1 : 0);
+        }
+    }
+
+    public void retry(String kind) {
+        retries.labelValues(kind).inc();
+        errors.labelValues(kind).inc();
+    }
+
+    public void fatal(String kind) {
+        errors.labelValues(kind).inc();
+    }
+}

@@ -1,0 +1,46 @@
+package io.ha4neo.applier.observe;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The applier's lifecycle. Transitions outside {@link #allowedNext()} are programming errors.
+ *
+ * <pre>
+ * STARTING ──► POSITIONING ──► APPLYING ◄──► CAUGHT_UP
+ *     │             ▲   │          │             │
+ *     └────► RETRYING ◄─┴──────────┴─────────────┘      any ──► FAILED | STOPPED
+ * </pre>
+ */
+public enum ApplierState {
+    /** Connecting, creating the reserved constraints. */
+    STARTING,
+    /** Reading the watermark and seeking the consumer (start, rebalance, after a retry). */
+    POSITIONING,
+    /** Applying batches; the topic has more records than applied. */
+    APPLYING,
+    /** Everything in the topic is applied. */
+    CAUGHT_UP,
+    /** Waiting out a retriable error before re-positioning. */
+    RETRYING,
+    /** Stopped on a fatal error; the process exits non-zero. */
+    FAILED,
+    /** Stopped on request (SIGTERM); exits 0. */
+    STOPPED;
+
+    /** States this one may move to. */
+    public Set<ApplierState> allowedNext() {
+        return switch (this) {
+            case STARTING -> EnumSet.of(POSITIONING, RETRYING, FAILED, STOPPED);
+            case POSITIONING -> EnumSet.of(APPLYING, CAUGHT_UP, RETRYING, FAILED, STOPPED);
+            case APPLYING, CAUGHT_UP -> EnumSet.of(APPLYING, CAUGHT_UP, POSITIONING, RETRYING, FAILED, STOPPED);
+            case RETRYING -> EnumSet.of(STARTING, POSITIONING, RETRYING, FAILED, STOPPED);
+            case FAILED, STOPPED -> EnumSet.noneOf(ApplierState.class);
+        };
+    }
+
+    /** True while the applier is positioned and connected to both Kafka and Neo4j. */
+    public boolean isConnected() {
+        return this == APPLYING || this == CAUGHT_UP;
+    }
+}

@@ -1,0 +1,131 @@
+package io.ha4neo.applier.standby;
+
+import io.ha4neo.applier.error.FatalApplierException;
+import io.ha4neo.applier.plan.PlannedStatement;
+import io.ha4neo.schemas.contract.WatermarkNode;
+import io.ha4neo.schemas.topology.ReservedNames;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.Session;
+import org.neo4j.driver.SessionConfig;
+import org.neo4j.driver.Transaction;
+import org.neo4j.driver.TransactionConfig;
+
+/**
+ * {@link StandbyStore} over the Neo4j Java driver. Uses explicit transactions, never the driver's retrying
+ * transaction functions: when a commit's outcome is unknown, the applier re-reads the watermark and
+ * re-positions instead, which is what makes a retry exactly-once.
+ */
+public final class Neo4jStandbyStore implements StandbyStore {
+    private static final String WM_PATTERN = WatermarkNode.matchPattern("w", "db");
+    private static final TransactionConfig TAGGED = TransactionConfig.builder()
+            .withMetadata(Map.of(ReservedNames.APPLIER_METADATA_KEY, ReservedNames.APPLIER_TAG_VALUE)).build();
+
+    private final Driver driver;
+    private final String database;
+    private final int schemaAwaitSeconds;
+
+    public Neo4jStandbyStore(Driver driver, String database, int schemaAwaitSeconds) {
+        this.driver = driver;
+        this.database = database;
+        this.schemaAwaitSeconds = schemaAwaitSeconds;
+    }
+
+    @Override
+    public void ensureReservedSchema() {
+        runSchemaStatement("CREATE CONSTRAINT " + ReservedNames.NODE_ID_CONSTRAINT + " IF NOT EXISTS FOR (n:"
+                + ReservedNames.NODE_LABEL + ") REQUIRE n." + ReservedNames.ID_PROPERTY + " IS UNIQUE");
+        runSchemaStatement("CREATE CONSTRAINT " + ReservedNames.WATERMARK_CONSTRAINT + " IF NOT EXISTS FOR (w:"
+                + WatermarkNode.LABEL + ") REQUIRE w." + WatermarkNode.DATABASE + " IS UNIQUE");
+        awaitIndexes(schemaAwaitSeconds);
+    }
+
+    @Override
+    public Optional<Watermark> readWatermark() {
+        try (Session s = session(); Transaction tx = s.beginTransaction(TAGGED)) {
+            List<Record> rows = tx.run("MATCH " + WM_PATTERN + " RETURN properties(w) AS p",
+                    Map.of("db", database)).list();
+            return rows.stream().findFirst()
+                    .filter(r -> r.get("p").asMap().containsKey(WatermarkNode.COMMIT_ID))
+                    .map(r -> Watermark.fromProperties(database, r.get("p").asMap()));
+        }
+    }
+
+    @Override
+    public void writeBatch(long expectedCommitId, List<PlannedStatement> statements, Watermark next,
+                           List<SkippedCommit> skips) {
+        try (Session s = session(); Transaction tx = s.beginTransaction(TAGGED)) {
+            lockAndCheckWatermark(tx, expectedCommitId, next);
+            statements.forEach(st -> runChecked(tx, st));
+            skips.forEach(skip -> tx.run("CREATE (:" + ReservedNames.SKIP_LABEL + " {commitId: $c, "
+                    + "skippedAtMillis: $t, reason: $r})", Map.of("c", skip.commitId(), "t", skip.skippedAtMillis(),
+                    "r", skip.reason())).consume());
+            tx.run("MATCH " + WM_PATTERN + " SET w += $p",
+                    Map.of("db", database, "p", next.toProperties())).consume();
+            tx.commit();
+        }
+    }
+
+    /**
+     * Takes the watermark node's write lock first (MERGE + SET), then reads its commit id. Once the lock is
+     * held no other writer can move it until this transaction ends, so the comparison cannot race.
+     */
+    private void lockAndCheckWatermark(Transaction tx, long expectedCommitId, Watermark next) {
+        Record r = tx.run("MERGE " + WM_PATTERN + " SET w." + WatermarkNode.APPLIED_AT_MILLIS
+                + " = $now RETURN coalesce(w." + WatermarkNode.COMMIT_ID + ", 0) AS c", Map.of("db", database, "now", next.appliedAtMillis())).single();
+        long found = r.get("c").asLong();
+        if (found != expectedCommitId) {
+            throw new FatalApplierException("divergence", "the watermark of database " + database + " names commit "
+                    + found + " but this applier expected " + expectedCommitId + " before applying up to " + next
+                    + ": another applier is writing to this standby. Rolled back; applier stopped. Run exactly one "
+                    + "applier per standby database and restart.");
+        }
+    }
+
+    private void runChecked(Transaction tx, PlannedStatement st) {
+        long applied = tx.run(st.cypher(), st.parameters()).single().get("applied").asLong();
+        if (applied != st.expectedCount()) {
+            throw new FatalApplierException("divergence", "standby diverged: " + st.describe() + " matched "
+                    + applied + " of " + st.expectedCount() + " target entities in database " + database
+                    + ". Rolled back; applier stopped. Re-bootstrap the standby.");
+        }
+    }
+
+    @Override
+    public boolean schemaObjectExists(String name) {
+        try (Session s = session()) {
+            return s.run("SHOW INDEXES YIELD name WHERE name = $n RETURN name", Map.of("n", name)).hasNext()
+                    || s.run("SHOW CONSTRAINTS YIELD name WHERE name = $n RETURN name", Map.of("n", name)).hasNext();
+        }
+    }
+
+    @Override
+    public void runSchemaStatement(String statement) {
+        try (Session s = session(); Transaction tx = s.beginTransaction(TAGGED)) {
+            tx.run(statement).consume();
+            tx.commit();
+        }
+    }
+
+    @Override
+    public void awaitIndexes(int seconds) {
+        try (Session s = session(); Transaction tx = s.beginTransaction(TAGGED)) {
+            tx.run("CALL db.awaitIndexes($s)", Map.of("s", (long) seconds)).consume();
+            tx.commit();
+        }
+    }
+
+    @Override
+    public void ping() {
+        try (Session s = session()) {
+            s.run("RETURN 1").consume();
+        }
+    }
+
+    private Session session() {
+        return driver.session(SessionConfig.forDatabase(database));
+    }
+}

@@ -1,0 +1,40 @@
+package io.ha4neo.applier.standby;
+
+import io.ha4neo.applier.error.FatalApplierException;
+import io.ha4neo.applier.plan.PlannedStatement;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The applier's view of the standby database. {@link Neo4jStandbyStore} implements it over Bolt; unit
+ * tests use an in-memory fake. Every write the implementation makes is tagged with the applier's
+ * transaction metadata so the standby's own capture lets it through and does not publish it again.
+ */
+public interface StandbyStore {
+    /** Creates the reserved uniqueness constraints if missing and waits until they are online. */
+    void ensureReservedSchema();
+
+    /** The watermark of the configured database, or empty on a standby that was never applied to. */
+    Optional<Watermark> readWatermark();
+
+    /**
+     * In one transaction: checks that the watermark still names {@code expectedCommitId} (0 = none; anything
+     * else means a second writer, and the transaction is rolled back with a {@link FatalApplierException}),
+     * runs the statements in order, verifies each found all its targets, records operator skips, and moves
+     * the watermark to {@code next}.
+     */
+    void writeBatch(long expectedCommitId, List<PlannedStatement> statements, Watermark next,
+                    List<SkippedCommit> skips);
+
+    /** True when an index or constraint with this name exists. */
+    boolean schemaObjectExists(String name);
+
+    /** Runs one schema statement in its own transaction. */
+    void runSchemaStatement(String statement);
+
+    /** Waits until all indexes are online, at most {@code seconds}. */
+    void awaitIndexes(int seconds);
+
+    /** A cheap round trip, to tell whether the standby is reachable. */
+    void ping();
+}

@@ -1,0 +1,59 @@
+package io.ha4neo.applier.standby;
+
+import io.ha4neo.schemas.contract.WatermarkNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How far the standby has applied the log: the single {@code (:_ha4neo_Watermark {database})} node,
+ * written in the same Neo4j transaction as the data it covers. Because data and watermark commit
+ * atomically, the watermark is the only source of truth for positioning: the applier seeks to
+ * {@code offset + 1} on start and after every partition assignment, and Kafka's committed offsets serve
+ * lag tools only.
+ *
+ * @param database the replicated database (the node's unique key)
+ * @param commitId origin commit id of the last applied (or operator-skipped) transaction
+ * @param epoch origin epoch of that transaction
+ * @param topic topic it was read from
+ * @param partition partition it was read from
+ * @param offset offset of its last record (its last chunk)
+ * @param sourceCommitTimeMillis its commit time on the origin
+ * @param appliedAtMillis when the standby committed it
+ */
+public record Watermark(String database, long commitId, long epoch, String topic, int partition, long offset,
+                        long sourceCommitTimeMillis, long appliedAtMillis) {
+
+    /** The node's properties (without the key {@code database}). */
+    public Map<String, Object> toProperties() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(WatermarkNode.COMMIT_ID, commitId);
+        p.put(WatermarkNode.EPOCH, epoch);
+        p.put(WatermarkNode.TOPIC, topic);
+        p.put(WatermarkNode.PARTITION, (long) partition);
+        p.put(WatermarkNode.OFFSET, offset);
+        p.put(WatermarkNode.SOURCE_COMMIT_TIME_MILLIS, sourceCommitTimeMillis);
+        p.put(WatermarkNode.APPLIED_AT_MILLIS, appliedAtMillis);
+        return p;
+    }
+
+    /** Reads the node's properties back, as the driver returns them (integers as Long). */
+    public static Watermark fromProperties(String database, Map<String, Object> p) {
+        return new Watermark(database, num(p, WatermarkNode.COMMIT_ID), num(p, WatermarkNode.EPOCH), (String) p.get(WatermarkNode.TOPIC),
+                (int) num(p, WatermarkNode.PARTITION), num(p, WatermarkNode.OFFSET), num(p, WatermarkNode.SOURCE_COMMIT_TIME_MILLIS),
+                num(p, WatermarkNode.APPLIED_AT_MILLIS));
+    }
+
+    private static long num(Map<String, Object> p, String key) {
+        Object v = p.get(key);
+        if (!(v instanceof Number n)) {
+            throw new IllegalStateException("watermark property " + key + " is missing or not a number: " + v
+                    + "; the watermark node was modified by hand. Fix or delete it (re-bootstrap) and restart.");
+        }
+        return n.longValue();
+    }
+
+    @Override
+    public String toString() {
+        return "commit " + commitId + " (epoch " + epoch + ", " + topic + "-" + partition + " offset " + offset + ")";
+    }
+}

@@ -1,0 +1,117 @@
+package io.ha4neo.applier.apply;
+
+import static io.ha4neo.applier.fixtures.Events.at;
+import static io.ha4neo.applier.fixtures.Events.createsNode;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ha4neo.applier.error.ApplierErrors;
+import io.ha4neo.applier.error.FatalApplierException;
+import io.ha4neo.applier.fixtures.Events;
+import io.ha4neo.applier.fixtures.FakeStandbyStore;
+import io.ha4neo.applier.plan.ApplyPlanner;
+import io.ha4neo.applier.standby.Watermark;
+import io.ha4neo.schemas.codec.DecodeException;
+import io.ha4neo.schemas.event.TransactionEvent;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class ChangeApplierTest {
+    private final FakeStandbyStore store = new FakeStandbyStore();
+    private final Clock clock = Clock.fixed(Instant.ofEpochMilli(5_000_000), ZoneOffset.UTC);
+
+    private ChangeApplier applier(OptionalLong skip) {
+        ChangeApplier a = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(skip), "neo4j", 30, clock);
+        a.position();
+        return a;
+    }
+
+    @Test
+    void writesARunOfTransactionsOnceWithTheWatermarkOfItsLastRecord() {
+        ApplyResult r = applier(OptionalLong.empty()).apply(List.of(at(0, createsNode(3, 0, "a")), at(1, createsNode(5, 3, "b"))));
+
+        assertThat(store.log).containsExactly("write 5@1");
+        assertThat(store.watermark).isEqualTo(new Watermark("neo4j", 5, 1, Events.TOPIC, 0, 1, 1_000_005, 5_000_000));
+        assertThat(r.transactions()).isEqualTo(2);
+        assertThat(r.sourceCommitTimes()).containsExactly(1_000_003L, 1_000_005L);
+    }
+
+    @Test
+    void ignoresRedeliveredTransactionsAfterARestart() {
+        applier(OptionalLong.empty()).apply(List.of(at(0, createsNode(3, 0, "a")), at(1, createsNode(5, 3, "b"))));
+
+        ApplyResult again = applier(OptionalLong.empty()).apply(List.of(at(0, createsNode(3, 0, "a")),
+                at(1, createsNode(5, 3, "b")), at(2, createsNode(6, 5, "c"))));
+
+        assertThat(store.log).containsExactly("write 5@1", "write 6@2");
+        assertThat(store.batches.get(1).get(0).rows()).extracting(row -> row.get("key")).containsExactly("c");
+        assertThat(again.transactions()).isEqualTo(1);
+    }
+
+    @Test
+    void appliesASchemaEventAloneThenAwaitsIndexesThenMovesTheWatermark() {
+        TransactionEvent.Builder schema = Events.tx(4, 3);
+        schema.schemaChanges.add(Events.createIndex("person_name"));
+
+        applier(OptionalLong.empty()).apply(List.of(at(0, createsNode(3, 0, "a")), at(1, schema.build()),
+                at(2, createsNode(5, 4, "b"))));
+
+        assertThat(store.log).containsExactly("write 3@0", "schema CREATE INDEX person_name FOR (n:Person) ON (n.name)",
+                "await 30", "write 4@1", "write 5@2");
+        assertThat(store.batches.get(1)).isEmpty();
+    }
+
+    @Test
+    void replaysASchemaEventHarmlesslyAfterACrashBeforeItsWatermark() {
+        TransactionEvent.Builder schema = Events.tx(4, 3);
+        schema.schemaChanges.add(Events.createIndex("person_name"));
+        applier(OptionalLong.empty()).apply(List.of(at(0, createsNode(3, 0, "a"))));
+        store.schemaObjects.add("person_name"); // the statement committed, then the process died
+
+        applier(OptionalLong.empty()).apply(List.of(at(1, schema.build())));
+
+        assertThat(store.log).containsExactly("write 3@0", "await 30", "write 4@1");
+    }
+
+    @Test
+    void recordsAnOperatorSkipInTheSameWriteAsTheWatermark() {
+        LogItem.Undecodable poison = new LogItem.Undecodable(OptionalLong.of(4), new LogPosition(Events.TOPIC, 0, 1),
+                new DecodeException(DecodeException.Reason.TRUNCATED, "truncated"));
+
+        applier(OptionalLong.of(4)).apply(List.of(at(0, createsNode(3, 0, "a")), poison, at(2, createsNode(5, 4, "b"))));
+
+        assertThat(store.skips).hasSize(1);
+        assertThat(store.skips.get(0).commitId()).isEqualTo(4);
+        assertThat(store.skips.get(0).reason()).contains("undecodable record at topic ha4neo.test.neo4j partition 0 offset 1");
+        assertThat(store.watermark.commitId()).isEqualTo(5);
+    }
+
+    @Test
+    void appliesEverythingBeforeAFatalItemAndNothingAfterIt() {
+        LogItem.Undecodable poison = new LogItem.Undecodable(OptionalLong.of(4), new LogPosition(Events.TOPIC, 0, 1),
+                new DecodeException(DecodeException.Reason.CORRUPT, "corrupt"));
+        ChangeApplier a = applier(OptionalLong.empty());
+
+        assertThatThrownBy(() -> a.apply(List.of(at(0, createsNode(3, 0, "a")), poison, at(2, createsNode(5, 4, "b")))))
+                .isInstanceOf(FatalApplierException.class).hasMessageContaining("offset 1");
+        assertThat(store.log).containsExactly("write 3@0");
+        assertThat(a.watermark().orElseThrow().commitId()).isEqualTo(3);
+    }
+
+    @Test
+    void keepsItsWatermarkWhenAWriteFailsSoARetryStartsFromTheStandby() {
+        ChangeApplier a = applier(OptionalLong.empty());
+        store.failNextWrite = new org.neo4j.driver.exceptions.ServiceUnavailableException("gone");
+
+        assertThatThrownBy(() -> a.apply(List.of(at(0, createsNode(3, 0, "a")))))
+                .satisfies(e -> assertThat(ApplierErrors.classify(e).action()).isEqualTo(ApplierErrors.Action.RETRIABLE));
+        assertThat(a.watermark()).isEmpty();
+        a.position();
+        a.apply(List.of(at(0, createsNode(3, 0, "a"))));
+        assertThat(store.log).containsExactly("write 3@0");
+    }
+}
