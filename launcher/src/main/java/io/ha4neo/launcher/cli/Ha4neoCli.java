@@ -23,10 +23,13 @@ import picocli.CommandLine.Option;
  * java -jar launcher/target/launcher-0.1.0-SNAPSHOT-all.jar stop
  * </pre>
  *
- * The {@code ./stack} script at the project root builds what is missing and runs this class.
+ * The {@code ./stack} script at the project root builds what is missing and runs this class; {@code ./stack ops}
+ * runs the ops CLI ({@code io.ha4neo.topology.cli.OpsCli}) on the cluster file that {@code up} writes.
  */
-@Command(name = "ha4neo", mixinStandardHelpOptions = true, version = "ha4neo 0.1.0-SNAPSHOT",
-        description = "Runs a local ha4neo replication stack: Kafka, a primary and a standby Neo4j, the applier.",
+@Command(name = "stack", mixinStandardHelpOptions = true, version = "ha4neo launcher 0.1.0-SNAPSHOT",
+        description = {"Runs a local ha4neo replication stack: Kafka, a primary and a standby Neo4j, the applier.",
+                "Operations on the running stack: ./stack ops <command> (the ops CLI, io.ha4neo.topology.cli.OpsCli, "
+                        + "with the stack's cluster.json)."},
         subcommands = {Ha4neoCli.Up.class, Ha4neoCli.Stop.class, Ha4neoCli.Status.class})
 public final class Ha4neoCli {
     /** Exit code when a command could not do its job. */
@@ -40,7 +43,7 @@ public final class Ha4neoCli {
     /** The picocli command line, for tests and embedding. */
     public static CommandLine commandLine() {
         return new CommandLine(new Ha4neoCli()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("ha4neo: " + e.getMessage());
+            cmd.getErr().println("stack: " + e.getMessage());
             return FAILED;
         });
     }

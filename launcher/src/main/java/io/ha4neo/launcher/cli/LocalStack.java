@@ -11,7 +11,13 @@ import io.ha4neo.launcher.process.ProcessReaper;
 import io.ha4neo.launcher.process.ProjectLayout;
 import io.ha4neo.launcher.status.ReplicationProbe;
 import io.ha4neo.launcher.status.ReplicationStatus;
+import io.ha4neo.topology.cluster.ClusterDescription;
+import io.ha4neo.topology.cluster.ClusterFile;
+import io.ha4neo.topology.cluster.KafkaCluster;
+import io.ha4neo.topology.cluster.Member;
+import io.ha4neo.topology.cluster.Secret;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -34,6 +40,9 @@ import org.neo4j.driver.Driver;
 final class LocalStack {
     static final String CLUSTER_ID = "local";
     static final String DATABASE = "neo4j";
+    /** The cluster description of the running stack, for the ops CLI ({@code ./stack ops status}). */
+    static final String CLUSTER_FILE = "cluster.json";
+    private static final String ZONE = "local";
     private static final String PLUGIN_STARTED_LINE = "ha4neo capture plugin started for database '" + DATABASE + "'";
     private static final List<String> STACK_DIRS = List.of("kafka", "primary", "standby", "applier");
 
@@ -65,6 +74,7 @@ final class LocalStack {
         installShutdownHook();
         wipePreviousStack();
         buildProcesses();
+        writeClusterFile();
         recordState("starting", null);
         startBroker();
         createTopic();
@@ -117,6 +127,17 @@ final class LocalStack {
                 .property("kafka.bootstrap.servers", broker.bootstrapServers())
                 .metricsPort(FreePorts.next())
                 .build();
+    }
+
+    /** Written before anything starts, so the ops CLI can watch the start-up too. Auth is off on both members. */
+    private void writeClusterFile() {
+        Member primaryMember = new Member("primary", ZONE, URI.create(primary.boltUri()), Neo4jServer.USER,
+                Secret.NONE, null);
+        Member standbyMember = new Member("standby", ZONE, URI.create(standby.boltUri()), Neo4jServer.USER,
+                Secret.NONE, URI.create(applier.metricsBaseUrl() + "/metrics"));
+        ClusterDescription cluster = new ClusterDescription(CLUSTER_ID, DATABASE, topic,
+                new KafkaCluster(broker.bootstrapServers(), (short) 1, Map.of()), List.of(primaryMember, standbyMember));
+        ClusterFile.write(cluster, stateDir.resolve(CLUSTER_FILE));
     }
 
     private Neo4jServer server(String name, String role) {
@@ -194,6 +215,7 @@ final class LocalStack {
                 .with("metrics.primary", metricsUrl(primary))
                 .with("metrics.standby", metricsUrl(standby))
                 .with("metrics.applier", applier.metricsBaseUrl() + "/metrics")
+                .with("cluster.file", stateDir.resolve(CLUSTER_FILE).toString())
                 .with("startToReadySeconds", readySeconds == null ? null
                         : String.format(java.util.Locale.ROOT, "%.1f", readySeconds))
                 .write(stateDir);
@@ -219,6 +241,8 @@ final class LocalStack {
                 readySeconds) + " s)");
         StackReport.toLines(StackReport.collect(stateDir, state)).forEach(line -> out.println("  " + line));
         out.println();
+        out.println("Ops CLI on this stack: ./stack ops" + stateDirOption() + " status (cluster file "
+                + stateDir.resolve(CLUSTER_FILE) + ")");
         out.println("Live replication status every " + statusInterval.toSeconds() + " s. Stop with Ctrl-C or, from "
                 + "another terminal, ./stack stop" + stateDirOption());
     }

@@ -62,6 +62,7 @@ final class StackReport {
         Map<String, Object> metrics = new LinkedHashMap<>();
         METRICS_OWNERS.forEach(owner -> metrics.put(owner, state.get("metrics." + owner)));
         e.put("metrics", metrics);
+        e.put("clusterFile", state.get("cluster.file"));
         return e;
     }
 
@@ -128,6 +129,9 @@ final class StackReport {
             for (String owner : METRICS_OWNERS) {
                 lines.add(String.format("metrics:    %-8s %s%s", owner, metrics.get(owner),
                         upOrDown(reachable.get(owner + "Metrics"))));
+            }
+            if (e.get("clusterFile") != null) {
+                lines.add("cluster:    " + e.get("clusterFile") + "  (for the ops CLI: ./stack ops status)");
             }
         }
         if (report.get("replication") instanceof Map<?, ?> r) {
