@@ -1,5 +1,6 @@
 package io.ha4neo.topology.status;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 
 /**
@@ -34,11 +35,13 @@ public record MemberStatus(String name, String zone, String bolt, boolean reacha
                            Long appliedCommitId, Long applyDelayMs, Long lagCommits, ApplierStatus applier) {
 
     /** True when the member answered and calls itself primary. */
+    @JsonIgnore
     public boolean isPrimary() {
         return "primary".equals(role);
     }
 
     /** True when the member answered and calls itself standby. */
+    @JsonIgnore
     public boolean isStandby() {
         return "standby".equals(role);
     }

@@ -106,6 +106,7 @@ class OpsCliTest {
         assertThat(json.get("healthy").asBoolean()).isFalse();
         assertThat(json.get("members")).hasSize(2);
         assertThat(json.get("members").get(1).get("name").asText()).isEqualTo("b");
+        assertThat(json.get("members").get(1).has("primary")).as("only the record's fields").isFalse();
         assertThat(json.get("members").get(1).get("reachable").asBoolean()).isFalse();
         assertThat(json.get("members").get(1).get("error").asText()).isNotBlank();
         assertThat(json.get("kafka").get("reachable").asBoolean()).isFalse();
