@@ -1,7 +1,7 @@
 package io.ha4neo.bench;
 
 import io.ha4neo.schemas.contract.MetricNames;
-import io.ha4neo.topology.process.ApplierProcess;
+import io.ha4neo.launcher.process.ApplierProcess;
 import java.util.List;
 import java.util.Map;
 import org.neo4j.driver.Driver;

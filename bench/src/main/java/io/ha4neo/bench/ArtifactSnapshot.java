@@ -1,7 +1,7 @@
 package io.ha4neo.bench;
 
-import io.ha4neo.topology.process.WorkDirs;
-import io.ha4neo.topology.process.ProjectLayout;
+import io.ha4neo.launcher.process.WorkDirs;
+import io.ha4neo.launcher.process.ProjectLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

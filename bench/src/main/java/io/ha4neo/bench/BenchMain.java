@@ -2,7 +2,7 @@ package io.ha4neo.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.ha4neo.topology.process.ProjectLayout;
+import io.ha4neo.launcher.process.ProjectLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

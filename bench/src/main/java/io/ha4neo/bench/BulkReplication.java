@@ -1,6 +1,6 @@
 package io.ha4neo.bench;
 
-import io.ha4neo.topology.process.ApplierProcess;
+import io.ha4neo.launcher.process.ApplierProcess;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

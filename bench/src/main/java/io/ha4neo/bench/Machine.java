@@ -1,6 +1,6 @@
 package io.ha4neo.bench;
 
-import io.ha4neo.topology.process.ProjectLayout;
+import io.ha4neo.launcher.process.ProjectLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.schemas.topology.TopicSpec;
-import io.ha4neo.topology.process.KafkaBroker;
-import io.ha4neo.topology.process.Neo4jServer;
-import io.ha4neo.topology.process.ProcessReaper;
+import io.ha4neo.launcher.process.KafkaBroker;
+import io.ha4neo.launcher.process.Neo4jServer;
+import io.ha4neo.launcher.process.ProcessReaper;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ha4neo.it.applier.GraphSnapshot.Identity;
 import io.ha4neo.it.support.TestStack;
-import io.ha4neo.topology.process.ApplierProcess;
-import io.ha4neo.topology.process.Logs;
+import io.ha4neo.launcher.process.ApplierProcess;
+import io.ha4neo.launcher.process.Logs;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

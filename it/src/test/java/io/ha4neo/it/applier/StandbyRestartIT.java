@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ha4neo.it.applier.GraphSnapshot.Identity;
 import io.ha4neo.it.support.TestStack;
-import io.ha4neo.topology.process.Logs;
-import io.ha4neo.topology.process.Neo4jServer;
+import io.ha4neo.launcher.process.Logs;
+import io.ha4neo.launcher.process.Neo4jServer;
 import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

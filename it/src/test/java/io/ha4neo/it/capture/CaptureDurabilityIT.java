@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.schemas.event.TransactionEvent;
-import io.ha4neo.topology.process.Neo4jServer;
+import io.ha4neo.launcher.process.Neo4jServer;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

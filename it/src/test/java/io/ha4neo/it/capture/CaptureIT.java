@@ -11,7 +11,7 @@ import io.ha4neo.schemas.event.NodeCreated;
 import io.ha4neo.schemas.event.SchemaChange;
 import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.topology.ReservedNames;
-import io.ha4neo.topology.process.Neo4jServer;
+import io.ha4neo.launcher.process.Neo4jServer;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.schemas.contract.MetricNames;
 import io.ha4neo.schemas.contract.StatusColumns;
-import io.ha4neo.topology.process.FreePorts;
+import io.ha4neo.launcher.process.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

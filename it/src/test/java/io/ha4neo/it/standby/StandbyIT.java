@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.schemas.topology.ReservedNames;
-import io.ha4neo.topology.process.Neo4jServer;
-import io.ha4neo.topology.process.ProjectLayout;
+import io.ha4neo.launcher.process.Neo4jServer;
+import io.ha4neo.launcher.process.ProjectLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.ha4neo.it.support;
 
-import io.ha4neo.topology.process.ChildProcess;
-import io.ha4neo.topology.process.Neo4jServer;
+import io.ha4neo.launcher.process.ChildProcess;
+import io.ha4neo.launcher.process.Neo4jServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package io.ha4neo.it.support;
 
-import io.ha4neo.topology.process.WorkDirs;
-import io.ha4neo.topology.process.ApplierProcess;
-import io.ha4neo.topology.process.FreePorts;
-import io.ha4neo.topology.process.KafkaBroker;
-import io.ha4neo.topology.process.Neo4jServer;
-import io.ha4neo.topology.process.ProcessReaper;
-import io.ha4neo.topology.process.ProjectLayout;
+import io.ha4neo.launcher.process.WorkDirs;
+import io.ha4neo.launcher.process.ApplierProcess;
+import io.ha4neo.launcher.process.FreePorts;
+import io.ha4neo.launcher.process.KafkaBroker;
+import io.ha4neo.launcher.process.Neo4jServer;
+import io.ha4neo.launcher.process.ProcessReaper;
+import io.ha4neo.launcher.process.ProjectLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,0 +1,141 @@
+package io.ha4neo.launcher.cli;
+
+import io.ha4neo.launcher.process.ProcessReaper;
+import io.ha4neo.launcher.process.ProjectLayout;
+import io.ha4neo.launcher.status.Json;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The ha4neo local stack launcher.
+ *
+ * <pre>
+ * java -jar launcher/target/launcher-0.1.0-SNAPSHOT-all.jar up          # start everything, watch replication
+ * java -jar launcher/target/launcher-0.1.0-SNAPSHOT-all.jar status --json
+ * java -jar launcher/target/launcher-0.1.0-SNAPSHOT-all.jar stop
+ * </pre>
+ *
+ * The {@code ./stack} script at the project root builds what is missing and runs this class; {@code ./stack ops}
+ * runs the ops CLI ({@code io.ha4neo.topology.cli.OpsCli}) on the cluster file that {@code up} writes.
+ */
+@Command(name = "stack", mixinStandardHelpOptions = true, version = "ha4neo launcher 0.1.0-SNAPSHOT",
+        description = {"Runs a local ha4neo replication stack: Kafka, a primary and a standby Neo4j, the applier.",
+                "Operations on the running stack: ./stack ops <command> (the ops CLI, io.ha4neo.topology.cli.OpsCli, "
+                        + "with the stack's cluster.json)."},
+        subcommands = {Ha4neoCli.Up.class, Ha4neoCli.Stop.class, Ha4neoCli.Status.class})
+public final class Ha4neoCli {
+    /** Exit code when a command could not do its job. */
+    static final int FAILED = 1;
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The picocli command line, for tests and embedding. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Ha4neoCli()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("stack: " + e.getMessage());
+            return FAILED;
+        });
+    }
+
+    /** Options every subcommand shares. */
+    static class Common {
+        @Option(names = "--state-dir", description = "State directory (default: <project>/.ha4neo)")
+        Path stateDir;
+
+        @Option(names = "--project-dir", description = "Project root (default: found from the working directory)")
+        Path projectDir;
+
+        ProjectLayout layout() {
+            return projectDir != null ? ProjectLayout.at(projectDir) : ProjectLayout.discover(Path.of(""));
+        }
+
+        Path stateDir() {
+            return (stateDir != null ? stateDir : layout().defaultStateDir()).toAbsolutePath().normalize();
+        }
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = "Start Kafka, primary and standby Neo4j and the applier; run a demo workload; print "
+                    + "endpoints and live replication status until Ctrl-C or 'stop'.")
+    static final class Up extends Common implements Callable<Integer> {
+        @Option(names = "--interval", defaultValue = "5", description = "Seconds between status lines (default 5)")
+        int intervalSeconds;
+
+        @Override
+        public Integer call() {
+            new LocalStack(layout(), stateDir(), System.out, Duration.ofSeconds(intervalSeconds)).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = "Stop the stack running from the state directory (and anything a crashed run left).")
+    static final class Stop extends Common implements Callable<Integer> {
+        @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait for a clean stop")
+        int timeoutSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = stateDir();
+            Optional<ProcessHandle> launcher = StackState.read(dir).flatMap(StackState::liveLauncher);
+            if (launcher.isPresent()) {
+                stopLauncher(launcher.get());
+            } else {
+                System.out.println("no running launcher in " + dir);
+            }
+            List<Long> reaped = ProcessReaper.reapStale(dir);
+            if (!reaped.isEmpty()) {
+                System.out.println("killed processes left by a crashed run: " + reaped);
+            }
+            StackState.delete(dir);
+            return 0;
+        }
+
+        private void stopLauncher(ProcessHandle launcher) throws Exception {
+            System.out.println("stopping the stack (launcher pid " + launcher.pid() + ")...");
+            launcher.destroy(); // SIGTERM: the launcher's shutdown hook stops applier, servers and broker
+            try {
+                launcher.onExit().get(timeoutSeconds, TimeUnit.SECONDS);
+                System.out.println("stopped");
+            } catch (java.util.concurrent.TimeoutException e) {
+                System.out.println("launcher did not stop within " + timeoutSeconds + " s; killing it and its "
+                        + "children");
+                launcher.destroyForcibly();
+                launcher.onExit().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Print endpoints and replication state of the running stack.")
+    static final class Status extends Common implements Callable<Integer> {
+        @Option(names = "--json", description = "Print one JSON object (for scripts)")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Path dir = stateDir();
+            Map<String, Object> report = StackState.read(dir)
+                    .filter(s -> s.liveLauncher().isPresent())
+                    .map(s -> StackReport.collect(dir, s))
+                    .orElseGet(() -> StackReport.notRunning(dir));
+            if (json) {
+                System.out.println(Json.write(report));
+            } else {
+                StackReport.toLines(report).forEach(System.out::println);
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.ha4neo.launcher.cli;
+
+import io.ha4neo.launcher.status.ReplicationProbe;
+import io.ha4neo.launcher.status.ReplicationStatus;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.neo4j.driver.AuthTokens;
+
+/**
+ * What {@code status} prints: the endpoints recorded in {@link StackState}, whether each piece answers now, and a
+ * {@link ReplicationStatus} snapshot. Unreachable pieces are reported as such, never as errors.
+ */
+final class StackReport {
+    /** The metrics endpoints, by owner, in display order. */
+    static final List<String> METRICS_OWNERS = List.of("primary", "standby", "applier");
+
+    private StackReport() {
+    }
+
+    /** The report of a stack whose launcher is running; reaches out to every endpoint. */
+    static Map<String, Object> collect(Path stateDir, StackState state) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("stateDir", stateDir.toString());
+        report.put("running", state.liveLauncher().isPresent());
+        report.put("phase", state.get("phase"));
+        report.put("launcherPid", state.get("launcher.pid"));
+        report.put("startToReadySeconds", toDouble(state.get("startToReadySeconds")));
+        report.put("endpoints", endpoints(state));
+        report.put("reachable", reachability(state));
+        report.put("replication", replication(state).toMap());
+        return report;
+    }
+
+    /** The report when no launcher state exists. */
+    static Map<String, Object> notRunning(Path stateDir) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("stateDir", stateDir.toString());
+        report.put("running", false);
+        report.put("phase", null);
+        report.put("endpoints", null);
+        report.put("reachable", null);
+        report.put("replication", null);
+        return report;
+    }
+
+    static Map<String, Object> endpoints(StackState state) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("primaryBolt", state.get("primary.bolt"));
+        e.put("standbyBolt", state.get("standby.bolt"));
+        e.put("kafkaBootstrap", state.get("kafka.bootstrap"));
+        e.put("topic", state.get("topic"));
+        e.put("database", state.get("database"));
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        METRICS_OWNERS.forEach(owner -> metrics.put(owner, state.get("metrics." + owner)));
+        e.put("metrics", metrics);
+        e.put("clusterFile", state.get("cluster.file"));
+        return e;
+    }
+
+    static ReplicationStatus replication(StackState state) {
+        try (ReplicationProbe probe = probe(state)) {
+            return probe.probe();
+        }
+    }
+
+    static ReplicationProbe probe(StackState state) {
+        return new ReplicationProbe(state.get("primary.bolt"), AuthTokens.none(), state.get("standby.bolt"),
+                AuthTokens.none(), state.get("kafka.bootstrap"), state.get("topic"), state.get("database"));
+    }
+
+    private static Map<String, Object> reachability(StackState state) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("primary", boltAnswers(state.get("primary.bolt")));
+        r.put("standby", boltAnswers(state.get("standby.bolt")));
+        for (String owner : METRICS_OWNERS) {
+            r.put(owner + "Metrics", httpOk(state.get("metrics." + owner)));
+        }
+        return r;
+    }
+
+    private static boolean boltAnswers(String uri) {
+        if (uri == null) {
+            return false;
+        }
+        try (var driver = org.neo4j.driver.GraphDatabase.driver(uri, AuthTokens.none(),
+                org.neo4j.driver.Config.builder().withLogging(org.neo4j.driver.Logging.none()).build())) {
+            return ReplicationProbe.answers(driver);
+        }
+    }
+
+    /** True when {@code GET url} answers 200 within 2 s. */
+    static boolean httpOk(String url) {
+        if (url == null) {
+            return false;
+        }
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build();
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The report as text lines, for humans. */
+    @SuppressWarnings("unchecked")
+    static List<String> toLines(Map<String, Object> report) {
+        List<String> lines = new ArrayList<>();
+        lines.add("state dir:  " + report.get("stateDir"));
+        lines.add("running:    " + report.get("running") + (report.get("phase") == null ? "" : " (" + report.get("phase") + ")"));
+        if (report.get("endpoints") instanceof Map<?, ?> e) {
+            Map<String, Object> reachable = (Map<String, Object>) report.get("reachable");
+            lines.add("primary:    " + e.get("primaryBolt") + upOrDown(reachable.get("primary")));
+            lines.add("standby:    " + e.get("standbyBolt") + upOrDown(reachable.get("standby")));
+            lines.add("kafka:      " + e.get("kafkaBootstrap") + "  topic " + e.get("topic"));
+            Map<String, Object> metrics = (Map<String, Object>) e.get("metrics");
+            for (String owner : METRICS_OWNERS) {
+                lines.add(String.format("metrics:    %-8s %s%s", owner, metrics.get(owner),
+                        upOrDown(reachable.get(owner + "Metrics"))));
+            }
+            if (e.get("clusterFile") != null) {
+                lines.add("cluster:    " + e.get("clusterFile") + "  (for the ops CLI: ./stack ops status)");
+            }
+        }
+        if (report.get("replication") instanceof Map<?, ?> r) {
+            r.forEach((k, v) -> lines.add(String.format("  %-30s %s", k, v == null ? "unavailable" : v)));
+        }
+        return lines;
+    }
+
+    private static String upOrDown(Object reachable) {
+        return Boolean.TRUE.equals(reachable) ? "  (answers)" : "  (unavailable)";
+    }
+
+    private static Double toDouble(String value) {
+        return value == null ? null : Double.valueOf(value);
+    }
+}

@@ -1,0 +1,377 @@
+package io.ha4neo.launcher.process;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.neo4j.driver.AuthToken;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Config;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Logging;
+import org.neo4j.driver.Session;
+
+/**
+ * A Neo4j 5.26 Community server run from the server lib dir exactly like a user's install: its own home directory,
+ * the packaged plugin jars copied into {@code plugins/}, and {@code plugins/*} on the classpath (without it,
+ * {@code ExtensionFactory} services in plugins are never loaded). Ports are chosen once, so {@link #start()} after
+ * {@link #stop()} or {@link #kill()} brings the same server back on the same port with the same store.
+ *
+ * <pre>{@code
+ * Neo4jServer primary = Neo4jServer.builder("primary", layout.neo4jLibDir(), stateDir.resolve("primary"), reaper)
+ *         .plugin(layout.pluginJar())
+ *         .setting("ha4neo.role", "primary")
+ *         .password("s3cret-pass")          // optional: auth on, user neo4j
+ *         .build();
+ * primary.start();                          // waits until RETURN 1 succeeds over Bolt
+ * try (Driver driver = primary.driver()) { ... }
+ * }</pre>
+ *
+ * Home layout: {@code conf/neo4j.conf}, {@code plugins/}, {@code data/}, {@code logs/neo4j.log} (Neo4j's user
+ * log), {@code logs/debug.log}, {@code logs/console.log} (the JVM's stdout and stderr).
+ */
+public final class Neo4jServer extends ManagedProcess {
+    /** The user whose password {@link Builder#password(String)} sets. */
+    public static final String USER = "neo4j";
+
+    private final String name;
+    private final Path libDir;
+    private final Path homeDir;
+    private final ProcessReaper reaper;
+    private final List<Path> plugins;
+    private final Map<String, String> settings;
+    private final String password;
+    private final String heap;
+    private final List<String> jvmOptions;
+    private final Duration readinessTimeout;
+    private final int boltPort;
+    private final int httpPort;
+
+    private Neo4jServer(Builder b) {
+        super(Duration.ofSeconds(60));
+        this.name = b.name;
+        this.libDir = b.libDir;
+        this.homeDir = b.homeDir.toAbsolutePath().normalize();
+        this.reaper = b.reaper;
+        this.plugins = List.copyOf(b.plugins);
+        this.password = b.password;
+        this.heap = b.heap;
+        this.jvmOptions = List.copyOf(b.jvmOptions);
+        this.readinessTimeout = b.readinessTimeout;
+        this.boltPort = FreePorts.next();
+        this.httpPort = b.httpEnabled ? FreePorts.next() : -1;
+        this.settings = effectiveSettings(b);
+    }
+
+    /**
+     * A builder for a server called {@code name} (used in PID files and messages) with the server lib dir, its own
+     * home directory and the reaper that tracks its process.
+     */
+    public static Builder builder(String name, Path libDir, Path homeDir, ProcessReaper reaper) {
+        return new Builder(name, libDir, homeDir, reaper);
+    }
+
+    /**
+     * Starts the server and waits until it answers {@code RETURN 1} over Bolt: prepares the home directory, copies
+     * the plugins, writes neo4j.conf, sets the initial password on the first start, launches the JVM.
+     */
+    public synchronized void start() {
+        if (isRunning()) {
+            throw new IllegalStateException("Neo4j server '" + name + "' is already running (pid " + pid() + ")");
+        }
+        createHome();
+        copyPlugins();
+        writeConfiguration();
+        setInitialPasswordIfNew();
+        process = ChildProcess.launch("neo4j-" + name, ChildProcess.Phase.SERVER, serverCommand(), homeDir,
+                homeDir.resolve("logs").resolve("console.log"), neo4jEnvironment(), reaper);
+        awaitReadyOrKill();
+    }
+
+    /** {@code bolt://127.0.0.1:<port>}. */
+    public String boltUri() {
+        return "bolt://127.0.0.1:" + boltPort;
+    }
+
+    /** The Bolt port. */
+    public int boltPort() {
+        return boltPort;
+    }
+
+    /** The HTTP port, or -1 when HTTP is disabled (the default). */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** The server's name, e.g. {@code primary}. */
+    public String name() {
+        return name;
+    }
+
+    /** The home directory (conf/, plugins/, data/, logs/). */
+    public Path homeDir() {
+        return homeDir;
+    }
+
+    /** Neo4j's user log, {@code logs/neo4j.log}. */
+    public Path logFile() {
+        return homeDir.resolve("logs").resolve("neo4j.log");
+    }
+
+    /** True when {@code logs/neo4j.log} contains {@code text}. */
+    public boolean logContains(String text) {
+        return Logs.contains(logFile(), text);
+    }
+
+    /** The auth token of this server: basic auth for user neo4j when a password was set, otherwise none. */
+    public AuthToken authToken() {
+        return password == null ? AuthTokens.none() : AuthTokens.basic(USER, password);
+    }
+
+    /** The password of user neo4j, or null when auth is disabled. */
+    public String password() {
+        return password;
+    }
+
+    /** A new driver for this server with its auth token; the caller closes it. */
+    public Driver driver() {
+        Config config = Config.builder().withLogging(Logging.none())
+                .withConnectionTimeout(5, TimeUnit.SECONDS)
+                .withConnectionAcquisitionTimeout(10, TimeUnit.SECONDS).build();
+        return GraphDatabase.driver(boltUri(), authToken(), config);
+    }
+
+    /** The effective neo4j.conf entries. */
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+
+    private Map<String, String> effectiveSettings(Builder b) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("server.default_listen_address", "127.0.0.1");
+        s.put("server.bolt.listen_address", "127.0.0.1:" + boltPort);
+        s.put("server.bolt.advertised_address", "127.0.0.1:" + boltPort);
+        s.put("server.http.enabled", Boolean.toString(httpPort > 0));
+        if (httpPort > 0) {
+            s.put("server.http.listen_address", "127.0.0.1:" + httpPort);
+        }
+        s.put("server.https.enabled", "false");
+        s.put("server.memory.heap.initial_size", b.heap);
+        s.put("server.memory.heap.max_size", b.heap);
+        s.put("server.memory.pagecache.size", b.pageCache);
+        s.put("dbms.usage_report.enabled", "false");
+        s.put("dbms.security.auth_enabled", Boolean.toString(b.password != null));
+        // Neo4j 5.26 refuses to start on keys no loaded component declares; ha4neo.* and its Kafka pass-through
+        // keys are validated by the plugin itself, so the server's strict check is turned off (overridable).
+        s.put("server.config.strict_validation.enabled", "false");
+        s.putAll(b.settings);
+        return Map.copyOf(s);
+    }
+
+    private void createHome() {
+        for (String dir : List.of("conf", "plugins", "data", "logs")) {
+            createDirectories(homeDir.resolve(dir));
+        }
+    }
+
+    private void copyPlugins() {
+        for (Path jar : plugins) {
+            try {
+                Files.copy(jar, homeDir.resolve("plugins").resolve(jar.getFileName()),
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot copy plugin " + jar + " into " + homeDir.resolve("plugins"), e);
+            }
+        }
+    }
+
+    private void writeConfiguration() {
+        String text = settings.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n"));
+        try {
+            Files.writeString(homeDir.resolve("conf").resolve("neo4j.conf"),
+                    "# written by ha4neo Neo4jServer '" + name + "'; rewritten on every start\n" + text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + homeDir.resolve("conf/neo4j.conf"), e);
+        }
+    }
+
+    /**
+     * Runs {@code neo4j-admin dbms set-initial-password} (the AdminTool class of the lib dir) before the first start;
+     * it writes data/dbms/auth.ini, which the server reads when it creates the system database.
+     */
+    private void setInitialPasswordIfNew() {
+        if (password == null || Files.exists(homeDir.resolve("data").resolve("databases").resolve("system"))) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary(), "-Xmx128m", "-cp",
+                libDir.toAbsolutePath() + "/*", "org.neo4j.cli.AdminTool", "dbms", "set-initial-password", password));
+        Path log = homeDir.resolve("logs").resolve("admin.log");
+        ChildProcess admin = ChildProcess.launch("neo4j-admin-" + name, ChildProcess.Phase.CLIENT, command, homeDir,
+                log, neo4jEnvironment(), reaper);
+        try {
+            boolean exited = admin.handle().onExit().get(60, TimeUnit.SECONDS) != null;
+            admin.stop(Duration.ZERO);
+            if (!exited || admin.exitCode() != 0) {
+                throw new IllegalStateException("setting the initial password of Neo4j server '" + name
+                        + "' failed; the server will not start; see " + log + ":\n" + Logs.tail(log, 20));
+            }
+        } catch (Exception e) {
+            admin.kill();
+            throw e instanceof RuntimeException r ? r
+                    : new IllegalStateException("neo4j-admin set-initial-password for '" + name + "' did not finish", e);
+        }
+    }
+
+    private Map<String, String> neo4jEnvironment() {
+        return Map.of("NEO4J_HOME", homeDir.toString(), "NEO4J_CONF", homeDir.resolve("conf").toString());
+    }
+
+    private List<String> serverCommand() {
+        List<String> command = new ArrayList<>();
+        command.add(ChildProcess.javaBinary());
+        command.add("-Xms" + heap);
+        command.add("-Xmx" + heap);
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(libDir.toAbsolutePath() + "/*:" + homeDir.resolve("plugins") + "/*");
+        command.add("org.neo4j.server.CommunityEntryPoint");
+        command.add("--home-dir=" + homeDir);
+        command.add("--config-dir=" + homeDir.resolve("conf"));
+        return command;
+    }
+
+    private void awaitReadyOrKill() {
+        try {
+            Readiness.await("Neo4j server '" + name + "' at " + boltUri(), process, logFile(), readinessTimeout,
+                    this::answersBolt);
+        } catch (RuntimeException e) {
+            process.kill();
+            throw new IllegalStateException(e.getMessage() + "\nA database that failed to start (e.g. an extension "
+                    + "threw) is reported in " + homeDir.resolve("logs").resolve("debug.log"), e);
+        }
+    }
+
+    /**
+     * One probe with a fresh driver: a driver that met the server half-started can keep a stale pooled connection,
+     * so no state is carried from one attempt to the next.
+     */
+    private boolean answersBolt() {
+        try (Driver driver = driver(); Session session = driver.session()) {
+            return session.run("RETURN 1 AS one", org.neo4j.driver.TransactionConfig.builder()
+                    .withTimeout(Duration.ofSeconds(5)).build()).single().get("one").asInt() == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    /** Configures a {@link Neo4jServer}. */
+    public static final class Builder {
+        private final String name;
+        private final Path libDir;
+        private final Path homeDir;
+        private final ProcessReaper reaper;
+        private final List<Path> plugins = new ArrayList<>();
+        private final Map<String, String> settings = new LinkedHashMap<>();
+        private final List<String> jvmOptions = new ArrayList<>(List.of("-XX:+UseSerialGC"));
+        private String password;
+        private String heap = "512m";
+        private String pageCache = "128m";
+        private boolean httpEnabled;
+        private Duration readinessTimeout = Duration.ofSeconds(120);
+
+        private Builder(String name, Path libDir, Path homeDir, ProcessReaper reaper) {
+            this.name = name;
+            this.libDir = libDir;
+            this.homeDir = homeDir;
+            this.reaper = reaper;
+        }
+
+        /** A jar to copy into plugins/ (e.g. {@link ProjectLayout#pluginJar()}). */
+        public Builder plugin(Path jar) {
+            plugins.add(jar);
+            return this;
+        }
+
+        /** A neo4j.conf entry, added to or overriding the defaults. */
+        public Builder setting(String key, String value) {
+            settings.put(key, value);
+            return this;
+        }
+
+        /** Several neo4j.conf entries. */
+        public Builder settings(Map<String, String> entries) {
+            settings.putAll(entries);
+            return this;
+        }
+
+        /** Turns auth on with this initial password for user neo4j (at least 8 characters). Default: auth off. */
+        public Builder password(String initialPassword) {
+            if (initialPassword != null && initialPassword.length() < 8) {
+                throw new IllegalArgumentException("Neo4j 5 requires a password of at least 8 characters");
+            }
+            this.password = initialPassword;
+            return this;
+        }
+
+        /** Heap size, both initial and max, e.g. {@code 512m} (default). */
+        public Builder heap(String size) {
+            this.heap = size;
+            return this;
+        }
+
+        /** Page cache size, e.g. {@code 128m} (default). */
+        public Builder pageCache(String size) {
+            this.pageCache = size;
+            return this;
+        }
+
+        /** Enables HTTP on a free port (default: disabled). */
+        public Builder httpEnabled(boolean enabled) {
+            this.httpEnabled = enabled;
+            return this;
+        }
+
+        /** Extra JVM options, added after the heap options (default: {@code -XX:+UseSerialGC}). */
+        public Builder jvmOption(String option) {
+            jvmOptions.add(option);
+            return this;
+        }
+
+        /** Replaces all extra JVM options, e.g. to choose another garbage collector. */
+        public Builder jvmOptions(List<String> options) {
+            jvmOptions.clear();
+            jvmOptions.addAll(options);
+            return this;
+        }
+
+        /** How long {@link #start()} waits for Bolt to answer (default 120 s). */
+        public Builder readinessTimeout(Duration timeout) {
+            this.readinessTimeout = timeout;
+            return this;
+        }
+
+        /** The server; no process is started until {@link Neo4jServer#start()}. */
+        public Neo4jServer build() {
+            return new Neo4jServer(this);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.ha4neo.launcher.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReplicationStatusTest {
+    private static ReplicationStatus status(Long committed, Long applied, Long offset, Long endOffset) {
+        return status(committed, null, applied, offset, endOffset, null);
+    }
+
+    private static ReplicationStatus status(Long committed, Long lastEvent, Long applied, Long offset, Long endOffset,
+                                            Long groupOffset) {
+        return new ReplicationStatus(committed, null, lastEvent, null, null, applied, 1_000L, 1_250L, offset, endOffset,
+                groupOffset, List.of());
+    }
+
+    @Test
+    void lagInCommitsIsPrimaryMinusStandbyAndUnknownWhenEitherSideIsUnknown() {
+        assertThat(status(42L, 40L, null, null).lagCommits()).isEqualTo(2L);
+        assertThat(status(null, 40L, null, null).lagCommits()).isNull();
+        assertThat(status(42L, null, null, null).lagCommits()).isNull();
+    }
+
+    @Test
+    void lagInRecordsCountsRecordsAfterTheWatermarkOffset() {
+        assertThat(status(null, null, 9L, 10L).lagRecords()).isZero();
+        assertThat(status(null, null, 4L, 10L).lagRecords()).isEqualTo(5L);
+        assertThat(status(null, null, null, 10L).lagRecords()).isEqualTo(10L);
+        assertThat(status(null, null, 4L, null).lagRecords()).isNull();
+    }
+
+    @Test
+    void lagInCommitsIsMeasuredFromThePrimarysLastReplicatedEventNotItsLastTokenTransaction() {
+        assertThat(status(45L, 40L, 40L, null, null, null).lagCommits()).isZero();
+        assertThat(status(45L, 44L, 40L, null, null, null).lagCommits()).isEqualTo(4L);
+    }
+
+    @Test
+    void lagInRecordsSkipsTheTransactionMarkerTheApplierGroupAlreadyCommittedPast() {
+        assertThat(status(null, null, null, 14L, 16L, 16L).lagRecords()).isZero();
+        assertThat(status(null, null, null, 14L, 16L, null).lagRecords()).isEqualTo(1L);
+        assertThat(status(null, null, null, 9L, 20L, 3L).lagRecords()).isEqualTo(10L);
+    }
+
+    @Test
+    void applyDelayIsAppliedAtMinusSourceCommitTime() {
+        assertThat(status(null, null, null, null).lastApplyDelayMillis()).isEqualTo(250L);
+    }
+}

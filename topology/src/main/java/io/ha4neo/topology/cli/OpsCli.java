@@ -1,0 +1,122 @@
+package io.ha4neo.topology.cli;
+
+import io.ha4neo.topology.cluster.ClusterDescription;
+import io.ha4neo.topology.cluster.ClusterFile;
+import io.ha4neo.topology.cluster.ClusterFileException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The ha4neo operations CLI: commands that act on a whole replication cluster, described by a cluster file
+ * ({@link ClusterFile}).
+ *
+ * <pre>
+ * java -jar topology/target/topology-0.1.0-SNAPSHOT-all.jar --cluster cluster.json status [--json]
+ * java -jar topology/target/topology-0.1.0-SNAPSHOT-all.jar --cluster cluster.json create-topics
+ * </pre>
+ *
+ * In a program or test: {@code new CommandLine(new OpsCli()).execute("--cluster", file, "status")} returns the
+ * exit code ({@link ExitCodes}); {@code setOut}/{@code setErr} capture the output. Each subcommand is one
+ * {@link OpsCommand} class; adding one means writing the class and listing it below.
+ */
+@Command(name = "ha4neo", mixinStandardHelpOptions = true, versionProvider = OpsCli.Version.class,
+        description = "Operates an ha4neo replication cluster (Neo4j members, their Kafka topic) described by a "
+                + "cluster file.",
+        subcommands = {StatusCommand.class, CreateTopicsCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.OK_HELP, ExitCodes.UNHEALTHY_HELP, ExitCodes.USAGE_HELP},
+        footerHeading = "%n",
+        footer = {"The cluster file (JSON, or YAML when it ends in .yaml/.yml) names the cluster id, the database, "
+                + "the Kafka bootstrap servers and every member's Bolt address; passwords may be $${ENV_VAR} "
+                + "references. Format: README.md, section 'Operations with the CLI'."})
+public final class OpsCli implements Callable<Integer> {
+    /** Environment variable naming the cluster file when --cluster is not given. */
+    public static final String CLUSTER_ENV = "HA4NEO_CLUSTER";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--cluster", paramLabel = "<file>", scope = ScopeType.INHERIT,
+            defaultValue = "${env:" + CLUSTER_ENV + "}",
+            description = "Cluster file (default: the file named by $" + CLUSTER_ENV + ").")
+    private Path clusterFile;
+
+    private Duration timeout = Duration.ofSeconds(10);
+
+    private final Function<String, String> env;
+
+    /** A CLI that resolves {@code ${NAME}} references in the cluster file from the process environment. */
+    public OpsCli() {
+        this(System::getenv);
+    }
+
+    /** A CLI with an explicit environment for {@code ${NAME}} references (tests). */
+    public OpsCli(Function<String, String> env) {
+        this.env = env;
+    }
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        // The CLI reports Kafka problems itself, in one line each; the client's own retry warnings are noise.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        System.exit(new CommandLine(new OpsCli()).execute(args));
+    }
+
+    @Option(names = "--timeout", paramLabel = "<seconds>", scope = ScopeType.INHERIT, defaultValue = "10",
+            description = "Longest wait for any one member, broker or endpoint (default: ${DEFAULT-VALUE} s).")
+    void setTimeout(int seconds) {
+        if (seconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 second, not " + seconds);
+        }
+        timeout = Duration.ofSeconds(seconds);
+    }
+
+    /** Without a subcommand: the usage, and the usage-error code. */
+    @Override
+    public Integer call() {
+        spec.commandLine().getErr().println("ha4neo: name a command");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+
+    /** The cluster description named by --cluster or $HA4NEO_CLUSTER; a {@link ClusterFileException} if unusable. */
+    ClusterDescription cluster() {
+        if (clusterFile == null) {
+            throw new ClusterFileException("ha4neo", List.of("no cluster file: pass --cluster <file> or set "
+                    + CLUSTER_ENV));
+        }
+        return ClusterFile.load(clusterFile, env);
+    }
+
+    /** The --timeout. */
+    Duration timeout() {
+        return timeout;
+    }
+
+    /** The version from the build ({@code version.properties}, filtered by Maven). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = OpsCli.class.getResourceAsStream("/io/ha4neo/topology/version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"ha4neo " + p.getProperty("version", "(unknown version)")};
+        }
+    }
+}

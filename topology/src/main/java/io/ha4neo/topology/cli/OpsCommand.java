@@ -1,0 +1,63 @@
+package io.ha4neo.topology.cli;
+
+import io.ha4neo.topology.cluster.ClusterClients;
+import io.ha4neo.topology.cluster.ClusterDescription;
+import io.ha4neo.topology.cluster.ClusterFileException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * A subcommand of {@link OpsCli}. The steps are the same for all of them:
+ * <ol>
+ *   <li>load the cluster file; a bad one prints the problems and exits {@link ExitCodes#USAGE};</li>
+ *   <li>open {@link ClusterClients} (drivers and Admin on first use);</li>
+ *   <li>{@link #run}: the command itself, returning {@link ExitCodes#OK} or {@link ExitCodes#UNHEALTHY};</li>
+ *   <li>close the clients. An unexpected failure prints one line naming the command and exits
+ *       {@link ExitCodes#UNHEALTHY}.</li>
+ * </ol>
+ */
+abstract class OpsCommand implements Callable<Integer> {
+    @ParentCommand
+    private OpsCli ops;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public final Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            ClusterDescription cluster;
+            try {
+                cluster = ops.cluster();
+            } catch (ClusterFileException e) {
+                err.println("ha4neo: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            try (ClusterClients clients = new ClusterClients(cluster, ops.timeout())) {
+                return run(clients, out);
+            } catch (ParameterException e) {
+                throw e; // picocli prints it with the usage and exits USAGE
+            } catch (RuntimeException e) {
+                err.println("ha4neo " + spec.name() + ": " + e.getMessage());
+                return ExitCodes.UNHEALTHY;
+            }
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The command's work; returns {@link ExitCodes#OK} or {@link ExitCodes#UNHEALTHY}. */
+    protected abstract int run(ClusterClients clients, PrintWriter out);
+
+    /** This command's picocli model (for its own parameter errors). */
+    protected CommandSpec spec() {
+        return spec;
+    }
+}

@@ -1,0 +1,115 @@
+package io.ha4neo.topology.cluster;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.neo4j.driver.AuthToken;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Config;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Logging;
+import org.neo4j.driver.Session;
+import org.neo4j.driver.SessionConfig;
+
+/**
+ * The clients every ops command shares, opened from a {@link ClusterDescription}: one Neo4j driver per member and
+ * one Kafka {@link Admin}, each created on first use and closed together. Every client waits at most
+ * {@code timeout} for a connection or an answer, so one unreachable member or broker cannot hang a command.
+ *
+ * <pre>{@code
+ * try (ClusterClients clients = new ClusterClients(cluster, Duration.ofSeconds(10))) {
+ *     try (Session s = clients.session(cluster.members().get(0))) { s.run("RETURN 1").consume(); }
+ *     clients.admin().describeCluster().nodes().get();
+ * }
+ * }</pre>
+ *
+ * Thread-safe: status probes the members in parallel.
+ */
+public final class ClusterClients implements AutoCloseable {
+    private final ClusterDescription cluster;
+    private final Duration timeout;
+    private final Map<String, Driver> drivers = new LinkedHashMap<>();
+    private Admin admin;
+
+    public ClusterClients(ClusterDescription cluster, Duration timeout) {
+        this.cluster = cluster;
+        this.timeout = timeout;
+    }
+
+    /** The description the clients were opened from. */
+    public ClusterDescription cluster() {
+        return cluster;
+    }
+
+    /** How long any one connection or request may take. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** The driver of {@code member}, talking to exactly that server. */
+    public synchronized Driver driver(Member member) {
+        return drivers.computeIfAbsent(member.name(), name -> GraphDatabase.driver(member.bolt(), auth(member),
+                Config.builder().withLogging(Logging.none())
+                        .withConnectionTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .withConnectionAcquisitionTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .withMaxConnectionPoolSize(2).build()));
+    }
+
+    /** A session on the replicated database of {@code member}; the caller closes it. */
+    public Session session(Member member) {
+        return driver(member).session(SessionConfig.forDatabase(cluster.database()));
+    }
+
+    /** The Admin client of the Kafka cluster, with the description's pass-through properties. */
+    public synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(adminConfig());
+        }
+        return admin;
+    }
+
+    /** The Admin configuration: bootstrap servers, the pass-through properties, then this command's timeouts. */
+    Map<String, Object> adminConfig() {
+        Map<String, Object> config = new LinkedHashMap<>(cluster.kafka().clientProperties());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka().bootstrapServers());
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "ha4neo-ops-" + cluster.clusterId());
+        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+        return config;
+    }
+
+    @Override
+    public synchronized void close() {
+        List<RuntimeException> failures = new ArrayList<>();
+        drivers.values().forEach(d -> closeQuietly(d::close, failures));
+        drivers.clear();
+        if (admin != null) {
+            closeQuietly(() -> admin.close(timeout), failures);
+            admin = null;
+        }
+        if (!failures.isEmpty()) {
+            failures.subList(1, failures.size()).forEach(failures.get(0)::addSuppressed);
+            throw failures.get(0);
+        }
+    }
+
+    private static AuthToken auth(Member member) {
+        return member.password().isEmpty() ? AuthTokens.none()
+                : AuthTokens.basic(member.user(), member.password().reveal());
+    }
+
+    private static void closeQuietly(Runnable close, List<RuntimeException> failures) {
+        try {
+            close.run();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.ha4neo.topology.cluster;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One replication cluster: the replicated database, its topic, the Kafka cluster and the Neo4j members, as an
+ * operator describes it in a cluster file ({@link ClusterFile}). Every ops command starts from one.
+ *
+ * <pre>{@code
+ * ClusterDescription cluster = ClusterFile.load(Path.of("cluster.json"));
+ * try (ClusterClients clients = new ClusterClients(cluster, Duration.ofSeconds(10))) {
+ *     for (Member m : cluster.members()) { ... clients.session(m) ... }
+ * }
+ * }</pre>
+ *
+ * @param clusterId the cluster id ({@code ha4neo.cluster.id} on every member)
+ * @param database the replicated database
+ * @param topic the replication topic ({@code TopicNames.topicFor} of the two above unless the file names one)
+ * @param kafka the Kafka cluster
+ * @param members the Neo4j servers, in file order, names unique
+ */
+public record ClusterDescription(String clusterId, String database, String topic, KafkaCluster kafka,
+                                 List<Member> members) {
+    /** The database a description replicates when it names none (Neo4j's default database). */
+    public static final String DEFAULT_DATABASE = "neo4j";
+
+    public ClusterDescription {
+        members = List.copyOf(members);
+    }
+
+    /** The member called {@code name}. */
+    public Optional<Member> member(String name) {
+        return members.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,205 @@
+package io.ha4neo.topology.status;
+
+import io.ha4neo.schemas.contract.MetricNames;
+import io.ha4neo.schemas.contract.ProcedureNames;
+import io.ha4neo.schemas.contract.StatusColumns;
+import io.ha4neo.topology.cluster.ClusterClients;
+import io.ha4neo.topology.cluster.ClusterDescription;
+import io.ha4neo.topology.cluster.Member;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.Session;
+import org.neo4j.driver.TransactionConfig;
+import org.neo4j.driver.Value;
+import org.neo4j.driver.exceptions.ServiceUnavailableException;
+import org.neo4j.driver.exceptions.SessionExpiredException;
+
+/**
+ * Takes a {@link ClusterStatus} snapshot: asks every member {@code CALL ha4neo.status()} (in parallel, so one
+ * unreachable member costs one timeout, not one per member), reads each standby's applier endpoint when the file
+ * names it, and reads the topic's end offset from Kafka. Nothing here throws for a member or broker that is down;
+ * it becomes a field and a problem ({@link ClusterHealth}).
+ */
+public final class StatusProbe {
+    private static final String STATUS_QUERY = ProcedureNames.call(ProcedureNames.STATUS);
+
+    private final ClusterClients clients;
+    private final ClusterDescription cluster;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    public StatusProbe(ClusterClients clients) {
+        this.clients = clients;
+        this.cluster = clients.cluster();
+        this.timeout = clients.timeout();
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    /** One snapshot of the whole cluster. */
+    public ClusterStatus probe() {
+        List<MemberStatus> members = withLag(probeMembers());
+        KafkaStatus kafka = probeKafka();
+        List<String> problems = ClusterHealth.problems(cluster, kafka, members);
+        return new ClusterStatus(cluster.clusterId(), cluster.database(), cluster.topic(), problems.isEmpty(),
+                problems, kafka, members);
+    }
+
+    private List<MemberStatus> probeMembers() {
+        ExecutorService pool = Executors.newFixedThreadPool(cluster.members().size(), r -> {
+            Thread t = new Thread(r, "ha4neo-status-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<CompletableFuture<MemberStatus>> futures = cluster.members().stream()
+                    .map(m -> CompletableFuture.supplyAsync(() -> probe(m), pool)).toList();
+            List<MemberStatus> statuses = new ArrayList<>();
+            for (int i = 0; i < futures.size(); i++) {
+                statuses.add(await(futures.get(i), cluster.members().get(i)));
+            }
+            return statuses;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Waits for one member's probe: the driver's own timeouts end it, the extra margin only guards a hang. */
+    private MemberStatus await(CompletableFuture<MemberStatus> future, Member member) {
+        try {
+            return future.get(timeout.toMillis() * 3 + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unreachable(member, "interrupted", null);
+        } catch (Exception e) {
+            return unreachable(member, "no answer within " + timeout.toSeconds() * 3 + " s", null);
+        }
+    }
+
+    private MemberStatus probe(Member member) {
+        ApplierStatus applier = member.applierMetricsUrl().map(this::probeApplier).orElse(null);
+        try (Session session = clients.session(member)) {
+            Record row = session.run(STATUS_QUERY, TransactionConfig.builder().withTimeout(timeout).build()).single();
+            return fromRow(member, row, applier);
+        } catch (ServiceUnavailableException | SessionExpiredException e) {
+            return unreachable(member, firstLine(e), applier);
+        } catch (RuntimeException e) {
+            return new MemberStatus(member.name(), member.zone(), member.bolt().toString(), true,
+                    "CALL " + ProcedureNames.STATUS + "() failed: " + firstLine(e) + hint(e), null, null, null, null,
+                    null, null, null, null, null, null, null, null, null, applier);
+        }
+    }
+
+    private static String hint(RuntimeException e) {
+        String text = String.valueOf(e.getMessage());
+        return text.contains("no procedure") || text.contains("ProcedureNotFound")
+                ? " (is the capture plugin jar in the member's plugins/ and dbms.security.procedures.unrestricted="
+                + "ha4neo.* set?)" : "";
+    }
+
+    private static MemberStatus fromRow(Member member, Record row, ApplierStatus applier) {
+        String role = text(row, StatusColumns.ROLE);
+        boolean primary = "primary".equals(role);
+        return new MemberStatus(member.name(), member.zone(), member.bolt().toString(), true, null, role,
+                text(row, StatusColumns.CLUSTER_ID), text(row, StatusColumns.TOPIC), number(row, StatusColumns.EPOCH),
+                text(row, StatusColumns.PUBLISHER_STATE), number(row, StatusColumns.LAST_COMMITTED_ID),
+                primary ? number(row, StatusColumns.LAST_SPOOLED_ID) : null,
+                primary ? number(row, StatusColumns.LAST_PUBLISHED_ID) : null,
+                primary ? textList(row, StatusColumns.GAPS) : null,
+                primary ? emptyToNull(text(row, StatusColumns.LAST_ERROR)) : null,
+                primary ? null : number(row, StatusColumns.APPLIED_COMMIT_ID),
+                primary ? null : number(row, StatusColumns.APPLY_DELAY_MS), null,
+                primary ? null : applier);
+    }
+
+    private static MemberStatus unreachable(Member member, String why, ApplierStatus applier) {
+        return new MemberStatus(member.name(), member.zone(), member.bolt().toString(), false, why, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, applier);
+    }
+
+    /** Standby lag needs exactly one primary: with none or two, "behind whom?" has no answer. */
+    private static List<MemberStatus> withLag(List<MemberStatus> members) {
+        List<MemberStatus> primaries = members.stream().filter(MemberStatus::isPrimary).toList();
+        Long primaryLastEvent = primaries.size() == 1 ? lastEvent(primaries.get(0)) : null;
+        return members.stream().map(m -> m.withLag(primaryLastEvent)).toList();
+    }
+
+    private static Long lastEvent(MemberStatus primary) {
+        return primary.lastSpooledId() != null ? primary.lastSpooledId() : primary.lastCommittedId();
+    }
+
+    private ApplierStatus probeApplier(URI metrics) {
+        try {
+            HttpResponse<String> ready = get(metrics.resolve("/ready"));
+            Double lag = PrometheusText.firstValue(get(metrics).body(), MetricNames.APPLIER_LAG_SECONDS).orElse(null);
+            return new ApplierStatus(metrics.toString(), true, ready.statusCode() == 200, ready.body().strip(), lag);
+        } catch (IOException | RuntimeException e) {
+            return new ApplierStatus(metrics.toString(), false, null, firstLine(e), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ApplierStatus(metrics.toString(), false, null, "interrupted", null);
+        }
+    }
+
+    private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private KafkaStatus probeKafka() {
+        TopicPartition partition = new TopicPartition(cluster.topic(), 0);
+        String servers = cluster.kafka().bootstrapServers();
+        try {
+            long end = clients.admin().listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+                    .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS).offset();
+            return new KafkaStatus(servers, true, end, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new KafkaStatus(servers, false, null, "interrupted");
+        } catch (Exception e) {
+            return new KafkaStatus(servers, false, null, firstLine(e));
+        }
+    }
+
+    private static String text(Record row, String column) {
+        Value v = row.containsKey(column) ? row.get(column) : null;
+        return v == null || v.isNull() ? null : v.asString();
+    }
+
+    private static Long number(Record row, String column) {
+        Value v = row.containsKey(column) ? row.get(column) : null;
+        return v == null || v.isNull() ? null : v.asLong();
+    }
+
+    private static List<String> textList(Record row, String column) {
+        Value v = row.containsKey(column) ? row.get(column) : null;
+        return v == null || v.isNull() ? List.of() : v.asList(Value::asString);
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** The innermost cause's first line: "Connection refused", not three wrapped stack frames. */
+    static String firstLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.lines().findFirst().orElse(message);
+    }
+}

@@ -1,0 +1,93 @@
+package io.ha4neo.topology.status;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * Renders a {@link ClusterStatus} for people: a header with the topic, one row per member, then the verdict and
+ * each problem. "-" marks a value that does not apply or is unknown. Pure.
+ *
+ * <pre>
+ * cluster local, database neo4j, topic ha4neo.local.neo4j: end offset 16 (kafka 127.0.0.1:40449)
+ * MEMBER   ZONE  BOLT                    REACHABLE  ROLE     EPOCH  PUBLISHER       COMMITTED  PUBLISHED  APPLIED  LAG  APPLIER
+ * primary  -     bolt://127.0.0.1:38589  yes        primary  0      PUBLISHING      12         12         -        -    -
+ * standby  -     bolt://127.0.0.1:38185  yes        standby  0      NOT_PUBLISHING  12         -          12       0    ready
+ * healthy
+ * </pre>
+ */
+public final class StatusTable {
+    private static final List<Column> COLUMNS = List.of(
+            new Column("MEMBER", MemberStatus::name),
+            new Column("ZONE", m -> m.zone().isEmpty() ? null : m.zone()),
+            new Column("BOLT", MemberStatus::bolt),
+            new Column("REACHABLE", m -> m.reachable() ? "yes" : "NO"),
+            new Column("ROLE", MemberStatus::role),
+            new Column("EPOCH", MemberStatus::epoch),
+            new Column("PUBLISHER", MemberStatus::publisherState),
+            new Column("COMMITTED", MemberStatus::lastCommittedId),
+            new Column("PUBLISHED", MemberStatus::lastPublishedId),
+            new Column("APPLIED", MemberStatus::appliedCommitId),
+            new Column("LAG", MemberStatus::lagCommits),
+            new Column("APPLIER", StatusTable::applier));
+
+    private StatusTable() {
+    }
+
+    /** The lines to print. */
+    public static List<String> lines(ClusterStatus status) {
+        List<String> lines = new ArrayList<>();
+        lines.add(header(status));
+        lines.addAll(table(status.members()));
+        lines.add(status.healthy() ? "healthy" : "UNHEALTHY: " + status.problems().size() + " problem"
+                + (status.problems().size() == 1 ? "" : "s"));
+        status.problems().forEach(p -> lines.add("  - " + p));
+        return lines;
+    }
+
+    private static String header(ClusterStatus s) {
+        KafkaStatus k = s.kafka();
+        String offset = k.reachable() ? "end offset " + k.topicEndOffset() : "end offset unknown";
+        return "cluster " + s.clusterId() + ", database " + s.database() + ", topic " + s.topic() + ": " + offset
+                + " (kafka " + k.bootstrapServers() + ")";
+    }
+
+    private static List<String> table(List<MemberStatus> members) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(COLUMNS.stream().map(Column::title).toList());
+        members.forEach(m -> rows.add(COLUMNS.stream().map(c -> c.cell(m)).toList()));
+        int[] widths = new int[COLUMNS.size()];
+        rows.forEach(row -> {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        });
+        return rows.stream().map(row -> format(row, widths)).toList();
+    }
+
+    private static String format(List<String> row, int[] widths) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < row.size(); i++) {
+            line.append(i == row.size() - 1 ? row.get(i) : String.format(Locale.ROOT, "%-" + (widths[i] + 2) + "s",
+                    row.get(i)));
+        }
+        return line.toString().stripTrailing();
+    }
+
+    private static String applier(MemberStatus m) {
+        ApplierStatus a = m.applier();
+        if (a == null) {
+            return null;
+        }
+        String state = !a.reachable() ? "unreachable" : Boolean.TRUE.equals(a.ready()) ? "ready" : "NOT ready";
+        return a.lagSeconds() == null ? state : state + String.format(Locale.ROOT, " (lag %.1f s)", a.lagSeconds());
+    }
+
+    private record Column(String title, Function<MemberStatus, Object> value) {
+        String cell(MemberStatus m) {
+            Object v = value.apply(m);
+            return v == null ? "-" : v.toString();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.ha4neo.topology.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ClusterClientsTest {
+    @Test
+    void adminGetsTheBootstrapServersThePassThroughPropertiesAndTheCommandsTimeout() {
+        ClusterDescription cluster = new ClusterDescription("dc1", "neo4j", "ha4neo.dc1.neo4j",
+                new KafkaCluster("k1:9092,k2:9092", (short) 3, Map.of("security.protocol",
+                        Secret.of("${P}", "SASL_SSL"), "request.timeout.ms", Secret.literal("99"))),
+                List.of(new Member("a", "", URI.create("bolt://a:7687"), "neo4j", Secret.NONE, null)));
+
+        try (ClusterClients clients = new ClusterClients(cluster, Duration.ofSeconds(4))) {
+            assertThat(clients.adminConfig())
+                    .containsEntry("bootstrap.servers", "k1:9092,k2:9092")
+                    .containsEntry("security.protocol", "SASL_SSL")
+                    .containsEntry("request.timeout.ms", 4_000)
+                    .containsEntry("default.api.timeout.ms", 4_000)
+                    .containsEntry("client.id", "ha4neo-ops-dc1");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.ha4neo.topology.status;
+
+import static io.ha4neo.topology.status.StatusFixtures.CLUSTER;
+import static io.ha4neo.topology.status.StatusFixtures.KAFKA_UP;
+import static io.ha4neo.topology.status.StatusFixtures.primary;
+import static io.ha4neo.topology.status.StatusFixtures.standby;
+import static io.ha4neo.topology.status.StatusFixtures.unreachable;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClusterHealthTest {
+    @Test
+    void onePublishingPrimaryAndAReachableStandbyAreHealthy() {
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(primary("a", "PUBLISHING"),
+                standby("b", 12, new ApplierStatus("http://x/metrics", true, true, "ready", 0.1))))).isEmpty();
+    }
+
+    @Test
+    void anUnreachableMemberIsNamedWithItsAddressAndZone() {
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(primary("a", "PUBLISHING"), unreachable("b"))))
+                .containsExactly("member 'b' (bolt://b:7687) unreachable: Connection refused");
+    }
+
+    @Test
+    void noPrimaryOrTwoPrimariesAreProblems() {
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(standby("a", 1, null), standby("b", 1, null))))
+                .containsExactly("no reachable member is primary: nothing is replicated; promote one with CALL "
+                        + "ha4neo.setRole('primary')");
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(primary("a", "PUBLISHING"),
+                primary("b", "PUBLISHING")))).containsExactly("2 members are primary ('a', 'b'): split brain; "
+                + "demote all but one with CALL ha4neo.setRole('standby')");
+    }
+
+    @Test
+    void aPrimaryThatDoesNotPublishIsAProblemWithItsLastError() {
+        MemberStatus p = primary("a", "KAFKA_UNAVAILABLE");
+        p = new MemberStatus(p.name(), p.zone(), p.bolt(), true, null, p.role(), p.clusterId(), p.topic(), p.epoch(),
+                p.publisherState(), p.lastCommittedId(), p.lastSpooledId(), p.lastPublishedId(), List.of("5-7"),
+                "broker down", null, null, null, null);
+
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(p, standby("b", 1, null)))).containsExactly(
+                "member 'a' (bolt://a:7687, zone z-a) is primary but its publisher is KAFKA_UNAVAILABLE: broker down",
+                "member 'a' (bolt://a:7687, zone z-a) has commit ids that were never captured [5-7]; standbys stop "
+                        + "there and must be bootstrapped again");
+    }
+
+    @Test
+    void aMemberConfiguredForAnotherClusterOrTopicIsAProblem() {
+        MemberStatus s = standby("b", 1, null);
+        s = new MemberStatus(s.name(), s.zone(), s.bolt(), true, null, s.role(), "dc2", "ha4neo.dc2.neo4j", 0L,
+                s.publisherState(), 1L, null, null, null, null, 1L, 0L, null, null);
+
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(primary("a", "PUBLISHING"), s)))
+                .containsExactly("member 'b' (bolt://b:7687, zone z-b) runs with ha4neo.cluster.id=dc2 but the "
+                                + "cluster file says dc1; fix the member's neo4j.conf or the cluster file",
+                        "member 'b' (bolt://b:7687, zone z-b) replicates topic ha4neo.dc2.neo4j but the cluster file "
+                                + "says ha4neo.dc1.neo4j; fix ha4neo.topic in the member's neo4j.conf or the cluster "
+                                + "file");
+    }
+
+    @Test
+    void anApplierThatDoesNotAnswerOrIsNotReadyIsAProblem() {
+        MemberStatus down = standby("b", 1, new ApplierStatus("http://b:9404/metrics", false, null,
+                "Connection refused", null));
+        MemberStatus behind = standby("b", 1, new ApplierStatus("http://b:9404/metrics", true, false,
+                "not ready: lag 20000 ms exceeds ready.max.lag.ms=10000", 20.0));
+
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(primary("a", "PUBLISHING"), down)))
+                .containsExactly("member 'b' (bolt://b:7687, zone z-b): its applier at http://b:9404/metrics does "
+                        + "not answer: Connection refused");
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(primary("a", "PUBLISHING"), behind)))
+                .containsExactly("member 'b' (bolt://b:7687, zone z-b): its applier is not ready: lag 20000 ms "
+                        + "exceeds ready.max.lag.ms=10000");
+    }
+
+    @Test
+    void kafkaWithoutTheTopicsEndOffsetIsAProblem() {
+        KafkaStatus down = new KafkaStatus("k:9092", false, null, "Timed out waiting for a node assignment.");
+
+        assertThat(ClusterHealth.problems(CLUSTER, down, List.of(primary("a", "PUBLISHING"), standby("b", 1, null))))
+                .containsExactly("kafka: end offset of topic ha4neo.dc1.neo4j unavailable from k:9092: Timed out "
+                        + "waiting for a node assignment.");
+    }
+}

@@ -1,0 +1,42 @@
+package io.ha4neo.topology.status;
+
+import static io.ha4neo.topology.status.StatusFixtures.KAFKA_UP;
+import static io.ha4neo.topology.status.StatusFixtures.primary;
+import static io.ha4neo.topology.status.StatusFixtures.standby;
+import static io.ha4neo.topology.status.StatusFixtures.unreachable;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatusTableTest {
+    @Test
+    void oneAlignedRowPerMemberWithDashesForWhatDoesNotApply() {
+        MemberStatus standby = standby("standby", 12, new ApplierStatus("u", true, true, "ready", 0.25))
+                .withLag(12L);
+        ClusterStatus status = new ClusterStatus("dc1", "neo4j", "ha4neo.dc1.neo4j", true, List.of(), KAFKA_UP,
+                List.of(primary("primary", "PUBLISHING").withLag(12L), standby));
+
+        assertThat(StatusTable.lines(status)).containsExactly(
+                "cluster dc1, database neo4j, topic ha4neo.dc1.neo4j: end offset 16 (kafka k:9092)",
+                "MEMBER   ZONE       BOLT                 REACHABLE  ROLE     EPOCH  PUBLISHER       COMMITTED  "
+                        + "PUBLISHED  APPLIED  LAG  APPLIER",
+                "primary  z-primary  bolt://primary:7687  yes        primary  0      PUBLISHING      14         "
+                        + "12         -        -    -",
+                "standby  z-standby  bolt://standby:7687  yes        standby  0      NOT_PUBLISHING  9          "
+                        + "-          12       0    ready (lag 0.3 s)",
+                "healthy");
+    }
+
+    @Test
+    void anUnhealthyClusterListsEveryProblem() {
+        ClusterStatus status = new ClusterStatus("dc1", "neo4j", "t", false, List.of("p1", "p2"),
+                new KafkaStatus("k:9092", false, null, "down"), List.of(unreachable("b")));
+
+        List<String> lines = StatusTable.lines(status);
+
+        assertThat(lines.get(0)).endsWith("t: end offset unknown (kafka k:9092)");
+        assertThat(lines.get(2)).startsWith("b       -     bolt://b:7687  NO ");
+        assertThat(lines.subList(3, lines.size())).containsExactly("UNHEALTHY: 2 problems", "  - p1", "  - p2");
+    }
+}
