@@ -9,7 +9,6 @@ import io.ha4neo.capture.publish.KafkaClients;
 import io.ha4neo.capture.publish.TopicGuard;
 import io.ha4neo.capture.spool.EventSpool;
 import io.ha4neo.capture.status.CaptureStatus;
-import io.ha4neo.capture.status.GapLog;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
 import io.ha4neo.schemas.event.TransactionEvent;

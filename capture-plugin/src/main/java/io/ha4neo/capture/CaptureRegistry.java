@@ -1,13 +1,15 @@
-package io.ha4neo.capture.status;
+package io.ha4neo.capture;
 
-import io.ha4neo.capture.ReplicationMember;
+import io.ha4neo.capture.status.CaptureStatus;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Process-wide registry of replicated databases on this Neo4j process, by name, for the procedures and the
- * metrics endpoint (Neo4j creates both outside the extension's object graph).
+ * Process-wide registry of the {@link ReplicationMember}s of this Neo4j process, by database name. Static
+ * because Neo4j instantiates the procedures ({@code io.ha4neo.capture.procedures}) outside the extension's
+ * object graph; the metrics endpoint gets {@link #statuses} as a supplier instead.
  */
 public final class CaptureRegistry {
     private static final Map<String, ReplicationMember> MEMBERS = new ConcurrentHashMap<>();
@@ -29,5 +31,12 @@ public final class CaptureRegistry {
 
     public static Map<String, ReplicationMember> all() {
         return Map.copyOf(MEMBERS);
+    }
+
+    /** The status of every registered member, by database, computed now (for a metrics scrape). */
+    public static Map<String, CaptureStatus> statuses() {
+        Map<String, CaptureStatus> out = new LinkedHashMap<>();
+        MEMBERS.forEach((db, m) -> out.put(db, m.status(null)));
+        return out;
     }
 }
