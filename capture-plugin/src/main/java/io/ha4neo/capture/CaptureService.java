@@ -12,8 +12,10 @@ import io.ha4neo.capture.status.CaptureStatus;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
 import io.ha4neo.schemas.event.TransactionEvent;
+import io.ha4neo.schemas.topology.Role;
 import io.ha4neo.schemas.topology.TopicSpec;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.neo4j.dbms.api.DatabaseManagementService;
@@ -211,12 +213,24 @@ final class CaptureService {
     }
 
     CaptureStatus status() {
-        return new CaptureStatus("primary", config.database(), config.clusterId(), config.epoch(),
-                config.durability().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), config.topic(),
-                publisher.state().name(), lastCommittedId.getAsLong(), sequencer.nextExpected() - 1,
-                spool.lastEventId(), publisher.publishedId(), spool.unpublishedBytes(), spool.blockedMillis(),
-                semiSyncFallback.get(), gaps.gaps().stream().map(Object::toString).toList(), publisher.lastError(),
-                0, 0, 0, 0);
+        return CaptureStatus.builder()
+                .role(Role.PRIMARY.name().toLowerCase(Locale.ROOT))
+                .database(config.database())
+                .clusterId(config.clusterId())
+                .epoch(config.epoch())
+                .durability(config.durability().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .topic(config.topic())
+                .publisherState(publisher.state().name())
+                .lastCommittedId(lastCommittedId.getAsLong())
+                .lastCapturedId(sequencer.nextExpected() - 1)
+                .lastSpooledId(spool.lastEventId())
+                .lastPublishedId(publisher.publishedId())
+                .spoolBytes(spool.unpublishedBytes())
+                .spoolBlockedMillis(spool.blockedMillis())
+                .semiSyncFallback(semiSyncFallback.get())
+                .gaps(gaps.gaps().stream().map(Object::toString).toList())
+                .lastError(publisher.lastError())
+                .build();
     }
 
     /** Stops listening, gives the publisher a bounded time to drain, then stops it. */

@@ -3,6 +3,7 @@ package io.ha4neo.capture.metrics;
 import io.ha4neo.capture.status.CaptureStatus;
 import io.ha4neo.schemas.contract.MetricNames;
 import io.ha4neo.schemas.contract.PublisherState;
+import io.ha4neo.schemas.topology.Role;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -77,7 +78,7 @@ public final class CaptureMetrics {
                 CaptureStatus::appliedCommitId);
         g.add(MetricNames.STANDBY_APPLY_DELAY_SECONDS, "On a standby: apply time minus origin commit time of the last "
                 + "applied transaction", s -> s.applyDelayMillis() / 1000.0);
-        g.add(MetricNames.ROLE_PRIMARY, "1 when this member is the primary", s -> "primary".equals(s.role()) ? 1 : 0);
+        g.add(MetricNames.ROLE_PRIMARY, "1 when this member is the primary", s -> Role.PRIMARY.name().equalsIgnoreCase(s.role()) ? 1 : 0);
         g.add(MetricNames.CAPTURE_PUBLISHER_UP, "1 while the publisher is publishing to Kafka",
                 s -> PublisherState.PUBLISHING.name().equals(s.publisherState()) ? 1 : 0);
     }
