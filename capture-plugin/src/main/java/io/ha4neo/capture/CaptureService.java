@@ -6,6 +6,7 @@ import io.ha4neo.capture.config.CaptureConfig.Durability;
 import io.ha4neo.capture.mapping.CapturedChanges;
 import io.ha4neo.capture.publish.EventPublisher;
 import io.ha4neo.capture.publish.KafkaClients;
+import io.ha4neo.capture.publish.PublisherTime;
 import io.ha4neo.capture.publish.TopicGuard;
 import io.ha4neo.capture.spool.EventSpool;
 import io.ha4neo.capture.status.CaptureStatus;
@@ -111,8 +112,8 @@ final class CaptureService {
                 config.chunkMaxBytes());
         KafkaClients clients = KafkaClients.fromProperties(config.kafkaProperties(), config.transactionalId(),
                 "ha4neo-" + config.database(), config.chunkMaxBytes());
-        publisher = new EventPublisher(spool, config.topic(), guard, clients, config.publishBatchMaxEvents(),
-                config.publishLingerMillis(), this::periodicCheck, log);
+        publisher = new EventPublisher(spool, config.topic(), guard, clients, PublisherTime.SYSTEM,
+                config.publishBatchMaxEvents(), config.publishLingerMillis(), this::periodicCheck, log);
         publisherThread = new Thread(publisher, "ha4neo-publisher-" + config.database());
         publisherThread.setDaemon(true);
         publisherThread.start();

@@ -47,6 +47,7 @@ public final class EventPublisher implements Runnable {
     private final String topic;
     private final TopicGuard guard;
     private final KafkaClients clients;
+    private final PublisherTime time;
     private final int batchMaxEvents;
     private final long lingerMillis;
     private final Runnable periodicCheck;
@@ -62,12 +63,18 @@ public final class EventPublisher implements Runnable {
     private boolean checkChainOnNextBatch;
     private long topicTailId;
 
-    public EventPublisher(EventSpool spool, String topic, TopicGuard guard, KafkaClients clients, int batchMaxEvents,
-                          long lingerMillis, Runnable periodicCheck, InternalLog log) {
+    /**
+     * @param clients       creates the Kafka clients (the seam unit tests replace)
+     * @param time          clock and sleeper ({@link PublisherTime#SYSTEM} in production)
+     * @param periodicCheck housekeeping run on the publisher thread before every step
+     */
+    public EventPublisher(EventSpool spool, String topic, TopicGuard guard, KafkaClients clients, PublisherTime time,
+                          int batchMaxEvents, long lingerMillis, Runnable periodicCheck, InternalLog log) {
         this.spool = spool;
         this.topic = topic;
         this.guard = guard;
         this.clients = clients;
+        this.time = time;
         this.batchMaxEvents = batchMaxEvents;
         this.lingerMillis = lingerMillis;
         this.periodicCheck = periodicCheck;
@@ -95,7 +102,7 @@ public final class EventPublisher implements Runnable {
     private void step() throws Exception {
         periodicCheck.run();
         if (state == PublisherState.FENCED || state == PublisherState.DIVERGED) {
-            Thread.sleep(1000);
+            time.sleep(1000);
             return;
         }
         if (producer == null) {
@@ -105,7 +112,7 @@ public final class EventPublisher implements Runnable {
         if (!batch.isEmpty() && batch.size() < batchMaxEvents && lingerMillis > 0) {
             // One Kafka transaction per event would cost a coordinator round trip and a marker each; lingering a few
             // milliseconds lets concurrent commits share one (like the producer's own linger.ms).
-            Thread.sleep(lingerMillis);
+            time.sleep(lingerMillis);
             batch = new ArrayList<>(batch);
             batch.addAll(reader.next(batchMaxEvents - batch.size(), 16L << 20, 0));
         }
@@ -172,7 +179,7 @@ public final class EventPublisher implements Runnable {
 
     private void awaitNoOpenTransaction(Admin admin) throws Exception {
         TopicPartition tp = new TopicPartition(topic, 0);
-        long start = System.currentTimeMillis();
+        long start = time.millis();
         boolean aborted = false;
         while (true) {
             long highWatermark = endOffset(admin, tp, IsolationLevel.READ_UNCOMMITTED);
@@ -180,7 +187,7 @@ public final class EventPublisher implements Runnable {
             if (lastStable >= highWatermark) {
                 return;
             }
-            long waited = System.currentTimeMillis() - start;
+            long waited = time.millis() - start;
             if (!aborted && waited > 5_000) {
                 abortHangingTransactions(admin, tp);
                 aborted = true;
@@ -188,7 +195,7 @@ public final class EventPublisher implements Runnable {
                 throw new org.apache.kafka.common.errors.TimeoutException("a transaction on " + tp + " is still open "
                         + "after 30 s (last stable offset " + lastStable + " < high watermark " + highWatermark + ")");
             }
-            Thread.sleep(100);
+            time.sleep(100);
         }
     }
 
@@ -234,12 +241,12 @@ public final class EventPublisher implements Runnable {
         }
     }
 
-    private static Long lastKeyBetween(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long end) {
+    private Long lastKeyBetween(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long end) {
         consumer.seek(tp, from);
         Long last = null;
-        long deadline = System.currentTimeMillis() + 15_000;
+        long deadline = time.millis() + 15_000;
         while (consumer.position(tp) < end) {
-            if (System.currentTimeMillis() > deadline) {
+            if (time.millis() > deadline) {
                 throw new org.apache.kafka.common.errors.TimeoutException("reading the tail of " + tp + " took over 15 s");
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
@@ -283,7 +290,7 @@ public final class EventPublisher implements Runnable {
 
     private boolean sleep(long millis) {
         try {
-            Thread.sleep(millis);
+            time.sleep(millis);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -322,10 +329,10 @@ public final class EventPublisher implements Runnable {
      * @return true when published, false on timeout
      */
     public boolean awaitPublished(long commitId, long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        long deadline = time.nanos() + timeoutMillis * 1_000_000;
         synchronized (publishedMonitor) {
             while (publishedId < commitId) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
+                long left = (deadline - time.nanos()) / 1_000_000;
                 if (left <= 0) {
                     return false;
                 }
