@@ -38,7 +38,19 @@ import org.neo4j.logging.InternalLog;
  *
  * <p>Errors are classified once ({@link #classify}): a fenced producer or an authorization failure stops
  * publishing (events stay in the spool); a misconfigured topic is retried slowly; everything else means
- * Kafka is unavailable and is retried with back-off while commits keep flowing into the spool.
+ * Kafka is unavailable and is retried with back-off while commits keep flowing into the spool. The states
+ * ({@link PublisherState}) and their allowed transitions are in {@link PublisherLifecycle}.
+ *
+ * <p>Threads: {@link #run} is the publisher thread and owns the Kafka clients and the spool reader;
+ * {@link #state}, {@link #publishedId} and {@link #awaitPublished} are read by other threads.
+ *
+ * <pre>{@code
+ * EventPublisher publisher = new EventPublisher(spool, topic, guard, KafkaClients.fromProperties(...),
+ *         PublisherTime.SYSTEM, 1000, 5, housekeeping, log);
+ * new Thread(publisher, "ha4neo-publisher-neo4j").start();
+ * ...
+ * publisher.stop();   // then interrupt and join the thread
+ * }</pre>
  */
 public final class EventPublisher implements Runnable {
     private enum ErrorClass { RETRIABLE, MISCONFIGURED, FATAL }
@@ -84,24 +96,35 @@ public final class EventPublisher implements Runnable {
     @Override
     public void run() {
         while (running) {
-            try {
-                step();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!runOnce()) {
                 break;
-            } catch (Throwable t) {
-                if (!handle(t)) {
-                    break;
-                }
             }
         }
         disconnect();
         transition(PublisherState.STOPPED, "publisher stopped");
     }
 
+    /**
+     * One iteration of {@link #run}: a step, or the handling of its error. Package-private so that unit tests
+     * drive the publisher step by step on their own thread.
+     *
+     * @return false when the loop must end (interrupted)
+     */
+    boolean runOnce() {
+        try {
+            step();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Throwable t) {
+            return handle(t);
+        }
+    }
+
     private void step() throws Exception {
         periodicCheck.run();
-        if (state == PublisherState.FENCED || state == PublisherState.DIVERGED) {
+        if (!PublisherLifecycle.isRunning(state)) {
             time.sleep(1000);
             return;
         }
@@ -262,6 +285,12 @@ public final class EventPublisher implements Runnable {
         ErrorClass c = classify(t);
         disconnect();
         lastError = t.toString();
+        if (!PublisherLifecycle.isRunning(state)) {
+            // FENCED or DIVERGED: only the housekeeping still runs, and its failure must not resume publishing.
+            log.error("ha4neo publisher %s: housekeeping failed: %s; publishing to %s stays stopped, events stay in "
+                    + "the spool; will run the housekeeping again in 1000 ms", state, t, topic);
+            return sleep(1000);
+        }
         if (c == ErrorClass.FATAL) {
             PublisherState s = t instanceof DivergedException ? PublisherState.DIVERGED : PublisherState.FENCED;
             transition(s, "publishing to " + topic + " stopped: " + t.getMessage()
@@ -298,8 +327,10 @@ public final class EventPublisher implements Runnable {
         }
     }
 
+    /** Moves to {@code next}; an illegal transition (see {@link PublisherLifecycle}) is a bug and throws. */
     private void transition(PublisherState next, String message) {
         PublisherState previous = state;
+        PublisherLifecycle.check(previous, next);
         state = next;
         if (previous == next) {
             return;
