@@ -17,20 +17,18 @@ public final class CaptureRegistry {
     private CaptureRegistry() {
     }
 
-    public static void register(ReplicationMember member) {
+    /** Called by {@link CaptureLifecycle} once the member started. */
+    static void register(ReplicationMember member) {
         MEMBERS.put(member.database(), member);
     }
 
-    public static void unregister(String database) {
+    static void unregister(String database) {
         MEMBERS.remove(database);
     }
 
+    /** The member replicating {@code database} on this process, if any (for the procedures). */
     public static Optional<ReplicationMember> member(String database) {
         return Optional.ofNullable(MEMBERS.get(database));
-    }
-
-    public static Map<String, ReplicationMember> all() {
-        return Map.copyOf(MEMBERS);
     }
 
     /** The status of every registered member, by database, computed now (for a metrics scrape). */
