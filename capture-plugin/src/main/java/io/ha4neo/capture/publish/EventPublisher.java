@@ -42,7 +42,7 @@ import org.neo4j.logging.InternalLog;
  * ({@link PublisherState}) and their allowed transitions are in {@link PublisherLifecycle}.
  *
  * <p>Threads: {@link #run} is the publisher thread and owns the Kafka clients and the spool reader;
- * {@link #state}, {@link #publishedId} and {@link #awaitPublished} are read by other threads.
+ * {@link #state()}, {@link #publishedId()} and {@link #awaitPublished} are called from other threads.
  *
  * <pre>{@code
  * EventPublisher publisher = new EventPublisher(spool, topic, guard, KafkaClients.fromProperties(...),
