@@ -2,8 +2,7 @@ package io.ha4neo.capture;
 
 import io.ha4neo.capture.config.CaptureConfig;
 import io.ha4neo.capture.config.Neo4jConfFile;
-import io.ha4neo.capture.status.CaptureMetrics;
-import io.ha4neo.capture.status.CaptureRegistry;
+import io.ha4neo.capture.metrics.CaptureMetrics;
 import java.nio.file.Path;
 import java.util.Map;
 import org.neo4j.configuration.Config;
@@ -56,7 +55,7 @@ final class CaptureLifecycle extends LifecycleAdapter {
             throw e;
         }
         CaptureRegistry.register(member);
-        CaptureMetrics.acquire(config.metricsAddress(), config.metricsPort());
+        CaptureMetrics.acquire(config.metricsAddress(), config.metricsPort(), CaptureRegistry::statuses);
         metricsPort = config.metricsPort();
         log.info("ha4neo capture plugin started for database '%s' in role %s", database.databaseName(), member.role());
     }

@@ -8,15 +8,17 @@ import io.ha4neo.capture.config.CaptureConfig.Durability;
 import io.ha4neo.capture.mapping.CapturedChanges;
 import io.ha4neo.capture.publish.EventPublisher;
 import io.ha4neo.capture.publish.KafkaClients;
+import io.ha4neo.capture.publish.PublisherTime;
 import io.ha4neo.capture.publish.TopicGuard;
 import io.ha4neo.capture.spool.EventSpool;
 import io.ha4neo.capture.status.CaptureStatus;
-import io.ha4neo.capture.status.GapLog;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
 import io.ha4neo.schemas.event.TransactionEvent;
+import io.ha4neo.schemas.topology.Role;
 import io.ha4neo.schemas.topology.TopicSpec;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -170,8 +172,8 @@ final class CaptureService {
     private void startPublisher() {
         TopicGuard guard = new TopicGuard(config.topic(), TopicSpec.forReplicationFactor(config.topicReplicationFactor()),
                 config.chunkMaxBytes());
-        publisher = new EventPublisher(spool, config.topic(), guard, kafkaClients(), config.publishBatchMaxEvents(),
-                config.publishLingerMillis(), this::periodicCheck, log);
+        publisher = new EventPublisher(spool, config.topic(), guard, kafkaClients(), PublisherTime.SYSTEM,
+                config.publishBatchMaxEvents(), config.publishLingerMillis(), this::periodicCheck, log);
         publisherThread = new Thread(publisher, "ha4neo-publisher-" + config.database());
         publisherThread.setDaemon(true);
         publisherThread.start();
@@ -302,12 +304,24 @@ final class CaptureService {
     }
 
     CaptureStatus status() {
-        return new CaptureStatus("primary", config.database(), config.clusterId(), config.epoch(),
-                config.durability().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), config.topic(),
-                publisher.state().name(), lastCommittedId.getAsLong(), sequencer.nextExpected() - 1,
-                spool.lastEventId(), publisher.publishedId(), spool.unpublishedBytes(), spool.blockedMillis(),
-                semiSyncFallback.get(), gaps.gaps().stream().map(Object::toString).toList(), publisher.lastError(),
-                0, 0, 0, 0);
+        return CaptureStatus.builder()
+                .role(Role.PRIMARY.name().toLowerCase(Locale.ROOT))
+                .database(config.database())
+                .clusterId(config.clusterId())
+                .epoch(config.epoch())
+                .durability(config.durability().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .topic(config.topic())
+                .publisherState(publisher.state().name())
+                .lastCommittedId(lastCommittedId.getAsLong())
+                .lastCapturedId(sequencer.nextExpected() - 1)
+                .lastSpooledId(spool.lastEventId())
+                .lastPublishedId(publisher.publishedId())
+                .spoolBytes(spool.unpublishedBytes())
+                .spoolBlockedMillis(spool.blockedMillis())
+                .semiSyncFallback(semiSyncFallback.get())
+                .gaps(gaps.gaps().stream().map(Object::toString).toList())
+                .lastError(publisher.lastError())
+                .build();
     }
 
     /** Stops listening, gives the publisher a bounded time to drain, then stops it. */

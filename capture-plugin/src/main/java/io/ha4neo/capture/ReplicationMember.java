@@ -10,7 +10,6 @@ import io.ha4neo.capture.standby.WriteGuard;
 import io.ha4neo.capture.status.CaptureStatus;
 import io.ha4neo.schemas.config.ConfigException;
 import io.ha4neo.schemas.topology.Role;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -190,9 +189,18 @@ public final class ReplicationMember {
         }
         long source = progress.sourceCommitTimeMillis();
         long appliedAt = progress.appliedAtMillis();
-        return new CaptureStatus(role.name().toLowerCase(Locale.ROOT), config.database(), config.clusterId(),
-                config.epoch(), "", config.topic(), PublisherState.NOT_PUBLISHING.name(), lastCommittedId.getAsLong(), 0, 0, 0, 0, 0,
-                false, List.of(), "", progress.appliedCommitId(), source, appliedAt,
-                appliedAt == 0 || source == 0 ? 0 : Math.max(0, appliedAt - source));
+        return CaptureStatus.builder()
+                .role(role.name().toLowerCase(Locale.ROOT))
+                .database(config.database())
+                .clusterId(config.clusterId())
+                .epoch(config.epoch())
+                .topic(config.topic())
+                .publisherState(PublisherState.NOT_PUBLISHING.name())
+                .lastCommittedId(lastCommittedId.getAsLong())
+                .appliedCommitId(progress.appliedCommitId())
+                .sourceCommitTimeMillis(source)
+                .lastApplyTimeMillis(appliedAt)
+                .applyDelayMillis(appliedAt == 0 || source == 0 ? 0 : Math.max(0, appliedAt - source))
+                .build();
     }
 }

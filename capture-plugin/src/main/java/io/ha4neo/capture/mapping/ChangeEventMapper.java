@@ -77,13 +77,13 @@ public final class ChangeEventMapper {
         for (PropertyEntry<Node> e : data.removedNodeProperties()) {
             if (deletedNodeIds.contains(e.entity().getElementId()) && e.previouslyCommittedValue() != null) {
                 removedNodeProps.computeIfAbsent(e.entity().getElementId(), k -> new TreeMap<>())
-                        .put(e.key(), ValueMapper.toValue(e.previouslyCommittedValue()));
+                        .put(e.key(), EmbeddedToEventValueMapper.toValue(e.previouslyCommittedValue()));
             }
         }
         for (PropertyEntry<Relationship> e : data.removedRelationshipProperties()) {
             if (deletedRelIds.contains(e.entity().getElementId()) && e.previouslyCommittedValue() != null) {
                 removedRelProps.computeIfAbsent(e.entity().getElementId(), k -> new TreeMap<>())
-                        .put(e.key(), ValueMapper.toValue(e.previouslyCommittedValue()));
+                        .put(e.key(), EmbeddedToEventValueMapper.toValue(e.previouslyCommittedValue()));
             }
         }
     }
@@ -179,12 +179,13 @@ public final class ChangeEventMapper {
 
     private static PropertyChange assigned(PropertyEntry<?> e) {
         Object prev = e.previouslyCommittedValue();
-        return new PropertyChange(e.key(), ValueMapper.toValue(e.value()), prev == null ? null : ValueMapper.toValue(prev));
+        return new PropertyChange(e.key(), EmbeddedToEventValueMapper.toValue(e.value()),
+                prev == null ? null : EmbeddedToEventValueMapper.toValue(prev));
     }
 
     private static PropertyChange removed(PropertyEntry<?> e) {
         Object prev = e.previouslyCommittedValue();
-        return new PropertyChange(e.key(), null, prev == null ? null : ValueMapper.toValue(prev));
+        return new PropertyChange(e.key(), null, prev == null ? null : EmbeddedToEventValueMapper.toValue(prev));
     }
 
     private RelationshipRef ref(Relationship r) {
@@ -229,7 +230,7 @@ public final class ChangeEventMapper {
         Map<String, Value> out = new LinkedHashMap<>();
         props.forEach((k, v) -> {
             if (!isReserved(k)) {
-                out.put(k, ValueMapper.toValue(v));
+                out.put(k, EmbeddedToEventValueMapper.toValue(v));
             }
         });
         return out;

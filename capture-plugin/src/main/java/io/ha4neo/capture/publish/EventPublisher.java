@@ -38,7 +38,19 @@ import org.neo4j.logging.InternalLog;
  *
  * <p>Errors are classified once ({@link #classify}): a fenced producer or an authorization failure stops
  * publishing (events stay in the spool); a misconfigured topic is retried slowly; everything else means
- * Kafka is unavailable and is retried with back-off while commits keep flowing into the spool.
+ * Kafka is unavailable and is retried with back-off while commits keep flowing into the spool. The states
+ * ({@link PublisherState}) and their allowed transitions are in {@link PublisherLifecycle}.
+ *
+ * <p>Threads: {@link #run} is the publisher thread and owns the Kafka clients and the spool reader;
+ * {@link #state()}, {@link #publishedId()} and {@link #awaitPublished} are called from other threads.
+ *
+ * <pre>{@code
+ * EventPublisher publisher = new EventPublisher(spool, topic, guard, KafkaClients.fromProperties(...),
+ *         PublisherTime.SYSTEM, 1000, 5, housekeeping, log);
+ * new Thread(publisher, "ha4neo-publisher-neo4j").start();
+ * ...
+ * publisher.stop();   // then interrupt and join the thread
+ * }</pre>
  */
 public final class EventPublisher implements Runnable {
     private enum ErrorClass { RETRIABLE, MISCONFIGURED, FATAL }
@@ -47,6 +59,7 @@ public final class EventPublisher implements Runnable {
     private final String topic;
     private final TopicGuard guard;
     private final KafkaClients clients;
+    private final PublisherTime time;
     private final int batchMaxEvents;
     private final long lingerMillis;
     private final Runnable periodicCheck;
@@ -62,12 +75,18 @@ public final class EventPublisher implements Runnable {
     private boolean checkChainOnNextBatch;
     private long topicTailId;
 
-    public EventPublisher(EventSpool spool, String topic, TopicGuard guard, KafkaClients clients, int batchMaxEvents,
-                          long lingerMillis, Runnable periodicCheck, InternalLog log) {
+    /**
+     * @param clients       creates the Kafka clients (the seam unit tests replace)
+     * @param time          clock and sleeper ({@link PublisherTime#SYSTEM} in production)
+     * @param periodicCheck housekeeping run on the publisher thread before every step
+     */
+    public EventPublisher(EventSpool spool, String topic, TopicGuard guard, KafkaClients clients, PublisherTime time,
+                          int batchMaxEvents, long lingerMillis, Runnable periodicCheck, InternalLog log) {
         this.spool = spool;
         this.topic = topic;
         this.guard = guard;
         this.clients = clients;
+        this.time = time;
         this.batchMaxEvents = batchMaxEvents;
         this.lingerMillis = lingerMillis;
         this.periodicCheck = periodicCheck;
@@ -77,25 +96,36 @@ public final class EventPublisher implements Runnable {
     @Override
     public void run() {
         while (running) {
-            try {
-                step();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!runOnce()) {
                 break;
-            } catch (Throwable t) {
-                if (!handle(t)) {
-                    break;
-                }
             }
         }
         disconnect();
         transition(PublisherState.STOPPED, "publisher stopped");
     }
 
+    /**
+     * One iteration of {@link #run}: a step, or the handling of its error. Package-private so that unit tests
+     * drive the publisher step by step on their own thread.
+     *
+     * @return false when the loop must end (interrupted)
+     */
+    boolean runOnce() {
+        try {
+            step();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Throwable t) {
+            return handle(t);
+        }
+    }
+
     private void step() throws Exception {
         periodicCheck.run();
-        if (state == PublisherState.FENCED || state == PublisherState.DIVERGED) {
-            Thread.sleep(1000);
+        if (!PublisherLifecycle.isRunning(state)) {
+            time.sleep(1000);
             return;
         }
         if (producer == null) {
@@ -105,7 +135,7 @@ public final class EventPublisher implements Runnable {
         if (!batch.isEmpty() && batch.size() < batchMaxEvents && lingerMillis > 0) {
             // One Kafka transaction per event would cost a coordinator round trip and a marker each; lingering a few
             // milliseconds lets concurrent commits share one (like the producer's own linger.ms).
-            Thread.sleep(lingerMillis);
+            time.sleep(lingerMillis);
             batch = new ArrayList<>(batch);
             batch.addAll(reader.next(batchMaxEvents - batch.size(), 16L << 20, 0));
         }
@@ -175,7 +205,7 @@ public final class EventPublisher implements Runnable {
 
     private void awaitNoOpenTransaction(Admin admin) throws Exception {
         TopicPartition tp = new TopicPartition(topic, 0);
-        long start = System.currentTimeMillis();
+        long start = time.millis();
         boolean aborted = false;
         while (true) {
             long highWatermark = endOffset(admin, tp, IsolationLevel.READ_UNCOMMITTED);
@@ -183,7 +213,7 @@ public final class EventPublisher implements Runnable {
             if (lastStable >= highWatermark) {
                 return;
             }
-            long waited = System.currentTimeMillis() - start;
+            long waited = time.millis() - start;
             if (!aborted && waited > 5_000) {
                 abortHangingTransactions(admin, tp);
                 aborted = true;
@@ -191,7 +221,7 @@ public final class EventPublisher implements Runnable {
                 throw new org.apache.kafka.common.errors.TimeoutException("a transaction on " + tp + " is still open "
                         + "after 30 s (last stable offset " + lastStable + " < high watermark " + highWatermark + ")");
             }
-            Thread.sleep(100);
+            time.sleep(100);
         }
     }
 
@@ -237,12 +267,12 @@ public final class EventPublisher implements Runnable {
         }
     }
 
-    private static Long lastKeyBetween(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long end) {
+    private Long lastKeyBetween(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long end) {
         consumer.seek(tp, from);
         Long last = null;
-        long deadline = System.currentTimeMillis() + 15_000;
+        long deadline = time.millis() + 15_000;
         while (consumer.position(tp) < end) {
-            if (System.currentTimeMillis() > deadline) {
+            if (time.millis() > deadline) {
                 throw new org.apache.kafka.common.errors.TimeoutException("reading the tail of " + tp + " took over 15 s");
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
@@ -258,6 +288,12 @@ public final class EventPublisher implements Runnable {
         ErrorClass c = classify(t);
         disconnect();
         lastError = t.toString();
+        if (!PublisherLifecycle.isRunning(state)) {
+            // FENCED or DIVERGED: only the housekeeping still runs, and its failure must not resume publishing.
+            log.error("ha4neo publisher %s: housekeeping failed: %s; publishing to %s stays stopped, events stay in "
+                    + "the spool; will run the housekeeping again in 1000 ms", state, t, topic);
+            return sleep(1000);
+        }
         if (c == ErrorClass.FATAL) {
             PublisherState s = t instanceof DivergedException ? PublisherState.DIVERGED : PublisherState.FENCED;
             transition(s, "publishing to " + topic + " stopped: " + t.getMessage()
@@ -286,7 +322,7 @@ public final class EventPublisher implements Runnable {
 
     private boolean sleep(long millis) {
         try {
-            Thread.sleep(millis);
+            time.sleep(millis);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -294,8 +330,10 @@ public final class EventPublisher implements Runnable {
         }
     }
 
+    /** Moves to {@code next}; an illegal transition (see {@link PublisherLifecycle}) is a bug and throws. */
     private void transition(PublisherState next, String message) {
         PublisherState previous = state;
+        PublisherLifecycle.check(previous, next);
         state = next;
         if (previous == next) {
             return;
@@ -324,10 +362,10 @@ public final class EventPublisher implements Runnable {
      * @return true when published, false on timeout
      */
     public boolean awaitPublished(long commitId, long timeoutMillis) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        long deadline = time.nanos() + timeoutMillis * 1_000_000;
         synchronized (publishedMonitor) {
             while (publishedId < commitId) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
+                long left = (deadline - time.nanos()) / 1_000_000;
                 if (left <= 0) {
                     return false;
                 }

@@ -4,7 +4,12 @@ import java.util.List;
 
 /**
  * A snapshot of one database's replication state as seen by the plugin, served by {@code ha4neo.status()}
- * and the metrics endpoint.
+ * and the metrics endpoint. Built with named fields; a field that does not apply to the member's role keeps
+ * its neutral value (empty string, 0, false, no gaps):
+ *
+ * <pre>{@code
+ * CaptureStatus.builder().role("standby").database("neo4j").appliedCommitId(42).build();
+ * }</pre>
  *
  * @param role primary or standby
  * @param database captured database
@@ -32,4 +37,142 @@ public record CaptureStatus(String role, String database, String clusterId, long
                             long lastSpooledId, long lastPublishedId, long spoolBytes, long spoolBlockedMillis,
                             boolean semiSyncFallback, List<String> gaps, String lastError, long appliedCommitId,
                             long sourceCommitTimeMillis, long lastApplyTimeMillis, long applyDelayMillis) {
+    /** A builder with every field at its neutral value. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Names every field of a {@link CaptureStatus}; unset fields keep their neutral value. */
+    public static final class Builder {
+        private String role = "";
+        private String database = "";
+        private String clusterId = "";
+        private long epoch;
+        private String durability = "";
+        private String topic = "";
+        private String publisherState = "";
+        private long lastCommittedId;
+        private long lastCapturedId;
+        private long lastSpooledId;
+        private long lastPublishedId;
+        private long spoolBytes;
+        private long spoolBlockedMillis;
+        private boolean semiSyncFallback;
+        private List<String> gaps = List.of();
+        private String lastError = "";
+        private long appliedCommitId;
+        private long sourceCommitTimeMillis;
+        private long lastApplyTimeMillis;
+        private long applyDelayMillis;
+
+        private Builder() {
+        }
+
+        public Builder role(String role) {
+            this.role = role;
+            return this;
+        }
+
+        public Builder database(String database) {
+            this.database = database;
+            return this;
+        }
+
+        public Builder clusterId(String clusterId) {
+            this.clusterId = clusterId;
+            return this;
+        }
+
+        public Builder epoch(long epoch) {
+            this.epoch = epoch;
+            return this;
+        }
+
+        public Builder durability(String durability) {
+            this.durability = durability;
+            return this;
+        }
+
+        public Builder topic(String topic) {
+            this.topic = topic;
+            return this;
+        }
+
+        public Builder publisherState(String publisherState) {
+            this.publisherState = publisherState;
+            return this;
+        }
+
+        public Builder lastCommittedId(long lastCommittedId) {
+            this.lastCommittedId = lastCommittedId;
+            return this;
+        }
+
+        public Builder lastCapturedId(long lastCapturedId) {
+            this.lastCapturedId = lastCapturedId;
+            return this;
+        }
+
+        public Builder lastSpooledId(long lastSpooledId) {
+            this.lastSpooledId = lastSpooledId;
+            return this;
+        }
+
+        public Builder lastPublishedId(long lastPublishedId) {
+            this.lastPublishedId = lastPublishedId;
+            return this;
+        }
+
+        public Builder spoolBytes(long spoolBytes) {
+            this.spoolBytes = spoolBytes;
+            return this;
+        }
+
+        public Builder spoolBlockedMillis(long spoolBlockedMillis) {
+            this.spoolBlockedMillis = spoolBlockedMillis;
+            return this;
+        }
+
+        public Builder semiSyncFallback(boolean semiSyncFallback) {
+            this.semiSyncFallback = semiSyncFallback;
+            return this;
+        }
+
+        public Builder gaps(List<String> gaps) {
+            this.gaps = gaps;
+            return this;
+        }
+
+        public Builder lastError(String lastError) {
+            this.lastError = lastError;
+            return this;
+        }
+
+        public Builder appliedCommitId(long appliedCommitId) {
+            this.appliedCommitId = appliedCommitId;
+            return this;
+        }
+
+        public Builder sourceCommitTimeMillis(long sourceCommitTimeMillis) {
+            this.sourceCommitTimeMillis = sourceCommitTimeMillis;
+            return this;
+        }
+
+        public Builder lastApplyTimeMillis(long lastApplyTimeMillis) {
+            this.lastApplyTimeMillis = lastApplyTimeMillis;
+            return this;
+        }
+
+        public Builder applyDelayMillis(long applyDelayMillis) {
+            this.applyDelayMillis = applyDelayMillis;
+            return this;
+        }
+
+        public CaptureStatus build() {
+            return new CaptureStatus(role, database, clusterId, epoch, durability, topic, publisherState,
+                    lastCommittedId, lastCapturedId, lastSpooledId, lastPublishedId, spoolBytes, spoolBlockedMillis,
+                    semiSyncFallback, gaps, lastError, appliedCommitId, sourceCommitTimeMillis, lastApplyTimeMillis,
+                    applyDelayMillis);
+        }
+    }
 }

@@ -28,7 +28,7 @@ import org.neo4j.values.storable.DurationValue;
 import org.neo4j.values.storable.PointValue;
 import org.neo4j.values.storable.Values;
 
-class ValueMapperTest {
+class EmbeddedToEventValueMapperTest {
     private static final ZonedDateTime IN_PARIS = ZonedDateTime.of(2024, 3, 31, 2, 30, 0, 123_456_789,
             ZoneId.of("Europe/Paris"));
     private static final ZonedDateTime AT_OFFSET = ZonedDateTime.of(1969, 7, 20, 20, 17, 40, 0, ZoneOffset.ofHours(-5));
@@ -95,7 +95,7 @@ class ValueMapperTest {
     @ParameterizedTest(name = "[{index}] {1}")
     @MethodSource("neo4jValues")
     void mapsEveryNeo4jPropertyTypeToTheExactValue(Object neo4j, ValueType type, Object raw) {
-        Value mapped = ValueMapper.toValue(neo4j);
+        Value mapped = EmbeddedToEventValueMapper.toValue(neo4j);
         assertThat(mapped.type()).isEqualTo(type);
         assertThat(mapped).isEqualTo(new Value(type, raw));
     }
@@ -106,7 +106,7 @@ class ValueMapperTest {
         for (int i = 0; i < ints.length; i++) {
             ints[i] = i * 7919 - 3_000_000;
         }
-        long[] longs = (long[]) ValueMapper.toValue(ints).raw();
+        long[] longs = (long[]) EmbeddedToEventValueMapper.toValue(ints).raw();
         assertThat(longs).hasSize(ints.length);
         for (int i = 0; i < ints.length; i++) {
             assertThat(longs[i]).isEqualTo(ints[i]);
@@ -118,7 +118,7 @@ class ValueMapperTest {
         List<Object> unsupported = new ArrayList<>(List.of(OffsetDateTime.now(), new Object(), List.of(1L)));
         unsupported.add(new Long[] {1L});
         for (Object o : unsupported) {
-            assertThatThrownBy(() -> ValueMapper.toValue(o))
+            assertThatThrownBy(() -> EmbeddedToEventValueMapper.toValue(o))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining(o.getClass().getName());
         }

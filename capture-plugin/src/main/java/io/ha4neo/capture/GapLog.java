@@ -1,4 +1,4 @@
-package io.ha4neo.capture.status;
+package io.ha4neo.capture;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,11 +13,12 @@ import java.util.List;
 /**
  * Persistent record of commit-id ranges that were committed but not captured. Each gap is logged at ERROR
  * when found, kept in {@code gaps.log} beside the spool and reported by {@code ha4neo.status()} until an
- * operator repairs the standby and deletes the file (repair tooling comes with bootstrap).
+ * operator repairs the standby and deletes the file (repair tooling comes with bootstrap). Owned by the
+ * {@link CaptureService} of the database.
  */
-public final class GapLog {
+final class GapLog {
     /** One detected gap. */
-    public record Gap(long first, long last, String reason, Instant detectedAt) {
+    record Gap(long first, long last, String reason, Instant detectedAt) {
         @Override
         public String toString() {
             return "commit ids " + first + ".." + last + ": " + reason + " (detected " + detectedAt + ")";
@@ -27,7 +28,7 @@ public final class GapLog {
     private final Path file;
     private final List<Gap> gaps = new ArrayList<>();
 
-    public GapLog(Path file) {
+    GapLog(Path file) {
         this.file = file;
         load();
     }
@@ -49,7 +50,7 @@ public final class GapLog {
     }
 
     /** Records and persists a gap. */
-    public synchronized Gap record(long first, long last, String reason) {
+    synchronized Gap record(long first, long last, String reason) {
         Gap g = new Gap(first, last, reason.replace('\t', ' ').replace('\n', ' '), Instant.now());
         gaps.add(g);
         try {
@@ -62,7 +63,7 @@ public final class GapLog {
         return g;
     }
 
-    public synchronized List<Gap> gaps() {
+    synchronized List<Gap> gaps() {
         return List.copyOf(gaps);
     }
 }

@@ -1,8 +1,10 @@
-package io.ha4neo.capture.status;
+package io.ha4neo.capture.procedures;
 
-import io.ha4neo.schemas.contract.StatusColumns;
-import io.ha4neo.schemas.contract.ProcedureNames;
+import io.ha4neo.capture.CaptureRegistry;
 import io.ha4neo.capture.ReplicationMember;
+import io.ha4neo.capture.status.CaptureStatus;
+import io.ha4neo.schemas.contract.ProcedureNames;
+import io.ha4neo.schemas.contract.StatusColumns;
 import io.ha4neo.schemas.topology.Role;
 import java.util.List;
 import java.util.stream.Stream;

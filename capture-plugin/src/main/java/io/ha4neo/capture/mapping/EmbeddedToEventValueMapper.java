@@ -8,15 +8,15 @@ import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAmount;
 
 /**
- * Converts the Java objects Neo4j's embedded API returns for property values into the exact {@link Value}
- * model. Pure; unit-tested without a server.
+ * Converts the Java objects Neo4j's embedded API returns for property values into the event's exact
+ * {@link Value} model (capture direction: embedded Neo4j → event). Pure; unit-tested without a server.
  *
  * <p>Narrow numeric types that only the embedded Java API can write (byte, short, int, float, char and their
  * arrays) are widened to what Cypher reads back (LONG, DOUBLE, STRING), because Bolt cannot express them on
  * the standby either. {@code byte[]} stays BYTES.
  */
-public final class ValueMapper {
-    private ValueMapper() {
+public final class EmbeddedToEventValueMapper {
+    private EmbeddedToEventValueMapper() {
     }
 
     /** Maps one property value; throws IllegalArgumentException naming the unsupported class. */

@@ -1,4 +1,4 @@
-package io.ha4neo.capture.status;
+package io.ha4neo.capture.procedures;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
