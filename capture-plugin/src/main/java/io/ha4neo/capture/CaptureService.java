@@ -1,11 +1,9 @@
 package io.ha4neo.capture;
 
 import io.ha4neo.capture.publish.TopicTailReader;
-import io.ha4neo.schemas.event.CaptureGap;
 import io.ha4neo.schemas.contract.PublisherState;
 import io.ha4neo.capture.config.CaptureConfig;
 import io.ha4neo.capture.config.CaptureConfig.Durability;
-import io.ha4neo.capture.mapping.CapturedChanges;
 import io.ha4neo.capture.publish.EventPublisher;
 import io.ha4neo.capture.publish.KafkaClients;
 import io.ha4neo.capture.publish.PublisherTime;
@@ -14,10 +12,8 @@ import io.ha4neo.capture.spool.EventSpool;
 import io.ha4neo.capture.status.CaptureStatus;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
-import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.topology.Role;
 import io.ha4neo.schemas.topology.TopicSpec;
-import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,15 +40,11 @@ final class CaptureService {
     private final AtomicBoolean semiSyncFallback = new AtomicBoolean();
     private EventSpool spool;
     private GapLog gaps;
-    private CommitSequencer<Pending> sequencer;
+    private ChainWriter chain;
+    private CommitSequencer<ChainWriter.Pending> sequencer;
     private EventPublisher publisher;
     private Thread publisherThread;
     private TransactionCapture listener;
-    private volatile long chainHead;
-
-    /** A committed transaction waiting for its place in the chain: its changes, or why they could not be captured. */
-    record Pending(long commitTimeMillis, CapturedChanges changes, String failure) {
-    }
 
     CaptureService(CaptureConfig config, DatabaseManagementService dbms, LongSupplier lastCommittedId, InternalLog log) {
         this.config = config;
@@ -71,10 +63,11 @@ final class CaptureService {
     void start(boolean promoted) throws Exception {
         spool = EventSpool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolSync());
         gaps = new GapLog(config.spoolDir().resolve("gaps.log"));
-        chainHead = spool.lastEventId();
+        chain = new ChainWriter(spool, codec, gaps,
+                new ChainWriter.Origin(config.clusterId(), config.epoch(), config.database()), log);
         long startId = promoted ? baseline() : detectGapSinceLastRun();
         sequencer = new CommitSequencer<>(startId + 1, config.sequencerMaxPending(),
-                config.sequencerStallTimeoutMillis(), System::currentTimeMillis, this::append, this::sequencerGap);
+                config.sequencerStallTimeoutMillis(), System::currentTimeMillis, chain::append, chain::sequencerGap);
         startPublisher();
         listener = new TransactionCapture(this, config.captureApplierWrites());
         dbms.registerTransactionEventListener(config.database(), listener);
@@ -101,7 +94,7 @@ final class CaptureService {
                     + "standbys from this store");
         }
         if (!firstRun && neo4jLast > spoolLast) {
-            appendGap(spoolLast + 1, neo4jLast, "committed while capture was not running (the process stopped "
+            chain.appendGap(spoolLast + 1, neo4jLast, "committed while capture was not running (the process stopped "
                     + "between commit and capture, or the spool lost its unflushed tail); some ids may be token or "
                     + "schema transactions");
         }
@@ -148,9 +141,9 @@ final class CaptureService {
         log.warn("ha4neo: the spool %s accounts only for commit ids up to %d but topic %s holds up to %d: the spool "
                 + "lost its tail or was deleted; resuming the chain after the topic's last record",
                 config.spoolDir(), spoolLast, config.topic(), topicLast);
-        chainHead = topicLast;
+        chain.continueAfter(topicLast);
         if (neo4jLast > topicLast) {
-            appendGap(topicLast + 1, neo4jLast, "committed but lost with the spool's tail (the spool accounted for "
+            chain.appendGap(topicLast + 1, neo4jLast, "committed but lost with the spool's tail (the spool accounted for "
                     + "commit ids up to " + spoolLast + ", the topic holds up to " + topicLast + "); some ids may be "
                     + "token or schema transactions");
         }
@@ -181,8 +174,8 @@ final class CaptureService {
 
     /** Called by the listener on the committing thread, for every commit id. */
     void committed(long commitId, long commitTimeMillis, TransactionCapture.Captured captured) throws InterruptedException {
-        Pending pending = captured.changes() == null && captured.failure() == null ? null
-                : new Pending(commitTimeMillis, captured.changes(), captured.failure());
+        ChainWriter.Pending pending = captured.changes() == null && captured.failure() == null ? null
+                : new ChainWriter.Pending(commitTimeMillis, captured.changes(), captured.failure());
         sequencer.offer(commitId, pending);
         if (pending != null && config.durability() == Durability.SEMI_SYNC && !semiSyncFallback.get()) {
             awaitSemiSync(commitId);
@@ -194,64 +187,6 @@ final class CaptureService {
                 && semiSyncFallback.compareAndSet(false, true)) {
             log.warn("ha4neo semi-sync: Kafka did not acknowledge commit id %d within %d ms; falling back to async "
                     + "(commits no longer wait) until the publisher catches up", commitId, config.semiSyncTimeoutMillis());
-        }
-    }
-
-    /** Sequencer sink: runs in commit order under the sequencer's lock. Never throws for one bad event. */
-    private void append(long commitId, Pending pending) throws InterruptedException {
-        if (pending == null) {
-            spool.mark(commitId);
-            return;
-        }
-        if (pending.failure() != null) {
-            appendGap(commitId, commitId, pending.failure());
-            return;
-        }
-        List<byte[]> records;
-        try {
-            TransactionEvent event = pending.changes().toEvent(commitId, chainHead, pending.commitTimeMillis(),
-                    config.clusterId(), config.epoch(), config.database());
-            records = codec.encode(event);
-        } catch (RuntimeException e) {
-            appendGap(commitId, commitId, "cannot encode the transaction: " + e.getMessage());
-            return;
-        }
-        spool.append(commitId, chainHead, records);
-        chainHead = commitId;
-    }
-
-    /**
-     * Puts a gap event for commit ids {@code first..last} into the chain, so every standby stops there naming the
-     * range, and records it (ERROR log, gaps.log, status, metric). Runs in commit order: from the sequencer's sink
-     * or stall check (under its lock), or at start-up before anything is sequenced.
-     */
-    private void appendGap(long first, long last, String reason) throws InterruptedException {
-        GapLog.Gap g = gaps.record(first, last, reason);
-        log.error("ha4neo: %s. A gap event is published in its place: every standby stops there and names the "
-                + "range; re-bootstrap the standbys, or accept the loss with the applier's skip.commit.id=%d "
-                + "(see README, operations)", g, last);
-        TransactionEvent event = TransactionEvent.gapEvent(chainHead, System.currentTimeMillis(), config.clusterId(),
-                config.epoch(), config.database(), new CaptureGap(first, last, reason));
-        spool.append(last, chainHead, codec.encode(event));
-        chainHead = last;
-    }
-
-    /**
-     * The sequencer's gap listener. A stalled range comes in order (under the sequencer's lock, before the ids that
-     * follow it), so it becomes a gap event. A callback arriving after its id was given up is already covered by
-     * that gap event: it is only logged.
-     */
-    private void sequencerGap(long first, long last, String reason) {
-        if (first <= spool.lastSequencedId()) {
-            log.error("ha4neo: commit ids %d..%d: %s; already reported as a gap", first, last, reason);
-            return;
-        }
-        try {
-            appendGap(first, last, reason);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            log.error("ha4neo: commit ids %d..%d: %s; interrupted before the gap event was spooled", first, last,
-                    reason);
         }
     }
 
@@ -300,7 +235,7 @@ final class CaptureService {
             }
             Thread.sleep(1);
         }
-        return chainHead;
+        return chain.chainHead();
     }
 
     CaptureStatus status() {

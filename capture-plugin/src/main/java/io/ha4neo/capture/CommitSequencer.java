@@ -95,7 +95,12 @@ public final class CommitSequencer<T> {
         while (!waiting.isEmpty() && waiting.firstKey() == nextExpected) {
             Object p = waiting.pollFirstEntry().getValue();
             pendingCount = waiting.size();
-            sink.accept(nextExpected, p == SKIP ? null : (T) p);
+            try {
+                sink.accept(nextExpected, p == SKIP ? null : (T) p);
+            } catch (RuntimeException e) {
+                // A sink that throws must not wedge the order: the id is reported and the stream moves on.
+                gaps.gap(nextExpected, nextExpected, "capture failed while writing it: " + e);
+            }
             nextExpected++;
             progressed = true;
         }

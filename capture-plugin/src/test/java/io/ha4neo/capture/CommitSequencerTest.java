@@ -217,6 +217,25 @@ class CommitSequencerTest {
     }
 
     @Test
+    void aSinkThatThrowsIsReportedForThatIdAndLaterIdsStillFlowInOrder() throws Exception {
+        CommitSequencer<String> seq = new CommitSequencer<>(1, 100, 1_000, clock::get, (id, p) -> {
+            if (id == 2) {
+                throw new IllegalStateException("disk full");
+            }
+            delivered.add(new Delivered(id, p));
+        }, (f, l, r) -> gaps.add(new Gap(f, l, r)));
+        for (long id = 1; id <= 4; id++) {
+            seq.offer(id, "tx-" + id);
+        }
+        assertThat(delivered).extracting(Delivered::commitId).containsExactly(1L, 3L, 4L);
+        assertThat(gaps).singleElement().satisfies(g -> {
+            assertThat(g.first()).isEqualTo(2);
+            assertThat(g.reason()).contains("disk full");
+        });
+        assertThat(seq.nextExpected()).isEqualTo(5);
+    }
+
+    @Test
     void neverReportsAStallWhenNothingWaits() throws Exception {
         CommitSequencer<String> seq = sequencer(1, 100, 1_000);
         seq.offer(1, "tx-1");

@@ -43,7 +43,7 @@ import java.util.zip.CRC32C;
  * <p>Threading: one appending thread at a time (the sequencer's sink holds the sequencer lock) and one
  * publisher thread reading; space accounting is guarded by {@link #lock}.
  */
-public final class EventSpool implements AutoCloseable {
+public final class EventSpool implements EventLog, AutoCloseable {
     static final byte EVENT = 1;
     static final byte MARK = 2;
     private static final String PREFIX = "spool-";
@@ -172,6 +172,7 @@ public final class EventSpool implements AutoCloseable {
      *
      * @throws InterruptedException if interrupted while waiting for space
      */
+    @Override
     public void append(long commitId, long previousCommitId, List<byte[]> records) throws InterruptedException {
         ByteBuffer body = eventBody(commitId, previousCommitId, records);
         awaitSpace(body.remaining());
@@ -179,6 +180,7 @@ public final class EventSpool implements AutoCloseable {
     }
 
     /** Records that every commit id up to {@code commitId} was sequenced. */
+    @Override
     public void mark(long commitId) throws InterruptedException {
         if (commitId <= lastSequencedId) {
             return;
@@ -358,11 +360,13 @@ public final class EventSpool implements AutoCloseable {
     }
 
     /** Commit id of the last event appended (0 when the spool never held one). */
+    @Override
     public long lastEventId() {
         return lastEventId;
     }
 
     /** Highest commit id known to be sequenced: the last event or mark. Never blocks. */
+    @Override
     public long lastSequencedId() {
         return lastSequencedId;
     }

@@ -1,0 +1,160 @@
+package io.ha4neo.capture;
+
+import io.ha4neo.capture.mapping.CapturedChanges;
+import io.ha4neo.capture.spool.EventLog;
+import io.ha4neo.schemas.codec.EventCodec;
+import io.ha4neo.schemas.event.CaptureGap;
+import io.ha4neo.schemas.event.TransactionEvent;
+import java.util.List;
+import org.neo4j.logging.InternalLog;
+
+/**
+ * Turns the sequencer's ordered commits into the chain in the spool: an event per transaction with changes (linked
+ * to the previous event), a mark per commit without, and a gap event for every range that cannot be captured.
+ *
+ * <p>Never throws for one bad commit and never hangs on a broken spool: a commit whose event cannot be written
+ * (disk full, an I/O error) is remembered, and the first write that succeeds again is preceded by a gap event for
+ * every commit id that could not be spooled meanwhile. So capture continues, and no range is ever silently absent.
+ *
+ * <p>Threading: called only in commit order, by the sequencer's sink and stall check (under its lock) or at start-up
+ * before anything is sequenced. {@link #chainHead()} may be read from any thread.
+ */
+final class ChainWriter {
+    /** A committed transaction waiting for its place in the chain: its changes, or why they could not be captured. */
+    record Pending(long commitTimeMillis, CapturedChanges changes, String failure) {
+    }
+
+    /** Where events come from: cluster, epoch and database written into every event. */
+    record Origin(String clusterId, long epoch, String database) {
+    }
+
+    private final EventLog spool;
+    private final EventCodec codec;
+    private final GapLog gaps;
+    private final Origin origin;
+    private final InternalLog log;
+    private volatile long chainHead;
+    private long unspooledFrom;
+    private String unspooledReason;
+
+    ChainWriter(EventLog spool, EventCodec codec, GapLog gaps, Origin origin, InternalLog log) {
+        this.spool = spool;
+        this.codec = codec;
+        this.gaps = gaps;
+        this.origin = origin;
+        this.log = log;
+        this.chainHead = spool.lastEventId();
+    }
+
+    /** Commit id of the last event in the chain: the next event's previousCommitId. */
+    long chainHead() {
+        return chainHead;
+    }
+
+    /** Continues the chain after {@code commitId} (the topic's last record, when the spool lost its tail). */
+    void continueAfter(long commitId) {
+        chainHead = commitId;
+    }
+
+    /** The sequencer's sink: one commit, in commit order; {@code pending} null means nothing to replicate. */
+    void append(long commitId, Pending pending) throws InterruptedException {
+        try {
+            if (pending == null) {
+                spool.mark(commitId);
+                return;
+            }
+            reportUnspooledBefore(commitId);
+            if (pending.failure() != null) {
+                appendGap(commitId, commitId, pending.failure());
+                return;
+            }
+            List<byte[]> records = encodeOrNull(commitId, pending);
+            if (records != null) {
+                spool.append(commitId, chainHead, records);
+                chainHead = commitId;
+            }
+        } catch (RuntimeException e) {
+            unspooled(commitId, pending, e);
+        }
+    }
+
+    private List<byte[]> encodeOrNull(long commitId, Pending pending) throws InterruptedException {
+        try {
+            TransactionEvent event = pending.changes().toEvent(commitId, chainHead, pending.commitTimeMillis(),
+                    origin.clusterId(), origin.epoch(), origin.database());
+            return codec.encode(event);
+        } catch (RuntimeException e) {
+            appendGap(commitId, commitId, "cannot encode the transaction: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Puts a gap event for commit ids {@code first..last} into the chain, so every standby stops there naming the
+     * range, and records it (ERROR log, gaps.log, status, metric).
+     */
+    void appendGap(long first, long last, String reason) throws InterruptedException {
+        GapLog.Gap g = record(first, last, reason);
+        log.error("ha4neo: %s. A gap event is published in its place: every standby stops there and names the "
+                + "range; re-bootstrap the standbys, or accept the loss with the applier's skip.commit.id=%d "
+                + "(see README, operations)", g == null ? "commit ids " + first + ".." + last + ": " + reason : g, last);
+        TransactionEvent event = TransactionEvent.gapEvent(chainHead, System.currentTimeMillis(), origin.clusterId(),
+                origin.epoch(), origin.database(), new CaptureGap(first, last, reason));
+        spool.append(last, chainHead, codec.encode(event));
+        chainHead = last;
+    }
+
+    /**
+     * The sequencer's gap listener. A stalled range comes in order (before the ids that follow it), so it becomes a
+     * gap event. A callback arriving after its id was given up is already covered by that gap event: only logged.
+     */
+    void sequencerGap(long first, long last, String reason) {
+        if (first <= spool.lastSequencedId()) {
+            log.error("ha4neo: commit ids %d..%d: %s; already reported as a gap", first, last, reason);
+            return;
+        }
+        try {
+            reportUnspooledBefore(first);
+            appendGap(first, last, reason);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.error("ha4neo: commit ids %d..%d: %s; interrupted before the gap event was spooled", first, last,
+                    reason);
+        } catch (RuntimeException e) {
+            unspooled(first, null, e);
+        }
+    }
+
+    /** Commit ids that could not be spooled are announced by a gap event before the next one that can be. */
+    private void reportUnspooledBefore(long commitId) throws InterruptedException {
+        if (unspooledFrom > 0 && unspooledFrom < commitId) {
+            appendGap(unspooledFrom, commitId - 1, "could not be written to the spool: " + unspooledReason);
+            log.info("ha4neo: the spool accepts writes again from commit id %d on", commitId);
+        }
+        unspooledFrom = 0;
+    }
+
+    private void unspooled(long commitId, Pending pending, RuntimeException e) {
+        if (pending == null) {
+            // A mark that failed loses no data: the next successful write accounts for its id again.
+            log.warn("ha4neo: could not record commit id %d (no replicable changes) in the spool: %s", commitId, e);
+            return;
+        }
+        if (unspooledFrom == 0) {
+            unspooledFrom = commitId;
+            unspooledReason = e.toString();
+            log.error("ha4neo: commit id %d could not be written to the spool (%s). Capture continues: commits the "
+                    + "spool cannot take are published as one gap event once it accepts writes again; free disk "
+                    + "space or fix the spool directory", commitId, e);
+        }
+    }
+
+    private GapLog.Gap record(long first, long last, String reason) {
+        try {
+            return gaps.record(first, last, reason);
+        } catch (RuntimeException e) {
+            log.error("ha4neo: cannot record commit ids %d..%d in the gap log: %s", first, last, e);
+            return null;
+        }
+    }
+}
