@@ -38,6 +38,9 @@ final class CaptureService {
     private final InternalLog log;
     private final EventCodec codec;
     private final AtomicBoolean semiSyncFallback = new AtomicBoolean();
+    /** Publisher thread only: the spool's last event when the restore probe started, and when; -1 when idle. */
+    private long restoreProbeId = -1;
+    private long restoreProbeSince;
     private EventSpool spool;
     private GapLog gaps;
     private ChainWriter chain;
@@ -213,10 +216,28 @@ final class CaptureService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (semiSyncFallback.get() && publisher.state() == PublisherState.PUBLISHING
-                && publisher.publishedId() >= spool.lastEventId() && semiSyncFallback.compareAndSet(true, false)) {
-            log.info("ha4neo semi-sync restored: Kafka has every event up to commit id %d; commits wait for "
-                    + "acknowledgement again", publisher.publishedId());
+        checkSemiSyncRestore(System.currentTimeMillis());
+    }
+
+    /**
+     * Returns from the async fallback once Kafka keeps up again: when the publisher has acknowledged the event that
+     * was the spool's last one at most half a semi-sync timeout ago, a waiting commit would be acknowledged in time.
+     * Under steady load the spool always has events in flight, so "everything published" at one instant would never
+     * come; a bound on the publish delay does. Runs on the publisher thread only.
+     */
+    private void checkSemiSyncRestore(long now) {
+        if (!semiSyncFallback.get() || publisher.state() != PublisherState.PUBLISHING) {
+            restoreProbeId = -1;
+            return;
+        }
+        if (restoreProbeId < 0 || publisher.publishedId() >= restoreProbeId
+                && now - restoreProbeSince > config.semiSyncTimeoutMillis() / 2) {
+            restoreProbeId = spool.lastEventId(); // (re)start the probe: how long until Kafka has this one?
+            restoreProbeSince = now;
+        } else if (publisher.publishedId() >= restoreProbeId && semiSyncFallback.compareAndSet(true, false)) {
+            restoreProbeId = -1;
+            log.info("ha4neo semi-sync restored: Kafka acknowledged commit id %d within %d ms of its spooling; commits "
+                    + "wait for acknowledgement again", publisher.publishedId(), now - restoreProbeSince);
         }
     }
 
