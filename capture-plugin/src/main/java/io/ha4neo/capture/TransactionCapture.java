@@ -3,6 +3,7 @@ package io.ha4neo.capture;
 import io.ha4neo.capture.mapping.CapturedChanges;
 import io.ha4neo.capture.mapping.ChangeEventMapper;
 import io.ha4neo.capture.mapping.SchemaChangeMapper;
+import io.ha4neo.capture.mapping.UnreplicableValueException;
 import io.ha4neo.capture.standby.WriteGuard;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.event.TransactionData;
@@ -16,8 +17,10 @@ import org.neo4j.kernel.internal.event.InternalTransactionEventListener;
  * transaction, whose state holds index and constraint changes.
  *
  * <p>beforeCommit maps the changes while the after-state is readable; afterCommit hands them with the commit
- * id to the {@link CaptureService}. Neither ever throws: a capture failure is recorded as a gap for that
- * commit id (ERROR log, status, metric) and the user's transaction is unaffected.
+ * id to the {@link CaptureService}. afterCommit never throws. beforeCommit throws only for a value the log cannot
+ * carry ({@link UnreplicableValueException}): the transaction is rolled back with a message naming the entity and
+ * property. Any other capture failure is recorded as a gap event for that commit id (ERROR log, status, metric)
+ * and the user's transaction is unaffected.
  */
 final class TransactionCapture implements InternalTransactionEventListener<TransactionCapture.Captured> {
     /** What beforeCommit hands to afterCommit: the changes, or why there are none. */
@@ -42,6 +45,8 @@ final class TransactionCapture implements InternalTransactionEventListener<Trans
             CapturedChanges changes = ChangeEventMapper.map(data);
             changes.addSchemaChanges(SchemaChangeMapper.map(transaction));
             return changes.isEmpty() ? Captured.NOTHING : new Captured(changes, null);
+        } catch (UnreplicableValueException e) {
+            throw e; // rolls the transaction back: it must not commit if it cannot be replicated
         } catch (Throwable t) {
             return new Captured(null, "capture failed in beforeCommit: " + t);
         }

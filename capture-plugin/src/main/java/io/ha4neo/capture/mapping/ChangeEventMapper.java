@@ -77,13 +77,13 @@ public final class ChangeEventMapper {
         for (PropertyEntry<Node> e : data.removedNodeProperties()) {
             if (deletedNodeIds.contains(e.entity().getElementId()) && e.previouslyCommittedValue() != null) {
                 removedNodeProps.computeIfAbsent(e.entity().getElementId(), k -> new TreeMap<>())
-                        .put(e.key(), EmbeddedToEventValueMapper.toValue(e.previouslyCommittedValue()));
+                        .put(e.key(), EmbeddedToEventValueMapper.toValue(e.previouslyCommittedValue(), e.entity(), e.key()));
             }
         }
         for (PropertyEntry<Relationship> e : data.removedRelationshipProperties()) {
             if (deletedRelIds.contains(e.entity().getElementId()) && e.previouslyCommittedValue() != null) {
                 removedRelProps.computeIfAbsent(e.entity().getElementId(), k -> new TreeMap<>())
-                        .put(e.key(), EmbeddedToEventValueMapper.toValue(e.previouslyCommittedValue()));
+                        .put(e.key(), EmbeddedToEventValueMapper.toValue(e.previouslyCommittedValue(), e.entity(), e.key()));
             }
         }
     }
@@ -91,7 +91,7 @@ public final class ChangeEventMapper {
     private void mapNodes(CapturedChanges out) {
         for (Node n : data.createdNodes()) {
             if (!deletedNodeIds.contains(n.getElementId())) {
-                out.createdNodes.add(new NodeCreated(nodeKey(n), labelsOf(n), userProperties(n.getAllProperties())));
+                out.createdNodes.add(new NodeCreated(nodeKey(n), labelsOf(n), userProperties(n, n.getAllProperties())));
             }
         }
         Map<String, List<String>> removedLabels = new HashMap<>();
@@ -145,7 +145,7 @@ public final class ChangeEventMapper {
     private void mapRelationships(CapturedChanges out) {
         for (Relationship r : data.createdRelationships()) {
             if (!deletedRelIds.contains(r.getElementId())) {
-                out.createdRelationships.add(new RelationshipCreated(ref(r), userProperties(r.getAllProperties())));
+                out.createdRelationships.add(new RelationshipCreated(ref(r), userProperties(r, r.getAllProperties())));
             }
         }
         for (Relationship r : data.deletedRelationships()) {
@@ -177,15 +177,16 @@ public final class ChangeEventMapper {
         return !created.contains(e.getElementId()) && !deleted.contains(e.getElementId());
     }
 
-    private static PropertyChange assigned(PropertyEntry<?> e) {
+    private static PropertyChange assigned(PropertyEntry<? extends Entity> e) {
         Object prev = e.previouslyCommittedValue();
-        return new PropertyChange(e.key(), EmbeddedToEventValueMapper.toValue(e.value()),
-                prev == null ? null : EmbeddedToEventValueMapper.toValue(prev));
+        return new PropertyChange(e.key(), EmbeddedToEventValueMapper.toValue(e.value(), e.entity(), e.key()),
+                prev == null ? null : EmbeddedToEventValueMapper.toValue(prev, e.entity(), e.key()));
     }
 
-    private static PropertyChange removed(PropertyEntry<?> e) {
+    private static PropertyChange removed(PropertyEntry<? extends Entity> e) {
         Object prev = e.previouslyCommittedValue();
-        return new PropertyChange(e.key(), null, prev == null ? null : EmbeddedToEventValueMapper.toValue(prev));
+        return new PropertyChange(e.key(), null,
+                prev == null ? null : EmbeddedToEventValueMapper.toValue(prev, e.entity(), e.key()));
     }
 
     private RelationshipRef ref(Relationship r) {
@@ -226,11 +227,11 @@ public final class ChangeEventMapper {
         return labels.stream().filter(l -> !isReserved(l)).sorted().toList();
     }
 
-    private static Map<String, Value> userProperties(Map<String, Object> props) {
+    private static Map<String, Value> userProperties(Entity owner, Map<String, Object> props) {
         Map<String, Value> out = new LinkedHashMap<>();
         props.forEach((k, v) -> {
             if (!isReserved(k)) {
-                out.put(k, EmbeddedToEventValueMapper.toValue(v));
+                out.put(k, EmbeddedToEventValueMapper.toValue(v, owner, k));
             }
         });
         return out;

@@ -25,6 +25,20 @@ public final class EmbeddedToEventValueMapper {
         return Value.of(raw);
     }
 
+    /**
+     * Maps the value of property {@code key} of {@code owner}; a value the event model cannot carry throws
+     * {@link UnreplicableValueException} naming the entity and the property, which fails the commit in beforeCommit.
+     */
+    public static Value toValue(Object v, org.neo4j.graphdb.Entity owner, String key) {
+        try {
+            return toValue(v);
+        } catch (IllegalArgumentException e) {
+            String kind = owner instanceof org.neo4j.graphdb.Relationship ? "relationship" : "node";
+            throw new UnreplicableValueException(kind + " " + owner.getElementId() + " property '" + key + "': "
+                    + e.getMessage());
+        }
+    }
+
     private static Object toRaw(Object v) {
         if (v instanceof Byte || v instanceof Short || v instanceof Integer) return ((Number) v).longValue();
         if (v instanceof Float f) return (double) f;

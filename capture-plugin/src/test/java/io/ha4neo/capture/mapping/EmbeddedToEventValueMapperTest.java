@@ -123,4 +123,16 @@ class EmbeddedToEventValueMapperTest {
                     .hasMessageContaining(o.getClass().getName());
         }
     }
+
+    @Test
+    void aValueTheLogCannotCarryFailsNamingTheEntityAndProperty() {
+        org.neo4j.graphdb.Node node = (org.neo4j.graphdb.Node) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {org.neo4j.graphdb.Node.class},
+                (proxy, method, args) -> method.getName().equals("getElementId") ? "4:db:42" : null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> EmbeddedToEventValueMapper.toValue(new StringBuilder("x"), node, "payload"))
+                .isInstanceOf(UnreplicableValueException.class)
+                .hasMessageContaining("node 4:db:42 property 'payload'")
+                .hasMessageContaining("rolled back");
+    }
 }

@@ -26,6 +26,8 @@ import org.apache.avro.io.EncoderFactory;
 final class AvroEventCodec implements EventCodec {
     /** Upper bound of the varint that counts a non-empty list's items in one chunk (int range). */
     private static final int LIST_COUNT_BYTES = 5;
+    /** The trailing {@code fragment} union when null: its branch index 0, one byte. */
+    private static final int NO_FRAGMENT_BYTES = 1;
 
     private final WriterSchemas schemas;
     private final int maxRecordBytes;
@@ -85,7 +87,8 @@ final class AvroEventCodec implements EventCodec {
 
     /** Exact size of the whole event as one record. */
     private static long total(byte[] header, Map<Section, List<byte[]>> items) {
-        long total = WireFormat.HEADER_BYTES + header.length + 2; // chunkIndex 0 and chunkCount 1: one byte each
+        // chunkIndex 0 and chunkCount 1: one byte each; then the null fragment
+        long total = WireFormat.HEADER_BYTES + header.length + 2 + NO_FRAGMENT_BYTES;
         for (List<byte[]> list : items.values()) {
             total += 1 + (list.isEmpty() ? 0 : varintLength(list.size()));
             for (byte[] item : list) {
@@ -101,7 +104,8 @@ final class AvroEventCodec implements EventCodec {
      * counted at their 5-byte maximum), so every chunk is at most the limit.
      */
     private List<byte[]> chunks(int id, TransactionEvent event, byte[] header, Map<Section, List<byte[]>> items) {
-        long fixed = WireFormat.HEADER_BYTES + header.length + Section.values().length + 2L * LIST_COUNT_BYTES;
+        long fixed = WireFormat.HEADER_BYTES + header.length + Section.values().length + 2L * LIST_COUNT_BYTES
+                + NO_FRAGMENT_BYTES;
         if (fixed + LIST_COUNT_BYTES >= maxRecordBytes) {
             throw new EncodeException("commit " + event.commitId() + ": the event header (names and metadata) alone "
                     + "encodes to " + fixed + " bytes, too close to the record limit of " + maxRecordBytes);
@@ -114,7 +118,7 @@ final class AvroEventCodec implements EventCodec {
             for (int i = 0; i < list.size(); i++) {
                 long itemBytes = list.get(i).length;
                 if (fixed + LIST_COUNT_BYTES + itemBytes > maxRecordBytes) {
-                    throw tooLarge(event, section, i, itemBytes);
+                    return fragments(id, event, header, items);
                 }
                 long add = itemBytes + (chunk.containsKey(section) ? 0 : LIST_COUNT_BYTES);
                 if (size + add > maxRecordBytes) {
@@ -135,12 +139,28 @@ final class AvroEventCodec implements EventCodec {
         return out;
     }
 
-    private EncodeException tooLarge(TransactionEvent event, Section section, int index, long itemBytes) {
-        Object change = section.of(event).get(index);
-        return new EncodeException("commit " + event.commitId() + ": " + section.describe(change) + " ("
-                + section.field + "[" + index + "]) encodes to " + itemBytes + " bytes and cannot fit in a record of at "
-                + "most " + maxRecordBytes + " bytes even alone; a single change is never split. Reduce the value "
-                + "size or raise the record limit (and the topic's max.message.bytes)");
+    /**
+     * A transaction with a change too large for one record even alone (a multi-megabyte value): the whole event is
+     * assembled as one record value of any size, and cut into slices; chunk i of n carries the i-th slice and no
+     * changes ({@link io.ha4neo.schemas.event.Fragment}). The assembler concatenates and decodes them.
+     */
+    private List<byte[]> fragments(int id, TransactionEvent event, byte[] header, Map<Section, List<byte[]>> items) {
+        byte[] whole = assemble(id, header, items, 0, 1, null);
+        long fixed = WireFormat.HEADER_BYTES + header.length + Section.values().length + 2L * LIST_COUNT_BYTES
+                + 1 + LIST_COUNT_BYTES; // branch index of the fragment union, then its length varint
+        long slice = maxRecordBytes - fixed;
+        if (slice < 1024) {
+            throw new EncodeException("commit " + event.commitId() + ": the event header (names and metadata) alone "
+                    + "encodes to " + fixed + " bytes, too close to the record limit of " + maxRecordBytes);
+        }
+        int count = (int) ((whole.length + slice - 1) / slice);
+        List<byte[]> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int from = (int) (i * slice);
+            byte[] part = java.util.Arrays.copyOfRange(whole, from, (int) Math.min(whole.length, from + slice));
+            out.add(assemble(id, header, Map.of(), i, count, part));
+        }
+        return out;
     }
 
     private Map<Section, List<byte[]>> encodeItems(EventRecords.Changes changes) {
@@ -167,6 +187,11 @@ final class AvroEventCodec implements EventCodec {
 
     /** Wire header, event header fields, the change lists in schema field order, chunk position. */
     private byte[] assemble(int id, byte[] header, Map<Section, List<byte[]>> items, int chunkIndex, int chunkCount) {
+        return assemble(id, header, items, chunkIndex, chunkCount, null);
+    }
+
+    private byte[] assemble(int id, byte[] header, Map<Section, List<byte[]>> items, int chunkIndex, int chunkCount,
+                            byte[] fragment) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
         out.write(new byte[WireFormat.HEADER_BYTES], 0, WireFormat.HEADER_BYTES);
         out.write(header, 0, header.length);
@@ -184,6 +209,10 @@ final class AvroEventCodec implements EventCodec {
             }
             encoder.writeInt(chunkIndex);
             encoder.writeInt(chunkCount);
+            encoder.writeIndex(fragment == null ? 0 : 1);
+            if (fragment != null) {
+                encoder.writeBytes(fragment);
+            }
             encoder.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -22,7 +22,15 @@ public interface ChunkAssembler {
      * state is unchanged; {@link #reset()} drops the partial transaction.
      */
     static ChunkAssembler create() {
-        return new OrderedChunkAssembler();
+        return create(EventCodecs.embedded());
+    }
+
+    /**
+     * An assembler for records decoded by {@code codec}: it decodes the concatenated slices of a fragmented
+     * transaction (one with a single change too large for one record) with the same codec (registry mode needs it).
+     */
+    static ChunkAssembler create(EventCodec codec) {
+        return new OrderedChunkAssembler(codec);
     }
 
     /**

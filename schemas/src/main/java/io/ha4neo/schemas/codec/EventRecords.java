@@ -1,6 +1,7 @@
 package io.ha4neo.schemas.codec;
 
 import io.ha4neo.schemas.event.CaptureGap;
+import io.ha4neo.schemas.event.Fragment;
 import io.ha4neo.schemas.event.LabelChange;
 import io.ha4neo.schemas.event.NodeCreated;
 import io.ha4neo.schemas.event.NodeDeleted;
@@ -103,6 +104,9 @@ final class EventRecords {
         List<String> tail = fields.subList(firstList, fields.size()).stream().map(Schema.Field::name).toList();
         List<String> expected = new ArrayList<>(listOrder.stream().map(s -> s.field).toList());
         expected.addAll(List.of("chunkIndex", "chunkCount"));
+        if (event.getField("fragment") != null) {
+            expected.add("fragment");
+        }
         if (!tail.equals(expected)) {
             throw new IllegalStateException("event schema must end with the change lists and the chunk position, has "
                     + tail);
@@ -243,7 +247,18 @@ final class EventRecords {
                 list(r, Section.SCHEMA_CHANGES, i -> new SchemaChange(
                         SchemaChange.Operation.valueOf(str(i.get(0))), SchemaChange.Kind.valueOf(str(i.get(1))),
                         str(i.get(2)), str(i.get(3)))),
-                (Integer) r.get("chunkIndex"), (Integer) r.get("chunkCount"), gap((GenericRecord) r.get("gap")));
+                (Integer) r.get("chunkIndex"), (Integer) r.get("chunkCount"), gap((GenericRecord) r.get("gap")),
+                fragment(r.get("fragment")));
+    }
+
+    private static Fragment fragment(Object bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        java.nio.ByteBuffer b = ((java.nio.ByteBuffer) bytes).duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return new Fragment(out);
     }
 
     private static CaptureGap gap(GenericRecord g) {

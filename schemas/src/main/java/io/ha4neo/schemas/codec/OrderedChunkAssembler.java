@@ -11,9 +11,16 @@ import java.util.Optional;
  * {@link #reset()} to drop the partial transaction.
  */
 final class OrderedChunkAssembler implements ChunkAssembler {
+    private final EventCodec codec;
+    private final java.io.ByteArrayOutputStream fragments = new java.io.ByteArrayOutputStream();
     private TransactionEvent first;
     private int next;
     private final List<List<Object>> lists = new ArrayList<>();
+
+    /** @param codec decodes the concatenated slices of a fragmented transaction (the codec that decoded its chunks) */
+    OrderedChunkAssembler(EventCodec codec) {
+        this.codec = codec;
+    }
 
     @Override
     public Optional<TransactionEvent> accept(TransactionEvent chunk) throws ChunkSequenceException {
@@ -54,11 +61,12 @@ final class OrderedChunkAssembler implements ChunkAssembler {
         boolean same = c.chunkCount() == f.chunkCount() && c.previousCommitId() == f.previousCommitId()
                 && c.commitTimeMillis() == f.commitTimeMillis() && c.epoch() == f.epoch()
                 && c.originClusterId().equals(f.originClusterId()) && c.database().equals(f.database())
-                && c.username().equals(f.username()) && c.metadata().equals(f.metadata());
+                && c.username().equals(f.username()) && c.metadata().equals(f.metadata())
+                && c.isFragment() == f.isFragment();
         if (!same) {
             throw new ChunkSequenceException(f.commitId(), "chunk " + c.chunkIndex() + " of " + c.chunkCount()
                     + " has a header different from chunk 0 of " + f.chunkCount() + " (previousCommitId, time, origin, "
-                    + "epoch, database, user, metadata or chunk count differ)");
+                    + "epoch, database, user, metadata, chunk count or fragmenting differ)");
         }
     }
 
@@ -73,6 +81,9 @@ final class OrderedChunkAssembler implements ChunkAssembler {
     }
 
     private void append(TransactionEvent chunk) {
+        if (chunk.isFragment()) {
+            chunk.fragment().writeTo(fragments);
+        }
         for (Section s : Section.values()) {
             lists.get(s.ordinal()).addAll(s.of(chunk));
         }
@@ -84,8 +95,11 @@ final class OrderedChunkAssembler implements ChunkAssembler {
         return (List<T>) (List<?>) lists.get(s.ordinal());
     }
 
-    private TransactionEvent complete() {
+    private TransactionEvent complete() throws ChunkSequenceException {
         TransactionEvent f = first;
+        if (f.isFragment()) {
+            return completeFragments(f);
+        }
         TransactionEvent whole = new TransactionEvent(f.commitId(), f.previousCommitId(), f.commitTimeMillis(),
                 f.originClusterId(), f.epoch(), f.database(), f.username(), f.metadata(),
                 list(Section.CREATED_NODES), list(Section.DELETED_NODES), list(Section.LABEL_CHANGES),
@@ -96,8 +110,26 @@ final class OrderedChunkAssembler implements ChunkAssembler {
         return whole;
     }
 
+    private TransactionEvent completeFragments(TransactionEvent f) throws ChunkSequenceException {
+        byte[] whole = fragments.toByteArray();
+        reset();
+        TransactionEvent event;
+        try {
+            event = codec.decode(whole);
+        } catch (DecodeException e) {
+            throw new ChunkSequenceException(f.commitId(), "the " + f.chunkCount() + " fragments of commit "
+                    + f.commitId() + " (" + whole.length + " bytes) do not decode to an event: " + e.getMessage());
+        }
+        if (event.commitId() != f.commitId() || event.isChunked() || event.isFragment()) {
+            throw new ChunkSequenceException(f.commitId(), "the fragments of commit " + f.commitId() + " decode to "
+                    + "commit " + event.commitId() + " chunk " + event.chunkIndex() + " of " + event.chunkCount());
+        }
+        return event;
+    }
+
     @Override
     public void reset() {
+        fragments.reset();
         first = null;
         next = 0;
         lists.clear();

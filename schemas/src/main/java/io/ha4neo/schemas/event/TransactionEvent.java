@@ -42,6 +42,8 @@ import java.util.Map;
  * @param chunkCount number of chunks of this transaction, at least 1
  * @param gap null, except on a gap event: an event with no changes whose commit id is the last of a range of
  *            commit ids that the primary committed but did not capture ({@link CaptureGap}). Consumers stop at it.
+ * @param fragment null, except on the chunks of a transaction with a single change too large for one record:
+ *                 a slice of the whole event's encoded record value, and no changes ({@link Fragment})
  */
 public record TransactionEvent(
         long commitId,
@@ -62,7 +64,8 @@ public record TransactionEvent(
         List<SchemaChange> schemaChanges,
         int chunkIndex,
         int chunkCount,
-        CaptureGap gap) {
+        CaptureGap gap,
+        Fragment fragment) {
 
     public TransactionEvent {
         if (commitId <= 0) {
@@ -97,6 +100,11 @@ public record TransactionEvent(
                     + "chunked, and its gap " + gap + " ends at its commit id and starts after previousCommitId "
                     + previousCommitId);
         }
+        if (fragment != null && (gap != null || !(createdNodes.isEmpty() && deletedNodes.isEmpty()
+                && labelChanges.isEmpty() && nodePropertyChanges.isEmpty() && createdRelationships.isEmpty()
+                && deletedRelationships.isEmpty() && relationshipPropertyChanges.isEmpty() && schemaChanges.isEmpty()))) {
+            throw new IllegalArgumentException("commit " + commitId + ": a fragment chunk carries no changes and no gap");
+        }
     }
 
     /** An event that is not a gap event (the common case). */
@@ -110,7 +118,7 @@ public record TransactionEvent(
                             List<SchemaChange> schemaChanges, int chunkIndex, int chunkCount) {
         this(commitId, previousCommitId, commitTimeMillis, originClusterId, epoch, database, username, metadata,
                 createdNodes, deletedNodes, labelChanges, nodePropertyChanges, createdRelationships,
-                deletedRelationships, relationshipPropertyChanges, schemaChanges, chunkIndex, chunkCount, null);
+                deletedRelationships, relationshipPropertyChanges, schemaChanges, chunkIndex, chunkCount, null, null);
     }
 
     /**
@@ -122,7 +130,19 @@ public record TransactionEvent(
                                             long epoch, String database, CaptureGap gap) {
         return new TransactionEvent(gap.lastCommitId(), previousCommitId, detectedAtMillis, originClusterId, epoch,
                 database, "", Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), 0, 1, gap);
+                List.of(), 0, 1, gap, null);
+    }
+
+    /** Chunk {@code index} of {@code count} of a fragmented transaction: this event's header with one slice. */
+    public TransactionEvent fragmentChunk(int index, int count, Fragment slice) {
+        return new TransactionEvent(commitId, previousCommitId, commitTimeMillis, originClusterId, epoch, database,
+                username, metadata, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(), index, count, null, slice);
+    }
+
+    /** True for a chunk that carries a slice of the encoded whole event instead of changes. */
+    public boolean isFragment() {
+        return fragment != null;
     }
 
     /** True for a gap event (see {@link #gap()}). */

@@ -76,16 +76,44 @@ class EventChunkingTest {
     }
 
     @Test
-    void refusesASingleChangeThatCannotFitAloneNamingTheCommitAndTheEntityKey() {
-        TransactionEvent.Builder b = TransactionEvent.builder(77, 76);
-        b.createdNodes.add(new NodeCreated("4:db:1", List.of(), Map.of()));
+    void aSingleChangeLargerThanARecordIsCutIntoFragmentsThatReassembleExactly() throws Exception {
+        byte[] blob = new byte[5 << 20];
+        new java.util.Random(5).nextBytes(blob);
+        TransactionEvent.Builder b = TransactionEvent.builder(77, 76).metadata(Map.of("app", "x"));
+        b.createdNodes.add(new NodeCreated("4:db:1", List.of("Doc"), Map.of("text", Value.of("é".repeat(3 << 20)))));
         b.nodePropertyChanges.add(new NodePropertyChange("4:db:big",
-                new PropertyChange("blob", Value.of(new byte[5000]), null)));
-        assertThatThrownBy(() -> EventCodecs.embedded(4 * 1024).encode(b.build()))
-                .isInstanceOf(EncodeException.class)
-                .hasMessageContaining("commit 77")
-                .hasMessageContaining("4:db:big")
-                .hasMessageContaining("blob");
+                new PropertyChange("blob", Value.of(blob), null)));
+        TransactionEvent tx = b.build();
+        EventCodec codec = EventCodecs.embedded(900 * 1024);
+        List<byte[]> parts = codec.encode(tx);
+        assertThat(parts).hasSizeGreaterThan(10)
+                .allSatisfy(r -> assertThat(r.length).isLessThanOrEqualTo(900 * 1024));
+        List<TransactionEvent> chunks = decodeAll(codec, parts);
+        assertThat(chunks).allSatisfy(c -> {
+            assertThat(c.isFragment()).isTrue();
+            assertThat(c.changeCount()).isZero();
+            assertThat(c.commitId()).isEqualTo(77);
+        });
+        ChunkAssembler assembler = ChunkAssembler.create(codec);
+        Optional<TransactionEvent> whole = Optional.empty();
+        for (TransactionEvent c : chunks) {
+            assertThat(whole).as("complete only after the last fragment").isEmpty();
+            whole = assembler.accept(c);
+        }
+        assertThat(whole).contains(tx);
+        assertThat(assembler.hasPartial()).isFalse();
+    }
+
+    @Test
+    void aMissingFragmentIsDetectedLikeAMissingChunk() throws Exception {
+        TransactionEvent.Builder b = TransactionEvent.builder(9, 8);
+        b.createdNodes.add(new NodeCreated("4:db:1", List.of(), Map.of("v", Value.of(new byte[40_000]))));
+        EventCodec codec = EventCodecs.embedded(16 * 1024);
+        List<TransactionEvent> chunks = decodeAll(codec, codec.encode(b.build()));
+        ChunkAssembler assembler = ChunkAssembler.create(codec);
+        assembler.accept(chunks.get(0));
+        assertThatThrownBy(() -> assembler.accept(chunks.get(2))).isInstanceOf(ChunkSequenceException.class)
+                .hasMessageContaining("chunk 2 of " + chunks.size());
     }
 
     @Test
