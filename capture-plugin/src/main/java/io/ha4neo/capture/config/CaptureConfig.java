@@ -40,7 +40,8 @@ public final class CaptureConfig {
             .define("cluster.id", Type.STRING, "local", ConfigDef.nonEmpty(),
                     "Name of the replication cluster (topology). Part of the default topic name and of every event.")
             .define("epoch", Type.LONG, "0", ConfigDef.between(0, Long.MAX_VALUE),
-                    "Epoch of this primary, written into every event. Incremented by switchover/failover tooling.")
+                    "Epoch of this primary, written into every event. Reserved for switchover/failover tooling; today nothing "
+                            + "increments or checks it.")
             .define("database", Type.STRING, "", "Database to capture. Empty means the DBMS default database. "
                     + "The system database is never captured.")
             .define("topic", Type.STRING, "", "Kafka topic of the database. Empty means "

@@ -26,7 +26,8 @@ import java.util.Map;
  * @param previousCommitId commit id of the previous event in the log, 0 if none
  * @param commitTimeMillis commit time on the origin, epoch milliseconds
  * @param originClusterId the replication cluster (topology) that produced the event
- * @param epoch the primary's epoch: increases by one on every switchover or failover, fences stale primaries
+ * @param epoch the epoch the primary was configured with ({@code ha4neo.epoch}); reserved for switchover and
+ *              failover, which will increment and check it. Today nothing increments or checks it
  * @param database origin database name
  * @param username the user who committed, empty when authentication is off
  * @param metadata the transaction's metadata ({@code TransactionConfig.withMetadata}), values as strings
