@@ -112,6 +112,12 @@ public final class ArchitectureRules {
                 .should().dependOnClassesThat(forbidden).because(reason);
     }
 
+    /** Classes of the Neo4j server: anything under {@code org.neo4j} except the Bolt driver's API. */
+    public static DescribedPredicate<JavaClass> neo4jServerClasses() {
+        return resideInAPackage("org.neo4j..").and(resideOutsideOfPackage("org.neo4j.driver.."))
+                .as("are Neo4j server classes (org.neo4j.. except the driver, org.neo4j.driver..)");
+    }
+
     /**
      * {@code ..internal..} packages stay internal: a class in {@code io.ha4neo.p.internal..} is used only from
      * {@code io.ha4neo.p} itself or from inside {@code io.ha4neo.p.internal..}, never from a sibling or from
@@ -134,11 +140,12 @@ public final class ArchitectureRules {
     }
 
     /**
-     * The other half of {@link #onlyTheseClassesUse}: every listed class still uses {@code packages}, so that the
-     * list shrinks when a class stops needing them instead of silently allowing a later use.
+     * The other half of {@link #onlyTheseClassesUse}: every listed class itself (not counting its nested classes)
+     * still uses {@code packages}, so that the list shrinks when a class stops needing them instead of silently
+     * allowing a later use.
      */
     public static ArchRule theseClassesStillUse(Set<Class<?>> allowed, String... packages) {
-        return classes().that(belongToAnyOf(allowed)).should().dependOnClassesThat().resideInAnyPackage(packages)
+        return classes().that(areAnyOf(allowed)).should().dependOnClassesThat().resideInAnyPackage(packages)
                 .because("a listed class that no longer uses " + String.join(", ", packages)
                         + " must leave the list");
     }
@@ -202,6 +209,12 @@ public final class ArchitectureRules {
     static DescribedPredicate<JavaClass> belongToAnyOf(Set<Class<?>> classes) {
         Set<String> names = classes.stream().map(Class::getName).collect(Collectors.toCollection(TreeSet::new));
         return describe("belong to any of " + names, c -> names.contains(outermost(c).getName()));
+    }
+
+    /** Exactly the classes {@code classes}, without their nested classes. */
+    static DescribedPredicate<JavaClass> areAnyOf(Set<Class<?>> classes) {
+        Set<String> names = classes.stream().map(Class::getName).collect(Collectors.toCollection(TreeSet::new));
+        return describe("are any of " + names, c -> names.contains(c.getName()));
     }
 
     private static JavaClass outermost(JavaClass javaClass) {
