@@ -71,8 +71,7 @@ class RulesFailOnFixturesArchitectureTest {
     @Test
     void contractNamesHoldTheDistinctiveNamesButNotThePlainWords() {
         assertThat(ArchitectureRules.contractNames())
-                .contains("commitId", "appliedAtMillis", "lastPublishedId", "ha4neo.status", "_ha4neo_Watermark",
-                        "ha4neo_applier_lag_seconds")
+                .contains("commitId", "appliedAtMillis", "lastPublishedId", "applyDelayMs")
                 .doesNotContain("topic", "database", "epoch");
     }
 
