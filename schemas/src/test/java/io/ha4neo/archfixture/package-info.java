@@ -1,0 +1,6 @@
+/**
+ * Deliberate violations of the layering rules in {@code io.ha4neo.arch.ArchitectureRules}, one subpackage per
+ * rule. {@code RulesFailOnFixturesArchitectureTest} evaluates each rule against its fixture and expects it to
+ * fail; no production rule scans this package. Nothing here is used at run time.
+ */
+package io.ha4neo.archfixture;
