@@ -9,6 +9,7 @@ import io.ha4neo.launcher.process.Neo4jServer;
 import io.ha4neo.launcher.process.ProcessReaper;
 import io.ha4neo.launcher.process.ProjectLayout;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,8 @@ public final class TestStack implements AutoCloseable {
     public static final String DATABASE = "neo4j";
     /** The start-up line the capture plugin writes to neo4j.log for the default database. */
     public static final String PLUGIN_STARTED_LINE = "ha4neo capture plugin started for database '" + DATABASE + "'";
+    /** How long each server may take to answer over Bolt (a customizer can change it). */
+    private static final Duration SERVER_READINESS_TIMEOUT = Duration.ofSeconds(240);
 
     private final Path workDir;
     private final ProjectLayout layout;
@@ -339,8 +342,9 @@ public final class TestStack implements AutoCloseable {
         }
 
         private Neo4jServer buildServer(String name, Consumer<Neo4jServer.Builder> customizer, KafkaBroker broker) {
+            // Several servers start at once on a shared 2-core machine, each after a neo4j-admin run of its own.
             Neo4jServer.Builder b = Neo4jServer.builder(name, layout.neo4jLibDir(), workDir.resolve(name), reaper)
-                    .plugin(layout.pluginJar());
+                    .plugin(layout.pluginJar()).readinessTimeout(SERVER_READINESS_TIMEOUT);
             String role = roles.get(name);
             if (role != null) {
                 // On every role, not only standbys: ha4neo.setRole('standby') requires the applier user too.

@@ -261,13 +261,15 @@ public final class Neo4jServer extends ManagedProcess {
         if (password == null || Files.exists(homeDir.resolve("data").resolve("databases").resolve("system"))) {
             return;
         }
-        List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary(), "-Xmx128m", "-cp",
+        // A short-lived JVM: the C1 compiler and the serial collector halve its CPU time, which counts on 2 cores.
+        List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary(), "-Xmx128m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-cp",
                 libDir.toAbsolutePath() + "/*", "org.neo4j.cli.AdminTool", "dbms", "set-initial-password", password));
         Path log = homeDir.resolve("logs").resolve("admin.log");
         ChildProcess admin = ChildProcess.launch("neo4j-admin-" + name, ChildProcess.Phase.CLIENT, command, homeDir,
                 log, neo4jEnvironment(), reaper);
         try {
-            boolean exited = admin.handle().onExit().get(60, TimeUnit.SECONDS) != null;
+            boolean exited = admin.handle().onExit().get(120, TimeUnit.SECONDS) != null;
             admin.stop(Duration.ZERO);
             if (!exited || admin.exitCode() != 0) {
                 throw new IllegalStateException("setting the initial password of Neo4j server '" + name
