@@ -2,6 +2,7 @@ package io.ha4neo.bench;
 
 import io.ha4neo.launcher.process.WorkDirs;
 import io.ha4neo.launcher.process.ApplierProcess;
+import io.ha4neo.launcher.process.Credentials;
 import io.ha4neo.launcher.process.FreePorts;
 import io.ha4neo.launcher.process.KafkaBroker;
 import io.ha4neo.launcher.process.Neo4jServer;
@@ -26,8 +27,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>{@code limit}: an empty server without the plugin, the target of the physical-limit writer (in a quick
  *       run the server {@code off} plays this part).</li>
  * </ul>
- * Every server has the same heap, page cache and GC. Work dir {@code bench/target/bench-work/run} (wiped at start);
- * the {@link ProcessReaper} stops everything on exit and kills leftovers of a crashed earlier run.
+ * Every server has the same heap, page cache and GC, and authentication on (the launcher's default, a generated
+ * password each); the applier logs in as its own user, as in {@code ./stack up}. Work dir
+ * {@code bench/target/bench-work/run} (wiped at start); the {@link ProcessReaper} stops everything on exit and kills
+ * leftovers of a crashed earlier run.
  */
 final class BenchStack implements AutoCloseable {
     /**
@@ -46,6 +49,7 @@ final class BenchStack implements AutoCloseable {
     final Neo4jServer standby;
     final Neo4jServer limit;
     final ApplierProcess applier;
+    private final Credentials applierCredentials = Credentials.generated(Credentials.APPLIER_USER);
 
     private BenchStack(ProjectLayout layout, Path workDir, ProcessReaper reaper, List<String> jfrDirs,
                        boolean withLimit) {
@@ -91,13 +95,14 @@ final class BenchStack implements AutoCloseable {
             return b; // no plugin jar at all: the honest baseline
         }
         b.plugin(layout.pluginJar());
-        return b.settings(pluginSettings(mode));
+        return b.settings(pluginSettings(mode)).user(applierCredentials);
     }
 
     private Map<String, String> pluginSettings(String mode) {
         Map<String, String> s = new LinkedHashMap<>();
         boolean standbyRole = "standby".equals(mode);
         s.put("ha4neo.role", standbyRole ? "standby" : "primary");
+        s.put("ha4neo.applier.user", applierCredentials.user());
         s.put("ha4neo.cluster.id", CLUSTER_ID + ("semi-sync".equals(mode) ? "-semi" : "-async"));
         s.put("ha4neo.topic", "semi-sync".equals(mode) ? SEMI_TOPIC : ASYNC_TOPIC);
         s.put("dbms.security.procedures.unrestricted", "ha4neo.*");
@@ -111,8 +116,7 @@ final class BenchStack implements AutoCloseable {
     private ApplierProcess applier(ProjectLayout layout, ProcessReaper reaper, boolean jfr) {
         ApplierProcess.Builder b = ApplierProcess.builder(layout.applierJar(), workDir.resolve("applier"), reaper)
                 .property("neo4j.uri", standby.boltUri())
-                .property("neo4j.user", Neo4jServer.USER)
-                .property("neo4j.password", "")
+                .neo4jCredentials(applierCredentials)
                 .property("neo4j.database", "neo4j")
                 .property("topic", ASYNC_TOPIC)
                 .property("kafka.bootstrap.servers", broker.bootstrapServers())

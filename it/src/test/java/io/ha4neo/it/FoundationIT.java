@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.schemas.topology.TopicSpec;
+import io.ha4neo.launcher.process.Credentials;
 import io.ha4neo.launcher.process.KafkaBroker;
 import io.ha4neo.launcher.process.Neo4jServer;
 import io.ha4neo.launcher.process.ProcessReaper;
@@ -32,9 +33,9 @@ import org.neo4j.driver.exceptions.AuthenticationException;
 
 /**
  * The foundation every other IT stands on: a real Kafka broker and two real Neo4j servers start from the packaged
- * artifacts, the capture plugin's extension is loaded from plugins/, the broker serves a produce/consume round
- * trip, both kinds of process come back on the same port with their data after a restart, and nothing is left
- * running afterwards.
+ * artifacts with authentication on, the capture plugin's extension is loaded from plugins/, the broker serves a
+ * produce/consume round trip, both kinds of process come back on the same port with their data after a restart,
+ * and nothing is left running afterwards.
  */
 class FoundationIT {
     private static final String STANDBY_PASSWORD = "standby-pass-1";
@@ -53,7 +54,7 @@ class FoundationIT {
             assertThat(pids).hasSize(3).allMatch(FoundationIT::isAlive);
 
             pluginExtensionIsLoadedOnBothServers(stack);
-            authIsOffOnThePrimaryAndOnWithTheKnownPasswordOnTheStandby(stack);
+            authIsOnWithAGeneratedPasswordOnThePrimaryAndTheKnownOneOnTheStandby(stack);
             brokerRoundTripsOneRecordAndKeepsItAcrossARestart(stack.broker());
             killedServerComesBackOnTheSamePortWithItsData(stack.server("primary"));
             pids = stack.startedPids();
@@ -72,14 +73,24 @@ class FoundationIT {
         }
     }
 
-    private static void authIsOffOnThePrimaryAndOnWithTheKnownPasswordOnTheStandby(TestStack stack) {
+    private static void authIsOnWithAGeneratedPasswordOnThePrimaryAndTheKnownOneOnTheStandby(TestStack stack) {
         Neo4jServer primary = stack.server("primary");
         Neo4jServer standby = stack.server("standby");
-        assertThat(primary.settings()).containsEntry("dbms.security.auth_enabled", "false");
-        assertThat(runReturnOne(standby.driver())).isEqualTo(1);
-        try (Driver wrong = org.neo4j.driver.GraphDatabase.driver(standby.boltUri(),
-                org.neo4j.driver.AuthTokens.basic(Neo4jServer.USER, "wrong-password"))) {
-            assertThatThrownBy(() -> wrong.verifyConnectivity()).isInstanceOf(AuthenticationException.class);
+        assertThat(primary.settings()).containsEntry("dbms.security.auth_enabled", "true");
+        assertThat(primary.password()).hasSize(Credentials.GENERATED_LENGTH).isNotEqualTo(standby.password());
+        assertThat(standby.password()).isEqualTo(STANDBY_PASSWORD);
+        for (Neo4jServer server : List.of(primary, standby)) {
+            assertThat(runReturnOne(server.driver())).isEqualTo(1);
+            assertThat(runReturnOne(server.driver(stack.applierCredentials()))).as("applier user on %s", server.name())
+                    .isEqualTo(1);
+            try (Driver wrong = org.neo4j.driver.GraphDatabase.driver(server.boltUri(),
+                    org.neo4j.driver.AuthTokens.basic(Neo4jServer.USER, "wrong-password"))) {
+                assertThatThrownBy(() -> wrong.verifyConnectivity()).isInstanceOf(AuthenticationException.class);
+            }
+            try (Driver anonymous = org.neo4j.driver.GraphDatabase.driver(server.boltUri(),
+                    org.neo4j.driver.AuthTokens.none())) {
+                assertThatThrownBy(() -> anonymous.verifyConnectivity()).isInstanceOf(AuthenticationException.class);
+            }
         }
     }
 

@@ -2,9 +2,14 @@ package io.ha4neo.it.applier;
 
 import io.ha4neo.schemas.contract.MetricNames;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ha4neo.it.applier.GraphSnapshot.Identity;
 import io.ha4neo.it.support.TestStack;
+import io.ha4neo.launcher.process.Credentials;
+import io.ha4neo.launcher.process.Neo4jServer;
+import io.ha4neo.schemas.topology.ReservedNames;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -25,14 +30,18 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Session;
+import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.Values;
+import org.neo4j.driver.exceptions.ClientException;
 
 /**
  * The whole pipeline on real processes: a randomized concurrent workload on the primary (every value type,
  * label/property/relationship churn, deletes, a transaction of more than 1 MB that the plugin chunks, index and
  * constraint creation and drops) is captured, published, consumed by the applier process and applied to the
  * standby, whose graph must then equal the primary's exactly. Also checks that lag is visible, both on the
- * applier's {@code /metrics} and through Kafka's own consumer-group offsets.
+ * applier's {@code /metrics} and through Kafka's own consumer-group offsets, and that the stack runs with the secure
+ * defaults: authentication on, the applier logged in as its own user (the standby refuses the same tagged write
+ * from neo4j), and {@code LOAD CSV} confined to each server's empty import directory.
  */
 class EndToEndEqualityIT {
     private static final long SEED = 20_240_501L;
@@ -44,6 +53,8 @@ class EndToEndEqualityIT {
                 .withStandby("standby").withApplier("standby").start();
              Driver primary = stack.server("primary").driver();
              Driver standby = stack.server("standby").driver()) {
+            loadCsvReadsOnlyTheImportDirectory(stack.server("primary"));
+            loadCsvReadsOnlyTheImportDirectory(stack.server("standby"));
             run(primary, "CREATE INDEX w_uid FOR (n:W) ON (n.uid)");
             everyValueTypeNode(primary);
             RandomGraphWorkload load = new RandomGraphWorkload(primary, SEED, 4, 150, 0);
@@ -63,6 +74,40 @@ class EndToEndEqualityIT {
             expected.assertSameAs(actual);
             assertThat(actual.problems()).as("duplicate keys on the standby").isEmpty();
             lagIsVisibleOnMetricsAndThroughKafkasConsumerGroupOffsets(stack, standby, caughtUp);
+            theApplierWroteAsItsOwnUserWhoseTagAloneIsTrusted(stack, standby);
+        }
+    }
+
+    /** {@code server.directories.import}: a file in import/ loads, a path elsewhere on the machine does not. */
+    private static void loadCsvReadsOnlyTheImportDirectory(Neo4jServer server) throws Exception {
+        Files.writeString(server.importDir().resolve("probe.csv"), "a,b\nc,d\n");
+        try (Driver driver = server.driver(); Session s = driver.session()) {
+            assertThat(s.run("LOAD CSV FROM 'file:///probe.csv' AS l RETURN count(l)").single().get(0).asLong())
+                    .as("rows of import/probe.csv on %s", server.name()).isEqualTo(2);
+            assertThatThrownBy(() -> s.run("LOAD CSV FROM 'file:///etc/passwd' AS l RETURN count(l)").consume())
+                    .as("LOAD CSV of /etc/passwd on %s", server.name()).isInstanceOf(ClientException.class)
+                    .hasMessageContaining("Couldn't load the external resource");
+        }
+    }
+
+    /**
+     * Replication above went through the guard's user check: the applier's password is in no file, and the very
+     * tagged write the applier makes is refused from the admin user.
+     */
+    private static void theApplierWroteAsItsOwnUserWhoseTagAloneIsTrusted(TestStack stack, Driver standbyAdmin)
+            throws Exception {
+        Credentials applier = stack.applierCredentials();
+        assertThat(stack.server("standby").settings()).containsEntry("dbms.security.auth_enabled", "true")
+                .containsEntry("ha4neo.applier.user", applier.user());
+        assertThat(stack.applier().properties()).containsEntry("neo4j.user", applier.user())
+                .doesNotContainKey("neo4j.password");
+        assertThat(Files.readString(stack.workDir().resolve("applier").resolve("applier.properties")))
+                .doesNotContain(applier.password());
+        TransactionConfig tagged = TransactionConfig.builder().withMetadata(
+                Map.of(ReservedNames.APPLIER_METADATA_KEY, ReservedNames.APPLIER_TAG_VALUE)).build();
+        try (Session s = standbyAdmin.session()) {
+            assertThatThrownBy(() -> s.executeWriteWithoutResult(tx -> tx.run("CREATE (:NotTheApplier)").consume(),
+                    tagged)).isInstanceOf(ClientException.class).hasMessageContaining("is a read-only standby");
         }
     }
 

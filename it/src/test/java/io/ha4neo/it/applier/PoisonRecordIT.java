@@ -57,10 +57,14 @@ class PoisonRecordIT {
         }
     }
 
-    /** Each test starts from an empty standby (the watermark names one topic, so it must go too). */
+    /**
+     * Each test starts from an empty standby (the watermark names one topic, so it must go too): deleted as the
+     * applier user, the only one whose tagged transactions the standby accepts.
+     */
     @BeforeEach
     void emptyStandby() {
-        try (Session s = standby.session()) {
+        try (Driver applier = stack.server("standby").driver(stack.applierCredentials());
+             Session s = applier.session()) {
             s.executeWriteWithoutResult(tx -> tx.run("MATCH (n) DETACH DELETE n").consume(),
                     TransactionConfig.builder().withMetadata(Map.of(ReservedNames.APPLIER_METADATA_KEY,
                             ReservedNames.APPLIER_TAG_VALUE)).build());

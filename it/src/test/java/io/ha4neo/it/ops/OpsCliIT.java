@@ -174,7 +174,11 @@ class OpsCliIT {
         throw new AssertionError("no member '" + name + "' in " + status);
     }
 
-    /** A cluster file of the test stack, as an operator would write it; {@code extraMembers} is appended JSON. */
+    /**
+     * A cluster file of the test stack, as an operator would write it; {@code extraMembers} is appended JSON. The
+     * servers' generated admin passwords are written literally: the CLI runs in this JVM, whose environment a test
+     * cannot set for a {@code ${NAME}} reference ({@code ./stack ops} uses one).
+     */
     private static Path clusterFile(String name, String database, String extraMembers) throws Exception {
         TestStack stack = STACK.get();
         Neo4jServer primary = stack.server("primary");
@@ -185,12 +189,14 @@ class OpsCliIT {
                   "database": "%s",
                   "kafka": {"bootstrapServers": "%s", "replicationFactor": 1},
                   "members": [
-                    {"name": "primary", "zone": "z1", "bolt": "%s"},
-                    {"name": "standby", "zone": "z2", "bolt": "%s", "applierMetrics": "%s/metrics"}%s
+                    {"name": "primary", "zone": "z1", "bolt": "%s", "user": "%s", "password": "%s"},
+                    {"name": "standby", "zone": "z2", "bolt": "%s", "user": "%s", "password": "%s",
+                     "applierMetrics": "%s/metrics"}%s
                   ]
                 }
                 """.formatted(TestStack.CLUSTER_ID, database, stack.broker().bootstrapServers(), primary.boltUri(),
-                standby.boltUri(), stack.applier().metricsBaseUrl(), extraMembers);
+                Neo4jServer.USER, primary.password(), standby.boltUri(), Neo4jServer.USER, standby.password(),
+                stack.applier().metricsBaseUrl(), extraMembers);
         return Files.writeString(dir.resolve(name), text);
     }
 

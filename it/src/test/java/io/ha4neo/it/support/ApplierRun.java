@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the packaged applier once, in the foreground, against a stack's standby and a topic, until it exits: for
- * tests of the records that must stop it (the exit code and the log are the result).
+ * tests of the records that must stop it (the exit code and the log are the result). It logs in as the stack's
+ * applier user, with the password in its environment as {@code ./stack up} does.
  *
  * @param exitCode the applier's exit code
  * @param log everything it printed
@@ -27,7 +28,11 @@ public record ApplierRun(int exitCode, String log) {
         Properties p = new Properties();
         Neo4jServer target = stack.server(standbyName);
         p.setProperty("neo4j.uri", target.boltUri());
-        p.setProperty("neo4j.password", "");
+        if (target.authEnabled()) {
+            p.setProperty("neo4j.user", stack.applierCredentials().user());
+        } else {
+            p.setProperty("neo4j.password", "");
+        }
         p.setProperty("topic", topic);
         p.setProperty("kafka.bootstrap.servers", stack.broker().bootstrapServers());
         p.setProperty("metrics.port", "0");
@@ -39,7 +44,11 @@ public record ApplierRun(int exitCode, String log) {
         Path log = dir.resolve("applier.log");
         List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
                 "-jar", stack.layout().applierJar().toString(), "--config", config.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        if (target.authEnabled()) {
+            builder.environment().put("HA4NEO_NEO4J_PASSWORD", stack.applierCredentials().password());
+        }
+        Process process = builder.start();
         try {
             if (!process.waitFor(90, TimeUnit.SECONDS)) {
                 throw new AssertionError("the applier did not stop within 90 s on topic " + topic + "; log:\n"

@@ -2,12 +2,14 @@ package io.ha4neo.it.support;
 
 import io.ha4neo.launcher.process.WorkDirs;
 import io.ha4neo.launcher.process.ApplierProcess;
+import io.ha4neo.launcher.process.Credentials;
 import io.ha4neo.launcher.process.FreePorts;
 import io.ha4neo.launcher.process.KafkaBroker;
 import io.ha4neo.launcher.process.Neo4jServer;
 import io.ha4neo.launcher.process.ProcessReaper;
 import io.ha4neo.launcher.process.ProjectLayout;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +22,11 @@ import java.util.function.Consumer;
  * {@code mvn install} built. {@link #close()} stops everything; the {@link ProcessReaper} also stops it when the
  * JVM exits and kills what a crashed earlier run left behind.
  *
+ * <p>Authentication is on, as in {@code ./stack up} and as Neo4j does by default: every server has its own
+ * generated password for {@code neo4j} ({@link Neo4jServer#driver()} logs in with it), every server with a role
+ * also has the stack's applier user ({@link #applierCredentials()}, {@code ha4neo.applier.user}), and the applier
+ * logs in as that user. So every IT that replicates goes through the guard's applier-user check.
+ *
  * <pre>{@code
  * try (TestStack stack = TestStack.builder("capture")
  *         .withBroker()
@@ -27,7 +34,8 @@ import java.util.function.Consumer;
  *         .withStandby("standby", s -> s.password("standby-pass"))
  *         .withApplier("standby")                       // applier for the standby and the stack's topic
  *         .start()) {
- *     try (Driver driver = stack.server("primary").driver()) { ... }
+ *     try (Driver driver = stack.server("primary").driver()) { ... }                         // as neo4j
+ *     try (Driver driver = stack.server("standby").driver(stack.applierCredentials())) { ... } // as the applier
  * }
  * }</pre>
  *
@@ -43,6 +51,8 @@ public final class TestStack implements AutoCloseable {
     public static final String DATABASE = "neo4j";
     /** The start-up line the capture plugin writes to neo4j.log for the default database. */
     public static final String PLUGIN_STARTED_LINE = "ha4neo capture plugin started for database '" + DATABASE + "'";
+    /** How long each server may take to answer over Bolt (a customizer can change it). */
+    private static final Duration SERVER_READINESS_TIMEOUT = Duration.ofSeconds(240);
 
     private final Path workDir;
     private final ProjectLayout layout;
@@ -52,6 +62,7 @@ public final class TestStack implements AutoCloseable {
     private final ApplierProcess applier;
     private final String topic;
     private final boolean parallelServerStart;
+    private final Credentials applierCredentials;
 
     private TestStack(Builder b, KafkaBroker broker, Map<String, Neo4jServer> servers, ApplierProcess applier) {
         this.workDir = b.workDir;
@@ -62,6 +73,7 @@ public final class TestStack implements AutoCloseable {
         this.applier = applier;
         this.topic = b.topic;
         this.parallelServerStart = b.parallelServerStart;
+        this.applierCredentials = b.applierCredentials;
     }
 
     /** A builder for a stack working in {@code <ha4neo.work.dir>/<name>}. */
@@ -102,6 +114,15 @@ public final class TestStack implements AutoCloseable {
             throw new IllegalStateException("this TestStack has no applier; build it with withApplier(...)");
         }
         return applier;
+    }
+
+    /**
+     * The user the applier logs in as ({@value Credentials#APPLIER_USER}, a password generated per stack): it exists
+     * on every server with a role and is that server's {@code ha4neo.applier.user}, so a tagged transaction of this
+     * user is what a standby accepts.
+     */
+    public Credentials applierCredentials() {
+        return applierCredentials;
     }
 
     /** The replication topic of this stack ({@code ha4neo.local.neo4j} unless overridden). */
@@ -228,6 +249,7 @@ public final class TestStack implements AutoCloseable {
         private Consumer<KafkaBroker.Builder> brokerCustomizer = b -> { };
         private String topic = "ha4neo." + CLUSTER_ID + "." + DATABASE;
         private boolean parallelServerStart = true;
+        private final Credentials applierCredentials = Credentials.generated(Credentials.APPLIER_USER);
 
         private Builder(String name) {
             this.workDir = workRoot().resolve(name);
@@ -320,11 +342,13 @@ public final class TestStack implements AutoCloseable {
         }
 
         private Neo4jServer buildServer(String name, Consumer<Neo4jServer.Builder> customizer, KafkaBroker broker) {
+            // Several servers start at once on a shared 2-core machine, each after a neo4j-admin run of its own.
             Neo4jServer.Builder b = Neo4jServer.builder(name, layout.neo4jLibDir(), workDir.resolve(name), reaper)
-                    .plugin(layout.pluginJar());
+                    .plugin(layout.pluginJar()).readinessTimeout(SERVER_READINESS_TIMEOUT);
             String role = roles.get(name);
             if (role != null) {
-                b.settings(pluginSettings(role, broker));
+                // On every role, not only standbys: ha4neo.setRole('standby') requires the applier user too.
+                b.settings(pluginSettings(role, broker)).user(applierCredentials);
             }
             customizer.accept(b);
             return b.build();
@@ -333,9 +357,7 @@ public final class TestStack implements AutoCloseable {
         private Map<String, String> pluginSettings(String role, KafkaBroker broker) {
             Map<String, String> s = new LinkedHashMap<>();
             s.put("ha4neo.role", role);
-            if (role.equals("standby")) {
-                s.put("ha4neo.applier.user", Neo4jServer.USER); // the applier logs in as neo4j (see buildApplier)
-            }
+            s.put("ha4neo.applier.user", applierCredentials.user()); // the applier logs in as it (see buildApplier)
             s.put("ha4neo.cluster.id", CLUSTER_ID);
             s.put("ha4neo.topic", topic);
             s.put("dbms.security.procedures.unrestricted", "ha4neo.*");
@@ -353,12 +375,15 @@ public final class TestStack implements AutoCloseable {
             }
             ApplierProcess.Builder b = ApplierProcess.builder(layout.applierJar(), workDir.resolve("applier"), reaper)
                     .property("neo4j.uri", target.boltUri())
-                    .property("neo4j.user", Neo4jServer.USER)
-                    .property("neo4j.password", target.password() == null ? "" : target.password())
                     .property("neo4j.database", DATABASE)
                     .property("topic", topic)
                     .property("kafka.bootstrap.servers", broker.bootstrapServers())
                     .metricsPort(FreePorts.next());
+            if (target.authEnabled()) {
+                b.neo4jCredentials(applierCredentials);
+            } else {
+                b.property("neo4j.password", ""); // a test that turned authentication off on purpose
+            }
             applierCustomizer.accept(b);
             return b.build();
         }

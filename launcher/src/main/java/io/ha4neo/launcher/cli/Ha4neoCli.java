@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
  * java -jar launcher/target/launcher-0.1.0-SNAPSHOT-all.jar up          # start everything, watch replication
  * java -jar launcher/target/launcher-0.1.0-SNAPSHOT-all.jar status --json
  * java -jar launcher/target/launcher-0.1.0-SNAPSHOT-all.jar stop
+ * java -jar launcher/target/launcher-0.1.0-SNAPSHOT-all.jar credentials --env   # the generated passwords
  * </pre>
  *
  * The {@code ./stack} script at the project root builds what is missing and runs this class; {@code ./stack ops}
@@ -30,7 +31,8 @@ import picocli.CommandLine.Option;
         description = {"Runs a local ha4neo replication stack: Kafka, a primary and a standby Neo4j, the applier.",
                 "Operations on the running stack: ./stack ops <command> (the ops CLI, io.ha4neo.topology.cli.OpsCli, "
                         + "with the stack's cluster.json)."},
-        subcommands = {Ha4neoCli.Up.class, Ha4neoCli.Stop.class, Ha4neoCli.Status.class})
+        subcommands = {Ha4neoCli.Up.class, Ha4neoCli.Stop.class, Ha4neoCli.Status.class,
+                Ha4neoCli.ShowCredentials.class})
 public final class Ha4neoCli {
     /** Exit code when a command could not do its job. */
     static final int FAILED = 1;
@@ -136,6 +138,40 @@ public final class Ha4neoCli {
                 StackReport.toLines(report).forEach(System.out::println);
             }
             return 0;
+        }
+    }
+
+    @Command(name = "credentials", mixinStandardHelpOptions = true,
+            description = {"Print the users and generated passwords of the stack (kept in <state-dir>/credentials).",
+                    "With --env: shell exports for cypher-shell and the ops CLI: eval \"$(./stack credentials --env)\""})
+    static final class ShowCredentials extends Common implements Callable<Integer> {
+        @Option(names = "--env", description = "Print 'export NEO4J_USERNAME=... NEO4J_PASSWORD=...' (the admin user)")
+        boolean env;
+
+        @Override
+        public Integer call() {
+            Path dir = stateDir();
+            Optional<StackCredentials> credentials = StackCredentials.read(dir);
+            if (credentials.isEmpty()) {
+                System.err.println("stack: no credentials in " + dir + "; ./stack up generates them");
+                return FAILED;
+            }
+            StackCredentials c = credentials.get();
+            if (env) {
+                System.out.println("export NEO4J_USERNAME=" + shellQuoted(c.admin().user()) + " "
+                        + StackCredentials.PASSWORD_ENV + "=" + shellQuoted(c.admin().password()));
+            } else {
+                System.out.println("admin:    " + c.admin().user() + " " + c.admin().password());
+                System.out.println("applier:  " + c.applier().user() + " " + c.applier().password()
+                        + "  (the members' ha4neo.applier.user)");
+                System.out.println("file:     " + StackCredentials.file(dir));
+            }
+            return 0;
+        }
+
+        /** Single-quoted for a POSIX shell, so a hand-edited password with spaces or quotes survives eval. */
+        static String shellQuoted(String value) {
+            return "'" + value.replace("'", "'\\''") + "'";
         }
     }
 }

@@ -36,6 +36,10 @@ import org.neo4j.driver.Driver;
  * with the packaged capture plugin, and the sink applier, all as child processes under one state directory.
  * {@link #run()} starts everything, runs a demo workload, prints the endpoints and then a live replication line
  * until the JVM is asked to stop (Ctrl-C or {@code ha4neo stop}), when a shutdown hook stops every child.
+ *
+ * <p>Authentication is on: both servers share a generated password for {@code neo4j}, and the applier logs in as its
+ * own user, created on both servers (roles move) and named by their {@code ha4neo.applier.user}. The passwords live
+ * in {@link StackCredentials} ({@code <state-dir>/credentials}, mode 600) and nowhere else on disk.
  */
 final class LocalStack {
     static final String CLUSTER_ID = "local";
@@ -53,6 +57,7 @@ final class LocalStack {
     private final long startNanos = System.nanoTime();
     private final String topic = TopicNames.topicFor(TopicNames.DEFAULT_PREFIX, CLUSTER_ID, DATABASE);
     private final StackState state = StackState.ownedByThisJvm();
+    private StackCredentials credentials;
     private ProcessReaper reaper;
     private KafkaBroker broker;
     private Neo4jServer primary;
@@ -73,6 +78,7 @@ final class LocalStack {
         reaper = ProcessReaper.forStateRoot(stateDir);
         installShutdownHook();
         wipePreviousStack();
+        credentials = StackCredentials.loadOrGenerate(stateDir);
         buildProcesses();
         writeClusterFile();
         recordState("starting", null);
@@ -120,8 +126,7 @@ final class LocalStack {
         standby = server("standby", "standby");
         applier = ApplierProcess.builder(layout.applierJar(), stateDir.resolve("applier"), reaper)
                 .property("neo4j.uri", standby.boltUri())
-                .property("neo4j.user", Neo4jServer.USER)
-                .property("neo4j.password", "")
+                .neo4jCredentials(credentials.applier())
                 .property("neo4j.database", DATABASE)
                 .property("topic", topic)
                 .property("kafka.bootstrap.servers", broker.bootstrapServers())
@@ -129,12 +134,16 @@ final class LocalStack {
                 .build();
     }
 
-    /** Written before anything starts, so the ops CLI can watch the start-up too. Auth is off on both members. */
+    /**
+     * Written before anything starts, so the ops CLI can watch the start-up too. The admin password appears as the
+     * reference {@code ${NEO4J_PASSWORD}}, which {@code ./stack ops} sets from the credentials file.
+     */
     private void writeClusterFile() {
+        Secret password = Secret.of("${" + StackCredentials.PASSWORD_ENV + "}", credentials.admin().password());
         Member primaryMember = new Member("primary", ZONE, URI.create(primary.boltUri()), Neo4jServer.USER,
-                Secret.NONE, null);
+                password, null);
         Member standbyMember = new Member("standby", ZONE, URI.create(standby.boltUri()), Neo4jServer.USER,
-                Secret.NONE, URI.create(applier.metricsBaseUrl() + "/metrics"));
+                password, URI.create(applier.metricsBaseUrl() + "/metrics"));
         ClusterDescription cluster = new ClusterDescription(CLUSTER_ID, DATABASE, topic,
                 new KafkaCluster(broker.bootstrapServers(), (short) 1, Map.of()), List.of(primaryMember, standbyMember));
         ClusterFile.write(cluster, stateDir.resolve(CLUSTER_FILE));
@@ -143,9 +152,12 @@ final class LocalStack {
     private Neo4jServer server(String name, String role) {
         return Neo4jServer.builder(name, layout.neo4jLibDir(), stateDir.resolve(name), reaper)
                 .plugin(layout.pluginJar())
+                .password(credentials.admin().password())
+                .user(credentials.applier()) // on both members: ha4neo.setRole('standby') needs it as well
                 .settings(Map.of("ha4neo.role", role, "ha4neo.cluster.id", CLUSTER_ID, "ha4neo.topic", topic,
                         "ha4neo.kafka.bootstrap.servers", broker.bootstrapServers(),
                         "ha4neo.metrics.port", Integer.toString(FreePorts.next()),
+                        "ha4neo.applier.user", credentials.applier().user(),
                         "dbms.security.procedures.unrestricted", "ha4neo.*"))
                 .build();
     }
@@ -216,6 +228,7 @@ final class LocalStack {
                 .with("metrics.standby", metricsUrl(standby))
                 .with("metrics.applier", applier.metricsBaseUrl() + "/metrics")
                 .with("cluster.file", stateDir.resolve(CLUSTER_FILE).toString())
+                .with("credentials.file", StackCredentials.file(stateDir).toString())
                 .with("startToReadySeconds", readySeconds == null ? null
                         : String.format(java.util.Locale.ROOT, "%.1f", readySeconds))
                 .write(stateDir);
@@ -241,6 +254,11 @@ final class LocalStack {
                 readySeconds) + " s)");
         StackReport.toLines(StackReport.collect(stateDir, state)).forEach(line -> out.println("  " + line));
         out.println();
+        out.println("Authentication is on. Log in as " + credentials.admin().user() + " with password "
+                + credentials.admin().password());
+        out.println("  (generated; kept in " + StackCredentials.file(stateDir) + ", mode 600; print it again with "
+                + "./stack credentials" + stateDirOption() + "). The applier logs in as its own user "
+                + credentials.applier().user() + ".");
         out.println("Ops CLI on this stack: ./stack ops" + stateDirOption() + " status (cluster file "
                 + stateDir.resolve(CLUSTER_FILE) + ")");
         out.println("Live replication status every " + statusInterval.toSeconds() + " s. Stop with Ctrl-C or, from "
@@ -248,7 +266,7 @@ final class LocalStack {
     }
 
     private void watch() {
-        try (ReplicationProbe probe = StackReport.probe(state)) {
+        try (ReplicationProbe probe = StackReport.probe(stateDir, state)) {
             List<String> lastNotes = List.of();
             while (!Thread.currentThread().isInterrupted()) {
                 ReplicationStatus status = probe.probe();

@@ -13,11 +13,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.neo4j.driver.AuthToken;
 import org.neo4j.driver.AuthTokens;
 
 /**
  * What {@code status} prints: the endpoints recorded in {@link StackState}, whether each piece answers now, and a
- * {@link ReplicationStatus} snapshot. Unreachable pieces are reported as such, never as errors.
+ * {@link ReplicationStatus} snapshot. Unreachable pieces are reported as such, never as errors. It logs in with the
+ * stack's {@link StackCredentials} and names their file, never the passwords.
  */
 final class StackReport {
     /** The metrics endpoints, by owner, in display order. */
@@ -34,9 +36,10 @@ final class StackReport {
         report.put("phase", state.get("phase"));
         report.put("launcherPid", state.get("launcher.pid"));
         report.put("startToReadySeconds", toDouble(state.get("startToReadySeconds")));
+        AuthToken auth = adminAuth(stateDir);
         report.put("endpoints", endpoints(state));
-        report.put("reachable", reachability(state));
-        report.put("replication", replication(state).toMap());
+        report.put("reachable", reachability(state, auth));
+        report.put("replication", replication(state, auth).toMap());
         return report;
     }
 
@@ -63,35 +66,46 @@ final class StackReport {
         METRICS_OWNERS.forEach(owner -> metrics.put(owner, state.get("metrics." + owner)));
         e.put("metrics", metrics);
         e.put("clusterFile", state.get("cluster.file"));
+        e.put("credentialsFile", state.get("credentials.file"));
         return e;
     }
 
-    static ReplicationStatus replication(StackState state) {
-        try (ReplicationProbe probe = probe(state)) {
+    static ReplicationStatus replication(StackState state, AuthToken auth) {
+        try (ReplicationProbe probe = probe(state, auth)) {
             return probe.probe();
         }
     }
 
-    static ReplicationProbe probe(StackState state) {
-        return new ReplicationProbe(state.get("primary.bolt"), AuthTokens.none(), state.get("standby.bolt"),
-                AuthTokens.none(), state.get("kafka.bootstrap"), state.get("topic"), state.get("database"));
+    /** A probe of the stack in {@code stateDir}, logged in as its admin user. */
+    static ReplicationProbe probe(Path stateDir, StackState state) {
+        return probe(state, adminAuth(stateDir));
     }
 
-    private static Map<String, Object> reachability(StackState state) {
+    private static ReplicationProbe probe(StackState state, AuthToken auth) {
+        return new ReplicationProbe(state.get("primary.bolt"), auth, state.get("standby.bolt"), auth,
+                state.get("kafka.bootstrap"), state.get("topic"), state.get("database"));
+    }
+
+    /** The admin user's token from the state directory's credentials; none when the file is missing. */
+    static AuthToken adminAuth(Path stateDir) {
+        return StackCredentials.read(stateDir).map(c -> c.admin().authToken()).orElse(AuthTokens.none());
+    }
+
+    private static Map<String, Object> reachability(StackState state, AuthToken auth) {
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("primary", boltAnswers(state.get("primary.bolt")));
-        r.put("standby", boltAnswers(state.get("standby.bolt")));
+        r.put("primary", boltAnswers(state.get("primary.bolt"), auth));
+        r.put("standby", boltAnswers(state.get("standby.bolt"), auth));
         for (String owner : METRICS_OWNERS) {
             r.put(owner + "Metrics", httpOk(state.get("metrics." + owner)));
         }
         return r;
     }
 
-    private static boolean boltAnswers(String uri) {
+    private static boolean boltAnswers(String uri, AuthToken auth) {
         if (uri == null) {
             return false;
         }
-        try (var driver = org.neo4j.driver.GraphDatabase.driver(uri, AuthTokens.none(),
+        try (var driver = org.neo4j.driver.GraphDatabase.driver(uri, auth,
                 org.neo4j.driver.Config.builder().withLogging(org.neo4j.driver.Logging.none()).build())) {
             return ReplicationProbe.answers(driver);
         }
@@ -132,6 +146,9 @@ final class StackReport {
             }
             if (e.get("clusterFile") != null) {
                 lines.add("cluster:    " + e.get("clusterFile") + "  (for the ops CLI: ./stack ops status)");
+            }
+            if (e.get("credentialsFile") != null) {
+                lines.add("login:      " + e.get("credentialsFile") + "  (auth on; ./stack credentials prints them)");
             }
         }
         if (report.get("replication") instanceof Map<?, ?> r) {

@@ -24,6 +24,7 @@ import java.util.Properties;
  * <pre>{@code
  * ApplierProcess applier = ApplierProcess.builder(layout.applierJar(), stateDir.resolve("applier"), reaper)
  *         .property("neo4j.uri", standby.boltUri())
+ *         .neo4jCredentials(applierCredentials)     // neo4j.user in the file, the password in the environment
  *         .property("topic", "ha4neo.local.neo4j")
  *         .property("kafka.bootstrap.servers", broker.bootstrapServers())
  *         .metricsPort(FreePorts.next())
@@ -31,15 +32,22 @@ import java.util.Properties;
  * applier.start();
  * }</pre>
  *
- * Work dir layout: {@code applier.properties}, {@code logs/applier.log} (stdout and stderr).
+ * Work dir layout: {@code applier.properties} (never the password given to {@link Builder#neo4jCredentials}),
+ * {@code logs/applier.log} (stdout and stderr).
  */
 public final class ApplierProcess extends ManagedProcess {
     private static final long LAUNCH_GRACE_MILLIS = 1_500;
+    /** The applier's configuration keys and the environment variable the launcher sets (ApplierConfig's rule). */
+    static final String USER_KEY = "neo4j.user";
+    static final String PASSWORD_KEY = "neo4j.password";
+    static final String PASSWORD_ENV = "HA4NEO_NEO4J_PASSWORD";
 
     private final Path jar;
     private final Path workDir;
     private final ProcessReaper reaper;
     private final Map<String, String> properties;
+    private final Map<String, String> environment;
+    private final Credentials credentials;
     private final List<String> jvmOptions;
     private final int metricsPort;
 
@@ -54,7 +62,18 @@ public final class ApplierProcess extends ManagedProcess {
         if (metricsPort > 0) {
             p.put("metrics.port", Integer.toString(metricsPort));
         }
+        this.credentials = b.credentials;
+        Map<String, String> env = new LinkedHashMap<>(b.environment);
+        if (credentials != null) {
+            if (p.containsKey(PASSWORD_KEY)) {
+                throw new IllegalStateException("the applier in " + workDir + " has both " + PASSWORD_KEY + " and "
+                        + "neo4jCredentials(" + credentials + "); set one of them");
+            }
+            p.put(USER_KEY, credentials.user());
+            env.put(PASSWORD_ENV, credentials.password()); // the environment wins over the file (ApplierConfig)
+        }
         this.properties = Map.copyOf(p);
+        this.environment = Map.copyOf(env);
     }
 
     /** A builder with the applier jar, its own work directory and the reaper that tracks its process. */
@@ -72,8 +91,8 @@ public final class ApplierProcess extends ManagedProcess {
         }
         writeProperties();
         Path runnableJar = copyJar();
-        process = ChildProcess.launch("applier", ChildProcess.Phase.CLIENT, command(runnableJar), workDir, logFile(), Map.of(),
-                reaper);
+        process = ChildProcess.launch("applier", ChildProcess.Phase.CLIENT, command(runnableJar), workDir, logFile(),
+                environment, reaper);
         Readiness.sleep(LAUNCH_GRACE_MILLIS);
         if (!process.isAlive()) {
             process.stop(Duration.ZERO); // forget its PID file
@@ -128,9 +147,19 @@ public final class ApplierProcess extends ManagedProcess {
         return metricsPort;
     }
 
-    /** The effective properties written to {@code applier.properties}. */
+    /** The effective properties written to {@code applier.properties} (without the password of the credentials). */
     public Map<String, String> properties() {
         return properties;
+    }
+
+    /** The variables added to the process's environment; holds the password of the credentials. Never log it. */
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    /** The user and password the applier logs in with, or null when they were given as plain properties. */
+    public Credentials credentials() {
+        return credentials;
     }
 
     /** The applier's stdout/stderr log. */
@@ -184,6 +213,8 @@ public final class ApplierProcess extends ManagedProcess {
         private final Path workDir;
         private final ProcessReaper reaper;
         private final Map<String, String> properties = new LinkedHashMap<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private Credentials credentials;
         private final List<String> jvmOptions = new ArrayList<>(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC"));
         private int metricsPort;
 
@@ -202,6 +233,21 @@ public final class ApplierProcess extends ManagedProcess {
         /** Several applier configuration keys. */
         public Builder properties(Map<String, String> entries) {
             properties.putAll(entries);
+            return this;
+        }
+
+        /**
+         * The Neo4j user the applier logs in as: {@code neo4j.user} goes into applier.properties, the password into
+         * the process's environment ({@code HA4NEO_NEO4J_PASSWORD}), so it is in no file the launcher writes.
+         */
+        public Builder neo4jCredentials(Credentials user) {
+            this.credentials = user;
+            return this;
+        }
+
+        /** An environment variable of the applier process, e.g. an {@code HA4NEO_*} configuration key. */
+        public Builder environment(String name, String value) {
+            environment.put(name, value);
             return this;
         }
 

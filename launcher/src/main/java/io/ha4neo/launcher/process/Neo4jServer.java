@@ -19,6 +19,7 @@ import org.neo4j.driver.Driver;
 import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Logging;
 import org.neo4j.driver.Session;
+import org.neo4j.driver.SessionConfig;
 
 /**
  * A Neo4j 5.26 Community server run from the server lib dir exactly like a user's install: its own home directory,
@@ -26,22 +27,33 @@ import org.neo4j.driver.Session;
  * {@code ExtensionFactory} services in plugins are never loaded). Ports are chosen once, so {@link #start()} after
  * {@link #stop()} or {@link #kill()} brings the same server back on the same port with the same store.
  *
+ * <p>Secure by default, as Neo4j itself is: authentication is on, user {@code neo4j} gets a generated password
+ * (or the one given to {@link Builder#password(String)}), further users ({@link Builder#user(Credentials)}) are
+ * created through the system database on start, and {@code LOAD CSV} reads files only from the server's own empty
+ * {@code import/} directory ({@code server.directories.import}). {@link Builder#authDisabled()} turns
+ * authentication off explicitly.
+ *
  * <pre>{@code
  * Neo4jServer primary = Neo4jServer.builder("primary", layout.neo4jLibDir(), stateDir.resolve("primary"), reaper)
  *         .plugin(layout.pluginJar())
  *         .setting("ha4neo.role", "primary")
- *         .password("s3cret-pass")          // optional: auth on, user neo4j
+ *         .password("s3cret-pass")          // optional: default is a generated password for user neo4j
+ *         .user(applierCredentials)         // optional: another user, created on start
  *         .build();
- * primary.start();                          // waits until RETURN 1 succeeds over Bolt
- * try (Driver driver = primary.driver()) { ... }
+ * primary.start();                          // waits until RETURN 1 succeeds over Bolt, then creates the users
+ * try (Driver driver = primary.driver()) { ... }            // as neo4j
+ * try (Driver driver = primary.driver(applierCredentials)) { ... }
  * }</pre>
  *
- * Home layout: {@code conf/neo4j.conf}, {@code plugins/}, {@code data/}, {@code logs/neo4j.log} (Neo4j's user
- * log), {@code logs/debug.log}, {@code logs/console.log} (the JVM's stdout and stderr).
+ * Home layout: {@code conf/neo4j.conf}, {@code plugins/}, {@code data/}, {@code import/} (empty: the only place
+ * {@code LOAD CSV FROM 'file:///...'} reads from), {@code logs/neo4j.log} (Neo4j's user log), {@code logs/debug.log},
+ * {@code logs/console.log} (the JVM's stdout and stderr), {@code logs/admin.log} (set-initial-password).
  */
 public final class Neo4jServer extends ManagedProcess {
-    /** The user whose password {@link Builder#password(String)} sets. */
+    /** The admin user, whose password {@link Builder#password(String)} sets. */
     public static final String USER = "neo4j";
+    /** The server's import directory, relative to its home: {@code LOAD CSV} reads {@code file:///} URLs only here. */
+    public static final String IMPORT_DIR = "import";
 
     private final String name;
     private final Path libDir;
@@ -50,6 +62,7 @@ public final class Neo4jServer extends ManagedProcess {
     private final List<Path> plugins;
     private final Map<String, String> settings;
     private final String password;
+    private final List<Credentials> users;
     private final String heap;
     private final List<String> jvmOptions;
     private final Duration readinessTimeout;
@@ -64,6 +77,8 @@ public final class Neo4jServer extends ManagedProcess {
         this.reaper = b.reaper;
         this.plugins = List.copyOf(b.plugins);
         this.password = b.password;
+        // With authentication off there is nobody to log in as, and Neo4j accepts any token: no users to create.
+        this.users = b.password == null ? List.of() : List.copyOf(b.users);
         this.heap = b.heap;
         this.jvmOptions = List.copyOf(b.jvmOptions);
         this.readinessTimeout = b.readinessTimeout;
@@ -82,7 +97,8 @@ public final class Neo4jServer extends ManagedProcess {
 
     /**
      * Starts the server and waits until it answers {@code RETURN 1} over Bolt: prepares the home directory, copies
-     * the plugins, writes neo4j.conf, sets the initial password on the first start, launches the JVM.
+     * the plugins, writes neo4j.conf, sets the initial password on the first start, launches the JVM, then creates
+     * the users of {@link Builder#user(Credentials)} that do not exist yet.
      */
     public synchronized void start() {
         if (isRunning()) {
@@ -95,6 +111,7 @@ public final class Neo4jServer extends ManagedProcess {
         process = ChildProcess.launch("neo4j-" + name, ChildProcess.Phase.SERVER, serverCommand(), homeDir,
                 homeDir.resolve("logs").resolve("console.log"), neo4jEnvironment(), reaper);
         awaitReadyOrKill();
+        createUsersOrKill();
     }
 
     /** {@code bolt://127.0.0.1:<port>}. */
@@ -132,7 +149,7 @@ public final class Neo4jServer extends ManagedProcess {
         return Logs.contains(logFile(), text);
     }
 
-    /** The auth token of this server: basic auth for user neo4j when a password was set, otherwise none. */
+    /** The auth token of the admin user neo4j: basic auth when authentication is on (the default), else none. */
     public AuthToken authToken() {
         return password == null ? AuthTokens.none() : AuthTokens.basic(USER, password);
     }
@@ -142,12 +159,40 @@ public final class Neo4jServer extends ManagedProcess {
         return password;
     }
 
-    /** A new driver for this server with its auth token; the caller closes it. */
+    /** True unless {@link Builder#authDisabled()} turned authentication off. */
+    public boolean authEnabled() {
+        return password != null;
+    }
+
+    /** The admin user neo4j and its password, or null when authentication is off. */
+    public Credentials adminCredentials() {
+        return password == null ? null : new Credentials(USER, password);
+    }
+
+    /** The users created on start besides neo4j ({@link Builder#user(Credentials)}). */
+    public List<Credentials> users() {
+        return users;
+    }
+
+    /** The import directory ({@code <home>/import}), empty unless someone puts files there. */
+    public Path importDir() {
+        return homeDir.resolve(IMPORT_DIR);
+    }
+
+    /** A new driver for this server as the admin user neo4j; the caller closes it. */
     public Driver driver() {
-        Config config = Config.builder().withLogging(Logging.none())
+        return GraphDatabase.driver(boltUri(), authToken(), driverConfig());
+    }
+
+    /** A new driver for this server as {@code user} (e.g. the applier's user); the caller closes it. */
+    public Driver driver(Credentials user) {
+        return GraphDatabase.driver(boltUri(), user.authToken(), driverConfig());
+    }
+
+    private static Config driverConfig() {
+        return Config.builder().withLogging(Logging.none())
                 .withConnectionTimeout(5, TimeUnit.SECONDS)
                 .withConnectionAcquisitionTimeout(10, TimeUnit.SECONDS).build();
-        return GraphDatabase.driver(boltUri(), authToken(), config);
     }
 
     /** The effective neo4j.conf entries. */
@@ -171,6 +216,8 @@ public final class Neo4jServer extends ManagedProcess {
         s.put("server.memory.pagecache.size", b.pageCache);
         s.put("dbms.usage_report.enabled", "false");
         s.put("dbms.security.auth_enabled", Boolean.toString(b.password != null));
+        // Without this setting LOAD CSV reads any file the server's OS user can read (file:///etc/passwd).
+        s.put("server.directories.import", homeDir.resolve(IMPORT_DIR).toString());
         // Neo4j 5.26 refuses to start on keys no loaded component declares; ha4neo.* and its Kafka pass-through
         // keys are validated by the plugin itself, so the server's strict check is turned off (overridable).
         s.put("server.config.strict_validation.enabled", "false");
@@ -179,7 +226,7 @@ public final class Neo4jServer extends ManagedProcess {
     }
 
     private void createHome() {
-        for (String dir : List.of("conf", "plugins", "data", "logs")) {
+        for (String dir : List.of("conf", "plugins", "data", "logs", IMPORT_DIR)) {
             createDirectories(homeDir.resolve(dir));
         }
     }
@@ -214,13 +261,15 @@ public final class Neo4jServer extends ManagedProcess {
         if (password == null || Files.exists(homeDir.resolve("data").resolve("databases").resolve("system"))) {
             return;
         }
-        List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary(), "-Xmx128m", "-cp",
+        // A short-lived JVM: the C1 compiler and the serial collector halve its CPU time, which counts on 2 cores.
+        List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary(), "-Xmx128m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-cp",
                 libDir.toAbsolutePath() + "/*", "org.neo4j.cli.AdminTool", "dbms", "set-initial-password", password));
         Path log = homeDir.resolve("logs").resolve("admin.log");
         ChildProcess admin = ChildProcess.launch("neo4j-admin-" + name, ChildProcess.Phase.CLIENT, command, homeDir,
                 log, neo4jEnvironment(), reaper);
         try {
-            boolean exited = admin.handle().onExit().get(60, TimeUnit.SECONDS) != null;
+            boolean exited = admin.handle().onExit().get(120, TimeUnit.SECONDS) != null;
             admin.stop(Duration.ZERO);
             if (!exited || admin.exitCode() != 0) {
                 throw new IllegalStateException("setting the initial password of Neo4j server '" + name
@@ -230,6 +279,26 @@ public final class Neo4jServer extends ManagedProcess {
             admin.kill();
             throw e instanceof RuntimeException r ? r
                     : new IllegalStateException("neo4j-admin set-initial-password for '" + name + "' did not finish", e);
+        }
+    }
+
+    /**
+     * Creates each extra user that does not exist yet, over Bolt as neo4j in the system database. Idempotent, so a
+     * restart with the same store finds the users in place (their passwords are the ones first set).
+     */
+    private void createUsersOrKill() {
+        if (users.isEmpty()) {
+            return;
+        }
+        try (Driver admin = driver(); Session system = admin.session(SessionConfig.forDatabase("system"))) {
+            for (Credentials user : users) {
+                system.run("CREATE USER $user IF NOT EXISTS SET PASSWORD $password CHANGE NOT REQUIRED",
+                        Map.of("user", user.user(), "password", user.password())).consume();
+            }
+        } catch (RuntimeException e) {
+            process.kill();
+            throw new IllegalStateException("cannot create the users " + users + " on Neo4j server '" + name + "' at "
+                    + boltUri() + "; the server was stopped: " + e.getMessage(), e);
         }
     }
 
@@ -292,7 +361,8 @@ public final class Neo4jServer extends ManagedProcess {
         private final List<Path> plugins = new ArrayList<>();
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final List<String> jvmOptions = new ArrayList<>(List.of("-XX:+UseSerialGC"));
-        private String password;
+        private final List<Credentials> users = new ArrayList<>();
+        private String password = Credentials.generatePassword();
         private String heap = "512m";
         private String pageCache = "128m";
         private boolean httpEnabled;
@@ -323,12 +393,40 @@ public final class Neo4jServer extends ManagedProcess {
             return this;
         }
 
-        /** Turns auth on with this initial password for user neo4j (at least 8 characters). Default: auth off. */
+        /**
+         * The initial password of user neo4j (at least 8 characters); null turns authentication off, like
+         * {@link #authDisabled()}. Default: authentication on with a generated password ({@link Neo4jServer#password()}).
+         */
         public Builder password(String initialPassword) {
-            if (initialPassword != null && initialPassword.length() < 8) {
-                throw new IllegalArgumentException("Neo4j 5 requires a password of at least 8 characters");
+            if (initialPassword != null && initialPassword.length() < Credentials.MINIMUM_LENGTH) {
+                throw new IllegalArgumentException("Neo4j 5 requires a password of at least "
+                        + Credentials.MINIMUM_LENGTH + " characters");
             }
             this.password = initialPassword;
+            return this;
+        }
+
+        /**
+         * Turns authentication off ({@code dbms.security.auth_enabled=false}): anyone who reaches the Bolt port may
+         * do anything, and the standby guard can no longer tell the applier from a client (docs/standby.md). Users
+         * of {@link #user(Credentials)} are then not created.
+         */
+        public Builder authDisabled() {
+            this.password = null;
+            return this;
+        }
+
+        /**
+         * Another user to create on start, besides neo4j (ignored with authentication off). Community Edition has
+         * no roles: every user may do everything neo4j may, user management included.
+         */
+        public Builder user(Credentials credentials) {
+            if (credentials.user().equals(USER)) {
+                throw new IllegalArgumentException("user " + USER + " is the admin user; set its password with "
+                        + "password(...)");
+            }
+            users.removeIf(u -> u.user().equals(credentials.user()));
+            users.add(credentials);
             return this;
         }
 
