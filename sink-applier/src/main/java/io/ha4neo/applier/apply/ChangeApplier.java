@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,10 +83,10 @@ public final class ChangeApplier {
             Decision d = admitOrFlush(item, segment, result);
             if (d == Decision.ALREADY_APPLIED) {
                 log.debug("skipping {}: already covered by the watermark {}", item.position(), watermark);
-            } else if (item instanceof LogItem.Transaction t && !t.event().schemaChanges().isEmpty()) {
+            } else if (d == Decision.APPLY && isSchema(item)) {
                 flush(segment, result);
-                applySchema(t, result);
-            } else {
+                applySchema((LogItem.Transaction) item, result);
+            } else { // data, or an operator skip of any kind of item: recorded with the data around it
                 segment.add(item, d);
             }
         }
@@ -104,11 +105,11 @@ public final class ChangeApplier {
     }
 
     private Decision admit(LogItem item, Segment segment) {
-        long applied = segment.lastCommitId(watermark);
-        if (item instanceof LogItem.Transaction t) {
-            return chain.admit(applied, watermark != null || !segment.isEmpty(), t);
-        }
-        return chain.admit(applied, (LogItem.Undecodable) item);
+        return chain.admit(segment.lastCommitId(watermark), watermark != null || !segment.isEmpty(), item);
+    }
+
+    private static boolean isSchema(LogItem item) {
+        return item instanceof LogItem.Transaction t && !t.event().schemaChanges().isEmpty();
     }
 
     /** Writes one run of data transactions (and operator skips) with the watermark of its last item. */
@@ -160,6 +161,35 @@ public final class ChangeApplier {
         return watermark == null ? 0 : watermark.commitId();
     }
 
+    private static long commitIdOf(LogItem item) {
+        if (item instanceof LogItem.Transaction t) {
+            return t.event().commitId();
+        }
+        if (item instanceof LogItem.Undecodable u) {
+            return u.commitId().orElseThrow(); // only a readable key can be skipped
+        }
+        return ((LogItem.Fragment) item).commitId();
+    }
+
+    /** What the audit record says was passed over. */
+    private static String describeSkipped(LogItem item) {
+        if (item instanceof LogItem.Undecodable u) {
+            return "an undecodable record at " + u.position() + ": " + u.error().getMessage();
+        }
+        if (item instanceof LogItem.Fragment f) {
+            return "an incomplete chunked transaction at " + f.position() + ": " + f.problem();
+        }
+        TransactionEvent e = ((LogItem.Transaction) item).event();
+        if (e.isGap()) {
+            return "a gap event at " + item.position() + ": " + e.gap();
+        }
+        if (!e.schemaChanges().isEmpty()) {
+            return "a schema transaction at " + item.position() + ", not run: " + e.schemaChanges().stream()
+                    .map(SchemaChange::statement).collect(Collectors.joining("; "));
+        }
+        return "a transaction of " + e.changeCount() + " changes at " + item.position();
+    }
+
     /** The items of one pending standby transaction. */
     private final class Segment {
         final List<TransactionEvent> events = new ArrayList<>();
@@ -169,18 +199,12 @@ public final class ChangeApplier {
 
         void add(LogItem item, Decision d) {
             last = item;
-            if (item instanceof LogItem.Transaction t) {
-                lastId = t.event().commitId();
-                if (d == Decision.APPLY) {
-                    events.add(t.event());
-                } else {
-                    skips.add(new SkippedCommit(lastId, clock.millis(), "operator: skip.commit.id=" + lastId));
-                }
+            lastId = commitIdOf(item);
+            if (d == Decision.APPLY) {
+                events.add(((LogItem.Transaction) item).event());
             } else {
-                LogItem.Undecodable u = (LogItem.Undecodable) item;
-                lastId = u.commitId().orElseThrow();
-                skips.add(new SkippedCommit(lastId, clock.millis(), "operator: skip.commit.id=" + lastId
-                        + " on an undecodable record at " + u.position() + ": " + u.error().getMessage()));
+                skips.add(new SkippedCommit(lastId, clock.millis(), "operator: skip.commit.id=" + lastId + " on "
+                        + describeSkipped(item)));
             }
         }
 

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -32,14 +31,16 @@ final class PendingBatch {
         this.clock = clock;
     }
 
-    /** Decodes one record and adds the whole transaction it completes (or the undecodable record) to the batch. */
+    /** Decodes one record and adds the items it completes (whole transaction, undecodable record, fragment). */
     void accept(ConsumerRecord<byte[], byte[]> r) {
-        Optional<LogItem> item = decoder.decode(r);
-        if (item.isEmpty()) {
+        List<LogItem> completed = decoder.decode(r);
+        if (completed.isEmpty()) {
             assemblingRecords++;
-        } else {
-            add(item.get());
+            return;
         }
+        records += assemblingRecords + 1; // the chunks before it belong to what it completes
+        assemblingRecords = 0;
+        completed.forEach(this::add);
     }
 
     private void add(LogItem item) {
@@ -48,11 +49,7 @@ final class PendingBatch {
         }
         items.add(item);
         if (item instanceof LogItem.Transaction t) {
-            records += assemblingRecords + 1;
-            assemblingRecords = 0;
             changes += t.event().changeCount();
-        } else {
-            records++;
         }
     }
 

@@ -78,6 +78,25 @@ class ChangeApplierTest {
     }
 
     @Test
+    void skipsASchemaTransactionTheOperatorNamesWithoutRunningItAndRecordsTheSkipOnce() {
+        TransactionEvent.Builder schema = Events.tx(4, 3);
+        schema.schemaChanges.add(Events.createIndex("person_name"));
+        List<LogItem> items = List.of(at(0, createsNode(3, 0, "a")), at(1, schema.build()), at(2, createsNode(5, 4, "b")));
+
+        applier(OptionalLong.of(4)).apply(items);
+        applier(OptionalLong.of(4)).apply(items); // redelivered after a restart with the key still set
+
+        assertThat(store.log).as("no schema statement, no await: data, skip and data in one write")
+                .containsExactly("write 5@2");
+        assertThat(store.skips).singleElement().satisfies(skip -> {
+            assertThat(skip.commitId()).isEqualTo(4);
+            assertThat(skip.reason()).contains("skip.commit.id=4").contains("schema transaction")
+                    .contains("CREATE INDEX person_name");
+        });
+        assertThat(store.schemaObjects).isEmpty();
+    }
+
+    @Test
     void recordsAnOperatorSkipInTheSameWriteAsTheWatermark() {
         LogItem.Undecodable poison = new LogItem.Undecodable(OptionalLong.of(4), new LogPosition(Events.TOPIC, 0, 1),
                 new DecodeException(DecodeException.Reason.TRUNCATED, "truncated"));

@@ -10,6 +10,8 @@ import io.ha4neo.applier.fixtures.FakeStandbyStore;
 import io.ha4neo.applier.observe.ApplierMetrics;
 import io.ha4neo.applier.observe.ApplierStatus;
 import io.ha4neo.applier.plan.ApplyPlanner;
+import io.ha4neo.applier.plan.Phase;
+import io.ha4neo.applier.standby.SkippedCommit;
 import io.ha4neo.applier.standby.Watermark;
 import io.ha4neo.schemas.codec.ChunkAssembler;
 import io.ha4neo.schemas.codec.EventCodec;
@@ -18,6 +20,7 @@ import io.ha4neo.schemas.event.TransactionEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -35,7 +38,7 @@ class ApplierLoopTest {
     private static final TopicPartition TP = new TopicPartition(Events.TOPIC, 0);
     private final FakeStandbyStore store = new FakeStandbyStore();
     private final RecordingConsumer consumer = new RecordingConsumer();
-    private final EventCodec codec = EventCodecs.embedded();
+    private final EventCodec codec = EventCodecs.embedded(EventCodecs.MIN_MAX_RECORD_BYTES); // chunks big transactions
     private final Clock clock = Clock.systemUTC();
 
     @Test
@@ -67,6 +70,79 @@ class ApplierLoopTest {
         assertThat(exit).isZero();
         assertThat(store.log).containsExactly("ensure", "write 5@1");
         assertThat(store.batches).hasSize(1);
+    }
+
+    @Test
+    void skipsACommitWhoseFirstChunkIsUndecodableAndPassesOverItsOtherChunks() throws Exception {
+        skipsAChunkedCommitWithAnUndecodableChunk(0);
+    }
+
+    @Test
+    void skipsACommitWhoseMiddleChunkIsUndecodableAndPassesOverItsOtherChunks() throws Exception {
+        skipsAChunkedCommitWithAnUndecodableChunk(1);
+    }
+
+    @Test
+    void skipsACommitWhoseLastChunkIsUndecodable() throws Exception {
+        skipsAChunkedCommitWithAnUndecodableChunk(-1);
+    }
+
+    /** Commit 3, commit 5 in chunks with chunk {@code bad} (-1: the last) undecodable, commit 6; skip.commit.id=5. */
+    private void skipsAChunkedCommitWithAnUndecodableChunk(int bad) throws Exception {
+        List<ConsumerRecord<byte[], byte[]>> records = logWithChunkedCommit5(bad);
+        consumer.schedulePollTask(() -> assignWithRecords(records));
+
+        int exit = runUntil(loop(OptionalLong.of(5)), () -> store.watermark != null && store.watermark.commitId() == 6);
+
+        assertThat(exit).isZero();
+        assertThat(store.skips).as("one audit record").extracting(SkippedCommit::commitId).containsExactly(5L);
+        assertThat(store.skips.get(0).reason()).contains("skip.commit.id=5");
+        assertThat(createdNodeKeys()).as("nothing of commit 5 applied").containsExactly("a", "c");
+        assertThat(store.watermark.offset()).isEqualTo(records.size() - 1);
+    }
+
+    @Test
+    void afterASkipAtAnUndecodableFirstChunkARestartPassesOverTheRemainingChunksAsAlreadyApplied() throws Exception {
+        List<ConsumerRecord<byte[], byte[]>> records = logWithChunkedCommit5(0);
+        // the skip was committed at the bad chunk (offset 1); the key was then removed and the applier restarted
+        store.watermark = new Watermark("neo4j", 5, 1, Events.TOPIC, 0, 1, 0, 0);
+        consumer.schedulePollTask(() -> assignWithRecords(records));
+
+        int exit = runUntil(loop(OptionalLong.empty()), () -> store.watermark.commitId() == 6);
+
+        assertThat(exit).isZero();
+        assertThat(store.skips).isEmpty();
+        assertThat(createdNodeKeys()).containsExactly("c");
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> logWithChunkedCommit5(int bad) {
+        List<byte[]> chunks = codec.encode(Events.bigTransaction(5, 3));
+        assertThat(chunks).as("chunks").hasSizeGreaterThanOrEqualTo(3);
+        int badIndex = bad < 0 ? chunks.size() - 1 : bad;
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        records.add(record(0, 3, codec.encode(createsNode(3, 0, "a")).get(0)));
+        for (int i = 0; i < chunks.size(); i++) {
+            records.add(record(1 + i, 5, i == badIndex ? new byte[] {1, 2, 3} : chunks.get(i)));
+        }
+        records.add(record(1 + chunks.size(), 6, codec.encode(createsNode(6, 5, "c")).get(0)));
+        return records;
+    }
+
+    private List<Object> createdNodeKeys() {
+        return store.batches.stream().flatMap(List::stream).filter(st -> st.phase() == Phase.NODES_CREATED)
+                .flatMap(st -> st.rows().stream()).map(r -> r.get("key")).toList();
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(long offset, long commitId, byte[] value) {
+        return new ConsumerRecord<>(Events.TOPIC, 0, offset, Long.toString(commitId).getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    private void assignWithRecords(List<ConsumerRecord<byte[], byte[]>> records) {
+        consumer.rebalance(List.of(TP));
+        consumer.updateBeginningOffsets(Map.of(TP, 0L));
+        consumer.updateEndOffsets(Map.of(TP, (long) records.size()));
+        current.rebalanceListener().onPartitionsAssigned(List.of(TP));
+        records.forEach(consumer::addRecord);
     }
 
     private void assignWithRecords(TransactionEvent... events) {
@@ -103,9 +179,13 @@ class ApplierLoopTest {
     private ApplierLoop current;
 
     private ApplierLoop loop() {
+        return loop(OptionalLong.empty());
+    }
+
+    private ApplierLoop loop(OptionalLong skipCommitId) {
         ApplierMetrics metrics = new ApplierMetrics(clock);
         ApplierStatus status = new ApplierStatus(metrics::stateChanged);
-        ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(OptionalLong.empty()),
+        ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(skipCommitId),
                 "neo4j", 30, clock);
         current = new ApplierLoop(new ApplierLoop.Source(consumer, Events.TOPIC, codec, ChunkAssembler.create()),
                 new ApplierLoop.Target(applier, store), new ApplierLoop.BatchPolicy(10, 100_000, Duration.ofMillis(5)),
