@@ -23,19 +23,26 @@ final class ErrorHandler {
     private static final Logger log = LoggerFactory.getLogger(ApplierLoop.class); // the loop's own log lines
 
     private final Backoff backoff;
+    private final BatchLimit limit;
     private final ApplierMetrics metrics;
     private final ApplierStatus status;
     private final Supplier<Optional<Watermark>> appliedWatermark;
 
-    ErrorHandler(Backoff backoff, ApplierLoop.Reporting reporting, Supplier<Optional<Watermark>> appliedWatermark) {
+    ErrorHandler(Backoff backoff, BatchLimit limit, ApplierLoop.Reporting reporting,
+                 Supplier<Optional<Watermark>> appliedWatermark) {
         this.backoff = backoff;
+        this.limit = limit;
         this.metrics = reporting.metrics();
         this.status = reporting.status();
         this.appliedWatermark = appliedWatermark;
     }
 
-    /** Returns how long to wait before retrying {@code doing}, or throws {@link FatalStop} after logging. */
-    Duration retryDelayOrStop(RuntimeException e, String doing) {
+    /**
+     * Returns how long to wait before retrying {@code doing}, or throws {@link FatalStop} after logging. An error
+     * the same batch would hit again at its size first halves the batch limits, relative to the pending batch
+     * ({@code batchSize} items with {@code batchChanges} changes).
+     */
+    Duration retryDelayOrStop(RuntimeException e, String doing, int batchSize, int batchChanges) {
         Classification c = ApplierErrors.classify(e);
         if (c.action() == Action.FATAL) {
             metrics.fatal(c.kind());
@@ -46,6 +53,9 @@ final class ErrorHandler {
             throw new FatalStop();
         }
         metrics.retry(c.kind());
+        if (c.shrinksBatch()) {
+            shrinkBatch(c.kind(), batchSize, batchChanges);
+        }
         Duration delay = backoff.nextDelay();
         log.warn("retriable error ({}) while {}: {}; will retry in {} ms, then re-position from the standby's "
                 + "watermark", c.kind(), doing, e.toString(), delay.toMillis());
@@ -53,9 +63,28 @@ final class ErrorHandler {
         return delay;
     }
 
+    private void shrinkBatch(String kind, int batchSize, int batchChanges) {
+        limit.shrink(batchSize, batchChanges);
+        metrics.batchLimits(limit.transactions(), limit.changes());
+        log.warn("{} on the standby for a batch of {} transactions ({} changes): batch limits lowered to {} "
+                + "transactions and {} changes; they double again after every {} successful writes{}", kind,
+                batchSize, batchChanges, limit.transactions(), limit.changes(), BatchLimit.RECOVER_AFTER,
+                batchSize <= 1 ? ". The batch is one transaction already: it fails again until the standby allows "
+                        + "it (db.memory.transaction.max, db.memory.transaction.total.max, db.transaction.timeout)" : "");
+    }
+
     /** A step succeeded: the next failure waits the initial delay again. */
     void succeeded() {
         backoff.reset();
+    }
+
+    /** A batch was written: lowered batch limits recover step by step. */
+    void wrote() {
+        if (limit.succeeded()) {
+            metrics.batchLimits(limit.transactions(), limit.changes());
+            log.info("batch limits raised to {} transactions and {} changes after {} successful writes",
+                    limit.transactions(), limit.changes(), BatchLimit.RECOVER_AFTER);
+        }
     }
 
     /** Unwinds the loop after a fatal error was logged. */

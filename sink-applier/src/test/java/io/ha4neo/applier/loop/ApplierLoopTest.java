@@ -17,6 +17,7 @@ import io.ha4neo.schemas.codec.ChunkAssembler;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
 import io.ha4neo.schemas.event.TransactionEvent;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +32,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
+import org.neo4j.driver.exceptions.ClientException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
+import org.neo4j.driver.exceptions.TransientException;
 
 /** The consume loop against Kafka's MockConsumer and an in-memory standby. */
 class ApplierLoopTest {
@@ -68,8 +71,54 @@ class ApplierLoopTest {
         int exit = runUntil(loop(), () -> store.watermark != null && store.watermark.commitId() == 5);
 
         assertThat(exit).isZero();
-        assertThat(store.log).containsExactly("ensure", "write 5@1");
+        assertThat(store.log).containsExactly("ensure", "failed write 5@1", "write 5@1");
         assertThat(store.batches).hasSize(1);
+    }
+
+    @Test
+    void halvesTheBatchOnAMemoryLimitDownToOneTransactionInsteadOfRetryingTheSameBatchForever() throws Exception {
+        TransactionEvent[] events = chainOfNodes(8);
+        consumer.schedulePollTask(() -> assignWithRecords(events));
+        // the standby's transaction memory allows one transaction per write, no more
+        store.failIf = (statements, next) -> statements.get(0).rows().size() > 1 ? new TransientException(
+                "Neo.TransientError.General.MemoryPoolOutOfMemoryError", "The allocation of 2 MiB would exceed the "
+                + "limit of 1 MiB of 'db.memory.transaction.total.max'") : null;
+        store.onFailedWrite = () -> addRecords(events);
+
+        int exit = runUntil(loop(), () -> store.watermark != null && store.watermark.commitId() == 8);
+
+        assertThat(exit).isZero();
+        assertThat(store.log).containsExactly("ensure", "failed write 8@7", "failed write 4@3", "failed write 2@1",
+                "write 1@0", "write 2@1", "write 3@2", "write 4@3", "write 5@4", "write 6@5", "write 7@6", "write 8@7");
+        assertThat(gauge(ApplierMetrics.BATCH_LIMIT_TRANSACTIONS)).isEqualTo(1);
+    }
+
+    @Test
+    void retriesATimedOutBatchSmallerAndKeepsTheSmallerLimitUntilItRecovers() throws Exception {
+        TransactionEvent[] events = chainOfNodes(8);
+        consumer.schedulePollTask(() -> assignWithRecords(events));
+        store.failNextWrite = new ClientException("Neo.ClientError.Transaction.TransactionTimedOut", "timed out");
+        store.onFailedWrite = () -> addRecords(events);
+
+        int exit = runUntil(loop(), () -> store.watermark != null && store.watermark.commitId() == 8);
+
+        assertThat(exit).isZero();
+        assertThat(store.log).containsExactly("ensure", "failed write 8@7", "write 4@3", "write 8@7");
+        assertThat(gauge(ApplierMetrics.BATCH_LIMIT_TRANSACTIONS)).isEqualTo(4);
+        assertThat(gauge(ApplierMetrics.BATCH_LIMIT_CHANGES)).isEqualTo(4);
+    }
+
+    private static TransactionEvent[] chainOfNodes(int n) {
+        TransactionEvent[] events = new TransactionEvent[n];
+        for (int i = 0; i < n; i++) {
+            events[i] = createsNode(i + 1, i, "n" + (i + 1));
+        }
+        return events;
+    }
+
+    private double gauge(String name) {
+        return metrics.registry().scrape().stream().filter(m -> m.getMetadata().getPrometheusName().equals(name))
+                .map(m -> ((GaugeSnapshot) m).getDataPoints().get(0).getValue()).findFirst().orElseThrow();
     }
 
     @Test
@@ -182,8 +231,10 @@ class ApplierLoopTest {
         return loop(OptionalLong.empty());
     }
 
+    private ApplierMetrics metrics;
+
     private ApplierLoop loop(OptionalLong skipCommitId) {
-        ApplierMetrics metrics = new ApplierMetrics(clock);
+        metrics = new ApplierMetrics(clock);
         ApplierStatus status = new ApplierStatus(metrics::stateChanged);
         ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(skipCommitId),
                 "neo4j", 30, clock);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class PendingBatchTest {
     private final EventCodec codec = EventCodecs.embedded(EventCodecs.MIN_MAX_RECORD_BYTES);
     private final MutableClock clock = new MutableClock();
-    private final PendingBatch batch = new PendingBatch(new ApplierLoop.BatchPolicy(3, 1_000, Duration.ofMillis(5)),
+    private final PendingBatch batch = new PendingBatch(new BatchLimit(3, 1_000), Duration.ofMillis(5),
             new RecordDecoder(codec, ChunkAssembler.create()), clock);
 
     @Test
