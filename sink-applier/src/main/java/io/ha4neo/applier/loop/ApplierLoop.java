@@ -127,7 +127,9 @@ public final class ApplierLoop {
     private void stepWithRetry() {
         try {
             step();
-            errors.succeeded();
+            if (batch.size() == 0 && lag.isCaughtUp()) {
+                errors.caughtUp();
+            }
         } catch (WakeupException e) {
             if (!stop.isRequested()) {
                 throw e;
@@ -163,7 +165,7 @@ public final class ApplierLoop {
         lag.applied(result.lastWatermark());
         batch.clearApplied(); // not the chunks still arriving: they belong to the next batch
         if (result.lastWatermark().isPresent()) {
-            errors.wrote();
+            errors.wrote(); // resets the back-off: the standby took a write
         }
     }
 

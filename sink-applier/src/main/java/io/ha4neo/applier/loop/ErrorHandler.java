@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * The loop's one reaction to an error, after {@link ApplierErrors} classified it: a fatal error is counted,
  * logged with what the standby keeps, and stops the loop ({@link FatalStop}); a retriable one is counted,
  * logged with the delay, and answered with the next {@link Backoff} delay. Consecutive failures double the
- * delay; a successful step resets it.
+ * delay, whatever their kinds; a successful write, or an idle step that finds the topic applied, resets it.
  */
 final class ErrorHandler {
     private static final Logger log = LoggerFactory.getLogger(ApplierLoop.class); // the loop's own log lines
@@ -73,18 +73,23 @@ final class ErrorHandler {
                         + "it (db.memory.transaction.max, db.memory.transaction.total.max, db.transaction.timeout)" : "");
     }
 
-    /** A step succeeded: the next failure waits the initial delay again. */
-    void succeeded() {
-        backoff.reset();
-    }
-
-    /** A batch was written: lowered batch limits recover step by step. */
+    /**
+     * A batch was written: the next failure waits the initial delay again, and lowered batch limits recover step
+     * by step. A step that only polled is no proof that the failure is over (the next write may fail the same way),
+     * so it does not reset the back-off.
+     */
     void wrote() {
+        backoff.reset();
         if (limit.succeeded()) {
             metrics.batchLimits(limit.transactions(), limit.changes());
             log.info("batch limits raised to {} transactions and {} changes after {} successful writes",
                     limit.transactions(), limit.changes(), BatchLimit.RECOVER_AFTER);
         }
+    }
+
+    /** Nothing pending and a fresh lag check found the topic applied: whatever failed works again. */
+    void caughtUp() {
+        backoff.reset();
     }
 
     /** Unwinds the loop after a fatal error was logged. */

@@ -21,10 +21,13 @@ import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -34,6 +37,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.neo4j.driver.exceptions.ClientException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
+import org.neo4j.driver.exceptions.SessionExpiredException;
+import org.neo4j.driver.exceptions.TransactionTerminatedException;
 import org.neo4j.driver.exceptions.TransientException;
 
 /** The consume loop against Kafka's MockConsumer and an in-memory standby. */
@@ -73,6 +78,45 @@ class ApplierLoopTest {
         assertThat(exit).isZero();
         assertThat(store.log).containsExactly("ensure", "failed write 5@1", "write 5@1");
         assertThat(store.batches).hasSize(1);
+    }
+
+    @Test
+    void backOffGrowsUnderConsecutiveFailuresOfDifferentKindsAndStartsAgainAfterASuccessfulWrite() throws Exception {
+        TransactionEvent[] events = {createsNode(1, 0, "a"), createsNode(2, 1, "b")};
+        Deque<RuntimeException> beforeCommit2 = new ArrayDeque<>(List.of(
+                new ServiceUnavailableException("standby restarting"),
+                new TransientException("Neo.TransientError.Transaction.DeadlockDetected", "deadlock"),
+                new TransactionTerminatedException("Neo.ClientError.Transaction.Terminated", "terminated"),
+                new SessionExpiredException("session expired")));
+        Deque<RuntimeException> beforeCommit3 = new ArrayDeque<>(List.of(new ServiceUnavailableException("again")));
+        ConsumerRecord<byte[], byte[]> later = record(2, 3, codec.encode(createsNode(3, 2, "c")).get(0));
+        consumer.schedulePollTask(() -> assignWithRecords(events));
+        AtomicBoolean commit2Written = new AtomicBoolean();
+        store.failIf = (statements, next) -> {
+            if (next.commitId() == 2 && beforeCommit2.isEmpty()) {
+                commit2Written.set(true);
+                consumer.addRecord(later); // commit 3 arrives once commit 2 is written
+            }
+            return (next.commitId() == 2 ? beforeCommit2 : beforeCommit3).poll();
+        };
+        Backoff backoff = new Backoff(Duration.ofMillis(1), Duration.ofSeconds(1));
+        List<Long> delays = new ArrayList<>(); // the delay each failure is about to get
+        store.onFailedWrite = () -> {
+            delays.add(backoff.upcoming().toMillis());
+            addRecords(events);
+            if (commit2Written.get()) {
+                consumer.addRecord(later);
+            }
+        };
+
+        int exit = runUntil(loop(OptionalLong.empty(), backoff), () -> store.watermark != null
+                && store.watermark.commitId() == 3);
+
+        assertThat(exit).isZero();
+        assertThat(store.log).containsExactly("ensure", "failed write 2@1", "failed write 2@1", "failed write 2@1",
+                "failed write 2@1", "write 2@1", "failed write 3@2", "write 3@2");
+        assertThat(delays).as("doubling across kinds, then from the start after the write").containsExactly(1L, 2L,
+                4L, 8L, 1L);
     }
 
     @Test
@@ -234,13 +278,17 @@ class ApplierLoopTest {
     private ApplierMetrics metrics;
 
     private ApplierLoop loop(OptionalLong skipCommitId) {
+        return loop(skipCommitId, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)));
+    }
+
+    private ApplierLoop loop(OptionalLong skipCommitId, Backoff backoff) {
         metrics = new ApplierMetrics(clock);
         ApplierStatus status = new ApplierStatus(metrics::stateChanged);
         ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(skipCommitId),
                 "neo4j", 30, clock);
         current = new ApplierLoop(new ApplierLoop.Source(consumer, Events.TOPIC, codec, ChunkAssembler.create()),
                 new ApplierLoop.Target(applier, store), new ApplierLoop.BatchPolicy(10, 100_000, Duration.ofMillis(5)),
-                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), new ApplierLoop.Reporting(metrics, status),
+                backoff, new ApplierLoop.Reporting(metrics, status),
                 clock);
         return current;
     }
