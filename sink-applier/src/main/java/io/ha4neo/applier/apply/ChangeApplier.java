@@ -3,6 +3,7 @@ package io.ha4neo.applier.apply;
 import io.ha4neo.applier.apply.CommitChain.Decision;
 import io.ha4neo.applier.error.FatalApplierException;
 import io.ha4neo.applier.plan.ApplyPlanner;
+import io.ha4neo.applier.plan.PlannedStatement;
 import io.ha4neo.applier.standby.SkippedCommit;
 import io.ha4neo.applier.standby.StandbyStore;
 import io.ha4neo.applier.standby.Watermark;
@@ -49,6 +50,7 @@ public final class ChangeApplier {
     private final int schemaAwaitSeconds;
     private final Clock clock;
     private Watermark watermark; // null until the first transaction is applied to a fresh standby
+    private boolean watermarkUncertain; // a write failed: it may have committed all the same
 
     public ChangeApplier(StandbyStore store, ApplyPlanner planner, CommitChain chain, String database,
                          int schemaAwaitSeconds, Clock clock) {
@@ -63,6 +65,7 @@ public final class ChangeApplier {
     /** Re-reads the watermark from the standby; the caller seeks to its offset + 1 (or the beginning). */
     public Optional<Watermark> position() {
         watermark = store.readWatermark().orElse(null);
+        watermarkUncertain = false;
         return Optional.ofNullable(watermark);
     }
 
@@ -77,6 +80,9 @@ public final class ChangeApplier {
      * item are applied first, so the error names the first item that could not be applied.
      */
     public ApplyResult apply(List<LogItem> items) {
+        if (watermarkUncertain) {
+            reReadWatermark();
+        }
         ApplyResult result = new ApplyResult();
         Segment segment = new Segment();
         for (LogItem item : items) {
@@ -92,6 +98,27 @@ public final class ChangeApplier {
         }
         flush(segment, result);
         return result;
+    }
+
+    /**
+     * After a failed write, whether it committed is unknown (the connection can drop after the commit was sent).
+     * Writing again from the cached watermark would then find the standby's watermark further on and stop with a
+     * false divergence; reading it first makes the chain check pass over whatever did commit. The loop also
+     * re-positions the consumer after every retriable error; this keeps the applier safe on its own.
+     */
+    private void reReadWatermark() {
+        Optional<Watermark> before = watermark();
+        position();
+        log.info("the last standby write failed and may have committed: re-read the watermark, {} (was {})",
+                watermark().map(Object::toString).orElse("none"), before.map(Object::toString).orElse("none"));
+    }
+
+    /** Any write; a failure leaves the watermark uncertain until it is read again. */
+    private void write(long expectedCommitId, List<PlannedStatement> statements, Watermark next,
+                       List<SkippedCommit> skips) {
+        watermarkUncertain = true;
+        store.writeBatch(expectedCommitId, statements, next, skips);
+        watermarkUncertain = false;
     }
 
     /** Admits the item; on a fatal item, first commits what came before it, then rethrows. */
@@ -118,7 +145,7 @@ public final class ChangeApplier {
             return;
         }
         Watermark next = nextWatermark(segment.last, segment.lastCommitId(watermark));
-        store.writeBatch(currentCommitId(), planner.plan(segment.events), next, segment.skips);
+        write(currentCommitId(), planner.plan(segment.events), next, segment.skips);
         segment.skips.forEach(s -> log.warn("operator skip: commit {} was NOT applied, recorded as skipped; remove "
                 + "skip.commit.id from the configuration now", s.commitId()));
         result.record(segment.events, segment.skips.size(), next);
@@ -132,7 +159,7 @@ public final class ChangeApplier {
         }
         store.awaitIndexes(schemaAwaitSeconds);
         Watermark next = nextWatermark(t, t.event().commitId());
-        store.writeBatch(currentCommitId(), List.of(), next, List.of());
+        write(currentCommitId(), List.of(), next, List.of());
         result.record(List.of(t.event()), 0, next);
         watermark = next;
     }

@@ -122,6 +122,35 @@ class ChangeApplierTest {
     }
 
     @Test
+    void afterAWriteWhoseOutcomeIsUnknownReadsTheWatermarkBeforeWritingAgainInsteadOfReportingADivergence() {
+        ChangeApplier a = applier(OptionalLong.empty());
+        store.failAfterNextWrite = new org.neo4j.driver.exceptions.ServiceUnavailableException("connection lost "
+                + "while committing");
+        List<LogItem> batch = List.of(at(0, createsNode(3, 0, "a")), at(1, createsNode(5, 3, "b")));
+
+        assertThatThrownBy(() -> a.apply(batch)).isNotInstanceOf(FatalApplierException.class);
+        int reads = store.watermarkReads;
+        ApplyResult retry = a.apply(List.of(batch.get(0), batch.get(1), at(2, createsNode(6, 5, "c"))));
+
+        assertThat(store.watermarkReads).as("re-read before writing").isEqualTo(reads + 1);
+        assertThat(store.log).as("the committed batch is not written again").containsExactly("write 5@1", "write 6@2");
+        assertThat(retry.transactions()).isEqualTo(1);
+        assertThat(a.watermark().orElseThrow().commitId()).isEqualTo(6);
+    }
+
+    @Test
+    void afterAWriteThatDidNotCommitTheRetryWritesTheSameBatchAgain() {
+        ChangeApplier a = applier(OptionalLong.empty());
+        store.failNextWrite = new org.neo4j.driver.exceptions.ServiceUnavailableException("gone before commit");
+        List<LogItem> batch = List.of(at(0, createsNode(3, 0, "a")), at(1, createsNode(5, 3, "b")));
+
+        assertThatThrownBy(() -> a.apply(batch));
+        a.apply(batch);
+
+        assertThat(store.log).containsExactly("failed write 5@1", "write 5@1");
+    }
+
+    @Test
     void keepsItsWatermarkWhenAWriteFailsSoARetryStartsFromTheStandby() {
         ChangeApplier a = applier(OptionalLong.empty());
         store.failNextWrite = new org.neo4j.driver.exceptions.ServiceUnavailableException("gone");

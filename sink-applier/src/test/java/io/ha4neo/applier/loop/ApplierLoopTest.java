@@ -81,6 +81,21 @@ class ApplierLoopTest {
     }
 
     @Test
+    void aCommitWhoseOutcomeWasUnknownButSucceededIsNotAppliedAgainAndIsNoDivergence() throws Exception {
+        TransactionEvent[] events = {createsNode(3, 0, "a"), createsNode(5, 3, "b")};
+        TransactionEvent[] more = {createsNode(3, 0, "a"), createsNode(5, 3, "b"), createsNode(6, 5, "c")};
+        consumer.schedulePollTask(() -> assignWithRecords(events));
+        store.failAfterNextWrite = new ServiceUnavailableException("connection lost while committing");
+        store.onFailedAfterWrite = () -> addRecords(more); // redelivered from the seek, and one more transaction
+
+        int exit = runUntil(loop(), () -> store.watermark != null && store.watermark.commitId() == 6);
+
+        assertThat(exit).as("no false divergence").isZero();
+        assertThat(store.log).containsExactly("ensure", "write 5@1", "write 6@2");
+        assertThat(createdNodeKeys()).containsExactly("a", "b", "c");
+    }
+
+    @Test
     void backOffGrowsUnderConsecutiveFailuresOfDifferentKindsAndStartsAgainAfterASuccessfulWrite() throws Exception {
         TransactionEvent[] events = {createsNode(1, 0, "a"), createsNode(2, 1, "b")};
         Deque<RuntimeException> beforeCommit2 = new ArrayDeque<>(List.of(
