@@ -3,6 +3,7 @@ package io.ha4neo.applier.apply;
 import io.ha4neo.applier.apply.CommitChain.Decision;
 import io.ha4neo.applier.error.FatalApplierException;
 import io.ha4neo.applier.plan.ApplyPlanner;
+import io.ha4neo.applier.plan.PlannedStatement;
 import io.ha4neo.applier.standby.SkippedCommit;
 import io.ha4neo.applier.standby.StandbyStore;
 import io.ha4neo.applier.standby.Watermark;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,7 @@ public final class ChangeApplier {
     private final int schemaAwaitSeconds;
     private final Clock clock;
     private Watermark watermark; // null until the first transaction is applied to a fresh standby
+    private boolean watermarkUncertain; // a write failed: it may have committed all the same
 
     public ChangeApplier(StandbyStore store, ApplyPlanner planner, CommitChain chain, String database,
                          int schemaAwaitSeconds, Clock clock) {
@@ -62,6 +65,7 @@ public final class ChangeApplier {
     /** Re-reads the watermark from the standby; the caller seeks to its offset + 1 (or the beginning). */
     public Optional<Watermark> position() {
         watermark = store.readWatermark().orElse(null);
+        watermarkUncertain = false;
         return Optional.ofNullable(watermark);
     }
 
@@ -76,21 +80,45 @@ public final class ChangeApplier {
      * item are applied first, so the error names the first item that could not be applied.
      */
     public ApplyResult apply(List<LogItem> items) {
+        if (watermarkUncertain) {
+            reReadWatermark();
+        }
         ApplyResult result = new ApplyResult();
         Segment segment = new Segment();
         for (LogItem item : items) {
             Decision d = admitOrFlush(item, segment, result);
             if (d == Decision.ALREADY_APPLIED) {
                 log.debug("skipping {}: already covered by the watermark {}", item.position(), watermark);
-            } else if (item instanceof LogItem.Transaction t && !t.event().schemaChanges().isEmpty()) {
+            } else if (d == Decision.APPLY && isSchema(item)) {
                 flush(segment, result);
-                applySchema(t, result);
-            } else {
+                applySchema((LogItem.Transaction) item, result);
+            } else { // data, or an operator skip of any kind of item: recorded with the data around it
                 segment.add(item, d);
             }
         }
         flush(segment, result);
         return result;
+    }
+
+    /**
+     * After a failed write, whether it committed is unknown (the connection can drop after the commit was sent).
+     * Writing again from the cached watermark would then find the standby's watermark further on and stop with a
+     * false divergence; reading it first makes the chain check pass over whatever did commit. The loop also
+     * re-positions the consumer after every retriable error; this keeps the applier safe on its own.
+     */
+    private void reReadWatermark() {
+        Optional<Watermark> before = watermark();
+        position();
+        log.info("the last standby write failed and may have committed: re-read the watermark, {} (was {})",
+                watermark().map(Object::toString).orElse("none"), before.map(Object::toString).orElse("none"));
+    }
+
+    /** Any write; a failure leaves the watermark uncertain until it is read again. */
+    private void write(long expectedCommitId, List<PlannedStatement> statements, Watermark next,
+                       List<SkippedCommit> skips) {
+        watermarkUncertain = true;
+        store.writeBatch(expectedCommitId, statements, next, skips);
+        watermarkUncertain = false;
     }
 
     /** Admits the item; on a fatal item, first commits what came before it, then rethrows. */
@@ -104,11 +132,11 @@ public final class ChangeApplier {
     }
 
     private Decision admit(LogItem item, Segment segment) {
-        long applied = segment.lastCommitId(watermark);
-        if (item instanceof LogItem.Transaction t) {
-            return chain.admit(applied, watermark != null || !segment.isEmpty(), t);
-        }
-        return chain.admit(applied, (LogItem.Undecodable) item);
+        return chain.admit(segment.lastCommitId(watermark), watermark != null || !segment.isEmpty(), item);
+    }
+
+    private static boolean isSchema(LogItem item) {
+        return item instanceof LogItem.Transaction t && !t.event().schemaChanges().isEmpty();
     }
 
     /** Writes one run of data transactions (and operator skips) with the watermark of its last item. */
@@ -117,7 +145,7 @@ public final class ChangeApplier {
             return;
         }
         Watermark next = nextWatermark(segment.last, segment.lastCommitId(watermark));
-        store.writeBatch(currentCommitId(), planner.plan(segment.events), next, segment.skips);
+        write(currentCommitId(), planner.plan(segment.events), next, segment.skips);
         segment.skips.forEach(s -> log.warn("operator skip: commit {} was NOT applied, recorded as skipped; remove "
                 + "skip.commit.id from the configuration now", s.commitId()));
         result.record(segment.events, segment.skips.size(), next);
@@ -131,7 +159,7 @@ public final class ChangeApplier {
         }
         store.awaitIndexes(schemaAwaitSeconds);
         Watermark next = nextWatermark(t, t.event().commitId());
-        store.writeBatch(currentCommitId(), List.of(), next, List.of());
+        write(currentCommitId(), List.of(), next, List.of());
         result.record(List.of(t.event()), 0, next);
         watermark = next;
     }
@@ -160,6 +188,35 @@ public final class ChangeApplier {
         return watermark == null ? 0 : watermark.commitId();
     }
 
+    private static long commitIdOf(LogItem item) {
+        if (item instanceof LogItem.Transaction t) {
+            return t.event().commitId();
+        }
+        if (item instanceof LogItem.Undecodable u) {
+            return u.commitId().orElseThrow(); // only a readable key can be skipped
+        }
+        return ((LogItem.Fragment) item).commitId();
+    }
+
+    /** What the audit record says was passed over. */
+    private static String describeSkipped(LogItem item) {
+        if (item instanceof LogItem.Undecodable u) {
+            return "an undecodable record at " + u.position() + ": " + u.error().getMessage();
+        }
+        if (item instanceof LogItem.Fragment f) {
+            return "an incomplete chunked transaction at " + f.position() + ": " + f.problem();
+        }
+        TransactionEvent e = ((LogItem.Transaction) item).event();
+        if (e.isGap()) {
+            return "a gap event at " + item.position() + ": " + e.gap();
+        }
+        if (!e.schemaChanges().isEmpty()) {
+            return "a schema transaction at " + item.position() + ", not run: " + e.schemaChanges().stream()
+                    .map(SchemaChange::statement).collect(Collectors.joining("; "));
+        }
+        return "a transaction of " + e.changeCount() + " changes at " + item.position();
+    }
+
     /** The items of one pending standby transaction. */
     private final class Segment {
         final List<TransactionEvent> events = new ArrayList<>();
@@ -169,18 +226,12 @@ public final class ChangeApplier {
 
         void add(LogItem item, Decision d) {
             last = item;
-            if (item instanceof LogItem.Transaction t) {
-                lastId = t.event().commitId();
-                if (d == Decision.APPLY) {
-                    events.add(t.event());
-                } else {
-                    skips.add(new SkippedCommit(lastId, clock.millis(), "operator: skip.commit.id=" + lastId));
-                }
+            lastId = commitIdOf(item);
+            if (d == Decision.APPLY) {
+                events.add(((LogItem.Transaction) item).event());
             } else {
-                LogItem.Undecodable u = (LogItem.Undecodable) item;
-                lastId = u.commitId().orElseThrow();
-                skips.add(new SkippedCommit(lastId, clock.millis(), "operator: skip.commit.id=" + lastId
-                        + " on an undecodable record at " + u.position() + ": " + u.error().getMessage()));
+                skips.add(new SkippedCommit(lastId, clock.millis(), "operator: skip.commit.id=" + lastId + " on "
+                        + describeSkipped(item)));
             }
         }
 

@@ -22,6 +22,17 @@ public final class CommitChain {
         this.skipCommitId = skipCommitId;
     }
 
+    /** Decides for any item, by its kind. */
+    public Decision admit(long applied, boolean bootstrapped, LogItem item) {
+        if (item instanceof LogItem.Transaction t) {
+            return admit(applied, bootstrapped, t);
+        }
+        if (item instanceof LogItem.Undecodable u) {
+            return admit(applied, bootstrapped, u);
+        }
+        return admit(applied, bootstrapped, (LogItem.Fragment) item);
+    }
+
     /** Decides for a whole transaction. */
     public Decision admit(long applied, boolean bootstrapped, LogItem.Transaction item) {
         TransactionEvent e = item.event();
@@ -55,11 +66,16 @@ public final class CommitChain {
                 + "if the loss is accepted, set skip.commit.id=" + e.commitId() + " and restart (see docs/applier.md).");
     }
 
-    /** Decides for an undecodable record: fatal unless it is exactly the operator's skipped commit. */
-    public Decision admit(long applied, LogItem.Undecodable item) {
+    /**
+     * Decides for a record that could not be decoded, by the commit id in its key: passed over when the watermark
+     * covers it (a further chunk of a commit already applied or skipped), the operator's skip when it is exactly
+     * {@code skip.commit.id} and after the watermark, fatal otherwise. Its {@code previousCommitId} cannot be read,
+     * so it is the next transaction's chain check that proves nothing else was missed.
+     */
+    public Decision admit(long applied, boolean bootstrapped, LogItem.Undecodable item) {
         OptionalLong key = item.commitId();
-        if (key.isPresent() && isSkip(key.getAsLong()) && key.getAsLong() == applied) {
-            return Decision.ALREADY_APPLIED; // a further chunk of the commit the operator just skipped
+        if (key.isPresent() && bootstrapped && key.getAsLong() <= applied) {
+            return Decision.ALREADY_APPLIED;
         }
         if (key.isPresent() && isSkip(key.getAsLong()) && key.getAsLong() > applied) {
             return Decision.OPERATOR_SKIP;
@@ -69,6 +85,21 @@ public final class CommitChain {
                 + ". Applier stopped; nothing after the standby's last applied commit " + applied + " was applied. "
                 + "Fix the producer or, if the transaction is known to be lost, set skip.commit.id="
                 + (key.isPresent() ? key.getAsLong() : "<id>") + " and restart (see docs/applier.md).");
+    }
+
+    /** Decides for a piece of a chunked transaction that cannot be reassembled, with the same rules. */
+    public Decision admit(long applied, boolean bootstrapped, LogItem.Fragment item) {
+        if (bootstrapped && item.commitId() <= applied) {
+            return Decision.ALREADY_APPLIED;
+        }
+        if (isSkip(item.commitId())) {
+            return Decision.OPERATOR_SKIP;
+        }
+        throw new FatalApplierException("chunk_sequence", "broken chunk sequence at " + item.position() + ", commit "
+                + item.commitId() + ": " + item.problem() + ". Applier stopped; nothing after the standby's last "
+                + "applied commit " + applied + " was applied; the topic holds an incomplete transaction. Fix the "
+                + "producer or, if the transaction is known to be lost, set skip.commit.id=" + item.commitId()
+                + " and restart (see docs/applier.md).");
     }
 
     private boolean isSkip(long commitId) {

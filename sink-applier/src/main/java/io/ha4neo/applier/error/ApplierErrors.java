@@ -3,10 +3,13 @@ package io.ha4neo.applier.error;
 import io.ha4neo.schemas.codec.ChunkSequenceException;
 import io.ha4neo.schemas.codec.DecodeException;
 import io.ha4neo.schemas.config.ConfigException;
+import java.util.Set;
 import org.apache.kafka.common.errors.RetriableException;
 import org.neo4j.driver.exceptions.ClientException;
+import org.neo4j.driver.exceptions.Neo4jException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
+import org.neo4j.driver.exceptions.TransactionTerminatedException;
 import org.neo4j.driver.exceptions.TransientException;
 
 /**
@@ -14,10 +17,34 @@ import org.neo4j.driver.exceptions.TransientException;
  * by re-positioning from the watermark (so a commit whose outcome was unknown is neither lost nor applied
  * twice); fatal errors stop the applier with a non-zero exit code. There is no silent skip and no
  * dead-letter queue: the only way past a fatal record is the operator's {@code skip.commit.id}.
+ *
+ * <p>Neo4j errors are classified by their status code first, because the driver's exception type alone is
+ * ambiguous: it reports a terminated transaction (standby shutting down, {@code TERMINATE TRANSACTION}) and a
+ * transaction timeout as a {@link ClientException}, like a constraint violation, and a transaction's own memory
+ * limit too. Those are properties of the moment or of the batch's size, not of the data, so they are retried,
+ * memory limits and timeouts with a smaller batch ({@link Classification#shrinksBatch()}).
  */
 public final class ApplierErrors {
     /** What to do about an error. */
     public enum Action { RETRIABLE, FATAL }
+
+    /** Deadlocks, lock timeouts, leader switches and every other {@code Neo.TransientError.*}. */
+    public static final String NEO4J_TRANSIENT = "neo4j_transient";
+    /** The transaction was terminated: standby shutting down, an administrator, a lock client stopped. */
+    public static final String NEO4J_TERMINATED = "neo4j_terminated";
+    /** The transaction exceeded its time limit ({@code db.transaction.timeout}). */
+    public static final String NEO4J_TIMEOUT = "neo4j_timeout";
+    /** The transaction, or the server's transaction memory pool, ran out of memory. */
+    public static final String NEO4J_MEMORY = "neo4j_memory";
+
+    private static final Set<String> TERMINATED_CODES = Set.of("Neo.ClientError.Transaction.Terminated",
+            "Neo.TransientError.Transaction.Terminated", "Neo.ClientError.Transaction.LockClientStopped",
+            "Neo.TransientError.Transaction.LockClientStopped");
+    private static final Set<String> TIMEOUT_CODES = Set.of("Neo.ClientError.Transaction.TransactionTimedOut",
+            "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration");
+    private static final Set<String> MEMORY_CODES = Set.of("Neo.ClientError.General.TransactionOutOfMemoryError",
+            "Neo.TransientError.General.TransactionMemoryLimit", "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+            "Neo.TransientError.General.OutOfMemoryError");
 
     /**
      * A classification.
@@ -26,6 +53,10 @@ public final class ApplierErrors {
      * @param kind short label for metrics and logs
      */
     public record Classification(Action action, String kind) {
+        /** True when the same batch would fail again at its size: retry with a smaller one. */
+        public boolean shrinksBatch() {
+            return kind.equals(NEO4J_MEMORY) || kind.equals(NEO4J_TIMEOUT);
+        }
     }
 
     private ApplierErrors() {
@@ -47,8 +78,11 @@ public final class ApplierErrors {
         if (t instanceof DecodeException) return fatal("decode");
         if (t instanceof ChunkSequenceException) return fatal("chunk_sequence");
         if (t instanceof ConfigException) return fatal("config");
+        Classification byCode = t instanceof Neo4jException n ? byCode(n.code()) : null;
+        if (byCode != null) return byCode;
+        if (t instanceof TransactionTerminatedException) return retriable(NEO4J_TERMINATED); // client side, no code
         // Neo4j: deadlocks and other Neo.TransientError.* are TransientException
-        if (t instanceof TransientException) return retriable("neo4j_transient");
+        if (t instanceof TransientException) return retriable(NEO4J_TRANSIENT);
         if (t instanceof ServiceUnavailableException) return retriable("neo4j_unavailable");
         if (t instanceof SessionExpiredException) return retriable("neo4j_session_expired");
         // constraint violations, syntax errors, security errors: the standby diverged or is misconfigured
@@ -56,6 +90,16 @@ public final class ApplierErrors {
         // Kafka: broker unavailable, leader change, timeouts, rebalance in progress
         if (t instanceof RetriableException) return retriable("kafka_retriable");
         if (t instanceof org.apache.kafka.common.errors.RebalanceInProgressException) return retriable("kafka_rebalance");
+        return null;
+    }
+
+    /** By Neo4j status code; null when the code says nothing beyond the exception's type. */
+    private static Classification byCode(String code) {
+        if (code == null) return null;
+        if (MEMORY_CODES.contains(code)) return retriable(NEO4J_MEMORY);
+        if (TIMEOUT_CODES.contains(code)) return retriable(NEO4J_TIMEOUT);
+        if (TERMINATED_CODES.contains(code)) return retriable(NEO4J_TERMINATED);
+        if (code.startsWith("Neo.TransientError.")) return retriable(NEO4J_TRANSIENT);
         return null;
     }
 

@@ -73,10 +73,13 @@ public final class ApplierLoop {
         this.topic = source.topic();
         this.target = target;
         this.reporting = reporting;
-        this.batch = new PendingBatch(policy, new RecordDecoder(source.codec(), source.assembler()), clock);
+        BatchLimit limit = new BatchLimit(policy.maxTransactions(), policy.maxChanges());
+        reporting.metrics().batchLimits(limit.transactions(), limit.changes());
+        this.batch = new PendingBatch(limit, policy.linger(), new RecordDecoder(source.codec(), source.assembler()),
+                clock);
         this.lag = new LagTracker(consumer, target.store(), reporting, clock);
         this.positioner = new Positioner(consumer, target.applier(), batch, lag, reporting);
-        this.errors = new ErrorHandler(backoff, reporting, target.applier()::watermark);
+        this.errors = new ErrorHandler(backoff, limit, reporting, target.applier()::watermark);
     }
 
     /** Runs until stopped (returns 0) or a fatal error (returns 1). */
@@ -124,7 +127,9 @@ public final class ApplierLoop {
     private void stepWithRetry() {
         try {
             step();
-            errors.succeeded();
+            if (batch.size() == 0 && lag.isCaughtUp()) {
+                errors.caughtUp();
+            }
         } catch (WakeupException e) {
             if (!stop.isRequested()) {
                 throw e;
@@ -159,11 +164,14 @@ public final class ApplierLoop {
                 result.lastWatermark().orElse(null));
         lag.applied(result.lastWatermark());
         batch.clearApplied(); // not the chunks still arriving: they belong to the next batch
+        if (result.lastWatermark().isPresent()) {
+            errors.wrote(); // resets the back-off: the standby took a write
+        }
     }
 
     /** Retriable: drops what was read, waits with back-off (unless stopping), then re-positions. Fatal: throws. */
     private void recover(RuntimeException e, String doing) {
-        Duration delay = errors.retryDelayOrStop(e, doing);
+        Duration delay = errors.retryDelayOrStop(e, doing, batch.size(), batch.changes());
         batch.dropAll();
         if (!stop.awaitFor(delay)) {
             positioner.repositionBeforeNextStep();

@@ -22,6 +22,11 @@ public final class Backoff {
         return now;
     }
 
+    /** What {@link #nextDelay()} will return, without taking it. */
+    Duration upcoming() {
+        return next;
+    }
+
     public void reset() {
         next = initial;
     }

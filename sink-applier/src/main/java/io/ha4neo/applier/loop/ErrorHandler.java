@@ -17,25 +17,32 @@ import org.slf4j.LoggerFactory;
  * The loop's one reaction to an error, after {@link ApplierErrors} classified it: a fatal error is counted,
  * logged with what the standby keeps, and stops the loop ({@link FatalStop}); a retriable one is counted,
  * logged with the delay, and answered with the next {@link Backoff} delay. Consecutive failures double the
- * delay; a successful step resets it.
+ * delay, whatever their kinds; a successful write, or an idle step that finds the topic applied, resets it.
  */
 final class ErrorHandler {
     private static final Logger log = LoggerFactory.getLogger(ApplierLoop.class); // the loop's own log lines
 
     private final Backoff backoff;
+    private final BatchLimit limit;
     private final ApplierMetrics metrics;
     private final ApplierStatus status;
     private final Supplier<Optional<Watermark>> appliedWatermark;
 
-    ErrorHandler(Backoff backoff, ApplierLoop.Reporting reporting, Supplier<Optional<Watermark>> appliedWatermark) {
+    ErrorHandler(Backoff backoff, BatchLimit limit, ApplierLoop.Reporting reporting,
+                 Supplier<Optional<Watermark>> appliedWatermark) {
         this.backoff = backoff;
+        this.limit = limit;
         this.metrics = reporting.metrics();
         this.status = reporting.status();
         this.appliedWatermark = appliedWatermark;
     }
 
-    /** Returns how long to wait before retrying {@code doing}, or throws {@link FatalStop} after logging. */
-    Duration retryDelayOrStop(RuntimeException e, String doing) {
+    /**
+     * Returns how long to wait before retrying {@code doing}, or throws {@link FatalStop} after logging. An error
+     * the same batch would hit again at its size first halves the batch limits, relative to the pending batch
+     * ({@code batchSize} items with {@code batchChanges} changes).
+     */
+    Duration retryDelayOrStop(RuntimeException e, String doing, int batchSize, int batchChanges) {
         Classification c = ApplierErrors.classify(e);
         if (c.action() == Action.FATAL) {
             metrics.fatal(c.kind());
@@ -46,6 +53,9 @@ final class ErrorHandler {
             throw new FatalStop();
         }
         metrics.retry(c.kind());
+        if (c.shrinksBatch()) {
+            shrinkBatch(c.kind(), batchSize, batchChanges);
+        }
         Duration delay = backoff.nextDelay();
         log.warn("retriable error ({}) while {}: {}; will retry in {} ms, then re-position from the standby's "
                 + "watermark", c.kind(), doing, e.toString(), delay.toMillis());
@@ -53,8 +63,32 @@ final class ErrorHandler {
         return delay;
     }
 
-    /** A step succeeded: the next failure waits the initial delay again. */
-    void succeeded() {
+    private void shrinkBatch(String kind, int batchSize, int batchChanges) {
+        limit.shrink(batchSize, batchChanges);
+        metrics.batchLimits(limit.transactions(), limit.changes());
+        log.warn("{} on the standby for a batch of {} transactions ({} changes): batch limits lowered to {} "
+                + "transactions and {} changes; they double again after every {} successful writes{}", kind,
+                batchSize, batchChanges, limit.transactions(), limit.changes(), BatchLimit.RECOVER_AFTER,
+                batchSize <= 1 ? ". The batch is one transaction already: it fails again until the standby allows "
+                        + "it (db.memory.transaction.max, db.memory.transaction.total.max, db.transaction.timeout)" : "");
+    }
+
+    /**
+     * A batch was written: the next failure waits the initial delay again, and lowered batch limits recover step
+     * by step. A step that only polled is no proof that the failure is over (the next write may fail the same way),
+     * so it does not reset the back-off.
+     */
+    void wrote() {
+        backoff.reset();
+        if (limit.succeeded()) {
+            metrics.batchLimits(limit.transactions(), limit.changes());
+            log.info("batch limits raised to {} transactions and {} changes after {} successful writes",
+                    limit.transactions(), limit.changes(), BatchLimit.RECOVER_AFTER);
+        }
+    }
+
+    /** Nothing pending and a fresh lag check found the topic applied: whatever failed works again. */
+    void caughtUp() {
         backoff.reset();
     }
 

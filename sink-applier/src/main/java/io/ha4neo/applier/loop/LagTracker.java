@@ -33,6 +33,7 @@ final class LagTracker {
     private final ApplierStatus status;
     private final Clock clock;
     private long newestSeenCommitId;
+    private boolean caughtUp; // as of the last check since positioning
     private long lastCheck;
     private long lastStandbyContact;
 
@@ -64,7 +65,13 @@ final class LagTracker {
     /** After seeking from the watermark: commits for lag tools afresh, and checks lag now. */
     void positioned() {
         lagToolsOffsets.forget();
+        caughtUp = false;
         lastCheck = 0;
+    }
+
+    /** True when the last check since positioning found nothing left to apply (Kafka and the standby answered). */
+    boolean isCaughtUp() {
+        return caughtUp;
     }
 
     /** Once a second (and only with partitions assigned): measures, pings an idle standby, reports. */
@@ -98,6 +105,7 @@ final class LagTracker {
     }
 
     private void report(long behind) {
+        caughtUp = behind == 0;
         if (behind == 0) {
             lagToolsOffsets.commitPositionsWhenCaughtUp();
             status.moveTo(ApplierState.CAUGHT_UP, "all records in the topic are applied");

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -17,7 +16,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 final class PendingBatch {
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
 
-    private final ApplierLoop.BatchPolicy policy;
+    private final BatchLimit limit;
+    private final Duration linger;
     private final RecordDecoder decoder;
     private final Clock clock;
     private final List<LogItem> items = new ArrayList<>();
@@ -26,20 +26,23 @@ final class PendingBatch {
     private int assemblingRecords; // chunks of a transaction not yet complete
     private long since;
 
-    PendingBatch(ApplierLoop.BatchPolicy policy, RecordDecoder decoder, Clock clock) {
-        this.policy = policy;
+    PendingBatch(BatchLimit limit, Duration linger, RecordDecoder decoder, Clock clock) {
+        this.limit = limit;
+        this.linger = linger;
         this.decoder = decoder;
         this.clock = clock;
     }
 
-    /** Decodes one record and adds the whole transaction it completes (or the undecodable record) to the batch. */
+    /** Decodes one record and adds the items it completes (whole transaction, undecodable record, fragment). */
     void accept(ConsumerRecord<byte[], byte[]> r) {
-        Optional<LogItem> item = decoder.decode(r);
-        if (item.isEmpty()) {
+        List<LogItem> completed = decoder.decode(r);
+        if (completed.isEmpty()) {
             assemblingRecords++;
-        } else {
-            add(item.get());
+            return;
         }
+        records += assemblingRecords + 1; // the chunks before it belong to what it completes
+        assemblingRecords = 0;
+        completed.forEach(this::add);
     }
 
     private void add(LogItem item) {
@@ -48,31 +51,37 @@ final class PendingBatch {
         }
         items.add(item);
         if (item instanceof LogItem.Transaction t) {
-            records += assemblingRecords + 1;
-            assemblingRecords = 0;
             changes += t.event().changeCount();
-        } else {
-            records++;
         }
     }
 
-    /** The batch reached {@code batch.max.transactions} or {@code batch.max.changes}. */
+    /** The batch reached the limits in force ({@code batch.max.*}, or less after a memory limit). */
     boolean isFull() {
-        return items.size() >= policy.maxTransactions() || changes >= policy.maxChanges();
+        return limit.reached(items.size(), changes);
     }
 
     /** After a poll: a partial batch is applied when the poll came back empty (drained) or it lingered enough. */
     boolean isDue(boolean drained) {
-        return !items.isEmpty() && (drained || clock.millis() - since >= policy.linger().toMillis());
+        return !items.isEmpty() && (drained || clock.millis() - since >= linger.toMillis());
     }
 
     /** Waits briefly for more records while a batch is pending, longer when there is nothing to apply. */
     Duration pollTimeout() {
-        return items.isEmpty() ? IDLE_POLL : policy.linger();
+        return items.isEmpty() ? IDLE_POLL : linger;
     }
 
     List<LogItem> items() {
         return List.copyOf(items);
+    }
+
+    /** Items (whole transactions and undecodable records or fragments) in the batch. */
+    int size() {
+        return items.size();
+    }
+
+    /** Changes of the whole transactions in the batch. */
+    int changes() {
+        return changes;
     }
 
     /** Records read but not applied, partial chunk sequences included: part of the lag. */

@@ -57,15 +57,18 @@ final class Positioner implements ConsumerRebalanceListener {
         afterRetry = true;
     }
 
-    /** Re-positions if a retry asked for it; stays asked while that fails. */
+    /**
+     * Re-positions if a retry asked for it; stays asked while that fails. Always before the next poll, so nothing
+     * read before the error is applied from a watermark that a write of unknown outcome may have moved.
+     */
     void repositionIfRetried() {
         if (!afterRetry) {
             return;
         }
-        if (status.state() == ApplierState.RETRYING && !consumer.assignment().isEmpty()) {
-            position(consumer.assignment());
-        } else if (consumer.assignment().isEmpty()) {
+        if (consumer.assignment().isEmpty()) {
             status.moveTo(ApplierState.STARTING, "retrying"); // the coming assignment positions
+        } else {
+            position(consumer.assignment());
         }
         afterRetry = false;
     }

@@ -78,6 +78,25 @@ class ChangeApplierTest {
     }
 
     @Test
+    void skipsASchemaTransactionTheOperatorNamesWithoutRunningItAndRecordsTheSkipOnce() {
+        TransactionEvent.Builder schema = Events.tx(4, 3);
+        schema.schemaChanges.add(Events.createIndex("person_name"));
+        List<LogItem> items = List.of(at(0, createsNode(3, 0, "a")), at(1, schema.build()), at(2, createsNode(5, 4, "b")));
+
+        applier(OptionalLong.of(4)).apply(items);
+        applier(OptionalLong.of(4)).apply(items); // redelivered after a restart with the key still set
+
+        assertThat(store.log).as("no schema statement, no await: data, skip and data in one write")
+                .containsExactly("write 5@2");
+        assertThat(store.skips).singleElement().satisfies(skip -> {
+            assertThat(skip.commitId()).isEqualTo(4);
+            assertThat(skip.reason()).contains("skip.commit.id=4").contains("schema transaction")
+                    .contains("CREATE INDEX person_name");
+        });
+        assertThat(store.schemaObjects).isEmpty();
+    }
+
+    @Test
     void recordsAnOperatorSkipInTheSameWriteAsTheWatermark() {
         LogItem.Undecodable poison = new LogItem.Undecodable(OptionalLong.of(4), new LogPosition(Events.TOPIC, 0, 1),
                 new DecodeException(DecodeException.Reason.TRUNCATED, "truncated"));
@@ -103,6 +122,35 @@ class ChangeApplierTest {
     }
 
     @Test
+    void afterAWriteWhoseOutcomeIsUnknownReadsTheWatermarkBeforeWritingAgainInsteadOfReportingADivergence() {
+        ChangeApplier a = applier(OptionalLong.empty());
+        store.failAfterNextWrite = new org.neo4j.driver.exceptions.ServiceUnavailableException("connection lost "
+                + "while committing");
+        List<LogItem> batch = List.of(at(0, createsNode(3, 0, "a")), at(1, createsNode(5, 3, "b")));
+
+        assertThatThrownBy(() -> a.apply(batch)).isNotInstanceOf(FatalApplierException.class);
+        int reads = store.watermarkReads;
+        ApplyResult retry = a.apply(List.of(batch.get(0), batch.get(1), at(2, createsNode(6, 5, "c"))));
+
+        assertThat(store.watermarkReads).as("re-read before writing").isEqualTo(reads + 1);
+        assertThat(store.log).as("the committed batch is not written again").containsExactly("write 5@1", "write 6@2");
+        assertThat(retry.transactions()).isEqualTo(1);
+        assertThat(a.watermark().orElseThrow().commitId()).isEqualTo(6);
+    }
+
+    @Test
+    void afterAWriteThatDidNotCommitTheRetryWritesTheSameBatchAgain() {
+        ChangeApplier a = applier(OptionalLong.empty());
+        store.failNextWrite = new org.neo4j.driver.exceptions.ServiceUnavailableException("gone before commit");
+        List<LogItem> batch = List.of(at(0, createsNode(3, 0, "a")), at(1, createsNode(5, 3, "b")));
+
+        assertThatThrownBy(() -> a.apply(batch));
+        a.apply(batch);
+
+        assertThat(store.log).containsExactly("failed write 5@1", "write 5@1");
+    }
+
+    @Test
     void keepsItsWatermarkWhenAWriteFailsSoARetryStartsFromTheStandby() {
         ChangeApplier a = applier(OptionalLong.empty());
         store.failNextWrite = new org.neo4j.driver.exceptions.ServiceUnavailableException("gone");
@@ -112,6 +160,6 @@ class ChangeApplierTest {
         assertThat(a.watermark()).isEmpty();
         a.position();
         a.apply(List.of(at(0, createsNode(3, 0, "a"))));
-        assertThat(store.log).containsExactly("write 3@0");
+        assertThat(store.log).containsExactly("failed write 3@0", "write 3@0");
     }
 }

@@ -76,10 +76,28 @@ class CommitChainTest {
     void stopsOnAnUndecodableRecordNamingItsOffsetAndCommitIdUnlessTheOperatorSkipsIt() {
         LogItem.Undecodable poison = new LogItem.Undecodable(OptionalLong.of(12), new LogPosition(Events.TOPIC, 0, 41),
                 new DecodeException(DecodeException.Reason.CORRUPT, "bad varint at byte 7"));
-        assertThatThrownBy(() -> chain.admit(10, poison)).hasMessageContaining("offset 41")
+        assertThatThrownBy(() -> chain.admit(10, true, poison)).hasMessageContaining("offset 41")
                 .hasMessageContaining("commit id 12").hasMessageContaining("bad varint").hasMessageContaining("skip.commit.id=12");
         CommitChain skipping = new CommitChain(OptionalLong.of(12));
-        assertThat(skipping.admit(10, poison)).isEqualTo(Decision.OPERATOR_SKIP);
-        assertThat(skipping.admit(12, poison)).isEqualTo(Decision.ALREADY_APPLIED);
+        assertThat(skipping.admit(10, true, poison)).isEqualTo(Decision.OPERATOR_SKIP);
+        assertThat(skipping.admit(12, true, poison)).isEqualTo(Decision.ALREADY_APPLIED);
+        assertThat(chain.admit(12, true, poison)).as("a further chunk after the skip, key removed")
+                .isEqualTo(Decision.ALREADY_APPLIED);
+        assertThatThrownBy(() -> skipping.admit(0, false, new LogItem.Undecodable(OptionalLong.empty(),
+                poison.position(), poison.error()))).as("an unreadable key cannot be skipped").hasMessageContaining("<id>");
+    }
+
+    @Test
+    void passesOverAFragmentOfACommitTheWatermarkCoversAndOtherwiseStopsUnlessTheOperatorSkipsIt() {
+        LogItem.Fragment fragment = new LogItem.Fragment(12, new LogPosition(Events.TOPIC, 0, 42),
+                "chunk 2 of 3 of commit 12 was read without chunks 0..1 before it");
+
+        assertThat(chain.admit(12, true, fragment)).isEqualTo(Decision.ALREADY_APPLIED);
+        assertThat(chain.admit(15, true, fragment)).isEqualTo(Decision.ALREADY_APPLIED);
+        assertThatThrownBy(() -> chain.admit(10, true, fragment)).isInstanceOf(FatalApplierException.class)
+                .satisfies(e -> assertThat(((FatalApplierException) e).kind()).isEqualTo("chunk_sequence"))
+                .hasMessageContaining("offset 42, commit 12").hasMessageContaining("without chunks 0..1")
+                .hasMessageContaining("skip.commit.id=12");
+        assertThat(new CommitChain(OptionalLong.of(12)).admit(10, true, fragment)).isEqualTo(Decision.OPERATOR_SKIP);
     }
 }

@@ -10,17 +10,24 @@ import io.ha4neo.applier.fixtures.FakeStandbyStore;
 import io.ha4neo.applier.observe.ApplierMetrics;
 import io.ha4neo.applier.observe.ApplierStatus;
 import io.ha4neo.applier.plan.ApplyPlanner;
+import io.ha4neo.applier.plan.Phase;
+import io.ha4neo.applier.standby.SkippedCommit;
 import io.ha4neo.applier.standby.Watermark;
 import io.ha4neo.schemas.codec.ChunkAssembler;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
 import io.ha4neo.schemas.event.TransactionEvent;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -28,14 +35,18 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
+import org.neo4j.driver.exceptions.ClientException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
+import org.neo4j.driver.exceptions.SessionExpiredException;
+import org.neo4j.driver.exceptions.TransactionTerminatedException;
+import org.neo4j.driver.exceptions.TransientException;
 
 /** The consume loop against Kafka's MockConsumer and an in-memory standby. */
 class ApplierLoopTest {
     private static final TopicPartition TP = new TopicPartition(Events.TOPIC, 0);
     private final FakeStandbyStore store = new FakeStandbyStore();
     private final RecordingConsumer consumer = new RecordingConsumer();
-    private final EventCodec codec = EventCodecs.embedded();
+    private final EventCodec codec = EventCodecs.embedded(EventCodecs.MIN_MAX_RECORD_BYTES); // chunks big transactions
     private final Clock clock = Clock.systemUTC();
 
     @Test
@@ -65,8 +76,181 @@ class ApplierLoopTest {
         int exit = runUntil(loop(), () -> store.watermark != null && store.watermark.commitId() == 5);
 
         assertThat(exit).isZero();
-        assertThat(store.log).containsExactly("ensure", "write 5@1");
+        assertThat(store.log).containsExactly("ensure", "failed write 5@1", "write 5@1");
         assertThat(store.batches).hasSize(1);
+    }
+
+    @Test
+    void aCommitWhoseOutcomeWasUnknownButSucceededIsNotAppliedAgainAndIsNoDivergence() throws Exception {
+        TransactionEvent[] events = {createsNode(3, 0, "a"), createsNode(5, 3, "b")};
+        TransactionEvent[] more = {createsNode(3, 0, "a"), createsNode(5, 3, "b"), createsNode(6, 5, "c")};
+        consumer.schedulePollTask(() -> assignWithRecords(events));
+        store.failAfterNextWrite = new ServiceUnavailableException("connection lost while committing");
+        store.onFailedAfterWrite = () -> addRecords(more); // redelivered from the seek, and one more transaction
+
+        int exit = runUntil(loop(), () -> store.watermark != null && store.watermark.commitId() == 6);
+
+        assertThat(exit).as("no false divergence").isZero();
+        assertThat(store.log).containsExactly("ensure", "write 5@1", "write 6@2");
+        assertThat(createdNodeKeys()).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void backOffGrowsUnderConsecutiveFailuresOfDifferentKindsAndStartsAgainAfterASuccessfulWrite() throws Exception {
+        TransactionEvent[] events = {createsNode(1, 0, "a"), createsNode(2, 1, "b")};
+        Deque<RuntimeException> beforeCommit2 = new ArrayDeque<>(List.of(
+                new ServiceUnavailableException("standby restarting"),
+                new TransientException("Neo.TransientError.Transaction.DeadlockDetected", "deadlock"),
+                new TransactionTerminatedException("Neo.ClientError.Transaction.Terminated", "terminated"),
+                new SessionExpiredException("session expired")));
+        Deque<RuntimeException> beforeCommit3 = new ArrayDeque<>(List.of(new ServiceUnavailableException("again")));
+        ConsumerRecord<byte[], byte[]> later = record(2, 3, codec.encode(createsNode(3, 2, "c")).get(0));
+        consumer.schedulePollTask(() -> assignWithRecords(events));
+        AtomicBoolean commit2Written = new AtomicBoolean();
+        store.failIf = (statements, next) -> {
+            if (next.commitId() == 2 && beforeCommit2.isEmpty()) {
+                commit2Written.set(true);
+                consumer.addRecord(later); // commit 3 arrives once commit 2 is written
+            }
+            return (next.commitId() == 2 ? beforeCommit2 : beforeCommit3).poll();
+        };
+        Backoff backoff = new Backoff(Duration.ofMillis(1), Duration.ofSeconds(1));
+        List<Long> delays = new ArrayList<>(); // the delay each failure is about to get
+        store.onFailedWrite = () -> {
+            delays.add(backoff.upcoming().toMillis());
+            addRecords(events);
+            if (commit2Written.get()) {
+                consumer.addRecord(later);
+            }
+        };
+
+        int exit = runUntil(loop(OptionalLong.empty(), backoff), () -> store.watermark != null
+                && store.watermark.commitId() == 3);
+
+        assertThat(exit).isZero();
+        assertThat(store.log).containsExactly("ensure", "failed write 2@1", "failed write 2@1", "failed write 2@1",
+                "failed write 2@1", "write 2@1", "failed write 3@2", "write 3@2");
+        assertThat(delays).as("doubling across kinds, then from the start after the write").containsExactly(1L, 2L,
+                4L, 8L, 1L);
+    }
+
+    @Test
+    void halvesTheBatchOnAMemoryLimitDownToOneTransactionInsteadOfRetryingTheSameBatchForever() throws Exception {
+        TransactionEvent[] events = chainOfNodes(8);
+        consumer.schedulePollTask(() -> assignWithRecords(events));
+        // the standby's transaction memory allows one transaction per write, no more
+        store.failIf = (statements, next) -> statements.get(0).rows().size() > 1 ? new TransientException(
+                "Neo.TransientError.General.MemoryPoolOutOfMemoryError", "The allocation of 2 MiB would exceed the "
+                + "limit of 1 MiB of 'db.memory.transaction.total.max'") : null;
+        store.onFailedWrite = () -> addRecords(events);
+
+        int exit = runUntil(loop(), () -> store.watermark != null && store.watermark.commitId() == 8);
+
+        assertThat(exit).isZero();
+        assertThat(store.log).containsExactly("ensure", "failed write 8@7", "failed write 4@3", "failed write 2@1",
+                "write 1@0", "write 2@1", "write 3@2", "write 4@3", "write 5@4", "write 6@5", "write 7@6", "write 8@7");
+        assertThat(gauge(ApplierMetrics.BATCH_LIMIT_TRANSACTIONS)).isEqualTo(1);
+    }
+
+    @Test
+    void retriesATimedOutBatchSmallerAndKeepsTheSmallerLimitUntilItRecovers() throws Exception {
+        TransactionEvent[] events = chainOfNodes(8);
+        consumer.schedulePollTask(() -> assignWithRecords(events));
+        store.failNextWrite = new ClientException("Neo.ClientError.Transaction.TransactionTimedOut", "timed out");
+        store.onFailedWrite = () -> addRecords(events);
+
+        int exit = runUntil(loop(), () -> store.watermark != null && store.watermark.commitId() == 8);
+
+        assertThat(exit).isZero();
+        assertThat(store.log).containsExactly("ensure", "failed write 8@7", "write 4@3", "write 8@7");
+        assertThat(gauge(ApplierMetrics.BATCH_LIMIT_TRANSACTIONS)).isEqualTo(4);
+        assertThat(gauge(ApplierMetrics.BATCH_LIMIT_CHANGES)).isEqualTo(4);
+    }
+
+    private static TransactionEvent[] chainOfNodes(int n) {
+        TransactionEvent[] events = new TransactionEvent[n];
+        for (int i = 0; i < n; i++) {
+            events[i] = createsNode(i + 1, i, "n" + (i + 1));
+        }
+        return events;
+    }
+
+    private double gauge(String name) {
+        return metrics.registry().scrape().stream().filter(m -> m.getMetadata().getPrometheusName().equals(name))
+                .map(m -> ((GaugeSnapshot) m).getDataPoints().get(0).getValue()).findFirst().orElseThrow();
+    }
+
+    @Test
+    void skipsACommitWhoseFirstChunkIsUndecodableAndPassesOverItsOtherChunks() throws Exception {
+        skipsAChunkedCommitWithAnUndecodableChunk(0);
+    }
+
+    @Test
+    void skipsACommitWhoseMiddleChunkIsUndecodableAndPassesOverItsOtherChunks() throws Exception {
+        skipsAChunkedCommitWithAnUndecodableChunk(1);
+    }
+
+    @Test
+    void skipsACommitWhoseLastChunkIsUndecodable() throws Exception {
+        skipsAChunkedCommitWithAnUndecodableChunk(-1);
+    }
+
+    /** Commit 3, commit 5 in chunks with chunk {@code bad} (-1: the last) undecodable, commit 6; skip.commit.id=5. */
+    private void skipsAChunkedCommitWithAnUndecodableChunk(int bad) throws Exception {
+        List<ConsumerRecord<byte[], byte[]>> records = logWithChunkedCommit5(bad);
+        consumer.schedulePollTask(() -> assignWithRecords(records));
+
+        int exit = runUntil(loop(OptionalLong.of(5)), () -> store.watermark != null && store.watermark.commitId() == 6);
+
+        assertThat(exit).isZero();
+        assertThat(store.skips).as("one audit record").extracting(SkippedCommit::commitId).containsExactly(5L);
+        assertThat(store.skips.get(0).reason()).contains("skip.commit.id=5");
+        assertThat(createdNodeKeys()).as("nothing of commit 5 applied").containsExactly("a", "c");
+        assertThat(store.watermark.offset()).isEqualTo(records.size() - 1);
+    }
+
+    @Test
+    void afterASkipAtAnUndecodableFirstChunkARestartPassesOverTheRemainingChunksAsAlreadyApplied() throws Exception {
+        List<ConsumerRecord<byte[], byte[]>> records = logWithChunkedCommit5(0);
+        // the skip was committed at the bad chunk (offset 1); the key was then removed and the applier restarted
+        store.watermark = new Watermark("neo4j", 5, 1, Events.TOPIC, 0, 1, 0, 0);
+        consumer.schedulePollTask(() -> assignWithRecords(records));
+
+        int exit = runUntil(loop(OptionalLong.empty()), () -> store.watermark.commitId() == 6);
+
+        assertThat(exit).isZero();
+        assertThat(store.skips).isEmpty();
+        assertThat(createdNodeKeys()).containsExactly("c");
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> logWithChunkedCommit5(int bad) {
+        List<byte[]> chunks = codec.encode(Events.bigTransaction(5, 3));
+        assertThat(chunks).as("chunks").hasSizeGreaterThanOrEqualTo(3);
+        int badIndex = bad < 0 ? chunks.size() - 1 : bad;
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        records.add(record(0, 3, codec.encode(createsNode(3, 0, "a")).get(0)));
+        for (int i = 0; i < chunks.size(); i++) {
+            records.add(record(1 + i, 5, i == badIndex ? new byte[] {1, 2, 3} : chunks.get(i)));
+        }
+        records.add(record(1 + chunks.size(), 6, codec.encode(createsNode(6, 5, "c")).get(0)));
+        return records;
+    }
+
+    private List<Object> createdNodeKeys() {
+        return store.batches.stream().flatMap(List::stream).filter(st -> st.phase() == Phase.NODES_CREATED)
+                .flatMap(st -> st.rows().stream()).map(r -> r.get("key")).toList();
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(long offset, long commitId, byte[] value) {
+        return new ConsumerRecord<>(Events.TOPIC, 0, offset, Long.toString(commitId).getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    private void assignWithRecords(List<ConsumerRecord<byte[], byte[]>> records) {
+        consumer.rebalance(List.of(TP));
+        consumer.updateBeginningOffsets(Map.of(TP, 0L));
+        consumer.updateEndOffsets(Map.of(TP, (long) records.size()));
+        current.rebalanceListener().onPartitionsAssigned(List.of(TP));
+        records.forEach(consumer::addRecord);
     }
 
     private void assignWithRecords(TransactionEvent... events) {
@@ -103,13 +287,23 @@ class ApplierLoopTest {
     private ApplierLoop current;
 
     private ApplierLoop loop() {
-        ApplierMetrics metrics = new ApplierMetrics(clock);
+        return loop(OptionalLong.empty());
+    }
+
+    private ApplierMetrics metrics;
+
+    private ApplierLoop loop(OptionalLong skipCommitId) {
+        return loop(skipCommitId, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)));
+    }
+
+    private ApplierLoop loop(OptionalLong skipCommitId, Backoff backoff) {
+        metrics = new ApplierMetrics(clock);
         ApplierStatus status = new ApplierStatus(metrics::stateChanged);
-        ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(OptionalLong.empty()),
+        ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(skipCommitId),
                 "neo4j", 30, clock);
         current = new ApplierLoop(new ApplierLoop.Source(consumer, Events.TOPIC, codec, ChunkAssembler.create()),
                 new ApplierLoop.Target(applier, store), new ApplierLoop.BatchPolicy(10, 100_000, Duration.ofMillis(5)),
-                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)), new ApplierLoop.Reporting(metrics, status),
+                backoff, new ApplierLoop.Reporting(metrics, status),
                 clock);
         return current;
     }

@@ -9,15 +9,12 @@ import io.ha4neo.applier.kafka.RecordDecoder;
 import io.ha4neo.schemas.codec.ChunkAssembler;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
-import io.ha4neo.schemas.event.TransactionEvent;
-import io.ha4neo.schemas.value.Value;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -25,12 +22,12 @@ import org.junit.jupiter.api.Test;
 class PendingBatchTest {
     private final EventCodec codec = EventCodecs.embedded(EventCodecs.MIN_MAX_RECORD_BYTES);
     private final MutableClock clock = new MutableClock();
-    private final PendingBatch batch = new PendingBatch(new ApplierLoop.BatchPolicy(3, 1_000, Duration.ofMillis(5)),
+    private final PendingBatch batch = new PendingBatch(new BatchLimit(3, 1_000), Duration.ofMillis(5),
             new RecordDecoder(codec, ChunkAssembler.create()), clock);
 
     @Test
     void countsTheChunksOfATransactionStillArrivingAcrossAFlushButNotAcrossARepositioning() {
-        List<byte[]> chunks = codec.encode(bigTransaction(5, 3));
+        List<byte[]> chunks = codec.encode(Events.bigTransaction(5, 3));
         assertThat(chunks).as("chunks").hasSizeGreaterThanOrEqualTo(3);
         batch.accept(record(0, 3, codec.encode(createsNode(3, 0, "a")).get(0)));
         batch.accept(record(1, 5, chunks.get(0)));
@@ -80,14 +77,6 @@ class PendingBatchTest {
         assertThat(batch.isFull()).isFalse();
         batch.accept(record(2, 5, codec.encode(createsNode(5, 4, "c")).get(0)));
         assertThat(batch.isFull()).isTrue();
-    }
-
-    private static TransactionEvent bigTransaction(long commitId, long prev) {
-        TransactionEvent.Builder b = Events.tx(commitId, prev);
-        for (int i = 0; i < 40; i++) {
-            b.createdNodes.add(Events.node("n" + i, List.of("Person"), Map.of("bio", Value.of("x".repeat(100)))));
-        }
-        return b.build();
     }
 
     private static ConsumerRecord<byte[], byte[]> record(long offset, long commitId, byte[] value) {
