@@ -42,7 +42,8 @@ class ArchitectureTest {
     private static final Set<Class<?>> KERNEL_USERS = union(KERNEL_SEAM, KERNEL_SEAM_EXCEPTIONS);
 
     @ArchTest
-    static final ArchRule packagesHaveNoCycleIncludingTheRootPackage = ArchitectureRules.packagesAreFreeOfCycles(CAPTURE);
+    static final ArchRule packagesHaveNoCycleIncludingTheRootPackage =
+            ArchitectureRules.packagesAreFreeOfCycles(CAPTURE);
 
     @ArchTest
     static final ArchRule dependsNeitherOnTheApplierNorOnTheOpsSide = ArchitectureRules.dependsOnNoneOf(CAPTURE,
@@ -50,7 +51,8 @@ class ArchitectureTest {
                     + "or the launcher", APPLIER + "..", TOPOLOGY + "..", LAUNCHER + "..");
 
     @ArchTest
-    static final ArchRule internalPackagesAreUsedOnlyByTheirParent = ArchitectureRules.internalPackagesStayInternal(CAPTURE);
+    static final ArchRule internalPackagesAreUsedOnlyByTheirParent =
+            ArchitectureRules.internalPackagesStayInternal(CAPTURE);
 
     @ArchTest
     static final ArchRule onlyTheKernelSeamUsesNeo4jKernelInternals =

@@ -14,7 +14,8 @@ import io.ha4neo.arch.ArchitectureRules;
 @AnalyzeClasses(packages = LAUNCHER, importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     @ArchTest
-    static final ArchRule packagesHaveNoCycleIncludingTheRootPackage = ArchitectureRules.packagesAreFreeOfCycles(LAUNCHER);
+    static final ArchRule packagesHaveNoCycleIncludingTheRootPackage =
+            ArchitectureRules.packagesAreFreeOfCycles(LAUNCHER);
 
     @ArchTest
     static final ArchRule startsTheCoreAsProcessesNeverLinksIt = ArchitectureRules.dependsOnNoneOf(LAUNCHER,
@@ -22,7 +23,8 @@ class ArchitectureTest {
                     + "processes", CAPTURE + "..", APPLIER + "..");
 
     @ArchTest
-    static final ArchRule internalPackagesAreUsedOnlyByTheirParent = ArchitectureRules.internalPackagesStayInternal(LAUNCHER);
+    static final ArchRule internalPackagesAreUsedOnlyByTheirParent =
+            ArchitectureRules.internalPackagesStayInternal(LAUNCHER);
 
     @ArchTest
     static final ArchRule declaresNoCopyOfAContractName = ArchitectureRules.declaresNoCopyOfAContractName(LAUNCHER);

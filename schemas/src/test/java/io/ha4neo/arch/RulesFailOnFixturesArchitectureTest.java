@@ -52,7 +52,8 @@ class RulesFailOnFixturesArchitectureTest {
     @Test
     void internalOwnerIsTheParentOfTheInnermostInternalSegment() {
         assertThat(ArchitectureRules.internalOwner("io.ha4neo.p.internal.q")).contains("io.ha4neo.p");
-        assertThat(ArchitectureRules.internalOwner("io.ha4neo.p.internal.q.internal")).contains("io.ha4neo.p.internal.q");
+        assertThat(ArchitectureRules.internalOwner("io.ha4neo.p.internal.q.internal"))
+                .contains("io.ha4neo.p.internal.q");
         assertThat(ArchitectureRules.internalOwner("io.ha4neo.p.internals")).isEmpty();
         assertThat(ArchitectureRules.internalOwner("org.neo4j.kernel.internal")).isEmpty();
     }

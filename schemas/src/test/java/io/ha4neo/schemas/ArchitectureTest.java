@@ -16,12 +16,14 @@ import io.ha4neo.arch.ArchitectureRules;
 @AnalyzeClasses(packages = SCHEMAS, importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     @ArchTest
-    static final ArchRule packagesHaveNoCycleIncludingTheRootPackage = ArchitectureRules.packagesAreFreeOfCycles(SCHEMAS);
+    static final ArchRule packagesHaveNoCycleIncludingTheRootPackage =
+            ArchitectureRules.packagesAreFreeOfCycles(SCHEMAS);
 
     @ArchTest
     static final ArchRule contractKnowsNoKafkaNoNeo4jAndNoOtherModule =
             ArchitectureRules.contractKnowsNoProducerOrConsumer(SCHEMAS);
 
     @ArchTest
-    static final ArchRule internalPackagesAreUsedOnlyByTheirParent = ArchitectureRules.internalPackagesStayInternal(SCHEMAS);
+    static final ArchRule internalPackagesAreUsedOnlyByTheirParent =
+            ArchitectureRules.internalPackagesStayInternal(SCHEMAS);
 }

@@ -15,7 +15,8 @@ import io.ha4neo.arch.ArchitectureRules;
 @AnalyzeClasses(packages = APPLIER, importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     @ArchTest
-    static final ArchRule packagesHaveNoCycleIncludingTheRootPackage = ArchitectureRules.packagesAreFreeOfCycles(APPLIER);
+    static final ArchRule packagesHaveNoCycleIncludingTheRootPackage =
+            ArchitectureRules.packagesAreFreeOfCycles(APPLIER);
 
     @ArchTest
     static final ArchRule dependsNeitherOnTheCaptureNorOnTheOpsSide = ArchitectureRules.dependsOnNoneOf(APPLIER,
@@ -23,7 +24,8 @@ class ArchitectureTest {
                     + "or the launcher", CAPTURE + "..", TOPOLOGY + "..", LAUNCHER + "..");
 
     @ArchTest
-    static final ArchRule internalPackagesAreUsedOnlyByTheirParent = ArchitectureRules.internalPackagesStayInternal(APPLIER);
+    static final ArchRule internalPackagesAreUsedOnlyByTheirParent =
+            ArchitectureRules.internalPackagesStayInternal(APPLIER);
 
     @ArchTest
     static final ArchRule declaresNoCopyOfAContractName = ArchitectureRules.declaresNoCopyOfAContractName(APPLIER);

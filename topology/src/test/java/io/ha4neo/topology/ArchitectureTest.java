@@ -18,7 +18,8 @@ import io.ha4neo.arch.ArchitectureRules;
 @AnalyzeClasses(packages = TOPOLOGY, importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     @ArchTest
-    static final ArchRule packagesHaveNoCycleIncludingTheRootPackage = ArchitectureRules.packagesAreFreeOfCycles(TOPOLOGY);
+    static final ArchRule packagesHaveNoCycleIncludingTheRootPackage =
+            ArchitectureRules.packagesAreFreeOfCycles(TOPOLOGY);
 
     @ArchTest
     static final ArchRule dependsOnNoneOfTheOtherModulesButSchemas = ArchitectureRules.dependsOnNoneOf(TOPOLOGY,
@@ -31,7 +32,8 @@ class ArchitectureTest {
             ArchitectureRules.neo4jServerClasses());
 
     @ArchTest
-    static final ArchRule internalPackagesAreUsedOnlyByTheirParent = ArchitectureRules.internalPackagesStayInternal(TOPOLOGY);
+    static final ArchRule internalPackagesAreUsedOnlyByTheirParent =
+            ArchitectureRules.internalPackagesStayInternal(TOPOLOGY);
 
     @ArchTest
     static final ArchRule declaresNoCopyOfAContractName = ArchitectureRules.declaresNoCopyOfAContractName(TOPOLOGY);
