@@ -143,7 +143,8 @@ public final class Ha4neoCli {
 
     @Command(name = "credentials", mixinStandardHelpOptions = true,
             description = {"Print the users and generated passwords of the stack (kept in <state-dir>/credentials).",
-                    "With --env: shell exports for cypher-shell and the ops CLI: eval \"$(./stack credentials --env)\""})
+                    "With --env: shell exports for cypher-shell and the ops CLI:",
+                    "  eval \"$(./stack credentials --env)\""})
     static final class ShowCredentials extends Common implements Callable<Integer> {
         @Option(names = "--env", description = "Print 'export NEO4J_USERNAME=... NEO4J_PASSWORD=...' (the admin user)")
         boolean env;

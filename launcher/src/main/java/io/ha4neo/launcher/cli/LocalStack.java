@@ -256,9 +256,9 @@ final class LocalStack {
         out.println();
         out.println("Authentication is on. Log in as " + credentials.admin().user() + " with password "
                 + credentials.admin().password());
-        out.println("  (generated; kept in " + StackCredentials.file(stateDir) + ", mode 600; print it again with "
-                + "./stack credentials" + stateDirOption() + "). The applier logs in as its own user "
-                + credentials.applier().user() + ".");
+        out.println("  generated, kept in " + StackCredentials.file(stateDir) + " (mode 600); print it again with "
+                + "./stack credentials" + stateDirOption());
+        out.println("  the applier logs in as its own user " + credentials.applier().user());
         out.println("Ops CLI on this stack: ./stack ops" + stateDirOption() + " status (cluster file "
                 + stateDir.resolve(CLUSTER_FILE) + ")");
         out.println("Live replication status every " + statusInterval.toSeconds() + " s. Stop with Ctrl-C or, from "

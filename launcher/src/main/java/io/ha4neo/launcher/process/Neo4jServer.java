@@ -395,7 +395,8 @@ public final class Neo4jServer extends ManagedProcess {
 
         /**
          * The initial password of user neo4j (at least 8 characters); null turns authentication off, like
-         * {@link #authDisabled()}. Default: authentication on with a generated password ({@link Neo4jServer#password()}).
+         * {@link #authDisabled()}. Default: authentication on with a generated password
+         * ({@link Neo4jServer#password()}).
          */
         public Builder password(String initialPassword) {
             if (initialPassword != null && initialPassword.length() < Credentials.MINIMUM_LENGTH) {
