@@ -133,7 +133,7 @@ public class StatusProcedures {
     @Procedure(name = ProcedureNames.AWAIT_COMMIT, mode = Mode.READ)
     @Description("On a standby: blocks until the given commit id (from ha4neo.bookmark on the primary) is applied, "
             + "then returns the applied commit id; fails after timeoutMs with the current lag.")
-    public Stream<CommitRow> awaitCommit(@Name("commitId") long commitId,
+    public Stream<CommitRow> awaitCommit(@Name(ProcedureNames.COMMIT_ID_COLUMN) long commitId,
                                          @Name(value = "timeoutMs", defaultValue = "10000") long timeoutMs)
             throws InterruptedException {
         return Stream.of(new CommitRow(member().awaitApplied(commitId, timeoutMs, tx)));

@@ -1,5 +1,6 @@
 package io.ha4neo.it.ops;
 
+import io.ha4neo.schemas.contract.StatusColumns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,13 +77,13 @@ class OpsCliIT {
         JsonNode primary = member(status, "primary");
         assertThat(primary.get("reachable").asBoolean()).isTrue();
         assertThat(primary.get("role").asText()).isEqualTo("primary");
-        assertThat(primary.get("publisherState").asText()).isEqualTo(PublisherState.PUBLISHING.name());
-        assertThat(primary.get("lastPublishedId").asLong()).isGreaterThanOrEqualTo(replicatedCommit);
-        assertThat(primary.get("appliedCommitId").isNull()).isTrue();
+        assertThat(primary.get(StatusColumns.PUBLISHER_STATE).asText()).isEqualTo(PublisherState.PUBLISHING.name());
+        assertThat(primary.get(StatusColumns.LAST_PUBLISHED_ID).asLong()).isGreaterThanOrEqualTo(replicatedCommit);
+        assertThat(primary.get(StatusColumns.APPLIED_COMMIT_ID).isNull()).isTrue();
         JsonNode standby = member(status, "standby");
         assertThat(standby.get("role").asText()).isEqualTo("standby");
-        assertThat(standby.get("publisherState").asText()).isEqualTo(PublisherState.NOT_PUBLISHING.name());
-        assertThat(standby.get("appliedCommitId").asLong()).isGreaterThanOrEqualTo(replicatedCommit);
+        assertThat(standby.get(StatusColumns.PUBLISHER_STATE).asText()).isEqualTo(PublisherState.NOT_PUBLISHING.name());
+        assertThat(standby.get(StatusColumns.APPLIED_COMMIT_ID).asLong()).isGreaterThanOrEqualTo(replicatedCommit);
         assertThat(standby.get("lagCommits").asLong()).isZero();
         assertThat(standby.get("applier").get("ready").asBoolean()).isTrue();
         assertThat(status.get("kafka").get("topicEndOffset").asLong()).isPositive();

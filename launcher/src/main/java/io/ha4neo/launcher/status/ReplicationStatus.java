@@ -72,7 +72,7 @@ public record ReplicationStatus(Long primaryLastCommittedId, Long primaryLastPub
         m.put("primaryLastPublishedId", primaryLastPublishedId);
         m.put("primaryLastEventId", primaryLastEventId);
         m.put("primarySpoolBytes", primarySpoolBytes);
-        m.put("semiSyncFallback", semiSyncFallback);
+        m.put(io.ha4neo.schemas.contract.StatusColumns.SEMI_SYNC_FALLBACK, semiSyncFallback);
         m.put("standbyAppliedCommitId", standbyAppliedCommitId);
         m.put("standbySourceCommitTimeMillis", standbySourceCommitTimeMillis);
         m.put("standbyAppliedAtMillis", standbyAppliedAtMillis);
