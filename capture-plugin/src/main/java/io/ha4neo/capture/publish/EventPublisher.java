@@ -252,36 +252,8 @@ public final class EventPublisher implements Runnable {
 
     private long readTopicTail() {
         try (Consumer<byte[], byte[]> consumer = clients.tailConsumer()) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(Set.of(tp));
-            long begin = consumer.beginningOffsets(Set.of(tp)).get(tp);
-            long end = consumer.endOffsets(Set.of(tp)).get(tp);
-            for (long step = 16; end > begin; step *= 4) {
-                long from = Math.max(begin, end - step);
-                Long key = lastKeyBetween(consumer, tp, from, end);
-                if (key != null || from == begin) {
-                    return key == null ? 0 : key;
-                }
-            }
-            return 0;
+            return TopicTailReader.lastCommitId(consumer, topic, time::millis);
         }
-    }
-
-    private Long lastKeyBetween(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long end) {
-        consumer.seek(tp, from);
-        Long last = null;
-        long deadline = time.millis() + 15_000;
-        while (consumer.position(tp) < end) {
-            if (time.millis() > deadline) {
-                throw new org.apache.kafka.common.errors.TimeoutException("reading the tail of " + tp + " took over 15 s");
-            }
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                if (r.offset() < end && r.key() != null) {
-                    last = Long.parseLong(new String(r.key(), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return last;
     }
 
     private boolean handle(Throwable t) {

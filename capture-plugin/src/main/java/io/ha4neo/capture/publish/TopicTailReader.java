@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,7 +33,7 @@ public final class TopicTailReader {
                     return OptionalLong.of(0);
                 }
                 try (Consumer<byte[], byte[]> consumer = clients.tailConsumer()) {
-                    return OptionalLong.of(lastCommitId(consumer, topic));
+                    return OptionalLong.of(lastCommitId(consumer, topic, System::currentTimeMillis));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -46,15 +47,18 @@ public final class TopicTailReader {
         }
     }
 
-    /** The last committed record's key of partition 0, 0 when the partition is empty. */
-    public static long lastCommitId(Consumer<byte[], byte[]> consumer, String topic) {
+    /**
+     * The last committed record's key of partition 0, 0 when the partition is empty. Each window must be read within
+     * 15 s of {@code clockMillis} (the publisher passes its injected clock).
+     */
+    public static long lastCommitId(Consumer<byte[], byte[]> consumer, String topic, LongSupplier clockMillis) {
         TopicPartition tp = new TopicPartition(topic, 0);
         consumer.assign(Set.of(tp));
         long begin = consumer.beginningOffsets(Set.of(tp)).get(tp);
         long end = consumer.endOffsets(Set.of(tp)).get(tp);
         for (long step = 16; end > begin; step *= 4) {
             long from = Math.max(begin, end - step);
-            Long key = lastKeyBetween(consumer, tp, from, end);
+            Long key = lastKeyBetween(consumer, tp, from, end, clockMillis);
             if (key != null || from == begin) {
                 return key == null ? 0 : key;
             }
@@ -62,12 +66,13 @@ public final class TopicTailReader {
         return 0;
     }
 
-    private static Long lastKeyBetween(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long end) {
+    private static Long lastKeyBetween(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long end,
+                                       LongSupplier clockMillis) {
         consumer.seek(tp, from);
         Long last = null;
-        long deadline = System.currentTimeMillis() + 15_000;
+        long deadline = clockMillis.getAsLong() + 15_000;
         while (consumer.position(tp) < end) {
-            if (System.currentTimeMillis() > deadline) {
+            if (clockMillis.getAsLong() > deadline) {
                 throw new org.apache.kafka.common.errors.TimeoutException("reading the tail of " + tp + " took over 15 s");
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
