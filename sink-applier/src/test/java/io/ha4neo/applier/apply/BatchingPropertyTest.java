@@ -3,6 +3,7 @@ package io.ha4neo.applier.apply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ha4neo.applier.fixtures.Events;
+import io.ha4neo.applier.fixtures.InProcessNeo4j;
 import io.ha4neo.applier.plan.ApplyPlanner;
 import io.ha4neo.applier.plan.EventValueToParameterMapper;
 import io.ha4neo.applier.standby.Neo4jStandbyStore;
@@ -16,18 +17,12 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.Value;
 import org.neo4j.driver.Values;
-import org.neo4j.harness.Neo4j;
-import org.neo4j.harness.Neo4jBuilders;
 
 /**
  * Property: for a random history of transactions, applying it in random batches gives exactly the graph
@@ -40,28 +35,7 @@ class BatchingPropertyTest {
     private static final long SEED = 20250611L;
     private static final int TRANSACTIONS = 400;
 
-    private static Neo4j neo4j;
-    private static Driver driver;
-
-    @BeforeAll
-    static void startNeo4j() {
-        long t0 = System.nanoTime();
-        neo4j = Neo4jBuilders.newInProcessBuilder().withDisabledServer().build();
-        System.out.printf("BatchingPropertyTest: Neo4j started in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-        driver = GraphDatabase.driver(neo4j.boltURI(), AuthTokens.none());
-    }
-
-    @AfterAll
-    static void stopNeo4j() {
-        if (driver != null) {
-            driver.close();
-        }
-        if (neo4j != null) {
-            long t0 = System.nanoTime();
-            neo4j.close();
-            System.out.printf("BatchingPropertyTest: Neo4j stopped in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-        }
-    }
+    private static final Driver driver = InProcessNeo4j.driver();
 
     /** A comparable snapshot: node key → labels and properties; relationship key → type, endpoints, properties. */
     record Graph(Map<String, String> nodes, Map<String, String> relationships) {
@@ -121,9 +95,7 @@ class BatchingPropertyTest {
     }
 
     private static void wipe() {
-        try (Session s = driver.session()) {
-            s.run("MATCH (n) DETACH DELETE n").consume();
-        }
+        InProcessNeo4j.wipe();
     }
 
     private static Graph snapshot() {
