@@ -17,9 +17,10 @@ import org.neo4j.driver.Session;
 /**
  * A node with 20,000 relationships of one type (created in a few big transactions, so the plugin chunks them),
  * then a few hundred small transactions that delete relationships of it and change their properties, in both
- * directions. The applier finds each relationship between its two endpoints, so this costs the number of changed
- * relationships, not that times the hub's degree; the standby must end exactly equal to the primary. No timing is
- * asserted: the catch-up time is only printed.
+ * directions, while the applier is stopped, so that it applies them as a backlog in batches after its restart. The
+ * applier finds each relationship between its two endpoints, so this costs the number of changed relationships,
+ * not that times the hub's degree; the standby must end exactly equal to the primary. No timing is asserted: the
+ * catch-up time is only printed.
  */
 class HubNodeIT {
     private static final long SEED = 20_251_111L;
@@ -39,12 +40,14 @@ class HubNodeIT {
             long created = Replication.awaitCaughtUp(stack, primary, standby, Duration.ofMinutes(5));
             System.out.printf("hub: %d relationships replicated up to commit %d%n", OUTGOING + INCOMING, created);
 
+            stack.applier().stop(); // the small transactions become a backlog, applied in batches after the restart
             int[] changed = smallTransactionsOnTheHub(primary);
             long t0 = System.nanoTime();
+            stack.applier().start();
             long caughtUp = Replication.awaitCaughtUp(stack, primary, standby, Duration.ofMinutes(5));
-            System.out.printf("hub: %d deleted and %d changed relationships in %d transactions applied in %d ms after "
-                    + "the last commit (caught up at commit %d)%n", changed[0], changed[1], SMALL_TRANSACTIONS,
-                    (System.nanoTime() - t0) / 1_000_000, caughtUp);
+            System.out.printf("hub: %d deleted and %d changed relationships in %d transactions applied in %d ms from "
+                    + "the applier's restart (JVM start included; caught up at commit %d)%n", changed[0], changed[1],
+                    SMALL_TRANSACTIONS, (System.nanoTime() - t0) / 1_000_000, caughtUp);
 
             GraphSnapshot expected = GraphSnapshot.of(primary, Identity.ORIGIN);
             GraphSnapshot actual = GraphSnapshot.of(standby, Identity.REPLICA);
