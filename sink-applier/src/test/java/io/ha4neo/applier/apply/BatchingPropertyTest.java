@@ -43,8 +43,8 @@ import org.neo4j.driver.Values;
  * high degree, large transactions that arrive in chunks, schema transactions, and one transaction the operator
  * skips ({@code skip.commit.id}), of a different shape per seed: data, schema, a gap event, an undecodable
  * record, or a chunked transaction with an undecodable first, middle or last chunk. Graphs are compared fully
- * (labels, properties with exact driver types, relationships with type, endpoints and properties, index and
- * constraint names), excluding reserved names; the skip must leave exactly one audit record.
+ * (labels, properties with exact driver types, relationships with type, endpoints and properties, the names of
+ * the history's indexes and constraints), excluding reserved names; the skip must leave exactly one audit record.
  */
 class BatchingPropertyTest {
     private static final long FIRST_SEED = 20250611L;
@@ -85,13 +85,20 @@ class BatchingPropertyTest {
         RandomHistory history = new RandomHistory(seed);
         List<TransactionEvent> events = history.generate(TRANSACTIONS, skip.lost);
         Log log = Log.of(events, history.lostCommitId(), skip);
-        historyHasEverythingTheBriefAsksFor(history, events, log);
+        historyHasAHubChunksSchemaTransactionsAndASkip(history, events, log);
         Graph expected = modelGraph(history);
 
+        // Only the data is wiped before each pass: dropping indexes would make Neo4j plan every statement again,
+        // which is where the time of this test goes. So indexes and constraints of earlier seeds stay (each history
+        // names its own after its seed, on properties no data has, and only its own are compared), and the second
+        // pass starts with the first one's final schema: its schema transactions are replays that find their object
+        // in place, the crash-replay path. Schema statements are applied alone in either pass.
         long t0 = System.nanoTime();
-        Graph oneByOne = applyInBatches(log.items, new Random(seed), 1, history.lostCommitId());
+        InProcessNeo4j.wipeData();
+        Graph oneByOne = applyInBatches(log.items, new Random(seed), 1, history);
         long t1 = System.nanoTime();
-        Graph batched = applyInBatches(log.items, new Random(seed + 1), seed % 2 == 0 ? 8 : 60, history.lostCommitId());
+        InProcessNeo4j.wipeData();
+        Graph batched = applyInBatches(log.items, new Random(seed + 1), seed % 2 == 0 ? 8 : 60, history);
         System.out.printf("BatchingPropertyTest: seed %d (%s): %d items, one by one %d ms, batched %d ms%n", seed, skip,
                 log.items.size(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
 
@@ -111,7 +118,7 @@ class BatchingPropertyTest {
         assertThat(splits).isGreaterThan(SEEDS);
     }
 
-    private static void historyHasEverythingTheBriefAsksFor(RandomHistory h, List<TransactionEvent> events, Log log) {
+    private static void historyHasAHubChunksSchemaTransactionsAndASkip(RandomHistory h, List<TransactionEvent> events, Log log) {
         assertThat(events).as("schema transactions").anyMatch(e -> !e.schemaChanges().isEmpty()
                 && e.commitId() != h.lostCommitId());
         assertThat(log.assembledFromChunks).as("transactions reassembled from several chunks").isPositive();
@@ -146,9 +153,9 @@ class BatchingPropertyTest {
         }
     }
 
-    /** Wipes the database, applies the items in batches of 1..maxBatch, returns the snapshot. */
-    private static Graph applyInBatches(List<LogItem> items, Random random, int maxBatch, long skipId) {
-        InProcessNeo4j.wipe();
+    /** Applies the items to the wiped database in batches of 1..maxBatch, returns the snapshot. */
+    private static Graph applyInBatches(List<LogItem> items, Random random, int maxBatch, RandomHistory history) {
+        long skipId = history.lostCommitId();
         Neo4jStandbyStore store = new Neo4jStandbyStore(driver, "neo4j", 30);
         store.ensureReservedSchema();
         ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(OptionalLong.of(skipId)),
@@ -162,7 +169,7 @@ class BatchingPropertyTest {
         TransactionEvent last = ((LogItem.Transaction) items.get(items.size() - 1)).event();
         assertThat(store.readWatermark().orElseThrow().commitId()).isEqualTo(last.commitId());
         assertThat(skippedCommitIds()).as("audit records of the skip").containsExactly(skipId);
-        return snapshot();
+        return snapshot(history.schemaPrefix);
     }
 
     private static List<Long> skippedCommitIds() {
@@ -171,7 +178,7 @@ class BatchingPropertyTest {
         }
     }
 
-    private static Graph snapshot() {
+    private static Graph snapshot(String schemaPrefix) {
         try (Session s = driver.session()) {
             Map<String, String> nodes = new TreeMap<>();
             s.run("MATCH (n:" + ReservedNames.NODE_LABEL + ") RETURN n." + ReservedNames.ID_PROPERTY
@@ -186,17 +193,17 @@ class BatchingPropertyTest {
                     + ReservedNames.WATERMARK_LABEL + " AND NOT n:" + ReservedNames.SKIP_LABEL
                     + " RETURN count(n) AS c").single().get("c").asLong();
             assertThat(strays).as("nodes without replication identity").isZero();
-            return new Graph(nodes, rels, schema(s));
+            return new Graph(nodes, rels, schema(s, schemaPrefix));
         }
     }
 
-    /** User indexes and constraints by name (an index a constraint owns is the constraint's). */
-    private static Map<String, String> schema(Session s) {
+    /** The history's indexes and constraints by name (an index a constraint owns is the constraint's). */
+    private static Map<String, String> schema(Session s, String prefix) {
         Map<String, String> schema = new TreeMap<>();
         s.run("SHOW CONSTRAINTS YIELD name").list().forEach(r -> schema.put(r.get("name").asString(), "constraint"));
         s.run("SHOW INDEXES YIELD name, type, owningConstraint WHERE type <> 'LOOKUP' AND owningConstraint IS NULL")
                 .list().forEach(r -> schema.put(r.get("name").asString(), "index"));
-        schema.keySet().removeIf(ReservedNames::isReserved);
+        schema.keySet().removeIf(name -> !name.startsWith(prefix));
         return schema;
     }
 

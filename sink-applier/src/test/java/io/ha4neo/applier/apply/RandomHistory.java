@@ -39,7 +39,8 @@ import java.util.TreeSet;
  *
  * <p>Every history also has: a node of high degree ({@link #HUB}, created with {@link #HUB_DEGREE} relationships
  * in the first transaction, which is large enough to be chunked, and favoured as an endpoint afterwards), schema
- * transactions (indexes and constraints created and dropped, modelled by name), and exactly one transaction the
+ * transactions (indexes and constraints created and dropped, modelled by name; every name starts with
+ * {@link #schemaPrefix}, unique per seed, and each is on a property of its own), and exactly one transaction the
  * operator skips ({@link #lostCommitId()}): a data, schema, large (chunked) or gap transaction whose changes are
  * not in the model, so that applying it anyway makes the graph differ from the model (or fail).
  */
@@ -73,12 +74,15 @@ final class RandomHistory {
     private final List<String> deletedNodeKeys = new ArrayList<>();
     private final List<String> deletedRelKeys = new ArrayList<>();
     private final Random random;
+    /** Prefix of this history's index and constraint names, unique per seed. */
+    final String schemaPrefix;
     private long commitId;
     private long lostCommitId;
     private int nextKey;
 
     RandomHistory(long seed) {
         this.random = new Random(seed);
+        this.schemaPrefix = "s" + seed + "_";
     }
 
     /**
@@ -140,7 +144,8 @@ final class RandomHistory {
                         new CaptureGap(prev + 1, id, "lost in a test"));
             }
             case SCHEMA -> b.schemaChanges.add(new SchemaChange(SchemaChange.Operation.CREATE,
-                    SchemaChange.Kind.INDEX, "lost_index", "CREATE INDEX lost_index FOR (n:Person) ON (n.age)"));
+                    SchemaChange.Kind.INDEX, schemaPrefix + "lost", "CREATE INDEX " + schemaPrefix + "lost FOR (n:Person) "
+                    + "ON (n." + schemaPrefix + "lost)"));
             case CHUNKED -> {
                 for (int i = 0; i < 40; i++) {
                     b.createdNodes.add(new NodeCreated("4:db:lost" + i, List.of("Lost"),
@@ -166,7 +171,7 @@ final class RandomHistory {
                     : SchemaChange.Kind.INDEX, name, "DROP " + (constraint ? "CONSTRAINT " : "INDEX ") + name + " IF EXISTS"));
             return b.build();
         }
-        String name = "schema_" + nextKey++;
+        String name = schemaPrefix + nextKey++;
         // each on a property of its own: Neo4j refuses a second index or constraint on the same label and property
         String statement = switch (random.nextInt(3)) {
             case 0 -> "CREATE INDEX " + name + " FOR (n:Person) ON (n." + name + ")";
