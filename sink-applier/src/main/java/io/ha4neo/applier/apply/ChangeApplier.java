@@ -75,9 +75,10 @@ public final class ChangeApplier {
     }
 
     /**
-     * Applies the items in log order. Runs of data transactions are written in one standby transaction;
-     * schema transactions and operator skips of undecodable records are boundaries. Items before a fatal
-     * item are applied first, so the error names the first item that could not be applied.
+     * Applies the items in log order. Runs of data transactions are written in one standby transaction, with the
+     * audit record of an operator skip of any kind of item among them; schema transactions are boundaries. Items
+     * before a fatal item are applied first, so the error names the first item that could not be applied. After a
+     * failed write, the watermark is read again first.
      */
     public ApplyResult apply(List<LogItem> items) {
         if (watermarkUncertain) {

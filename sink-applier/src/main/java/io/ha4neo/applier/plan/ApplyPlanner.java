@@ -45,7 +45,8 @@ import java.util.Set;
  * Changes of the same phase keep log order inside one UNWIND, and label additions and removals share one
  * statement (add A then remove A across two events must not become remove then add). The statements'
  * MATCH clauses read only reserved identity (label {@code _ha4neo_Node}, property {@code _ha4neo_id}) that
- * user changes never modify, so a row's write cannot change what a later row of the same statement finds.
+ * user changes never modify, and relationship types and endpoints, which never change, so a row's write cannot
+ * change what a later row of the same statement finds.
  * Schema events are never planned here: the caller applies them alone.
  */
 public final class ApplyPlanner {
@@ -130,14 +131,13 @@ public final class ApplyPlanner {
 
     private static Map<String, Object> relCreated(RelationshipCreated r) {
         Map<String, Object> row = relRef(r.ref());
-        row.put("type", r.ref().type());
-        row.put("end", r.ref().endKey());
         row.put("props", EventValueToParameterMapper.toParameters(r.properties()));
         return row;
     }
 
+    /** Everything that identifies a relationship: key, type and both endpoints (see {@link Phase}). */
     private static Map<String, Object> relRef(RelationshipRef ref) {
-        return row("key", ref.key(), "start", ref.startKey());
+        return row("key", ref.key(), "type", ref.type(), "start", ref.startKey(), "end", ref.endKey());
     }
 
     /** One row per node per event: all its property changes as one map (null value = removal). */

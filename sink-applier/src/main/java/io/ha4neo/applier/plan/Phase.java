@@ -9,7 +9,7 @@ import io.ha4neo.schemas.topology.ReservedNames;
  * The application phases of a transaction, in the order {@code TransactionEvent} documents, each with the
  * one parameterised statement that applies all its rows. Every statement finds entities through the
  * replication identity ({@code _ha4neo_Node}/{@code _ha4neo_id}, index-backed by the uniqueness constraint;
- * relationships by expanding from their start node), never through internal ids, and returns the number
+ * relationships between their two endpoints, by type and key), never through internal ids, and returns the number
  * of rows that found their target, so the applier detects a diverged standby (missing entity) instead of
  * silently doing nothing.
  *
@@ -25,10 +25,8 @@ public enum Phase {
     RELATIONSHIPS_CREATED("UNWIND $rows AS r MATCH (a:" + N + " {" + ID + ": r.start})"
             + " MATCH (b:" + N + " {" + ID + ": r.end})"
             + " CREATE (a)-[x:$(r.type) {" + ID + ": r.key}]->(b) SET x += r.props"),
-    RELATIONSHIP_PROPERTIES_CHANGED("UNWIND $rows AS r MATCH (a:" + N + " {" + ID + ": r.start})-[x {" + ID
-            + ": r.key}]->() SET x += r.props"),
-    RELATIONSHIPS_DELETED("UNWIND $rows AS r MATCH (a:" + N + " {" + ID + ": r.start})-[x {" + ID
-            + ": r.key}]->() DELETE x"),
+    RELATIONSHIP_PROPERTIES_CHANGED("UNWIND $rows AS r" + Names.betweenEndpoints("SET x += r.props")),
+    RELATIONSHIPS_DELETED("UNWIND $rows AS r" + Names.betweenEndpoints("DELETE x")),
     // Plain DELETE, not DETACH: a node the primary deleted has no relationships left; if the standby still
     // has some, it has diverged and the transaction must fail rather than hide it.
     NODES_DELETED("UNWIND $rows AS r MATCH (n:" + N + " {" + ID + ": r.key}) DELETE n");
@@ -48,5 +46,20 @@ public enum Phase {
     static final class Names {
         static final String N = ReservedNames.NODE_LABEL;
         static final String ID = ReservedNames.ID_PROPERTY;
+        /**
+         * Finds relationship {@code x} of row {@code r} by its start node, type, end node and key, then applies
+         * {@code update} to it. Both endpoints come from the unique index; the subquery receives them bound, so the
+         * planner cannot expand from one endpoint and filter the other (it did, and even scanned the whole index
+         * for the other, when both were in one pattern, with or without {@code USING INDEX} hints): the only plan
+         * is Expand(Into), which walks the endpoint with fewer relationships, so a node with 100k relationships
+         * costs nothing when a neighbour is found through it. The subquery returns one row per relationship found,
+         * for the count. Relationship types and endpoints never change, so, like the reserved identity, no row's
+         * write can change what a later row of the same statement finds.
+         */
+        static String betweenEndpoints(String update) {
+            return " MATCH (a:" + N + " {" + ID + ": r.start}) MATCH (b:" + N + " {" + ID + ": r.end})"
+                    + " CALL (r, a, b) { MATCH (a)-[x:$(r.type)]->(b) WHERE x." + ID + " = r.key " + update
+                    + " RETURN 1 AS found }";
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.ha4neo.applier.apply;
 
+import io.ha4neo.schemas.event.CaptureGap;
 import io.ha4neo.schemas.event.LabelChange;
 import io.ha4neo.schemas.event.NodeCreated;
 import io.ha4neo.schemas.event.NodeDeleted;
@@ -9,6 +10,7 @@ import io.ha4neo.schemas.event.RelationshipCreated;
 import io.ha4neo.schemas.event.RelationshipDeleted;
 import io.ha4neo.schemas.event.RelationshipPropertyChange;
 import io.ha4neo.schemas.event.RelationshipRef;
+import io.ha4neo.schemas.event.SchemaChange;
 import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.value.IsoDuration;
 import io.ha4neo.schemas.value.Point;
@@ -34,8 +36,23 @@ import java.util.TreeSet;
  * Generates a random but valid transaction history from a seed, and keeps the model of the graph it
  * describes: creates, label and property churn with every value type, relationship churn, deletes, and
  * re-creation of deleted keys (modelling Neo4j's reuse of internal ids, which keys are derived from).
+ *
+ * <p>Every history also has: a node of high degree ({@link #HUB}, created with {@link #HUB_DEGREE} relationships
+ * in the first transaction, which is large enough to be chunked, and favoured as an endpoint afterwards), schema
+ * transactions (indexes and constraints created and dropped, modelled by name; every name starts with
+ * {@link #schemaPrefix}, unique per seed, and each is on a property of its own), and exactly one transaction the
+ * operator skips ({@link #lostCommitId()}): a data, schema, large (chunked) or gap transaction whose changes are
+ * not in the model, so that applying it anyway makes the graph differ from the model (or fail).
  */
 final class RandomHistory {
+    /** The shape of the transaction the operator skips. */
+    enum Lost { DATA, SCHEMA, CHUNKED, GAP }
+
+    /** Key of the node of high degree. */
+    static final String HUB = "4:db:hub";
+    /** Relationships the hub gets in the first transaction, half of them outgoing (Neo4j makes a node dense at 50). */
+    static final int HUB_DEGREE = 100;
+
     /** Model of a node: labels and properties. */
     record NodeState(Set<String> labels, Map<String, Value> props) {
     }
@@ -52,29 +69,124 @@ final class RandomHistory {
 
     final Map<String, NodeState> nodes = new TreeMap<>();
     final Map<String, RelState> rels = new TreeMap<>();
+    /** Indexes and constraints by name: "index" or "constraint". */
+    final Map<String, String> schema = new TreeMap<>();
     private final List<String> deletedNodeKeys = new ArrayList<>();
     private final List<String> deletedRelKeys = new ArrayList<>();
     private final Random random;
+    /** Prefix of this history's index and constraint names, unique per seed. */
+    final String schemaPrefix;
     private long commitId;
+    private long lostCommitId;
     private int nextKey;
 
     RandomHistory(long seed) {
         this.random = new Random(seed);
+        this.schemaPrefix = "s" + seed + "_";
     }
 
-    /** Generates {@code count} consecutive transactions, updating the model. */
-    List<TransactionEvent> generate(int count) {
+    /**
+     * Generates {@code count} consecutive transactions, updating the model: first the hub, then random data
+     * transactions with one or two schema transactions and the lost one at random places. Few schema transactions:
+     * each makes Neo4j plan every statement again, which is what the test's time goes into.
+     */
+    List<TransactionEvent> generate(int count, Lost lost) {
+        int lostAt = count / 3 + random.nextInt(count / 3);
+        Set<Integer> schemaAt = new HashSet<>();
+        int schemaTransactions = random.nextInt(3) == 0 ? 2 : 1; // the second one drops what the first created
+        while (schemaAt.size() < schemaTransactions) {
+            int at = 1 + random.nextInt(count - 1);
+            if (at != lostAt) {
+                schemaAt.add(at);
+            }
+        }
         List<TransactionEvent> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             long prev = commitId;
             commitId += 1 + random.nextInt(3); // ids are increasing but not dense
-            out.add(transaction(prev, commitId));
+            out.add(i == 0 ? hub(prev, commitId) : i == lostAt ? lost(lost, prev, commitId)
+                    : schemaAt.contains(i) ? schemaTransaction(prev, commitId) : transaction(prev, commitId));
         }
         return out;
     }
 
+    /** The commit id of the transaction the operator skips. */
+    long lostCommitId() {
+        return lostCommitId;
+    }
+
+    private TransactionEvent.Builder builder(long prev, long id) {
+        return TransactionEvent.builder(id, prev).commitTime(1_700_000_000_000L + id).origin("c1", 1);
+    }
+
+    /** The hub and its first relationships, in and out, to new nodes: one large transaction. */
+    private TransactionEvent hub(long prev, long id) {
+        TransactionEvent.Builder b = builder(prev, id);
+        Tx tx = new Tx();
+        nodes.put(HUB, new NodeState(new TreeSet<>(List.of("Hub")), new TreeMap<>()));
+        b.createdNodes.add(new NodeCreated(HUB, List.of("Hub"), Map.of()));
+        tx.created.add(HUB);
+        for (int i = 0; i < HUB_DEGREE; i++) {
+            createNode(b, tx);
+            String leaf = b.createdNodes.get(b.createdNodes.size() - 1).key();
+            addRelationship(b, tx, i % 2 == 0 ? HUB : leaf, i % 2 == 0 ? leaf : HUB);
+        }
+        return b.build();
+    }
+
+    /** A transaction whose changes never reach the model: the operator skips it. */
+    private TransactionEvent lost(Lost shape, long prev, long id) {
+        lostCommitId = id;
+        TransactionEvent.Builder b = builder(prev, id);
+        switch (shape) {
+            case GAP -> {
+                return TransactionEvent.gapEvent(prev, 1_700_000_000_000L + id, "c1", 1, "neo4j",
+                        new CaptureGap(prev + 1, id, "lost in a test"));
+            }
+            case SCHEMA -> b.schemaChanges.add(new SchemaChange(SchemaChange.Operation.CREATE,
+                    SchemaChange.Kind.INDEX, schemaPrefix + "lost", "CREATE INDEX " + schemaPrefix + "lost FOR (n:Person) "
+                    + "ON (n." + schemaPrefix + "lost)"));
+            case CHUNKED -> {
+                for (int i = 0; i < 40; i++) {
+                    b.createdNodes.add(new NodeCreated("4:db:lost" + i, List.of("Lost"),
+                            Map.of("pad", Value.of("lost".repeat(30)))));
+                }
+            }
+            case DATA -> {
+                b.createdNodes.add(new NodeCreated("4:db:lost", List.of("Lost"), Map.of()));
+                b.labelChanges.add(new LabelChange(HUB, "Lost", true));
+                b.nodePropertyChanges.add(new NodePropertyChange(HUB, new PropertyChange("lost", Value.of(1L), null)));
+            }
+        }
+        return b.build();
+    }
+
+    /** Creates an index or a constraint, or drops the one created earlier. */
+    private TransactionEvent schemaTransaction(long prev, long id) {
+        TransactionEvent.Builder b = builder(prev, id);
+        if (!schema.isEmpty()) {
+            String name = pick(List.copyOf(schema.keySet()));
+            boolean constraint = schema.remove(name).equals("constraint");
+            b.schemaChanges.add(new SchemaChange(SchemaChange.Operation.DROP, constraint ? SchemaChange.Kind.CONSTRAINT
+                    : SchemaChange.Kind.INDEX, name, "DROP " + (constraint ? "CONSTRAINT " : "INDEX ") + name + " IF EXISTS"));
+            return b.build();
+        }
+        String name = schemaPrefix + nextKey++;
+        // each on a property of its own: Neo4j refuses a second index or constraint on the same label and property
+        String statement = switch (random.nextInt(3)) {
+            case 0 -> "CREATE INDEX " + name + " FOR (n:Person) ON (n." + name + ")";
+            case 1 -> "CREATE TEXT INDEX " + name + " FOR (n:Admin) ON (n." + name + ")";
+            default -> "CREATE CONSTRAINT " + name + " FOR (n:Person) REQUIRE n." + name + " IS UNIQUE"; // no data has it
+        };
+        boolean constraint = statement.startsWith("CREATE CONSTRAINT");
+        schema.put(name, constraint ? "constraint" : "index");
+        b.schemaChanges.add(new SchemaChange(SchemaChange.Operation.CREATE, constraint ? SchemaChange.Kind.CONSTRAINT
+                : SchemaChange.Kind.INDEX, name, statement));
+        return b.build();
+    }
+
     private TransactionEvent transaction(long prev, long id) {
-        TransactionEvent.Builder b = TransactionEvent.builder(id, prev).commitTime(1_700_000_000_000L + id).origin("c1", 1);
+        TransactionEvent.Builder b = builder(prev, id);
         Tx tx = new Tx();
         int ops = 1 + random.nextInt(6);
         for (int i = 0; i < ops; i++) {
@@ -139,13 +251,25 @@ final class RandomHistory {
         b.nodePropertyChanges.add(new NodePropertyChange(key, new PropertyChange(prop, value, previous)));
     }
 
+    /** A relationship between live nodes; a third of them start or end at the hub, to keep its degree high. */
     private void createRelationship(TransactionEvent.Builder b, Tx tx) {
         List<String> live = nodes.keySet().stream().filter(k -> !tx.deleted.contains(k)).toList();
         if (live.isEmpty()) {
             return;
         }
+        String start = pick(live);
+        String end = pick(live);
+        switch (random.nextInt(6)) {
+            case 0 -> start = HUB;
+            case 1 -> end = HUB;
+            default -> { }
+        }
+        addRelationship(b, tx, start, end);
+    }
+
+    private void addRelationship(TransactionEvent.Builder b, Tx tx, String start, String end) {
         String key = reuse(deletedRelKeys, tx) ? deletedRelKeys.remove(random.nextInt(deletedRelKeys.size())) : "5:db:" + nextKey++;
-        RelationshipRef ref = new RelationshipRef(key, pick(TYPES), pick(live), pick(live));
+        RelationshipRef ref = new RelationshipRef(key, pick(TYPES), start, end);
         Map<String, Value> props = randomProps();
         rels.put(key, new RelState(ref, new TreeMap<>(props)));
         b.createdRelationships.add(new RelationshipCreated(ref, props));
@@ -185,10 +309,10 @@ final class RandomHistory {
         deletedRelKeys.add(key);
     }
 
-    /** Deletes a node untouched in this transaction, with all its relationships (as Neo4j requires). */
+    /** Deletes a node (not the hub) untouched in this transaction, with all its relationships (as Neo4j requires). */
     private void deleteNode(TransactionEvent.Builder b, Tx tx) {
         String key = preExistingNode(tx);
-        if (key == null || tx.touched.contains(key)) {
+        if (key == null || key.equals(HUB) || tx.touched.contains(key)) {
             return;
         }
         List<String> attached = rels.values().stream()

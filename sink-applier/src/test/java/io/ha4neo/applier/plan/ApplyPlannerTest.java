@@ -134,6 +134,24 @@ class ApplyPlannerTest {
     }
 
     @Test
+    void findsRelationshipsToChangeOrDeleteByBothEndpointsTheirTypeAndTheirKey() {
+        RelationshipRef r = rel("r1", "KNOWS", "a", "b");
+        TransactionEvent.Builder b = tx(2, 1);
+        b.relationshipPropertyChanges.add(relProp(r, "since", 2020L));
+        b.deletedRelationships.add(relDeleted(rel("r2", "LIKES", "c", "d")));
+
+        List<PlannedStatement> plan = planner.plan(List.of(b.build()));
+
+        assertThat(plan.get(0).rows().get(0)).containsEntry("key", "r1").containsEntry("type", "KNOWS")
+                .containsEntry("start", "a").containsEntry("end", "b");
+        assertThat(plan.get(1).rows().get(0)).containsEntry("key", "r2").containsEntry("type", "LIKES")
+                .containsEntry("start", "c").containsEntry("end", "d");
+        plan.forEach(st -> assertThat(st.cypher()).contains("MATCH (b:_ha4neo_Node {_ha4neo_id: r.end})")
+                .contains("CALL (r, a, b) { MATCH (a)-[x:$(r.type)]->(b) WHERE x._ha4neo_id = r.key")
+                .endsWith(" RETURN 1 AS found } RETURN count(*) AS applied"));
+    }
+
+    @Test
     void mapsExactValuesToDriverTypes() {
         ZonedDateTime zoned = ZonedDateTime.of(2024, 3, 31, 2, 30, 0, 0, ZoneId.of("Europe/Berlin"));
         ZonedDateTime offset = ZonedDateTime.of(2024, 3, 31, 2, 30, 0, 0, ZoneOffset.ofHours(2));
