@@ -33,6 +33,8 @@ public final class MetricNames {
     public static final String APPLIER_APPLY_LATENCY_SECONDS = "ha4neo_applier_apply_latency_seconds";
     public static final String APPLIER_BATCH_TRANSACTIONS = "ha4neo_applier_batch_transactions";
     public static final String APPLIER_BATCH_CHANGES = "ha4neo_applier_batch_changes";
+    public static final String APPLIER_BATCH_LIMIT_TRANSACTIONS = "ha4neo_applier_batch_limit_transactions";
+    public static final String APPLIER_BATCH_LIMIT_CHANGES = "ha4neo_applier_batch_limit_changes";
     public static final String APPLIER_RETRIES_TOTAL = "ha4neo_applier_retries_total";
     public static final String APPLIER_ERRORS_TOTAL = "ha4neo_applier_errors_total";
 
@@ -45,7 +47,8 @@ public final class MetricNames {
     public static final List<String> APPLIER = List.of(APPLIER_APPLIED_COMMIT_ID,
             APPLIER_APPLIED_SOURCE_COMMIT_TIMESTAMP_SECONDS, APPLIER_LAG_TRANSACTIONS, APPLIER_LAG_RECORDS,
             APPLIER_LAG_SECONDS, APPLIER_STATE, APPLIER_APPLY_LATENCY_SECONDS, APPLIER_BATCH_TRANSACTIONS,
-            APPLIER_BATCH_CHANGES, APPLIER_RETRIES_TOTAL, APPLIER_ERRORS_TOTAL);
+            APPLIER_BATCH_CHANGES, APPLIER_BATCH_LIMIT_TRANSACTIONS, APPLIER_BATCH_LIMIT_CHANGES, APPLIER_RETRIES_TOTAL,
+            APPLIER_ERRORS_TOTAL);
 
     private MetricNames() {
     }

@@ -16,14 +16,6 @@ import java.time.Clock;
  * ({@link #topicProgress}) and what was applied ({@link #applied}).
  */
 public final class ApplierMetrics {
-    /**
-     * Gauge: the {@code batch.max.transactions} in force, below the configured value after a memory limit or a
-     * timeout halved it. Not yet in {@link MetricNames}: the schemas module is the contract's home, move it there.
-     */
-    public static final String BATCH_LIMIT_TRANSACTIONS = "ha4neo_applier_batch_limit_transactions";
-    /** Gauge: the {@code batch.max.changes} in force (see {@link #BATCH_LIMIT_TRANSACTIONS}). */
-    public static final String BATCH_LIMIT_CHANGES = "ha4neo_applier_batch_limit_changes";
-
     private final Clock clock;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Gauge appliedCommitId = gauge(MetricNames.APPLIER_APPLIED_COMMIT_ID, "Commit id of the last transaction applied to the standby.");
@@ -45,9 +37,9 @@ public final class ApplierMetrics {
     private final Histogram batchChanges = Histogram.builder().name(MetricNames.APPLIER_BATCH_CHANGES)
             .help("Changes per standby write.").classicUpperBounds(1, 10, 100, 1000, 10000, 20000, 100000)
             .register(registry);
-    private final Gauge batchLimitTransactions = gauge(BATCH_LIMIT_TRANSACTIONS, "The batch.max.transactions in force; "
+    private final Gauge batchLimitTransactions = gauge(MetricNames.APPLIER_BATCH_LIMIT_TRANSACTIONS, "The batch.max.transactions in force; "
             + "halved (down to 1) after a standby memory limit or transaction timeout, doubled back after successes.");
-    private final Gauge batchLimitChanges = gauge(BATCH_LIMIT_CHANGES, "The batch.max.changes in force; halved and "
+    private final Gauge batchLimitChanges = gauge(MetricNames.APPLIER_BATCH_LIMIT_CHANGES, "The batch.max.changes in force; halved and "
             + "doubled back with the transaction limit.");
     private final Counter retries = Counter.builder().name(MetricNames.APPLIER_RETRIES_TOTAL)
             .help("Retriable errors waited out, by kind.").labelNames("kind").register(registry);

@@ -8,6 +8,7 @@ import io.ha4neo.applier.apply.CommitChain;
 import io.ha4neo.applier.fixtures.Events;
 import io.ha4neo.applier.fixtures.FakeStandbyStore;
 import io.ha4neo.applier.observe.ApplierMetrics;
+import io.ha4neo.schemas.contract.MetricNames;
 import io.ha4neo.applier.observe.ApplierStatus;
 import io.ha4neo.applier.plan.ApplyPlanner;
 import io.ha4neo.applier.plan.Phase;
@@ -149,7 +150,7 @@ class ApplierLoopTest {
         assertThat(exit).isZero();
         assertThat(store.log).containsExactly("ensure", "failed write 8@7", "failed write 4@3", "failed write 2@1",
                 "write 1@0", "write 2@1", "write 3@2", "write 4@3", "write 5@4", "write 6@5", "write 7@6", "write 8@7");
-        assertThat(gauge(ApplierMetrics.BATCH_LIMIT_TRANSACTIONS)).isEqualTo(1);
+        assertThat(gauge(MetricNames.APPLIER_BATCH_LIMIT_TRANSACTIONS)).isEqualTo(1);
     }
 
     @Test
@@ -163,8 +164,8 @@ class ApplierLoopTest {
 
         assertThat(exit).isZero();
         assertThat(store.log).containsExactly("ensure", "failed write 8@7", "write 4@3", "write 8@7");
-        assertThat(gauge(ApplierMetrics.BATCH_LIMIT_TRANSACTIONS)).isEqualTo(4);
-        assertThat(gauge(ApplierMetrics.BATCH_LIMIT_CHANGES)).isEqualTo(4);
+        assertThat(gauge(MetricNames.APPLIER_BATCH_LIMIT_TRANSACTIONS)).isEqualTo(4);
+        assertThat(gauge(MetricNames.APPLIER_BATCH_LIMIT_CHANGES)).isEqualTo(4);
     }
 
     private static TransactionEvent[] chainOfNodes(int n) {
