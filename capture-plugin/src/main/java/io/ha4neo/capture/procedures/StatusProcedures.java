@@ -73,6 +73,8 @@ public class StatusProcedures {
         public long sourceCommitTimeMillis;
         public long lastApplyTimeMillis;
         public long applyDelayMs;
+        public boolean frozen;
+        public List<String> divergentTail;
 
         static StatusRow of(CaptureStatus s) {
             StatusRow r = new StatusRow();
@@ -96,6 +98,8 @@ public class StatusProcedures {
             r.sourceCommitTimeMillis = s.sourceCommitTimeMillis();
             r.lastApplyTimeMillis = s.lastApplyTimeMillis();
             r.applyDelayMs = s.applyDelayMillis();
+            r.frozen = s.frozen();
+            r.divergentTail = s.divergentTail();
             return r;
         }
     }

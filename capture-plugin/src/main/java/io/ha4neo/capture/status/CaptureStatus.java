@@ -31,12 +31,15 @@ import java.util.List;
  * @param sourceCommitTimeMillis on a standby: origin commit time of that transaction
  * @param lastApplyTimeMillis on a standby: when that transaction was applied here
  * @param applyDelayMillis on a standby: apply time minus origin commit time of the last applied transaction
+ * @param frozen on a primary: client writes are frozen for a switchover
+ * @param divergentTail on a FENCED member: the commits this store has that the log does not, one line each
  */
 public record CaptureStatus(String role, String database, String clusterId, long epoch, String durability,
                             String topic, String publisherState, long lastCommittedId, long lastCapturedId,
                             long lastSpooledId, long lastPublishedId, long spoolBytes, long spoolBlockedMillis,
                             boolean semiSyncFallback, List<String> gaps, String lastError, long appliedCommitId,
-                            long sourceCommitTimeMillis, long lastApplyTimeMillis, long applyDelayMillis) {
+                            long sourceCommitTimeMillis, long lastApplyTimeMillis, long applyDelayMillis,
+                            boolean frozen, List<String> divergentTail) {
     /** A builder with every field at its neutral value. */
     public static Builder builder() {
         return new Builder();
@@ -64,6 +67,8 @@ public record CaptureStatus(String role, String database, String clusterId, long
         private long sourceCommitTimeMillis;
         private long lastApplyTimeMillis;
         private long applyDelayMillis;
+        private boolean frozen;
+        private List<String> divergentTail = List.of();
 
         private Builder() {
         }
@@ -163,6 +168,16 @@ public record CaptureStatus(String role, String database, String clusterId, long
             return this;
         }
 
+        public Builder frozen(boolean frozen) {
+            this.frozen = frozen;
+            return this;
+        }
+
+        public Builder divergentTail(List<String> divergentTail) {
+            this.divergentTail = List.copyOf(divergentTail);
+            return this;
+        }
+
         public Builder applyDelayMillis(long applyDelayMillis) {
             this.applyDelayMillis = applyDelayMillis;
             return this;
@@ -172,7 +187,7 @@ public record CaptureStatus(String role, String database, String clusterId, long
             return new CaptureStatus(role, database, clusterId, epoch, durability, topic, publisherState,
                     lastCommittedId, lastCapturedId, lastSpooledId, lastPublishedId, spoolBytes, spoolBlockedMillis,
                     semiSyncFallback, gaps, lastError, appliedCommitId, sourceCommitTimeMillis, lastApplyTimeMillis,
-                    applyDelayMillis);
+                    applyDelayMillis, frozen, divergentTail);
         }
     }
 }

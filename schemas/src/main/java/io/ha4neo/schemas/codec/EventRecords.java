@@ -1,6 +1,7 @@
 package io.ha4neo.schemas.codec;
 
 import io.ha4neo.schemas.event.CaptureGap;
+import io.ha4neo.schemas.event.EpochStart;
 import io.ha4neo.schemas.event.Fragment;
 import io.ha4neo.schemas.event.LabelChange;
 import io.ha4neo.schemas.event.NodeCreated;
@@ -85,6 +86,15 @@ final class EventRecords {
         r.put("username", e.username());
         r.put("metadata", e.metadata());
         r.put("gap", e.gap() == null ? null : gapRecord(e.gap()));
+        r.put("epochStart", e.epochStart() == null ? null : epochStartRecord(e.epochStart()));
+        return r;
+    }
+
+    private GenericRecord epochStartRecord(EpochStart start) {
+        GenericRecord r = new GenericData.Record(header.getField("epochStart").schema().getTypes().get(1));
+        r.put("previousEpoch", start.previousEpoch());
+        r.put("member", start.member());
+        r.put("reason", start.reason());
         return r;
     }
 
@@ -248,7 +258,12 @@ final class EventRecords {
                         SchemaChange.Operation.valueOf(str(i.get(0))), SchemaChange.Kind.valueOf(str(i.get(1))),
                         str(i.get(2)), str(i.get(3)))),
                 (Integer) r.get("chunkIndex"), (Integer) r.get("chunkCount"), gap((GenericRecord) r.get("gap")),
-                fragment(r.get("fragment")));
+                fragment(r.get("fragment")), epochStart((GenericRecord) r.get("epochStart")));
+    }
+
+    private static EpochStart epochStart(GenericRecord g) {
+        return g == null ? null : new EpochStart((Long) g.get("previousEpoch"), str(g.get("member")),
+                str(g.get("reason")));
     }
 
     private static Fragment fragment(Object bytes) {

@@ -15,6 +15,11 @@ public enum PublisherState {
     MISCONFIGURED,
     /** Another producer took over the transactional id (a newer primary), or authorization failed. */
     FENCED,
+    /**
+     * The log holds a newer epoch than this primary's: another member was promoted. Publishing stopped for good; the
+     * member turns into a standby of the new primary, or FENCED when it holds commits the log does not.
+     */
+    SUPERSEDED,
     /** The topic holds history this store does not have; publishing stopped. */
     DIVERGED,
     /** The publisher thread ended. */

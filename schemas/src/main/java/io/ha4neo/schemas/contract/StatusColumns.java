@@ -7,13 +7,13 @@ import java.util.List;
  * test in the plugin checks it); readers fetch columns by these names.
  */
 public final class StatusColumns {
-    /** {@code primary} or {@code standby}. */
+    /** {@code primary}, {@code standby} or {@code fenced} ({@link io.ha4neo.schemas.topology.Role}, lower case). */
     public static final String ROLE = "role";
     /** The replicated database. */
     public static final String DATABASE = "database";
     /** The replication cluster id. */
     public static final String CLUSTER_ID = "clusterId";
-    /** The member's epoch. */
+    /** On a primary: the epoch it publishes under; otherwise the epoch of the last applied event (0 if none). */
     public static final String EPOCH = "epoch";
     /** {@code async} or {@code semi-sync} on a primary, empty on a standby. */
     public static final String DURABILITY = "durability";
@@ -48,11 +48,16 @@ public final class StatusColumns {
     /** On a standby: apply time minus origin commit time of the last applied transaction. */
     public static final String APPLY_DELAY_MS = "applyDelayMs";
 
+    /** On a primary: true while a switchover has frozen client writes ({@code ha4neo.freeze}). */
+    public static final String FROZEN = "frozen";
+    /** On a FENCED member: its divergent tail, one line each; empty otherwise. */
+    public static final String DIVERGENT_TAIL = "divergentTail";
+
     /** Every column, in the procedure's order. */
     public static final List<String> ALL = List.of(ROLE, DATABASE, CLUSTER_ID, EPOCH, DURABILITY, TOPIC,
             PUBLISHER_STATE, LAST_COMMITTED_ID, LAST_CAPTURED_ID, LAST_SPOOLED_ID, LAST_PUBLISHED_ID, SPOOL_BYTES,
             SPOOL_BLOCKED_MS, SEMI_SYNC_FALLBACK, GAPS, LAST_ERROR, APPLIED_COMMIT_ID, SOURCE_COMMIT_TIME_MILLIS,
-            LAST_APPLY_TIME_MILLIS, APPLY_DELAY_MS);
+            LAST_APPLY_TIME_MILLIS, APPLY_DELAY_MS, FROZEN, DIVERGENT_TAIL);
 
     private StatusColumns() {
     }

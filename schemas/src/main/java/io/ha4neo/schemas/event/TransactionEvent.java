@@ -26,8 +26,10 @@ import java.util.Map;
  * @param previousCommitId commit id of the previous event in the log, 0 if none
  * @param commitTimeMillis commit time on the origin, epoch milliseconds
  * @param originClusterId the replication cluster (topology) that produced the event
- * @param epoch the epoch the primary was configured with ({@code ha4neo.epoch}); reserved for switchover and
- *              failover, which will increment and check it. Today nothing increments or checks it
+ * @param epoch the epoch of the primary that wrote the event: it starts at {@code ha4neo.epoch} and every promotion
+ *              (switchover, failover) starts the next one with an {@link EpochStart} event. An event's place in the
+ *              history is ({@code epoch}, {@code commitId}) ({@link ChainPosition}); commit ids of different epochs are
+ *              never compared
  * @param database origin database name
  * @param username the user who committed, empty when authentication is off
  * @param metadata the transaction's metadata ({@code TransactionConfig.withMetadata}), values as strings
@@ -45,6 +47,9 @@ import java.util.Map;
  *            commit ids that the primary committed but did not capture ({@link CaptureGap}). Consumers stop at it.
  * @param fragment null, except on the chunks of a transaction with a single change too large for one record:
  *                 a slice of the whole event's encoded record value, and no changes ({@link Fragment})
+ * @param epochStart null, except on the first event of an epoch ({@link EpochStart}): no changes, not chunked; its
+ *                   {@code previousCommitId} is a commit id of {@code epochStart.previousEpoch()}, so it may be larger
+ *                   than its own commit id
  */
 public record TransactionEvent(
         long commitId,
@@ -66,13 +71,24 @@ public record TransactionEvent(
         int chunkIndex,
         int chunkCount,
         CaptureGap gap,
-        Fragment fragment) {
+        Fragment fragment,
+        EpochStart epochStart) {
 
     public TransactionEvent {
         if (commitId <= 0) {
             throw new IllegalArgumentException("commitId must be positive, was " + commitId);
         }
-        if (previousCommitId < 0 || previousCommitId >= commitId) {
+        if (epochStart != null) {
+            if (previousCommitId < 0 || epochStart.previousEpoch() >= epoch || gap != null || fragment != null
+                    || chunkCount != 1 || !createdNodes.isEmpty() || !deletedNodes.isEmpty() || !labelChanges.isEmpty()
+                    || !nodePropertyChanges.isEmpty() || !createdRelationships.isEmpty()
+                    || !deletedRelationships.isEmpty() || !relationshipPropertyChanges.isEmpty()
+                    || !schemaChanges.isEmpty()) {
+                throw new IllegalArgumentException("commit " + commitId + " of epoch " + epoch + ": an epoch start "
+                        + "carries no changes, no gap and no fragment, is not chunked, follows an earlier epoch (was "
+                        + epochStart.previousEpoch() + ") and a commit id >= 0 (was " + previousCommitId + ")");
+            }
+        } else if (previousCommitId < 0 || previousCommitId >= commitId) {
             throw new IllegalArgumentException("commit " + commitId + ": previousCommitId must be in [0, "
                     + commitId + "), was " + previousCommitId);
         }
@@ -119,7 +135,21 @@ public record TransactionEvent(
                             List<SchemaChange> schemaChanges, int chunkIndex, int chunkCount) {
         this(commitId, previousCommitId, commitTimeMillis, originClusterId, epoch, database, username, metadata,
                 createdNodes, deletedNodes, labelChanges, nodePropertyChanges, createdRelationships,
-                deletedRelationships, relationshipPropertyChanges, schemaChanges, chunkIndex, chunkCount, null, null);
+                deletedRelationships, relationshipPropertyChanges, schemaChanges, chunkIndex, chunkCount, null, null,
+                null);
+    }
+
+    /**
+     * The first event of {@code epoch}: the promoted store's last commit id {@code commitId} at promotion follows
+     * {@code previousCommitId} of {@code start.previousEpoch()}, the last commit of that epoch the promoted member had
+     * applied.
+     */
+    public static TransactionEvent epochStartEvent(long commitId, long previousCommitId, long startedAtMillis,
+                                                   String originClusterId, long epoch, String database,
+                                                   EpochStart start) {
+        return new TransactionEvent(commitId, previousCommitId, startedAtMillis, originClusterId, epoch, database, "",
+                Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0, 1,
+                null, null, java.util.Objects.requireNonNull(start, "start"));
     }
 
     /**
@@ -131,19 +161,24 @@ public record TransactionEvent(
                                             long epoch, String database, CaptureGap gap) {
         return new TransactionEvent(gap.lastCommitId(), previousCommitId, detectedAtMillis, originClusterId, epoch,
                 database, "", Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), 0, 1, gap, null);
+                List.of(), 0, 1, gap, null, null);
     }
 
     /** Chunk {@code index} of {@code count} of a fragmented transaction: this event's header with one slice. */
     public TransactionEvent fragmentChunk(int index, int count, Fragment slice) {
         return new TransactionEvent(commitId, previousCommitId, commitTimeMillis, originClusterId, epoch, database,
                 username, metadata, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), index, count, null, slice);
+                List.of(), index, count, null, slice, null);
     }
 
     /** True for a chunk that carries a slice of the encoded whole event instead of changes. */
     public boolean isFragment() {
         return fragment != null;
+    }
+
+    /** True for the first event of an epoch (see {@link #epochStart()}). */
+    public boolean isEpochStart() {
+        return epochStart != null;
     }
 
     /** True for a gap event (see {@link #gap()}). */

@@ -1,6 +1,7 @@
 package io.ha4neo.schemas.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ha4neo.schemas.event.NodeCreated;
 import io.ha4neo.schemas.event.TransactionEvent;
@@ -29,16 +30,48 @@ class SchemaEvolutionTest {
     private final EventCodec codec = EventCodecs.embedded();
 
     @Test
-    void theCurrentSchemaIsVersionThreeAndReadsVersionsOneAndTwo() {
-        assertThat(EventSchemas.CURRENT_VERSION).isEqualTo(3);
+    void theCurrentSchemaIsVersionFourAndReadsEveryOlderVersion() {
+        assertThat(EventSchemas.CURRENT_VERSION).isEqualTo(4);
         assertThat(EventSchemas.current().getField("metadata")).isNotNull();
         assertThat(EventSchemas.current().getField("gap")).isNotNull();
         assertThat(V1.getField("metadata")).isNull();
         assertThat(EventSchemas.version(2).getField("gap")).isNull();
-        for (Schema older : List.of(V1, EventSchemas.version(2))) {
+        assertThat(EventSchemas.current().getField("epochStart")).isNotNull();
+        assertThat(EventSchemas.version(3).getField("epochStart")).isNull();
+        for (Schema older : List.of(V1, EventSchemas.version(2), EventSchemas.version(3))) {
             assertThat(SchemaCompatibility.checkReaderWriterCompatibility(EventSchemas.current(), older).getType())
                     .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
         }
+    }
+
+    @Test
+    void anEpochStartRoundTripsAndAnEventOfVersionThreeDecodesWithoutOne() throws Exception {
+        // The link of epoch 3 to (epoch 2, commit 120): its own commit id (the promoted store's) is smaller.
+        TransactionEvent start = TransactionEvent.epochStartEvent(57, 120, 1_700_000_000_000L, "dc1", 3, "neo4j",
+                new io.ha4neo.schemas.event.EpochStart(2, "member-b", "switchover"));
+        TransactionEvent decoded = codec.decode(codec.encode(start).get(0));
+        assertThat(decoded).isEqualTo(start);
+        assertThat(decoded.isEpochStart()).isTrue();
+        assertThat(io.ha4neo.schemas.event.ChainPosition.before(decoded))
+                .isEqualTo(new io.ha4neo.schemas.event.ChainPosition(2, 120));
+
+        Schema v3 = EventSchemas.version(3);
+        TransactionEvent plain = new RandomEvents(11).transaction();
+        byte[] current = codec.encode(plain).get(0);
+        GenericRecord asV3 = new GenericDatumReader<GenericRecord>(EventSchemas.current(), v3).read(null,
+                DecoderFactory.get().binaryDecoder(current, 5, current.length - 5, null));
+        TransactionEvent fromV3 = codec.decode(wire(EventSchemas.EMBEDDED_ID_V3, v3, asV3));
+        assertThat(fromV3).isEqualTo(plain);
+        assertThat(fromV3.epochStart()).isNull();
+    }
+
+    @Test
+    void anEpochStartCarriesNothingElseAndFollowsAnEarlierEpoch() {
+        io.ha4neo.schemas.event.EpochStart link = new io.ha4neo.schemas.event.EpochStart(3, "b", "failover");
+        assertThatThrownBy(() -> TransactionEvent.epochStartEvent(57, 120, 0, "dc1", 3, "neo4j", link))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("follows an earlier epoch (was 3)");
+        assertThatThrownBy(() -> TransactionEvent.epochStartEvent(57, -1, 0, "dc1", 4, "neo4j", link))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
