@@ -64,6 +64,10 @@ public final class EventPublisher implements Runnable {
     private final long lingerMillis;
     private final Runnable periodicCheck;
     private final InternalLog log;
+    private final long epoch;
+    private final long epochCheckIntervalMillis;
+    private final java.util.function.Consumer<TopicTailReader.Tail> onSuperseded;
+    private final List<org.apache.kafka.common.header.Header> headers;
     private final Object publishedMonitor = new Object();
     private volatile boolean running = true;
     private volatile PublisherState state = PublisherState.CONNECTING;
@@ -74,6 +78,13 @@ public final class EventPublisher implements Runnable {
     private long backoffMillis = 100;
     private boolean checkChainOnNextBatch;
     private long topicTailId;
+    /** Set after connecting to a log whose last epoch is older than ours: our epoch start must link to it. */
+    private TopicTailReader.Tail olderEpochTail;
+    private volatile long publishedOffset = -1;
+    private long lastEpochCheckMillis;
+    private Consumer<byte[], byte[]> epochConsumer;
+    private long fencedSinceMillis = -1;
+    private int fencedReconnects;
 
     /**
      * @param clients       creates the Kafka clients (the seam unit tests replace)
@@ -82,6 +93,25 @@ public final class EventPublisher implements Runnable {
      */
     public EventPublisher(EventSpool spool, String topic, TopicGuard guard, KafkaClients clients, PublisherTime time,
                           int batchMaxEvents, long lingerMillis, Runnable periodicCheck, InternalLog log) {
+        this(spool, topic, guard, clients, time, batchMaxEvents, lingerMillis, periodicCheck, log, 0, 0, tail -> { });
+    }
+
+    /**
+     * @param epoch                    the epoch this primary publishes under: every record carries it
+     *                                 ({@link io.ha4neo.schemas.contract.RecordHeaders#EPOCH}), and a log with a newer one
+     *                                 means another member was promoted ({@link PublisherState#SUPERSEDED})
+     * @param epochCheckIntervalMillis while idle, how often to look for a newer epoch in the log; 0 never
+     * @param onSuperseded             called once, on the publisher thread, with the log's tail when a newer epoch is
+     *                                 found; must return quickly
+     */
+    public EventPublisher(EventSpool spool, String topic, TopicGuard guard, KafkaClients clients, PublisherTime time,
+                          int batchMaxEvents, long lingerMillis, Runnable periodicCheck, InternalLog log, long epoch,
+                          long epochCheckIntervalMillis, java.util.function.Consumer<TopicTailReader.Tail> onSuperseded) {
+        this.epoch = epoch;
+        this.epochCheckIntervalMillis = epochCheckIntervalMillis;
+        this.onSuperseded = onSuperseded;
+        this.headers = List.of(new org.apache.kafka.common.header.internals.RecordHeader(
+                io.ha4neo.schemas.contract.RecordHeaders.EPOCH, io.ha4neo.schemas.contract.RecordHeaders.epochValue(epoch)));
         this.spool = spool;
         this.topic = topic;
         this.guard = guard;
@@ -130,6 +160,9 @@ public final class EventPublisher implements Runnable {
         }
         if (producer == null) {
             connect();
+            if (!PublisherLifecycle.isRunning(state)) {
+                return; // superseded while connecting
+            }
         }
         List<SpooledEvent> batch = reader.next(batchMaxEvents, 16L << 20, 100);
         if (!batch.isEmpty() && batch.size() < batchMaxEvents && lingerMillis > 0) {
@@ -141,7 +174,36 @@ public final class EventPublisher implements Runnable {
         }
         if (!batch.isEmpty()) {
             publish(batch);
+        } else if (epochCheckIntervalMillis > 0 && time.millis() - lastEpochCheckMillis >= epochCheckIntervalMillis) {
+            checkForNewerEpoch();
         }
+    }
+
+    /**
+     * While idle, looks at the log's tail for a newer epoch: a member promoted while this one was not publishing (a
+     * failover around a primary that was only cut off) must learn it before it accepts many more writes. A publish
+     * would find out too (the new primary's producer fenced ours), but an idle primary publishes nothing.
+     */
+    private void checkForNewerEpoch() {
+        lastEpochCheckMillis = time.millis();
+        if (epochConsumer == null) {
+            epochConsumer = clients.tailConsumer();
+        }
+        TopicTailReader.Tail tail = TopicTailReader.last(epochConsumer, topic, time::millis);
+        if (!tail.isEmpty() && tail.epoch() > epoch) {
+            superseded(tail);
+        }
+    }
+
+    /** The log holds a newer epoch: stop for good and tell the member (which freezes writes and rejoins). */
+    private void superseded(TopicTailReader.Tail tail) {
+        disconnect();
+        closeReader();
+        transition(PublisherState.SUPERSEDED, "topic " + topic + " ends at " + tail.position() + " (offset "
+                + tail.offset() + "), an epoch newer than this primary's epoch " + epoch + ": another member was "
+                + "promoted. Publishing stopped for good; unpublished events stay in the spool and are checked when "
+                + "this member rejoins as a standby");
+        onSuperseded.accept(tail);
     }
 
     private void connect() throws Exception {
@@ -158,15 +220,28 @@ public final class EventPublisher implements Runnable {
             producer.initTransactions();
             awaitNoOpenTransaction(admin);
         }
-        topicTailId = readTopicTail();
+        TopicTailReader.Tail tail = readTopicTail();
+        if (!tail.isEmpty() && tail.epoch() > epoch) {
+            superseded(tail);
+            return;
+        }
         closeReader();
-        reader = spool.readerAfter(topicTailId);
-        markPublished(topicTailId);
-        spool.published(topicTailId);
+        topicTailId = tail.commitId();
+        if (tail.isEmpty() || tail.epoch() == epoch) {
+            olderEpochTail = null;
+            reader = spool.readerAfter(topicTailId);
+            markPublished(topicTailId);
+            spool.published(topicTailId);
+            publishedOffset = tail.offset();
+        } else {
+            // Our epoch start is not in the log yet (a promotion): everything in the spool is of our epoch.
+            olderEpochTail = tail;
+            reader = spool.readerAfter(0);
+        }
         checkChainOnNextBatch = true;
         backoffMillis = 100;
-        transition(PublisherState.PUBLISHING, "publishing to " + topic + " after commit id " + topicTailId
-                + " (the topic's last record)");
+        transition(PublisherState.PUBLISHING, "publishing to " + topic + " after " + tail.position()
+                + " (the topic's last record), as epoch " + epoch);
     }
 
     private void publish(List<SpooledEvent> batch) {
@@ -175,20 +250,38 @@ public final class EventPublisher implements Runnable {
             checkChainOnNextBatch = false;
         }
         producer.beginTransaction();
+        java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> lastSend = null;
         for (SpooledEvent e : batch) {
             byte[] key = Long.toString(e.commitId()).getBytes(StandardCharsets.UTF_8);
             for (byte[] value : e.records()) {
-                producer.send(new ProducerRecord<>(topic, 0, key, value));
+                lastSend = producer.send(new ProducerRecord<>(topic, 0, null, key, value, headers));
             }
         }
         producer.commitTransaction();
+        fencedReconnects = 0;
+        fencedSinceMillis = -1;
+        olderEpochTail = null;
         SpooledEvent last = batch.get(batch.size() - 1);
+        publishedOffset = offsetOf(lastSend);
         markPublished(last.commitId());
         spool.published(last); // frees exactly the published bytes, so commits waiting for space resume at once
     }
 
+    /** After commitTransaction every send is complete; the offset of the last one, or -1 if unknown. */
+    private static long offsetOf(java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send) {
+        try {
+            return send != null && send.isDone() ? send.get().offset() : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     /** The first event after a (re)connection must continue the topic's chain. */
     private void checkChain(SpooledEvent first) {
+        if (olderEpochTail != null) {
+            checkEpochLink(first);
+            return;
+        }
         if (topicTailId == 0 || first.previousCommitId() == topicTailId) {
             return;
         }
@@ -201,6 +294,22 @@ public final class EventPublisher implements Runnable {
         log.error("ha4neo: topic %s ends at commit id %d but the next event %d follows commit id %d: commits "
                 + "(%d, %d] were never published. Standby appliers will stop at this gap and report it",
                 topic, topicTailId, first.commitId(), first.previousCommitId(), topicTailId, first.previousCommitId());
+    }
+
+    /**
+     * The log's last epoch is older than ours: our first event is the epoch start, which must link to exactly the
+     * log's last record, in the epoch just before ours. Anything else means the log moved on after the handover point
+     * this member was promoted at (the old primary published more), and linking would lose or fork history.
+     */
+    private void checkEpochLink(SpooledEvent first) {
+        TopicTailReader.Tail tail = olderEpochTail;
+        if (tail.epoch() == epoch - 1 && first.previousCommitId() == tail.commitId()) {
+            return;
+        }
+        throw new DivergedException("topic " + topic + " ends at " + tail.position() + " but epoch " + epoch
+                + " of this member starts after (epoch " + (epoch - 1) + ", commit " + first.previousCommitId()
+                + "): the log moved on after the handover point (the old primary published after it), so this "
+                + "promotion cannot link to it. Publishing stopped; the promotion fails and the member stays a standby");
     }
 
     private void awaitNoOpenTransaction(Admin admin) throws Exception {
@@ -250,9 +359,9 @@ public final class EventPublisher implements Runnable {
                 .get(15, TimeUnit.SECONDS).offset();
     }
 
-    private long readTopicTail() {
+    private TopicTailReader.Tail readTopicTail() {
         try (Consumer<byte[], byte[]> consumer = clients.tailConsumer()) {
-            return TopicTailReader.lastCommitId(consumer, topic, time::millis);
+            return TopicTailReader.last(consumer, topic, time::millis);
         }
     }
 
@@ -266,6 +375,14 @@ public final class EventPublisher implements Runnable {
                     + "the spool; will run the housekeeping again in 1000 ms", state, t, topic);
             return sleep(1000);
         }
+        if (isFenced(t) && fencedByPeer()) {
+            // Another producer of this transactional id initialised after ours: a promotion (then the reconnection
+            // finds the newer epoch and stops for good) or a member that was promoted and rolled back. Reconnecting
+            // fences it in turn and re-reads the log, which decides.
+            transition(PublisherState.KAFKA_UNAVAILABLE, "producer of " + topic + " fenced by another producer of the "
+                    + "same transactional id; reconnecting to read the log's epoch (" + fencedReconnects + ")");
+            return sleep(backoffMillis);
+        }
         if (c == ErrorClass.FATAL) {
             PublisherState s = t instanceof DivergedException ? PublisherState.DIVERGED : PublisherState.FENCED;
             transition(s, "publishing to " + topic + " stopped: " + t.getMessage()
@@ -278,6 +395,28 @@ public final class EventPublisher implements Runnable {
                 + "into the spool (" + spool.unpublishedBytes() + " bytes unpublished)");
         backoffMillis = Math.min(5_000, backoffMillis * 2);
         return sleep(wait);
+    }
+
+    /**
+     * Counts reconnections after being fenced. Two members that both believe they are primary of the same epoch would
+     * fence each other forever: after 5 within a minute without a newer epoch in the log, fencing is final.
+     */
+    private boolean fencedByPeer() {
+        long now = time.millis();
+        if (fencedSinceMillis < 0 || now - fencedSinceMillis > 60_000) {
+            fencedSinceMillis = now;
+            fencedReconnects = 0;
+        }
+        return ++fencedReconnects <= 5;
+    }
+
+    private static boolean isFenced(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof ProducerFencedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ErrorClass classify(Throwable t) {
@@ -312,7 +451,7 @@ public final class EventPublisher implements Runnable {
         }
         if (next == PublisherState.FENCED || next == PublisherState.DIVERGED || next == PublisherState.MISCONFIGURED) {
             log.error("ha4neo publisher %s -> %s: %s", previous, next, message);
-        } else if (next == PublisherState.KAFKA_UNAVAILABLE) {
+        } else if (next == PublisherState.KAFKA_UNAVAILABLE || next == PublisherState.SUPERSEDED) {
             log.warn("ha4neo publisher %s -> %s: %s", previous, next, message);
         } else {
             log.info("ha4neo publisher %s -> %s: %s", previous, next, message);
@@ -355,6 +494,8 @@ public final class EventPublisher implements Runnable {
     private void disconnect() {
         KafkaClients.closeQuietly(producer, Duration.ofSeconds(2));
         producer = null;
+        KafkaClients.closeQuietly(epochConsumer, Duration.ofSeconds(2));
+        epochConsumer = null;
     }
 
     private void closeReader() {
@@ -370,6 +511,16 @@ public final class EventPublisher implements Runnable {
 
     public long publishedId() {
         return publishedId;
+    }
+
+    /** Offset of the last record this publisher wrote, or of the topic's last record after connecting; -1 if none. */
+    public long publishedOffset() {
+        return publishedOffset;
+    }
+
+    /** The epoch this publisher writes under. */
+    public long epoch() {
+        return epoch;
     }
 
     public String lastError() {

@@ -7,6 +7,7 @@ import static io.ha4neo.schemas.contract.PublisherState.KAFKA_UNAVAILABLE;
 import static io.ha4neo.schemas.contract.PublisherState.MISCONFIGURED;
 import static io.ha4neo.schemas.contract.PublisherState.PUBLISHING;
 import static io.ha4neo.schemas.contract.PublisherState.STOPPED;
+import static io.ha4neo.schemas.contract.PublisherState.SUPERSEDED;
 
 import io.ha4neo.schemas.contract.PublisherState;
 import java.util.EnumMap;
@@ -20,7 +21,7 @@ import java.util.Set;
  *
  * <pre>
  *   CONNECTING ──▶ PUBLISHING ──▶ KAFKA_UNAVAILABLE / MISCONFIGURED ──▶ PUBLISHING (reconnected) …
- *        any running state ──▶ FENCED / DIVERGED    (publishing stopped for good; only STOPPED follows)
+ *        any running state ──▶ FENCED / DIVERGED / SUPERSEDED   (publishing stopped for good; only STOPPED follows)
  *        any state ──▶ STOPPED                       (the thread ended; terminal)
  * </pre>
  *
@@ -34,11 +35,15 @@ final class PublisherLifecycle {
     private static final Map<PublisherState, Set<PublisherState>> ALLOWED = new EnumMap<>(PublisherState.class);
 
     static {
-        ALLOWED.put(CONNECTING, EnumSet.of(PUBLISHING, KAFKA_UNAVAILABLE, MISCONFIGURED, FENCED, DIVERGED, STOPPED));
-        ALLOWED.put(PUBLISHING, EnumSet.of(KAFKA_UNAVAILABLE, MISCONFIGURED, FENCED, DIVERGED, STOPPED));
-        ALLOWED.put(KAFKA_UNAVAILABLE, EnumSet.of(CONNECTING, PUBLISHING, MISCONFIGURED, FENCED, DIVERGED, STOPPED));
-        ALLOWED.put(MISCONFIGURED, EnumSet.of(CONNECTING, PUBLISHING, KAFKA_UNAVAILABLE, FENCED, DIVERGED, STOPPED));
+        ALLOWED.put(CONNECTING, EnumSet.of(PUBLISHING, KAFKA_UNAVAILABLE, MISCONFIGURED, FENCED, DIVERGED, SUPERSEDED,
+                STOPPED));
+        ALLOWED.put(PUBLISHING, EnumSet.of(KAFKA_UNAVAILABLE, MISCONFIGURED, FENCED, DIVERGED, SUPERSEDED, STOPPED));
+        ALLOWED.put(KAFKA_UNAVAILABLE, EnumSet.of(CONNECTING, PUBLISHING, MISCONFIGURED, FENCED, DIVERGED, SUPERSEDED,
+                STOPPED));
+        ALLOWED.put(MISCONFIGURED, EnumSet.of(CONNECTING, PUBLISHING, KAFKA_UNAVAILABLE, FENCED, DIVERGED, SUPERSEDED,
+                STOPPED));
         ALLOWED.put(FENCED, EnumSet.of(STOPPED));
+        ALLOWED.put(SUPERSEDED, EnumSet.of(STOPPED));
         ALLOWED.put(DIVERGED, EnumSet.of(STOPPED));
         ALLOWED.put(STOPPED, EnumSet.noneOf(PublisherState.class));
     }
@@ -62,7 +67,7 @@ final class PublisherLifecycle {
         }
     }
 
-    /** True while the publisher publishes or tries to (as opposed to FENCED, DIVERGED and STOPPED). */
+    /** True while the publisher publishes or tries to (as opposed to FENCED, DIVERGED, SUPERSEDED and STOPPED). */
     static boolean isRunning(PublisherState state) {
         return RUNNING.contains(state);
     }

@@ -1,7 +1,13 @@
 package io.ha4neo.capture.publish;
 
+import io.ha4neo.schemas.codec.DecodeException;
+import io.ha4neo.schemas.codec.EventCodecs;
+import io.ha4neo.schemas.contract.RecordHeaders;
+import io.ha4neo.schemas.event.ChainPosition;
+import io.ha4neo.schemas.event.TransactionEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -10,66 +16,128 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 
 /**
- * Reads the commit id of the last committed record of a replication topic (its key), as a read_committed consumer
- * sees it: the topic, not a local file, says what the standbys can have. Reads backwards in growing windows from
- * the end, so a long topic costs a few small fetches.
+ * Reads the position of the last committed record of a replication topic, as a read_committed consumer sees it: the
+ * topic, not a local file, says what the standbys can have. The commit id is the record's key, the epoch its
+ * {@link RecordHeaders#EPOCH} header (or its decoded value, for records written before the header existed). Reads
+ * backwards in growing windows from the end, so a long topic costs a few small fetches.
  */
 public final class TopicTailReader {
+    /** The last record: its chain position and offset; {@link #EMPTY} for an empty topic. */
+    public record Tail(ChainPosition position, long offset) {
+        public static final Tail EMPTY = new Tail(ChainPosition.START, -1);
+
+        public boolean isEmpty() {
+            return offset < 0;
+        }
+
+        public long epoch() {
+            return position.epoch();
+        }
+
+        public long commitId() {
+            return position.commitId();
+        }
+    }
+
     private TopicTailReader() {
     }
 
     /**
-     * The topic's last commit id, 0 when the topic is empty or does not exist yet, or empty when Kafka cannot be
-     * asked within {@code timeoutMillis}.
+     * The topic's last record, {@link Tail#EMPTY} when the topic is empty or does not exist yet, or empty when Kafka
+     * cannot be asked within {@code timeoutMillis}.
      */
-    public static OptionalLong lastCommitId(KafkaClients clients, String topic, long timeoutMillis) {
+    public static Optional<Tail> last(KafkaClients clients, String topic, long timeoutMillis) {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (true) {
             try (Admin admin = clients.admin()) {
                 if (!admin.listTopics().names().get(Math.max(1, deadline - System.currentTimeMillis()),
                         TimeUnit.MILLISECONDS).contains(topic)) {
-                    return OptionalLong.of(0);
+                    return Optional.of(Tail.EMPTY);
                 }
                 try (Consumer<byte[], byte[]> consumer = clients.tailConsumer()) {
-                    return OptionalLong.of(lastCommitId(consumer, topic, System::currentTimeMillis));
+                    return Optional.of(last(consumer, topic, System::currentTimeMillis));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return OptionalLong.empty();
+                return Optional.empty();
             } catch (Exception e) {
                 if (System.currentTimeMillis() + 1_000 > deadline) {
-                    return OptionalLong.empty();
+                    return Optional.empty();
                 }
                 sleepQuietly(1_000);
             }
         }
     }
 
+    /** The commit id of {@link #last(KafkaClients, String, long)}: 0 for an empty topic, empty if Kafka is away. */
+    public static OptionalLong lastCommitId(KafkaClients clients, String topic, long timeoutMillis) {
+        return last(clients, topic, timeoutMillis).map(t -> OptionalLong.of(t.commitId())).orElse(OptionalLong.empty());
+    }
+
     /**
-     * The last committed record's key of partition 0, 0 when the partition is empty. Each window must be read within
-     * 15 s of {@code clockMillis} (the publisher passes its injected clock).
+     * The last committed record of partition 0, {@link Tail#EMPTY} when the partition is empty. Each window must be
+     * read within 15 s of {@code clockMillis} (the publisher passes its injected clock).
      */
-    public static long lastCommitId(Consumer<byte[], byte[]> consumer, String topic, LongSupplier clockMillis) {
+    public static Tail last(Consumer<byte[], byte[]> consumer, String topic, LongSupplier clockMillis) {
         TopicPartition tp = new TopicPartition(topic, 0);
         consumer.assign(Set.of(tp));
         long begin = consumer.beginningOffsets(Set.of(tp)).get(tp);
         long end = consumer.endOffsets(Set.of(tp)).get(tp);
         for (long step = 16; end > begin; step *= 4) {
             long from = Math.max(begin, end - step);
-            Long key = lastKeyBetween(consumer, tp, from, end, clockMillis);
-            if (key != null || from == begin) {
-                return key == null ? 0 : key;
+            ConsumerRecord<byte[], byte[]> last = lastRecordBetween(consumer, tp, from, end, clockMillis);
+            if (last != null) {
+                return new Tail(positionOf(last), last.offset());
+            }
+            if (from == begin) {
+                return Tail.EMPTY;
             }
         }
-        return 0;
+        return Tail.EMPTY;
     }
 
-    private static Long lastKeyBetween(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long end,
-                                       LongSupplier clockMillis) {
+    /** The chain position of a record of the log: key = commit id, header (or value) = epoch. */
+    public static ChainPosition positionOf(ConsumerRecord<byte[], byte[]> r) {
+        return new ChainPosition(epochOf(r), commitIdOf(r));
+    }
+
+    static long commitIdOf(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            return Long.parseLong(new String(r.key(), StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the record at " + r.topic() + "-" + r.partition() + " offset " + r.offset()
+                    + " has no commit id as its key: the topic holds records that are not ha4neo events", e);
+        }
+    }
+
+    /** The record's epoch: its header, or, for a record written before the header existed, its decoded value. */
+    public static long epochOf(ConsumerRecord<byte[], byte[]> r) {
+        Header h = r.headers().lastHeader(RecordHeaders.EPOCH);
+        OptionalLong fromHeader = RecordHeaders.parseEpoch(h == null ? null : h.value());
+        if (fromHeader.isPresent()) {
+            return fromHeader.getAsLong();
+        }
+        return decode(r).epoch();
+    }
+
+    /** Decodes one record (a whole event, or one chunk of one, with the event's header fields). */
+    public static TransactionEvent decode(ConsumerRecord<byte[], byte[]> r) {
+        try {
+            return EventCodecs.embedded().decode(r.value());
+        } catch (DecodeException | RuntimeException e) {
+            throw new IllegalStateException("cannot decode the record at " + r.topic() + "-" + r.partition()
+                    + " offset " + r.offset() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ConsumerRecord<byte[], byte[]> lastRecordBetween(Consumer<byte[], byte[]> consumer,
+                                                                   TopicPartition tp, long from, long end,
+                                                                   LongSupplier clockMillis) {
         consumer.seek(tp, from);
-        Long last = null;
+        ConsumerRecord<byte[], byte[]> last = null;
         long deadline = clockMillis.getAsLong() + 15_000;
         while (consumer.position(tp) < end) {
             if (clockMillis.getAsLong() > deadline) {
@@ -77,7 +145,7 @@ public final class TopicTailReader {
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 if (r.offset() < end && r.key() != null) {
-                    last = Long.parseLong(new String(r.key(), StandardCharsets.UTF_8));
+                    last = r;
                 }
             }
         }

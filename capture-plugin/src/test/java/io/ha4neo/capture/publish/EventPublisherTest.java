@@ -6,6 +6,7 @@ import static io.ha4neo.schemas.contract.PublisherState.KAFKA_UNAVAILABLE;
 import static io.ha4neo.schemas.contract.PublisherState.MISCONFIGURED;
 import static io.ha4neo.schemas.contract.PublisherState.PUBLISHING;
 import static io.ha4neo.schemas.contract.PublisherState.STOPPED;
+import static io.ha4neo.schemas.contract.PublisherState.SUPERSEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -117,7 +118,7 @@ class EventPublisherTest {
         assertThat(kafka.keys()).containsExactly(1L, 2L, 3L, 4L, 5L);
         assertThat(kafka.publishedTransactions()).containsExactly(List.of(4L, 5L));
         assertThat(publisher.publishedId()).isEqualTo(5);
-        assertThat(log.at("INFO")).anyMatch(l -> l.contains("after commit id 3"));
+        assertThat(log.at("INFO")).anyMatch(l -> l.contains("after (epoch 0, commit 3)"));
     }
 
     @Test
@@ -135,7 +136,7 @@ class EventPublisherTest {
     // ---- fenced ----
 
     @Test
-    void aFencedProducerStopsPublishingAndTheEventsStayInTheSpool() {
+    void aFencedProducerReconnectsAndTheLogDecides() {
         spoolChain(0, 1);
         publisher.runOnce();
         kafka.fenceProducers();
@@ -143,30 +144,136 @@ class EventPublisherTest {
 
         publisher.runOnce();
 
-        assertState(FENCED);
+        assertState(KAFKA_UNAVAILABLE);
         assertThat(publisher.lastError()).contains("ProducerFencedException");
         assertThat(kafka.producer(0).closed()).isTrue();
-        assertThat(log.at("ERROR")).anyMatch(l -> l.contains("PUBLISHING -> FENCED"));
+        assertThat(log.at("WARN")).anyMatch(l -> l.contains("fenced by another producer of the same transactional id"));
 
+        publisher.runOnce(); // reconnects: the log still ends in this publisher's epoch, so it goes on
+
+        assertState(PUBLISHING);
+        assertThat(kafka.producersCreated()).isEqualTo(2);
+        assertThat(kafka.keys()).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void beingFencedAgainAndAgainWithoutANewerEpochIsFinal() {
+        spoolChain(0, 1);
+        publisher.runOnce();
+        spoolEvent(2, 1, 1);
+        kafka.fenceProducers();
+        kafka.alwaysFenced(true);
+        for (int i = 0; i < 8 && publisher.state() != FENCED; i++) {
+            publisher.runOnce();
+        }
+
+        assertState(FENCED);
+        assertThat(log.at("WARN")).anyMatch(l -> l.contains("fenced by another producer"));
+        assertThat(kafka.producersCreated()).as("the first, then a reconnection per fencing until final").isEqualTo(6);
+        assertThat(log.at("ERROR")).anyMatch(l -> l.contains("-> FENCED"));
+        int producers = kafka.producersCreated();
         spoolEvent(3, 2, 1);
         for (int i = 0; i < 3; i++) {
             publisher.runOnce();
         }
 
         assertState(FENCED);
-        assertThat(kafka.producersCreated()).as("never reconnects").isEqualTo(1);
+        assertThat(kafka.producersCreated()).as("never reconnects once final").isEqualTo(producers);
         assertThat(kafka.keys()).containsExactly(1L);
         assertThat(publisher.publishedId()).isEqualTo(1);
         assertThat(spool.unpublishedBytes()).isPositive();
+    }
+
+    // ---- epochs ----
+
+    @Test
+    void everyRecordCarriesThePublishersEpochHeader() {
+        publisher = epochPublisher(4, 0);
+        kafka.seedTransactionInEpoch(4, 1);
+        spoolChain(1, 2, 3);
+
+        publisher.runOnce();
+
+        assertThat(kafka.entries()).extracting(Entry::key, Entry::epoch).containsExactly(tuple(1L, 4L), tuple(2L, 4L),
+                tuple(3L, 4L));
+    }
+
+    @Test
+    void aNewerEpochFoundWhenReconnectingAfterBeingFencedSupersedesThePublisher() {
+        publisher = epochPublisher(0, 0);
+        spoolChain(0, 1);
+        publisher.runOnce();
+        kafka.seedTransactionInEpoch(1, 7); // the promoted member's epoch start (its own commit id 7)
+        kafka.fenceProducers();
+        spoolEvent(2, 1, 1);
+
+        publisher.runOnce();
+        publisher.runOnce();
+
+        assertState(SUPERSEDED);
+        assertThat(supersededBy).extracting(TopicTailReader.Tail::position).containsExactly(
+                new io.ha4neo.schemas.event.ChainPosition(1, 7));
+        assertThat(kafka.keys()).as("commit 2 never lands after the epoch start").containsExactly(1L, 7L);
+        assertThat(log.at("WARN")).anyMatch(l -> l.contains("-> SUPERSEDED") && l.contains("epoch 0"));
+        publisher.runOnce();
+        assertThat(supersededBy).as("told once").hasSize(1);
+    }
+
+    @Test
+    void anIdlePublisherLooksForANewerEpochAtItsInterval() throws Exception {
+        publisher = epochPublisher(0, 1000);
+        spoolChain(0, 1);
+        publisher.runOnce();
+        kafka.seedTransactionInEpoch(1, 9);
+
+        for (int i = 0; i < 20 && publisher.state() == PUBLISHING; i++) {
+            time.sleep(100);
+            publisher.runOnce();
+        }
+
+        assertState(SUPERSEDED);
+        assertThat(supersededBy).hasSize(1);
+    }
+
+    @Test
+    void aPromotedPublisherLinksItsEpochStartToTheLogsLastRecordOfTheEpochBefore() {
+        publisher = epochPublisher(1, 0);
+        kafka.seedTransactionInEpoch(0, 4, 5);
+        spoolEvent(3, 5, 1); // the epoch start: this store's commit 3 follows (epoch 0, commit 5)
+        spoolEvent(4, 3, 1);
+
+        publisher.runOnce();
+
+        assertState(PUBLISHING);
+        assertThat(kafka.entries()).extracting(Entry::key, Entry::epoch).containsExactly(tuple(4L, 0L), tuple(5L, 0L),
+                tuple(3L, 1L), tuple(4L, 1L));
+        assertThat(publisher.publishedId()).isEqualTo(4);
+    }
+
+    @Test
+    void aPromotionWhoseHandoverPointIsNoLongerTheLogsEndDiverges() {
+        publisher = epochPublisher(1, 0);
+        kafka.seedTransactionInEpoch(0, 4, 5, 6); // the old primary published commit 6 after the handover point 5
+        spoolEvent(3, 5, 1);
+
+        publisher.runOnce();
+
+        assertState(DIVERGED);
+        assertThat(publisher.lastError()).contains("ends at (epoch 0, commit 6)").contains("moved on");
+        assertThat(kafka.keys()).containsExactly(4L, 5L, 6L);
     }
 
     @Test
     void aHousekeepingErrorWhileFencedKeepsThePublisherFenced() {
         spoolChain(0, 1);
         publisher.runOnce();
-        kafka.fenceProducers();
         spoolEvent(2, 1, 1);
-        publisher.runOnce();
+        kafka.fenceProducers();
+        kafka.alwaysFenced(true);
+        for (int i = 0; i < 8 && publisher.state() != FENCED; i++) {
+            publisher.runOnce();
+        }
+        int producers = kafka.producersCreated();
         housekeepingFailure = new UncheckedIOException("cannot append to the gap log", new java.io.IOException("disk full"));
         int sleepsBefore = time.sleeps().size();
 
@@ -174,7 +281,7 @@ class EventPublisherTest {
         publisher.runOnce();
 
         assertState(FENCED);
-        assertThat(kafka.producersCreated()).isEqualTo(1);
+        assertThat(kafka.producersCreated()).isEqualTo(producers);
         assertThat(publisher.lastError()).contains("gap log");
         assertThat(time.sleepsSince(sleepsBefore)).containsExactly(1000L, 1000L);
         assertThat(log.at("ERROR")).anyMatch(l -> l.contains("FENCED: housekeeping failed") && l.contains("stays stopped"));
@@ -379,6 +486,13 @@ class EventPublisherTest {
     private EventPublisher publisher(int batchMaxEvents, long lingerMillis) {
         return new EventPublisher(spool, TOPIC, guard(), kafka, time, batchMaxEvents, lingerMillis,
                 this::housekeeping, log.log());
+    }
+
+    private final List<TopicTailReader.Tail> supersededBy = new ArrayList<>();
+
+    private EventPublisher epochPublisher(long epoch, long epochCheckIntervalMillis) {
+        return new EventPublisher(spool, TOPIC, guard(), kafka, time, 1000, 0, this::housekeeping, log.log(), epoch,
+                epochCheckIntervalMillis, supersededBy::add);
     }
 
     private static TopicGuard guard() {

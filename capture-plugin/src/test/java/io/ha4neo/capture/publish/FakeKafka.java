@@ -51,7 +51,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class FakeKafka implements KafkaClients {
     /** A committed record of the partition. */
-    record Entry(long offset, String topic, int partition, long key, String value) {
+    record Entry(long offset, String topic, int partition, long key, String value, long epoch) {
+        Entry(long offset, String topic, int partition, long key, String value) {
+            this(offset, topic, partition, key, value, 0);
+        }
+
     }
 
     /** A transaction left open at the end of the partition by a producer that is gone. */
@@ -112,8 +116,13 @@ final class FakeKafka implements KafkaClients {
 
     /** A transaction committed by an earlier publisher: one record per commit id, then its marker. */
     synchronized void seedTransaction(long... commitIds) {
+        seedTransactionInEpoch(0, commitIds);
+    }
+
+    /** {@link #seedTransaction} by a primary of {@code epoch}: its records carry that epoch header. */
+    synchronized void seedTransactionInEpoch(long epoch, long... commitIds) {
         for (long id : commitIds) {
-            log.add(new Entry(endOffset++, topic, 0, id, "seed-" + id));
+            log.add(new Entry(endOffset++, topic, 0, id, "seed-" + id, epoch));
         }
         endOffset++;
     }
@@ -145,9 +154,24 @@ final class FakeKafka implements KafkaClients {
         nextCommitFailure = new CommitFailure(error, afterCommitting);
     }
 
+    private volatile boolean alwaysFenced;
+
+    /** Another producer keeps taking over the transactional id: every new producer's initTransactions is fenced. */
+    void alwaysFenced(boolean value) {
+        alwaysFenced = value;
+    }
+
     /** Another producer took over the transactional id: every producer made so far is fenced. */
     synchronized void fenceProducers() {
-        producers.stream().filter(p -> !p.closed()).forEach(MockProducer::fenceProducer);
+        for (MockProducer<byte[], byte[]> p : producers) {
+            try {
+                if (!p.closed()) {
+                    p.fenceProducer();
+                }
+            } catch (RuntimeException alreadyFenced) {
+                // a fenced producer whose close failed: it stays fenced
+            }
+        }
     }
 
     /** While unavailable, initTransactions times out. */
@@ -220,7 +244,9 @@ final class FakeKafka implements KafkaClients {
         List<Long> keys = new ArrayList<>();
         for (ProducerRecord<byte[], byte[]> r : records) {
             long key = Long.parseLong(new String(r.key(), UTF_8));
-            log.add(new Entry(endOffset++, r.topic(), r.partition(), key, new String(r.value(), UTF_8)));
+            org.apache.kafka.common.header.Header h = r.headers().lastHeader(io.ha4neo.schemas.contract.RecordHeaders.EPOCH);
+            long epoch = h == null ? 0 : io.ha4neo.schemas.contract.RecordHeaders.parseEpoch(h.value()).orElse(0);
+            log.add(new Entry(endOffset++, r.topic(), r.partition(), key, new String(r.value(), UTF_8), epoch));
             keys.add(key);
         }
         endOffset++;
@@ -262,6 +288,10 @@ final class FakeKafka implements KafkaClients {
             if (isUnavailable()) {
                 throw new TimeoutException("Timeout expired after 5000 ms while awaiting InitProducerId");
             }
+            if (alwaysFenced) {
+                throw new org.apache.kafka.common.errors.ProducerFencedException("another producer of this "
+                        + "transactional id initialised after this one");
+            }
             super.initTransactions();
         }
 
@@ -299,7 +329,13 @@ final class FakeKafka implements KafkaClients {
         public synchronized ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
             long from = position(tp);
             snapshot.stream().filter(e -> e.offset() >= from).forEach(e -> addRecord(new ConsumerRecord<>(topic, 0,
-                    e.offset(), Long.toString(e.key()).getBytes(UTF_8), e.value().getBytes(UTF_8))));
+                    e.offset(), 0L, org.apache.kafka.common.record.TimestampType.CREATE_TIME, -1, -1,
+                    Long.toString(e.key()).getBytes(UTF_8), e.value().getBytes(UTF_8),
+                    new org.apache.kafka.common.header.internals.RecordHeaders(List.of(
+                            new org.apache.kafka.common.header.internals.RecordHeader(
+                                    io.ha4neo.schemas.contract.RecordHeaders.EPOCH,
+                                    io.ha4neo.schemas.contract.RecordHeaders.epochValue(e.epoch())))),
+                    java.util.Optional.empty())));
             ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
             seek(tp, lastStable); // past the trailing marker, as a read_committed consumer gets
             return records;
