@@ -32,7 +32,35 @@ import org.neo4j.logging.InternalLog;
  * thread additionally waits for the publisher's acknowledgement, up to the configured timeout.
  */
 final class CaptureService {
+    /** How capture starts. */
+    sealed interface Start {
+        /** The member was primary before this start (or this is the store's first start). */
+        record Restart() implements Start {
+        }
+
+        /**
+         * {@code ha4neo.setRole('primary')}, the low-level role flip: the store's own chain continues in the same
+         * epoch; commits it received as a standby were written by the applier and are no gap.
+         */
+        record RoleFlip() implements Start {
+        }
+
+        /** A promotion: a new epoch whose start links to {@code previousCommitId} of {@code link.previousEpoch()}. */
+        record Promotion(long previousCommitId, io.ha4neo.schemas.event.EpochStart link) implements Start {
+        }
+    }
+
+    /** What the spool had accounted for when capture stopped, against Neo4j's last commit id then. */
+    record Stopped(long lastSequencedId, long lastCommittedId, long chainHead) {
+    }
+
+    /** The chain head once Kafka has it: the handover point of a switchover. */
+    record PublishedHead(io.ha4neo.schemas.event.ChainPosition position, long offset) {
+    }
+
     private final CaptureConfig config;
+    private final long epoch;
+    private final java.util.function.Consumer<TopicTailReader.Tail> onSuperseded;
     private final DatabaseManagementService dbms;
     private final LongSupplier lastCommittedId;
     private final InternalLog log;
@@ -49,8 +77,11 @@ final class CaptureService {
     private Thread publisherThread;
     private TransactionCapture listener;
 
-    CaptureService(CaptureConfig config, DatabaseManagementService dbms, LongSupplier lastCommittedId, InternalLog log) {
+    CaptureService(CaptureConfig config, long epoch, DatabaseManagementService dbms, LongSupplier lastCommittedId,
+                   InternalLog log, java.util.function.Consumer<TopicTailReader.Tail> onSuperseded) {
         this.config = config;
+        this.epoch = epoch;
+        this.onSuperseded = onSuperseded;
         this.dbms = dbms;
         this.lastCommittedId = lastCommittedId;
         this.log = log;
@@ -60,34 +91,86 @@ final class CaptureService {
     /**
      * Recovers the spool, detects gaps, starts publishing, then starts listening.
      *
-     * @param promoted true when this member just became primary: commits it received as a standby were
-     *                 written by the applier and are not this store's own history, so they are no gap
+     * @return false when, on a restart, the log already holds a newer epoch: another member was promoted while this
+     *         one was down, so nothing is started (the member rejoins instead)
      */
-    void start(boolean promoted) throws Exception {
+    boolean start(Start how) throws Exception {
+        if (how instanceof Start.Promotion) {
+            archiveSpool();
+        }
         spool = EventSpool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolSync());
         gaps = new GapLog(config.spoolDir().resolve("gaps.log"));
         chain = new ChainWriter(spool, codec, gaps,
-                new ChainWriter.Origin(config.clusterId(), config.epoch(), config.database()), log);
-        long startId = promoted ? baseline() : detectGapSinceLastRun();
+                new ChainWriter.Origin(config.clusterId(), epoch, config.database()), log);
+        long startId;
+        if (how instanceof Start.Promotion p) {
+            startId = lastCommittedId.getAsLong();
+            chain.appendEpochStart(startId, p.previousCommitId(), p.link());
+        } else if (how instanceof Start.RoleFlip) {
+            startId = baseline();
+        } else {
+            OptionalLong resumed = detectGapSinceLastRun();
+            if (resumed.isEmpty()) {
+                spool.close();
+                return false;
+            }
+            startId = resumed.getAsLong();
+        }
         sequencer = new CommitSequencer<>(startId + 1, config.sequencerMaxPending(),
                 config.sequencerStallTimeoutMillis(), System::currentTimeMillis, chain::append, chain::sequencerGap);
         startPublisher();
         listener = new TransactionCapture(this, config.captureApplierWrites());
         dbms.registerTransactionEventListener(config.database(), listener);
-        log.info("ha4neo capture started for database '%s': %s; resuming after commit id %d", config.database(),
-                config.describe(), startId);
+        log.info("ha4neo capture started for database '%s' in epoch %d: %s; resuming after commit id %d",
+                config.database(), epoch, config.describe(), startId);
+        return true;
+    }
+
+    /** A new epoch starts a new chain: the old spool's segments (and gaps) are kept aside for the operator. */
+    private void archiveSpool() {
+        String name = "before-epoch-" + epoch + "-" + System.currentTimeMillis();
+        java.nio.file.Path archived = EventSpool.archive(config.spoolDir(), name);
+        java.nio.file.Path gapFile = config.spoolDir().resolve("gaps.log");
+        try {
+            if (java.nio.file.Files.exists(gapFile)) {
+                java.nio.file.Path dir = config.spoolDir().resolve("archive").resolve(name);
+                java.nio.file.Files.createDirectories(dir);
+                java.nio.file.Files.move(gapFile, dir.resolve("gaps.log"));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot archive " + gapFile, e);
+        }
+        if (archived != null) {
+            log.info("ha4neo: the spool of the previous epoch was moved to %s", archived);
+        }
     }
 
     /**
      * Compares Neo4j's last committed id with the last id the spool accounted for. Ahead means commits happened
      * while capture was not running (process killed between commit and capture): an exact, logged gap.
      */
-    private long detectGapSinceLastRun() throws InterruptedException {
+    private OptionalLong detectGapSinceLastRun() throws InterruptedException {
         long neo4jLast = lastCommittedId.getAsLong();
         long spoolLast = spool.lastSequencedId();
-        OptionalLong topicLast = topicLastCommitId(spoolLast == 0);
+        java.util.Optional<TopicTailReader.Tail> tail = topicTail(spoolLast == 0);
+        if (tail.isPresent() && !tail.get().isEmpty() && tail.get().epoch() > epoch) {
+            log.warn("ha4neo: database '%s' was primary of epoch %d, but topic %s already holds epoch %d (its last "
+                    + "record is %s): another member was promoted while this one was down. Capture does not start; "
+                    + "the member rejoins as a standby of the new primary", config.database(), epoch, config.topic(),
+                    tail.get().epoch(), tail.get().position());
+            return OptionalLong.empty();
+        }
+        // Commit ids compare only within an epoch: a tail of an older epoch means our epoch start is still in the spool.
+        OptionalLong topicLast = tail.isPresent() && (tail.get().isEmpty() || tail.get().epoch() == epoch)
+                ? OptionalLong.of(tail.get().commitId()) : OptionalLong.empty();
+        if (tail.isPresent() && topicLast.isEmpty() && spoolLast == 0) {
+            throw new IllegalStateException("database '" + config.database() + "' is primary of epoch " + epoch
+                    + " but neither topic " + config.topic() + " (it ends at " + tail.get().position() + ") nor the "
+                    + "spool " + config.spoolDir() + " holds that epoch's start: the promotion did not complete and its "
+                    + "spool was lost. Make this member a standby (or promote it again) before it takes writes");
+        }
         if (topicLast.isPresent() && topicLast.getAsLong() > spoolLast) {
-            return resumeAfterTopic(neo4jLast, spoolLast, topicLast.getAsLong());
+            return OptionalLong.of(resumeAfterTopic(neo4jLast, spoolLast, topicLast.getAsLong()));
         }
         boolean firstRun = spoolLast == 0;
         if (!firstRun && neo4jLast < spoolLast) {
@@ -102,7 +185,7 @@ final class CaptureService {
                     + "schema transactions");
         }
         spool.mark(neo4jLast);
-        return neo4jLast;
+        return OptionalLong.of(neo4jLast);
     }
 
     /**
@@ -110,9 +193,9 @@ final class CaptureService {
      * tell the two apart, so start-up waits for Kafka up to {@code ha4neo.startup.kafka.timeout.ms} and refuses to
      * start the database after that; with a spool, a short try is enough: the spool itself says where to resume.
      */
-    private OptionalLong topicLastCommitId(boolean spoolEmpty) {
+    private java.util.Optional<TopicTailReader.Tail> topicTail(boolean spoolEmpty) {
         KafkaClients clients = kafkaClients();
-        OptionalLong last = TopicTailReader.lastCommitId(clients, config.topic(),
+        java.util.Optional<TopicTailReader.Tail> last = TopicTailReader.last(clients, config.topic(),
                 spoolEmpty ? config.startupKafkaTimeoutMillis() : Math.min(5_000, config.startupKafkaTimeoutMillis()));
         if (last.isEmpty() && spoolEmpty) {
             throw new IllegalStateException("database '" + config.database() + "': the ha4neo spool "
@@ -169,7 +252,8 @@ final class CaptureService {
         TopicGuard guard = new TopicGuard(config.topic(), TopicSpec.forReplicationFactor(config.topicReplicationFactor()),
                 config.chunkMaxBytes());
         publisher = new EventPublisher(spool, config.topic(), guard, kafkaClients(), PublisherTime.SYSTEM,
-                config.publishBatchMaxEvents(), config.publishLingerMillis(), this::periodicCheck, log);
+                config.publishBatchMaxEvents(), config.publishLingerMillis(), this::periodicCheck, log, epoch,
+                config.epochCheckIntervalMillis(), onSuperseded);
         publisherThread = new Thread(publisher, "ha4neo-publisher-" + config.database());
         publisherThread.setDaemon(true);
         publisherThread.start();
@@ -259,12 +343,61 @@ final class CaptureService {
         return chain.chainHead();
     }
 
+    /**
+     * Waits until every commit made so far is captured and Kafka has the chain head: the handover point of a
+     * switchover (writes must already be refused, or the head keeps moving).
+     *
+     * @throws java.util.concurrent.TimeoutException naming what is still missing
+     */
+    PublishedHead awaitAllPublished(long timeoutMillis) throws InterruptedException,
+            java.util.concurrent.TimeoutException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        long target = lastCommittedId.getAsLong();
+        while (sequencer.nextExpected() <= target) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new java.util.concurrent.TimeoutException("commits up to id " + target + " were not captured "
+                        + "within " + timeoutMillis + " ms (next expected " + sequencer.nextExpected() + ")");
+            }
+            Thread.sleep(1);
+        }
+        long head = chain.chainHead();
+        if (!publisher.awaitPublished(head, Math.max(1, deadline - System.currentTimeMillis()))) {
+            throw new java.util.concurrent.TimeoutException("Kafka has not acknowledged commit id " + head + " within "
+                    + timeoutMillis + " ms (published up to " + publisher.publishedId() + ", publisher "
+                    + publisher.state() + (publisher.lastError().isEmpty() ? "" : ", last error: "
+                    + publisher.lastError()) + ")");
+        }
+        return new PublishedHead(new io.ha4neo.schemas.event.ChainPosition(epoch, head), publisher.publishedOffset());
+    }
+
+    /** True once Kafka acknowledged {@code commitId}, waiting up to {@code timeoutMillis}. */
+    boolean awaitPublished(long commitId, long timeoutMillis) throws InterruptedException {
+        return publisher.awaitPublished(commitId, timeoutMillis);
+    }
+
+    PublisherState publisherState() {
+        return publisher.state();
+    }
+
+    String publisherLastError() {
+        return publisher.lastError();
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    /** Commit id of the last event in the chain. */
+    long chainHead() {
+        return chain.chainHead();
+    }
+
     CaptureStatus status() {
         return CaptureStatus.builder()
                 .role(Role.PRIMARY.name().toLowerCase(Locale.ROOT))
                 .database(config.database())
                 .clusterId(config.clusterId())
-                .epoch(config.epoch())
+                .epoch(epoch)
                 .durability(config.durability().name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .topic(config.topic())
                 .publisherState(publisher.state().name())
@@ -281,10 +414,11 @@ final class CaptureService {
     }
 
     /** Stops listening, gives the publisher a bounded time to drain, then stops it. */
-    void stop() throws InterruptedException {
+    Stopped stop() throws InterruptedException {
         if (listener != null) {
             dbms.unregisterTransactionEventListener(config.database(), listener);
         }
+        Stopped stopped = new Stopped(spool.lastSequencedId(), lastCommittedId.getAsLong(), chain.chainHead());
         long deadline = System.currentTimeMillis() + config.shutdownTimeoutMillis();
         while (publisher.publishedId() < spool.lastEventId() && System.currentTimeMillis() < deadline
                 && publisher.state() == PublisherState.PUBLISHING) {
@@ -296,5 +430,6 @@ final class CaptureService {
         spool.close();
         log.info("ha4neo capture stopped for database '%s': published up to commit id %d, %d bytes remain in the "
                 + "spool for the next start", config.database(), publisher.publishedId(), spool.unpublishedBytes());
+        return stopped;
     }
 }

@@ -51,6 +51,21 @@ final class ChainWriter {
         return chainHead;
     }
 
+    /**
+     * Starts the chain of a new epoch: the epoch start event, with this store's last commit id {@code baseline}, links
+     * to {@code previousCommitId} of {@code start.previousEpoch()}, the handover point. Called once, on an empty spool,
+     * before anything is sequenced.
+     */
+    void appendEpochStart(long baseline, long previousCommitId, io.ha4neo.schemas.event.EpochStart start)
+            throws InterruptedException {
+        TransactionEvent event = TransactionEvent.epochStartEvent(baseline, previousCommitId, System.currentTimeMillis(),
+                origin.clusterId(), origin.epoch(), origin.database(), start);
+        spool.append(baseline, previousCommitId, codec.encode(event));
+        chainHead = baseline;
+        log.info("ha4neo: epoch %d starts at this store's commit id %d, after (epoch %d, commit %d): %s by member '%s'",
+                origin.epoch(), baseline, start.previousEpoch(), previousCommitId, start.reason(), start.member());
+    }
+
     /** Continues the chain after {@code commitId} (the topic's last record, when the spool lost its tail). */
     void continueAfter(long commitId) {
         chainHead = commitId;

@@ -1,19 +1,35 @@
 package io.ha4neo.capture;
 
-import io.ha4neo.schemas.contract.PublisherState;
-import io.ha4neo.schemas.contract.WatermarkNode;
 import io.ha4neo.capture.config.CaptureConfig;
+import io.ha4neo.capture.publish.EpochHistory;
+import io.ha4neo.capture.publish.KafkaClients;
+import io.ha4neo.capture.publish.TopicTailReader;
 import io.ha4neo.capture.standby.CommitGate;
 import io.ha4neo.capture.standby.ReplicaProgress;
 import io.ha4neo.capture.standby.RoleFile;
 import io.ha4neo.capture.standby.WriteGuard;
 import io.ha4neo.capture.status.CaptureStatus;
+import io.ha4neo.schemas.codec.EventCodecs;
 import io.ha4neo.schemas.config.ConfigException;
+import io.ha4neo.schemas.contract.PublisherState;
+import io.ha4neo.schemas.contract.WatermarkNode;
+import io.ha4neo.schemas.event.ChainPosition;
+import io.ha4neo.schemas.event.EpochStart;
 import io.ha4neo.schemas.topology.Role;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Transaction;
@@ -23,12 +39,32 @@ import org.neo4j.logging.InternalLog;
  * One replicated database on this Neo4j process, in its current {@link Role}. Owns the write guard (always
  * registered), the capture service (while primary) and the standby's view of applied progress.
  *
- * <p>Role changes ({@link #changeRole}) close the {@link CommitGate}, wait for in-flight commits, switch and
- * persist the role, reopen the gate, then start or stop capture. Allowed transitions: PRIMARY → STANDBY and
- * STANDBY → PRIMARY; asking for the current role is refused.
+ * <p>Roles move through a switchover or a failover (docs/roles.md):
+ * <ul>
+ *   <li>{@link #freeze}: a primary stops taking client writes and publishes everything (the handover point);</li>
+ *   <li>{@link #promote}: a standby that applied exactly the handover point becomes primary of the next epoch; its
+ *       epoch start is the first event of that epoch, linked to the handover point;</li>
+ *   <li>{@link #rejoin}: a former primary (frozen, or superseded: it found a newer epoch in the log) becomes a standby
+ *       following the new primary from its handover point, or {@link Role#FENCED} when it holds commits the log
+ *       does not have (its divergent tail, reported and exported).</li>
+ * </ul>
+ * A primary that finds a newer epoch (its publisher is {@link PublisherState#SUPERSEDED}) freezes writes at once and
+ * rejoins by itself.
+ *
+ * <p>Role changes close the {@link CommitGate}, wait for in-flight commits, switch and persist the role, reopen the
+ * gate, then start or stop capture. Public methods that change the role are serialised on this object's monitor;
+ * status reads volatile fields and never waits for a change.
  */
 public final class ReplicationMember {
     private static final long ROLE_CHANGE_TIMEOUT_MS = 30_000;
+
+    /** A handover point: a position of the log and the offset of its last record. */
+    public record Handover(ChainPosition position, long offset) {
+    }
+
+    /** The outcome of a rejoin. */
+    public record Rejoined(Role role, ChainPosition handover, List<String> divergentTail) {
+    }
 
     private final CaptureConfig config;
     private final DatabaseManagementService dbms;
@@ -39,9 +75,17 @@ public final class ReplicationMember {
     private final ReplicaProgress progress = new ReplicaProgress();
     private final WriteGuard guard;
     private final boolean authEnabled;
+    private final Path tailFile;
     private volatile Role role;
+    /** The epoch this member is (or was last) primary of. */
+    private volatile long epoch;
+    /** Client writes refused on a primary: a switchover froze it, or a newer epoch was found. */
+    private volatile boolean frozen;
+    private volatile Handover frozenAt;
+    private volatile List<String> divergentTail = List.of();
     /** Written under this object's monitor (role changes); read without it, so status never waits for a change. */
     private volatile CaptureService capture;
+    private volatile Thread rejoiner;
 
     ReplicationMember(CaptureConfig config, DatabaseManagementService dbms, LongSupplier lastCommittedId,
                       InternalLog log, boolean authEnabled) {
@@ -50,54 +94,377 @@ public final class ReplicationMember {
         this.lastCommittedId = lastCommittedId;
         this.log = log;
         this.roleFile = new RoleFile(config.spoolDir());
+        this.tailFile = config.spoolDir().resolve("divergent-tail.txt");
         this.authEnabled = authEnabled;
-        this.guard = new WriteGuard(() -> role, gate, progress, config.clusterId(), authEnabled, config.applierUser(),
-                config.captureApplierWrites());
+        this.guard = new WriteGuard(() -> role, () -> frozen, gate, progress, config.clusterId(), authEnabled,
+                config.applierUser(), config.captureApplierWrites());
     }
 
     /** Takes the persisted role (or the configured one), guards writes, and captures when primary. */
     synchronized void start() throws Exception {
-        role = roleFile.read().orElse(config.role());
+        RoleFile.State state = roleFile.read(config.epoch()).orElse(new RoleFile.State(config.role(), config.epoch()));
+        role = state.role();
+        epoch = state.epoch();
         requireApplierUserIfStandby(role);
         if (role != config.role()) {
-            log.warn("ha4neo: database '%s' starts as %s, the role last set with ha4neo.setRole (%s), not ha4neo.role=%s",
-                    config.database(), role, roleFile.path(), config.role().name().toLowerCase(Locale.ROOT));
+            log.warn("ha4neo: database '%s' starts as %s of epoch %d, the role last set at runtime (%s), not "
+                    + "ha4neo.role=%s", config.database(), role, epoch, roleFile.path(),
+                    config.role().name().toLowerCase(Locale.ROOT));
         }
         dbms.registerTransactionEventListener(config.database(), guard);
-        if (role == Role.PRIMARY) {
-            startCapture(false);
+        if (role == Role.FENCED) {
+            divergentTail = readTailFile();
+            log.error("ha4neo: database '%s' is FENCED: it holds commits the log does not have; no writes until it is "
+                    + "re-seeded or `ha4neo rejoin --discard-tail` runs: %s", config.database(), divergentTail);
+        } else if (role == Role.PRIMARY) {
+            CaptureService c = newCapture();
+            if (c.start(new CaptureService.Start.Restart())) {
+                capture = c;
+            } else {
+                frozen = true; // another member was promoted while this one was down
+                rejoinAfterRestart();
+            }
         }
     }
 
     synchronized void stop() throws InterruptedException {
+        Thread r = rejoiner;
+        if (r != null) {
+            r.interrupt();
+        }
         stopCapture();
         dbms.unregisterTransactionEventListener(config.database(), guard);
     }
 
-    /** Changes the role at runtime; see the class comment for the guarantees. */
+    private CaptureService newCapture() {
+        return new CaptureService(config, epoch, dbms, lastCommittedId, log, this::superseded);
+    }
+
+    /**
+     * The low-level role flip of {@code ha4neo.setRole}: no epoch change, no handover. Kept for tests and manual
+     * recovery; a standby that follows a primary (it has a watermark) must be promoted instead, or its chain would not
+     * link to the log.
+     */
     public synchronized Role changeRole(Role next) throws Exception {
         Role previous = role;
         if (next == previous) {
             throw new IllegalArgumentException("database '" + config.database() + "' is already " + previous
                     + "; allowed transitions are PRIMARY -> STANDBY and STANDBY -> PRIMARY");
         }
-        requireApplierUserIfStandby(next);
-        try {
-            gate.exclusively(ROLE_CHANGE_TIMEOUT_MS, () -> {
-                roleFile.write(next);
-                role = next;
-            });
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("role of database '" + config.database() + "' not changed: " + e.getMessage(), e);
+        if (next == Role.FENCED || previous == Role.FENCED) {
+            throw new IllegalArgumentException("database '" + config.database() + "' cannot be set " + next + " from "
+                    + previous + " with setRole; a fenced member is left with `ha4neo rejoin`");
         }
+        requireApplierUserIfStandby(next);
+        if (next == Role.PRIMARY && readWatermark().isPresent()) {
+            throw new IllegalStateException("database '" + config.database() + "' follows a primary (its watermark is "
+                    + readWatermark().get().position() + "); make it primary with a switchover or failover "
+                    + "(ha4neo switchover|failover, or CALL ha4neo.promote) so that its epoch links to the log");
+        }
+        switchRole(next, epoch);
         log.info("ha4neo: database '%s' changed role %s -> %s (persisted in %s)", config.database(), previous, next,
                 roleFile.path());
         if (next == Role.PRIMARY) {
-            startCapture(true);
+            CaptureService c = newCapture();
+            c.start(new CaptureService.Start.RoleFlip());
+            capture = c;
         } else {
             stopCapture();
         }
         return previous;
+    }
+
+    /**
+     * Step 1 of a switchover, on the primary: from now on client writes are refused; commits in flight finish, and
+     * everything captured is published. Returns the handover point: the last event in the log. Idempotent while
+     * frozen.
+     */
+    public synchronized Handover freeze(long timeoutMillis) throws Exception {
+        CaptureService c = requirePrimaryCapture("freeze");
+        if (frozenAt != null) {
+            return frozenAt;
+        }
+        long start = System.currentTimeMillis();
+        try {
+            gate.exclusively(timeoutMillis, () -> frozen = true);
+            CaptureService.PublishedHead head = c.awaitAllPublished(Math.max(1,
+                    timeoutMillis - (System.currentTimeMillis() - start)));
+            frozenAt = new Handover(head.position(), head.offset());
+        } catch (TimeoutException e) {
+            frozen = false;
+            throw new IllegalStateException("database '" + config.database() + "' not frozen, writes are open again: "
+                    + e.getMessage(), e);
+        }
+        log.info("ha4neo: database '%s' frozen for a switchover after %d ms: client writes are refused; the handover "
+                + "point is %s at offset %d", config.database(), System.currentTimeMillis() - start,
+                frozenAt.position(), frozenAt.offset());
+        return frozenAt;
+    }
+
+    /** Rolls a freeze back: the primary accepts writes again. */
+    public synchronized void unfreeze() {
+        requirePrimaryCapture("unfreeze");
+        if (!frozen) {
+            return;
+        }
+        frozen = false;
+        frozenAt = null;
+        log.info("ha4neo: database '%s' unfrozen: the primary accepts client writes again", config.database());
+    }
+
+    private CaptureService requirePrimaryCapture(String what) {
+        CaptureService c = capture;
+        if (role != Role.PRIMARY || c == null) {
+            throw new IllegalStateException("database '" + config.database() + "' is " + role + ", not a publishing "
+                    + "primary: cannot " + what);
+        }
+        if (c.publisherState() == PublisherState.SUPERSEDED) {
+            throw new IllegalStateException("database '" + config.database() + "' was superseded (the log holds an "
+                    + "epoch newer than " + epoch + "): cannot " + what + "; it rejoins as a standby");
+        }
+        return c;
+    }
+
+    /**
+     * Makes this standby the primary of epoch {@code previousEpoch + 1}. It must have applied exactly
+     * ({@code previousEpoch}, {@code previousCommitId}), the last event in the log. Its epoch start is published
+     * before any client write is accepted; on any failure it stays a standby.
+     *
+     * @return the new epoch's first position: (new epoch, this store's last commit id)
+     */
+    public synchronized ChainPosition promote(long previousEpoch, long previousCommitId, String reason,
+                                              long timeoutMillis) throws Exception {
+        if (role != Role.STANDBY) {
+            throw new IllegalStateException("database '" + config.database() + "' is " + role + ", not a standby: "
+                    + (role == Role.PRIMARY ? "it is already primary of epoch " + epoch
+                    : "it holds a divergent tail; rejoin or re-seed it first"));
+        }
+        ChainPosition handover = new ChainPosition(previousEpoch, previousCommitId);
+        Optional<Handover> at = readWatermark();
+        boolean matches = at.map(h -> h.position().equals(handover)).orElse(previousCommitId == 0);
+        if (!matches) {
+            throw new IllegalStateException("database '" + config.database() + "' has applied "
+                    + at.map(h -> h.position().toString()).orElse("nothing") + ", not the handover point " + handover
+                    + ": its applier must apply exactly up to the handover point first (ha4neo.awaitCommit), and the "
+                    + "handover point must be the last event in the log");
+        }
+        long previousMemberEpoch = epoch;
+        long newEpoch = previousEpoch + 1;
+        long start = System.currentTimeMillis();
+        switchRole(Role.PRIMARY, newEpoch, true);
+        try {
+            CaptureService c = newCapture();
+            c.start(new CaptureService.Start.Promotion(previousCommitId,
+                    new EpochStart(previousEpoch, config.memberName(), reason == null || reason.isBlank()
+                            ? "promote" : reason)));
+            capture = c;
+            long baseline = lastCommittedBaseline(c);
+            awaitEpochStartPublished(c, baseline, timeoutMillis);
+            frozen = false;
+            frozenAt = null;
+            log.info("ha4neo: database '%s' promoted to primary of epoch %d in %d ms (%s): its epoch start (commit id "
+                    + "%d) follows %s; client writes are accepted", config.database(), newEpoch,
+                    System.currentTimeMillis() - start, reason, baseline, handover);
+            return new ChainPosition(newEpoch, baseline);
+        } catch (Exception e) {
+            log.error("ha4neo: promotion of database '%s' to epoch %d failed, it stays a standby: %s",
+                    config.database(), newEpoch, e.getMessage());
+            stopCapture();
+            switchRole(Role.STANDBY, previousMemberEpoch, false);
+            throw new IllegalStateException("promotion of '" + config.database() + "' to primary of epoch " + newEpoch
+                    + " failed, it stays a standby: " + e.getMessage(), e);
+        }
+    }
+
+    private static long lastCommittedBaseline(CaptureService c) {
+        return c.chainHead(); // the epoch start, the first event of the new spool
+    }
+
+    private void awaitEpochStartPublished(CaptureService c, long baseline, long timeoutMillis)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (!c.awaitPublished(baseline, 50)) {
+            PublisherState s = c.publisherState();
+            if (s == PublisherState.DIVERGED || s == PublisherState.SUPERSEDED || s == PublisherState.FENCED) {
+                throw new IllegalStateException("the publisher is " + s + ": " + c.publisherLastError());
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new TimeoutException("Kafka did not acknowledge the epoch start within " + timeoutMillis
+                        + " ms (publisher " + s + (c.publisherLastError().isEmpty() ? "" : ", last error: "
+                        + c.publisherLastError()) + ")");
+            }
+        }
+    }
+
+    /**
+     * Makes a former primary (frozen, superseded or fenced) a standby of the newer epoch: finds where its own epoch
+     * ended in the log, compares that with what this store committed, and follows from the handover point when nothing
+     * is missing from the log. Otherwise (or unless {@code discardTail}) it becomes FENCED with the tail reported.
+     */
+    public synchronized Rejoined rejoin(boolean discardTail) throws Exception {
+        if (role == Role.STANDBY) { // it rejoined by itself already (it found the newer epoch first)
+            return new Rejoined(Role.STANDBY, readWatermark().map(Handover::position).orElse(ChainPosition.START),
+                    List.of());
+        }
+        EpochHistory.Handover handover = findHandover();
+        CaptureService.Stopped stopped = null;
+        if (role == Role.PRIMARY) {
+            frozen = true;
+            CaptureService c = capture;
+            if (c != null) {
+                stopped = c.stop();
+                capture = null;
+            }
+        }
+        long handoverId = handover.previous().commitId();
+        long sequenced = stopped != null ? stopped.lastSequencedId() : spoolLastSequenced();
+        long committed = stopped != null ? stopped.lastCommittedId() : (role == Role.FENCED ? sequenced
+                : lastCommittedId.getAsLong());
+        DivergentTail.Report tail = role == Role.FENCED && !divergentTail.isEmpty()
+                ? new DivergentTail.Report(divergentTail, List.of(), null)
+                : DivergentTail.find(config.spoolDir(), config.spoolMaxBytes(), EventCodecs.embedded(), epoch,
+                        handoverId, sequenced, committed);
+        if (!tail.isEmpty() && !discardTail) {
+            fence(tail, handover);
+            return new Rejoined(Role.FENCED, handover.previous(), tail.lines());
+        }
+        if (!tail.isEmpty()) {
+            log.warn("ha4neo: database '%s' rejoins discarding its divergent tail on the operator's request; this "
+                    + "store keeps those commits, which the other members do not have: %s", config.database(),
+                    tail.lines());
+        }
+        followFrom(handover);
+        return new Rejoined(Role.STANDBY, handover.previous(), tail.lines());
+    }
+
+    private EpochHistory.Handover findHandover() {
+        KafkaClients clients = KafkaClients.fromProperties(config.kafkaProperties(), config.transactionalId(),
+                "ha4neo-" + config.database() + "-rejoin", config.chunkMaxBytes());
+        try (Consumer<byte[], byte[]> consumer = clients.tailConsumer()) {
+            return EpochHistory.handoverAfter(consumer, config.topic(), epoch, System::currentTimeMillis)
+                    .orElseThrow(() -> new IllegalStateException("topic " + config.topic() + " holds no epoch after "
+                            + "this member's epoch " + epoch + ": no other member was promoted, nothing to rejoin "
+                            + "(unfreeze it, or promote another member first)"));
+        }
+    }
+
+    private long spoolLastSequenced() {
+        try (var spool = io.ha4neo.capture.spool.EventSpool.open(config.spoolDir(), config.spoolMaxBytes(),
+                io.ha4neo.capture.spool.EventSpool.SyncPolicy.NONE)) {
+            return spool.lastSequencedId();
+        }
+    }
+
+    private void fence(DivergentTail.Report tail, EpochHistory.Handover handover) {
+        divergentTail = tail.lines();
+        writeTailFile(tail.lines());
+        switchRole(Role.FENCED, epoch, true);
+        frozen = false;
+        frozenAt = null;
+        log.error("ha4neo: database '%s' is FENCED: it committed %d transaction(s) of epoch %d after the handover "
+                + "point %s that the log does not have (epoch %d started at offset %d, promoted member '%s'): %s. "
+                + "Neither clients nor the applier may write. Re-seed it from the new primary, or run `ha4neo rejoin "
+                + "<member> --discard-tail` to follow anyway (its graph then keeps those commits)", config.database(),
+                tail.lines().size(), epoch, handover.previous(), handover.start().epoch(), handover.startOffset(),
+                handover.info().member(), tail.lines());
+    }
+
+    /** Writes the watermark of the handover point, archives the spool and becomes a standby. */
+    private void followFrom(EpochHistory.Handover handover) {
+        ChainPosition at = handover.previous();
+        long offset = handover.startOffset() - 1; // the applier reads on from the epoch start
+        GraphDatabaseService db = dbms.database(config.database());
+        WriteGuard.internally(() -> {
+            try (Transaction tx = db.beginTx()) {
+                Node w = tx.findNode(Label.label(WatermarkNode.LABEL), WatermarkNode.DATABASE, config.database());
+                if (w == null) {
+                    w = tx.createNode(Label.label(WatermarkNode.LABEL));
+                    w.setProperty(WatermarkNode.DATABASE, config.database());
+                }
+                Map<String, Object> p = Map.of(WatermarkNode.COMMIT_ID, at.commitId(), WatermarkNode.EPOCH, at.epoch(),
+                        WatermarkNode.TOPIC, config.topic(), WatermarkNode.PARTITION, 0L, WatermarkNode.OFFSET, offset,
+                        WatermarkNode.SOURCE_COMMIT_TIME_MILLIS, 0L,
+                        WatermarkNode.APPLIED_AT_MILLIS, System.currentTimeMillis());
+                for (String key : WatermarkNode.PROPERTIES) {
+                    w.setProperty(key, p.get(key));
+                }
+                tx.commit();
+            }
+        });
+        progress.reset(at.epoch(), at.commitId(), 0, System.currentTimeMillis());
+        Path archived = io.ha4neo.capture.spool.EventSpool.archive(config.spoolDir(), "epoch-" + epoch + "-rejoined-"
+                + System.currentTimeMillis());
+        divergentTail = List.of();
+        deleteTailFile();
+        switchRole(Role.STANDBY, epoch, false);
+        frozen = false;
+        frozenAt = null;
+        log.info("ha4neo: database '%s' rejoined as a standby: it follows epoch %d (member '%s') from the handover "
+                + "point %s, topic %s offset %d%s", config.database(), handover.start().epoch(),
+                handover.info().member(), at, config.topic(), handover.startOffset(),
+                archived == null ? "" : "; its spool was moved to " + archived);
+    }
+
+    /** The publisher found a newer epoch in the log (its thread calls this): refuse writes now, rejoin soon. */
+    private void superseded(TopicTailReader.Tail tail) {
+        frozen = true;
+        log.warn("ha4neo: database '%s' was primary of epoch %d, but the log holds epoch %d (%s): another member was "
+                + "promoted. Client writes are refused from now on; the member rejoins as a standby",
+                config.database(), epoch, tail.epoch(), tail.position());
+        rejoinInBackground();
+    }
+
+    private void rejoinAfterRestart() {
+        try {
+            Rejoined r = rejoin(false);
+            log.info("ha4neo: database '%s' rejoined after its restart as %s", config.database(), r.role());
+        } catch (Exception e) {
+            log.error("ha4neo: database '%s' found a newer epoch at start-up but could not rejoin: %s; it stays "
+                    + "frozen (no client writes). Run `ha4neo rejoin <member>`", config.database(), e.getMessage());
+        }
+    }
+
+    private void rejoinInBackground() {
+        Thread t = new Thread(() -> {
+            try {
+                Rejoined r = rejoin(false);
+                log.info("ha4neo: database '%s' rejoined as %s after being superseded", config.database(), r.role());
+            } catch (Exception e) {
+                log.error("ha4neo: database '%s' was superseded but could not rejoin by itself: %s; it stays frozen "
+                        + "(no client writes). Run `ha4neo rejoin <member>`", config.database(), e.getMessage());
+            } finally {
+                rejoiner = null;
+            }
+        }, "ha4neo-rejoin-" + config.database());
+        t.setDaemon(true);
+        rejoiner = t;
+        t.start();
+    }
+
+    /** Switches role (and epoch) atomically with respect to commits, and persists both. */
+    private void switchRole(Role next, long nextEpoch, boolean freezeWrites) {
+        try {
+            gate.exclusively(ROLE_CHANGE_TIMEOUT_MS, () -> {
+                roleFile.write(next, nextEpoch);
+                role = next;
+                epoch = nextEpoch;
+                if (freezeWrites) {
+                    frozen = true;
+                }
+            });
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("role of database '" + config.database() + "' not changed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("role of database '" + config.database() + "' not changed: interrupted", e);
+        }
+        if (next != Role.STANDBY) {
+            progress.forget();
+        }
+    }
+
+    private void switchRole(Role next, long nextEpoch) {
+        switchRole(next, nextEpoch, false);
     }
 
     /** With authentication on, a standby must know which user the applier is, or nobody could write to it. */
@@ -109,15 +476,49 @@ public final class ReplicationMember {
         }
     }
 
-    private void startCapture(boolean promoted) throws Exception {
-        capture = new CaptureService(config, dbms, lastCommittedId, log);
-        capture.start(promoted);
+    private void stopCapture() throws InterruptedException {
+        CaptureService c = capture;
+        if (c != null) {
+            c.stop();
+            capture = null;
+        }
     }
 
-    private void stopCapture() throws InterruptedException {
-        if (capture != null) {
-            capture.stop();
-            capture = null;
+    private Optional<Handover> readWatermark() {
+        GraphDatabaseService db = dbms.database(config.database());
+        try (Transaction tx = db.beginTx()) {
+            Node w = tx.findNode(Label.label(WatermarkNode.LABEL), WatermarkNode.DATABASE, config.database());
+            if (w == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new Handover(new ChainPosition(num(w.getProperty(WatermarkNode.EPOCH, 0L)),
+                    num(w.getProperty(WatermarkNode.COMMIT_ID, 0L))), num(w.getProperty(WatermarkNode.OFFSET, -1L))));
+        }
+    }
+
+    private List<String> readTailFile() {
+        try {
+            return Files.isRegularFile(tailFile) ? List.copyOf(Files.readAllLines(tailFile, StandardCharsets.UTF_8))
+                    : List.of("divergent tail unknown: " + tailFile + " is missing");
+        } catch (IOException e) {
+            return List.of("divergent tail unknown: cannot read " + tailFile + ": " + e);
+        }
+    }
+
+    private void writeTailFile(List<String> lines) {
+        try {
+            Files.createDirectories(tailFile.getParent());
+            Files.write(tailFile, lines, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + tailFile, e);
+        }
+    }
+
+    private void deleteTailFile() {
+        try {
+            Files.deleteIfExists(tailFile);
+        } catch (IOException e) {
+            log.warn("ha4neo: cannot delete %s: %s", tailFile, e);
         }
     }
 
@@ -129,28 +530,29 @@ public final class ReplicationMember {
         return config.database();
     }
 
-    /** Read-your-writes token on a primary (see {@link CaptureService#bookmark}). */
-    public long bookmark(long timeoutMillis) throws InterruptedException {
+    /** Read-your-writes token on a primary (see {@link CaptureService#bookmark}): (epoch, commit id). */
+    public ChainPosition bookmark(long timeoutMillis) throws InterruptedException {
         CaptureService capture = this.capture; // polls without the monitor: status and role changes stay free
         if (capture == null) {
             throw new IllegalStateException("database '" + config.database() + "' is a " + role
                     + "; ask the primary for a commit id");
         }
-        return capture.bookmark(timeoutMillis);
+        return new ChainPosition(capture.epoch(), capture.bookmark(timeoutMillis));
     }
 
     /**
-     * Blocks until the standby has applied {@code commitId}; throws with the current lag on timeout.
+     * Blocks until the standby has applied {@code commitId} of {@code epoch} (-1: the standby's current epoch); throws
+     * with the current lag on timeout.
      *
      * @param tx a transaction of the calling procedure, used once to read the watermark
      */
-    public long awaitApplied(long commitId, long timeoutMillis, Transaction tx) throws InterruptedException {
+    public long awaitApplied(long epoch, long commitId, long timeoutMillis, Transaction tx) throws InterruptedException {
         initProgress(tx);
-        if (!progress.await(commitId, timeoutMillis)) {
-            long applied = progress.appliedCommitId();
-            throw new IllegalStateException("commit id " + commitId + " was not applied on this standby within "
-                    + timeoutMillis + " ms: applied up to commit id " + applied + " (" + (commitId - applied)
-                    + " commit ids behind, last apply " + agoMillis(progress.appliedAtMillis()) + " ms ago). "
+        if (!progress.await(epoch, commitId, timeoutMillis)) {
+            ChainPosition applied = progress.position();
+            throw new IllegalStateException("commit id " + commitId + (epoch < 0 ? "" : " of epoch " + epoch)
+                    + " was not applied on this standby within " + timeoutMillis + " ms: applied up to " + applied
+                    + " (last apply " + agoMillis(progress.appliedAtMillis()) + " ms ago). "
                     + "Check the sink applier's lag (/metrics) and retry or read from the primary");
         }
         return progress.appliedCommitId();
@@ -162,9 +564,9 @@ public final class ReplicationMember {
         }
         Node w = tx.findNode(Label.label(WatermarkNode.LABEL), WatermarkNode.DATABASE, config.database());
         if (w == null) {
-            progress.applied(0, 0, 0);
+            progress.applied(0, 0, 0, 0);
         } else {
-            progress.applied(num(w.getProperty(WatermarkNode.COMMIT_ID, 0L)),
+            progress.applied(num(w.getProperty(WatermarkNode.EPOCH, 0L)), num(w.getProperty(WatermarkNode.COMMIT_ID, 0L)),
                     num(w.getProperty(WatermarkNode.SOURCE_COMMIT_TIME_MILLIS, 0L)),
                     num(w.getProperty(WatermarkNode.APPLIED_AT_MILLIS, 0L)));
         }
@@ -182,9 +584,9 @@ public final class ReplicationMember {
     public CaptureStatus status(Transaction txOrNull) {
         CaptureService capture = this.capture; // no monitor: a role change waiting for stuck commits must not block it
         if (capture != null) {
-            return capture.status();
+            return capture.status().withFrozen(frozen);
         }
-        if (txOrNull != null) {
+        if (txOrNull != null && role == Role.STANDBY) {
             initProgress(txOrNull);
         }
         long source = progress.sourceCommitTimeMillis();
@@ -193,7 +595,7 @@ public final class ReplicationMember {
                 .role(role.name().toLowerCase(Locale.ROOT))
                 .database(config.database())
                 .clusterId(config.clusterId())
-                .epoch(config.epoch())
+                .epoch(role == Role.STANDBY ? progress.appliedEpoch() : epoch)
                 .topic(config.topic())
                 .publisherState(PublisherState.NOT_PUBLISHING.name())
                 .lastCommittedId(lastCommittedId.getAsLong())
@@ -201,6 +603,8 @@ public final class ReplicationMember {
                 .sourceCommitTimeMillis(source)
                 .lastApplyTimeMillis(appliedAt)
                 .applyDelayMillis(appliedAt == 0 || source == 0 ? 0 : Math.max(0, appliedAt - source))
+                .frozen(frozen)
+                .divergentTail(divergentTail)
                 .build();
     }
 }

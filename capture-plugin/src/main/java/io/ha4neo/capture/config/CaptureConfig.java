@@ -40,8 +40,11 @@ public final class CaptureConfig {
             .define("cluster.id", Type.STRING, "local", ConfigDef.nonEmpty(),
                     "Name of the replication cluster (topology). Part of the default topic name and of every event.")
             .define("epoch", Type.LONG, "0", ConfigDef.between(0, Long.MAX_VALUE),
-                    "Epoch of this primary, written into every event. Reserved for switchover/failover tooling; today nothing "
-                            + "increments or checks it.")
+                    "Epoch of the first primary, written into every event. Every promotion (switchover, failover) "
+                            + "starts the next epoch; the member's current epoch is then kept in its role file in the "
+                            + "spool directory, which wins over this setting.")
+            .define("member.name", Type.STRING, "", "Name of this member in the cluster description (the ops CLI's "
+                    + "member names), written into the epoch start when it is promoted. Empty means the host name.")
             .define("database", Type.STRING, "", "Database to capture. Empty means the DBMS default database. "
                     + "The system database is never captured.")
             .define("topic", Type.STRING, "", "Kafka topic of the database. Empty means "
@@ -88,6 +91,10 @@ public final class CaptureConfig {
             .define("metrics.port", Type.INT, "0", ConfigDef.between(0, 65535),
                     "Port of the Prometheus /metrics endpoint of this Neo4j process, 0 = off.")
             .define("metrics.address", Type.STRING, "127.0.0.1", "Address the metrics endpoint binds to.")
+            .define("epoch.check.interval.ms", Type.LONG, "1000", ConfigDef.between(0, 3_600_000),
+                    "While a primary publishes nothing, how often it reads the topic's last record to learn whether "
+                            + "another member was promoted (a newer epoch); it then refuses writes and rejoins as a "
+                            + "standby. A publish finds out at once. 0 disables the idle check.")
             .define("startup.kafka.timeout.ms", Type.LONG, "60000", ConfigDef.between(1_000, 3_600_000),
                     "At start-up the plugin compares Neo4j's last commit id with the spool and the topic's last "
                             + "record, so that a lost spool becomes an exact gap and never a silent loss. With an "
@@ -156,6 +163,23 @@ public final class CaptureConfig {
 
     public String clusterId() {
         return values.getString("cluster.id");
+    }
+
+    public long epochCheckIntervalMillis() {
+        return values.getLong("epoch.check.interval.ms");
+    }
+
+    /** This member's name: {@code ha4neo.member.name}, or the host name. */
+    public String memberName() {
+        String name = values.getString("member.name");
+        if (!name.isBlank()) {
+            return name;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown-host";
+        }
     }
 
     public long epoch() {

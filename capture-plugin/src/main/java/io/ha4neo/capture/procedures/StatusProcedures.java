@@ -5,6 +5,7 @@ import io.ha4neo.capture.ReplicationMember;
 import io.ha4neo.capture.status.CaptureStatus;
 import io.ha4neo.schemas.contract.ProcedureNames;
 import io.ha4neo.schemas.contract.StatusColumns;
+import io.ha4neo.schemas.event.ChainPosition;
 import io.ha4neo.schemas.topology.Role;
 import java.util.List;
 import java.util.stream.Stream;
@@ -45,6 +46,45 @@ public class StatusProcedures {
 
         CommitRow(long commitId) {
             this.commitId = commitId;
+        }
+    }
+
+    /** A position of the log: columns {@link ProcedureNames#COMMIT_ID_COLUMN}, {@link ProcedureNames#EPOCH_COLUMN}. */
+    public static class PositionRow {
+        public long commitId;
+        public long epoch;
+
+        PositionRow(ChainPosition p) {
+            this.commitId = p.commitId();
+            this.epoch = p.epoch();
+        }
+    }
+
+    /** A handover point: epoch, commitId and the offset of its last record. */
+    public static class HandoverRow {
+        public long epoch;
+        public long commitId;
+        public long offset;
+
+        HandoverRow(ReplicationMember.Handover h) {
+            this.epoch = h.position().epoch();
+            this.commitId = h.position().commitId();
+            this.offset = h.offset();
+        }
+    }
+
+    /** The outcome of a rejoin. */
+    public static class RejoinRow {
+        public String role;
+        public long epoch;
+        public long commitId;
+        public List<String> divergentTail;
+
+        RejoinRow(ReplicationMember.Rejoined r) {
+            this.role = r.role().name().toLowerCase(java.util.Locale.ROOT);
+            this.epoch = r.handover().epoch();
+            this.commitId = r.handover().commitId();
+            this.divergentTail = r.divergentTail();
         }
     }
 
@@ -128,19 +168,61 @@ public class StatusProcedures {
     }
 
     @Procedure(name = ProcedureNames.BOOKMARK, mode = Mode.READ)
-    @Description("On a primary: a commit id that covers every transaction committed before this call, including "
-            + "the caller's own. Pass it to ha4neo.awaitCommit on a standby to read your writes there.")
-    public Stream<CommitRow> bookmark() throws InterruptedException {
-        return Stream.of(new CommitRow(member().bookmark(10_000)));
+    @Description("On a primary: a commit id (and its epoch) that covers every transaction committed before this "
+            + "call, including the caller's own. Pass both to ha4neo.awaitCommit on a standby to read your writes there.")
+    public Stream<PositionRow> bookmark() throws InterruptedException {
+        return Stream.of(new PositionRow(member().bookmark(10_000)));
     }
 
     @Procedure(name = ProcedureNames.AWAIT_COMMIT, mode = Mode.READ)
-    @Description("On a standby: blocks until the given commit id (from ha4neo.bookmark on the primary) is applied, "
-            + "then returns the applied commit id; fails after timeoutMs with the current lag.")
+    @Description("On a standby: blocks until the given commit id of the given epoch (from ha4neo.bookmark on the "
+            + "primary; epoch -1 means the standby's current epoch) is applied, then returns the applied commit id; "
+            + "fails after timeoutMs with the current lag.")
     public Stream<CommitRow> awaitCommit(@Name(ProcedureNames.COMMIT_ID_COLUMN) long commitId,
-                                         @Name(value = "timeoutMs", defaultValue = "10000") long timeoutMs)
+                                         @Name(value = "timeoutMs", defaultValue = "10000") long timeoutMs,
+                                         @Name(value = ProcedureNames.EPOCH_COLUMN, defaultValue = "-1") long epoch)
             throws InterruptedException {
-        return Stream.of(new CommitRow(member().awaitApplied(commitId, timeoutMs, tx)));
+        return Stream.of(new CommitRow(member().awaitApplied(epoch, commitId, timeoutMs, tx)));
+    }
+
+    @Admin
+    @Procedure(name = ProcedureNames.FREEZE, mode = Mode.DBMS)
+    @Description("Switchover step 1, on the primary: refuses client writes from now on, lets commits in flight finish "
+            + "and waits until Kafka has everything captured. Returns the handover point (epoch, commitId, offset).")
+    public Stream<HandoverRow> freeze(@Name(value = "timeoutMs", defaultValue = "10000") long timeoutMs)
+            throws Exception {
+        return Stream.of(new HandoverRow(member().freeze(timeoutMs)));
+    }
+
+    @Admin
+    @Procedure(name = ProcedureNames.UNFREEZE, mode = Mode.DBMS)
+    @Description("Rolls a freeze back: the primary accepts client writes again.")
+    public Stream<RoleRow> unfreeze() {
+        ReplicationMember m = member();
+        m.unfreeze();
+        return Stream.of(new RoleRow(m.role(), null));
+    }
+
+    @Admin
+    @Procedure(name = ProcedureNames.PROMOTE, mode = Mode.DBMS)
+    @Description("On a standby that applied exactly the handover point (previousEpoch, previousCommitId), the last "
+            + "event in the log: becomes primary of epoch previousEpoch + 1 and accepts writes once its epoch start is "
+            + "in the log. On failure it stays a standby.")
+    public Stream<PositionRow> promote(@Name("previousEpoch") long previousEpoch,
+                                       @Name("previousCommitId") long previousCommitId,
+                                       @Name(value = "reason", defaultValue = ProcedureNames.REASON_SWITCHOVER) String reason,
+                                       @Name(value = "timeoutMs", defaultValue = "10000") long timeoutMs) throws Exception {
+        return Stream.of(new PositionRow(member().promote(previousEpoch, previousCommitId, reason, timeoutMs)));
+    }
+
+    @Admin
+    @Procedure(name = ProcedureNames.REJOIN, mode = Mode.DBMS)
+    @Description("On a former primary: becomes a standby of the newer epoch, following from its handover point, when "
+            + "the log has everything this store committed; otherwise FENCED, with the divergent tail reported and "
+            + "exported (discardTail = true follows anyway).")
+    public Stream<RejoinRow> rejoin(@Name(value = "discardTail", defaultValue = "false") boolean discardTail)
+            throws Exception {
+        return Stream.of(new RejoinRow(member().rejoin(discardTail)));
     }
 
     private ReplicationMember member() {

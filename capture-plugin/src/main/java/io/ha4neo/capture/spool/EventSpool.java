@@ -312,6 +312,36 @@ public final class EventSpool implements EventLog, AutoCloseable {
         return segments.get(i).firstId <= lastEventId && lastEventId < segments.get(i + 1).firstId;
     }
 
+    /**
+     * Moves the segments of a spool that is not open into {@code <dir>/archive/<name>/}, leaving an empty spool: a
+     * member starting a new epoch starts a new chain, and what the old spool held (all of it in the log, or a divergent
+     * tail already reported) is kept for the operator rather than deleted.
+     *
+     * @return the archive directory, or null when there was nothing to move
+     */
+    public static Path archive(Path dir, String name) {
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> segments = files.filter(p -> {
+                String f = p.getFileName().toString();
+                return f.startsWith(PREFIX) && f.endsWith(SUFFIX);
+            }).sorted().toList();
+            if (segments.isEmpty()) {
+                return null;
+            }
+            Path target = dir.resolve("archive").resolve(name);
+            Files.createDirectories(target);
+            for (Path segment : segments) {
+                Files.move(segment, target.resolve(segment.getFileName()));
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot archive the ha4neo spool segments of " + dir, e);
+        }
+    }
+
     /** A reader of events with commit id greater than {@code afterCommitId}, in order. */
     public SpoolReader readerAfter(long afterCommitId) {
         lock.lock();

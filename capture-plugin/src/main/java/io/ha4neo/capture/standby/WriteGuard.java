@@ -37,8 +37,11 @@ import org.neo4j.kernel.internal.event.InternalTransactionEventListener;
  */
 public final class WriteGuard implements InternalTransactionEventListener<WriteGuard.Entered> {
     /** Carried from beforeCommit to afterCommit: the gate was entered; a watermark the applier moved, if any. */
-    public record Entered(boolean applier, long watermarkCommitId, long sourceCommitTimeMillis) {
+    public record Entered(boolean applier, long watermarkEpoch, long watermarkCommitId, long sourceCommitTimeMillis) {
     }
+
+    /** Set while the plugin itself writes (the watermark of a member that rejoins): such a transaction passes. */
+    private static final ThreadLocal<Boolean> INTERNAL = ThreadLocal.withInitial(() -> false);
 
     private final Supplier<Role> role;
     private final CommitGate gate;
@@ -47,9 +50,18 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
     private final boolean authEnabled;
     private final String applierUser;
     private final boolean captureApplierWrites;
+    private final java.util.function.BooleanSupplier frozen;
 
     public WriteGuard(Supplier<Role> role, CommitGate gate, ReplicaProgress progress, String clusterId,
                       boolean authEnabled, String applierUser, boolean captureApplierWrites) {
+        this(role, () -> false, gate, progress, clusterId, authEnabled, applierUser, captureApplierWrites);
+    }
+
+    /** @param frozen true while a primary's client writes are frozen (a switchover, or a newer epoch was found) */
+    public WriteGuard(Supplier<Role> role, java.util.function.BooleanSupplier frozen, CommitGate gate,
+                      ReplicaProgress progress, String clusterId, boolean authEnabled, String applierUser,
+                      boolean captureApplierWrites) {
+        this.frozen = frozen;
         this.captureApplierWrites = captureApplierWrites;
         this.role = role;
         this.gate = gate;
@@ -65,8 +77,24 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
             return null;
         }
         gate.enter();
+        if (INTERNAL.get()) {
+            return watermarkMove(data, false);
+        }
         boolean applier = isAuthorizedApplier(data);
         Role current = role.get();
+        if (current == Role.FENCED) {
+            gate.leave();
+            throw new StandbyWriteRejectedException("database '" + db.databaseName() + "' is FENCED in replication "
+                    + "cluster '" + clusterId + "': this former primary holds commits the log does not have (a "
+                    + "divergent tail, see ha4neo.status()), so neither clients nor the sink applier may write until "
+                    + "it is re-seeded or an operator runs `ha4neo rejoin <member> --discard-tail`");
+        }
+        if (current == Role.PRIMARY && frozen.getAsBoolean() && !isApplierTagged(data)) {
+            gate.leave();
+            throw new StandbyWriteRejectedException("database '" + db.databaseName() + "' of replication cluster '"
+                    + clusterId + "' is not accepting writes: its primary role is being handed over (switchover or a "
+                    + "newer epoch in the log). Retry the transaction against the new primary (ha4neo status shows it)");
+        }
         if (current == Role.STANDBY && !applier) {
             gate.leave();
             throw new StandbyWriteRejectedException("database '" + db.databaseName() + "' is a read-only standby of "
@@ -80,7 +108,20 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
                     + "not publish. A sink applier must only write to a standby: stop the applier of this member (it "
                     + "was promoted), or remove the tag");
         }
-        return applier ? watermarkMove(data) : new Entered(false, -1, 0);
+        return applier ? watermarkMove(data, true) : new Entered(false, -1, -1, 0);
+    }
+
+    /**
+     * Runs {@code write} on this thread as the plugin's own transaction, which the guard lets through whatever the
+     * role (the watermark a rejoining member starts from). Capture is not running when it is used.
+     */
+    public static void internally(Runnable write) {
+        INTERNAL.set(true);
+        try {
+            write.run();
+        } finally {
+            INTERNAL.set(false);
+        }
     }
 
     @Override
@@ -95,7 +136,13 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
         }
         gate.leave();
         if (state.watermarkCommitId() >= 0) {
-            progress.applied(state.watermarkCommitId(), state.sourceCommitTimeMillis(), System.currentTimeMillis());
+            if (state.applier()) {
+                progress.applied(state.watermarkEpoch(), state.watermarkCommitId(), state.sourceCommitTimeMillis(),
+                        System.currentTimeMillis());
+            } else {
+                progress.reset(state.watermarkEpoch(), state.watermarkCommitId(), state.sourceCommitTimeMillis(),
+                        System.currentTimeMillis());
+            }
         }
     }
 
@@ -141,8 +188,9 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
         return tag != null && ReservedNames.APPLIER_TAG_VALUE.equals(String.valueOf(tag));
     }
 
-    private static Entered watermarkMove(TransactionData data) {
+    private static Entered watermarkMove(TransactionData data, boolean applier) {
         long commitId = -1;
+        long epoch = 0;
         long sourceTime = 0;
         Label wm = Label.label(WatermarkNode.LABEL);
         for (PropertyEntry<Node> e : data.assignedNodeProperties()) {
@@ -150,9 +198,11 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
                 commitId = n.longValue();
                 Object t = e.entity().getProperty(WatermarkNode.SOURCE_COMMIT_TIME_MILLIS, 0L);
                 sourceTime = t instanceof Number tn ? tn.longValue() : 0;
+                Object ep = e.entity().getProperty(WatermarkNode.EPOCH, 0L);
+                epoch = ep instanceof Number en ? en.longValue() : 0;
             }
         }
-        return new Entered(true, commitId, sourceTime);
+        return new Entered(applier, epoch, commitId, sourceTime);
     }
 
     /** Thrown from beforeCommit: Neo4j rolls the transaction back and hands the message to the client. */

@@ -41,6 +41,14 @@ public record CaptureStatus(String role, String database, String clusterId, long
                             long sourceCommitTimeMillis, long lastApplyTimeMillis, long applyDelayMillis,
                             boolean frozen, List<String> divergentTail) {
     /** A builder with every field at its neutral value. */
+    /** This status with {@code frozen} replaced. */
+    public CaptureStatus withFrozen(boolean frozen) {
+        return new CaptureStatus(role, database, clusterId, epoch, durability, topic, publisherState, lastCommittedId,
+                lastCapturedId, lastSpooledId, lastPublishedId, spoolBytes, spoolBlockedMillis, semiSyncFallback, gaps,
+                lastError, appliedCommitId, sourceCommitTimeMillis, lastApplyTimeMillis, applyDelayMillis, frozen,
+                divergentTail);
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -66,6 +66,18 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void aRecordRendersAsOneLineOfJson() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            TransactionEvent tx = new RandomEvents(300 + i).transaction();
+            String json = EventJson.toJson(codec.encode(tx).get(0));
+            assertThat(json).doesNotContain("\n").startsWith("{\"commitId\":" + tx.commitId() + ",")
+                    .contains("\"previousCommitId\":" + tx.previousCommitId());
+        }
+        assertThatThrownBy(() -> EventJson.toJson(new byte[] {0, 0, 0, 0, 99, 1})).isInstanceOf(DecodeException.class)
+                .hasMessageContaining("schema id 99");
+    }
+
+    @Test
     void anEpochStartCarriesNothingElseAndFollowsAnEarlierEpoch() {
         io.ha4neo.schemas.event.EpochStart link = new io.ha4neo.schemas.event.EpochStart(3, "b", "failover");
         assertThatThrownBy(() -> TransactionEvent.epochStartEvent(57, 120, 0, "dc1", 3, "neo4j", link))

@@ -1,0 +1,128 @@
+package io.ha4neo.capture;
+
+import io.ha4neo.capture.spool.EventSpool;
+import io.ha4neo.capture.spool.SpoolReader;
+import io.ha4neo.capture.spool.SpooledEvent;
+import io.ha4neo.schemas.codec.ChunkAssembler;
+import io.ha4neo.schemas.codec.EventCodec;
+import io.ha4neo.schemas.codec.EventJson;
+import io.ha4neo.schemas.event.TransactionEvent;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a former primary committed that the log does not have: the commits of its epoch after the handover point. Two
+ * sources, both exact: the events in its spool after the handover point (never published, or published too late to
+ * count), and commit ids Neo4j has that the spool never accounted for (the process stopped between commit and
+ * capture), whose content is unknown.
+ *
+ * <p>The spool's events are exported to a JSON Lines file, one record per line: {@code commitId}, {@code chunk},
+ * {@code record} (the record value, base64, exactly as it would have been published: a tool can produce it to a topic
+ * to replay it) and {@code event} (Avro's JSON rendering of the record, for people).
+ */
+final class DivergentTail {
+    /** The tail: one line per commit (or range), and the export file (null when nothing was exported). */
+    record Report(List<String> lines, List<Long> commitIds, Path exportFile) {
+        boolean isEmpty() {
+            return lines.isEmpty();
+        }
+    }
+
+    private DivergentTail() {
+    }
+
+    /**
+     * @param spoolDir         the former primary's spool, not open
+     * @param epoch            the epoch it was primary of
+     * @param handoverCommitId the last commit of that epoch the log kept
+     * @param lastSequencedId  the last commit id the spool accounted for when capture stopped
+     * @param lastCommittedId  Neo4j's last commit id then
+     */
+    static Report find(Path spoolDir, long spoolMaxBytes, EventCodec codec, long epoch, long handoverCommitId,
+                       long lastSequencedId, long lastCommittedId) {
+        List<String> lines = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        Path export = spoolDir.resolve("divergent-tail-epoch-" + epoch + ".jsonl");
+        int exported = 0;
+        try (EventSpool spool = EventSpool.open(spoolDir, spoolMaxBytes, EventSpool.SyncPolicy.NONE);
+             SpoolReader reader = spool.readerAfter(handoverCommitId);
+             BufferedWriter out = Files.newBufferedWriter(export, StandardCharsets.UTF_8)) {
+            for (List<SpooledEvent> batch = reader.next(1000, 64L << 20, 0); !batch.isEmpty();
+                 batch = reader.next(1000, 64L << 20, 0)) {
+                for (SpooledEvent e : batch) {
+                    lines.add(describe(e, codec, epoch, export));
+                    ids.add(e.commitId());
+                    for (int chunk = 0; chunk < e.records().size(); chunk++) {
+                        out.write(exportLine(e, chunk));
+                        out.newLine();
+                        exported++;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export the divergent tail to " + export, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the divergent tail", e);
+        }
+        long firstUnaccounted = Math.max(lastSequencedId, handoverCommitId) + 1;
+        if (lastCommittedId >= firstUnaccounted) {
+            lines.add("commit ids " + firstUnaccounted + ".." + lastCommittedId + " (epoch " + epoch + "): committed "
+                    + "but never captured (the process stopped between commit and capture); content unknown, some "
+                    + "may be token transactions without data");
+        }
+        if (exported == 0) {
+            deleteQuietly(export);
+        }
+        return new Report(List.copyOf(lines), List.copyOf(ids), exported == 0 ? null : export);
+    }
+
+    private static String describe(SpooledEvent e, EventCodec codec, long epoch, Path export) {
+        Optional<TransactionEvent> whole = Optional.empty();
+        String problem = null;
+        try {
+            ChunkAssembler assembler = ChunkAssembler.create(codec);
+            for (byte[] record : e.records()) {
+                whole = assembler.accept(codec.decode(record));
+            }
+        } catch (Exception ex) {
+            problem = ex.getMessage();
+        }
+        if (whole.isPresent() && whole.get().isGap()) {
+            return "commit ids " + whole.get().gap().firstCommitId() + ".." + whole.get().gap().lastCommitId()
+                    + " (epoch " + epoch + "): committed but not captured (" + whole.get().gap().reason()
+                    + "); content unknown";
+        }
+        String what = whole.map(t -> t.schemaChanges().isEmpty() ? t.changeCount() + " changes"
+                : t.schemaChanges().size() + " schema changes").orElse("undecodable: " + problem);
+        return "commit " + e.commitId() + " (epoch " + epoch + "): " + what + "; exported to " + export;
+    }
+
+    private static String exportLine(SpooledEvent e, int chunk) {
+        byte[] record = e.records().get(chunk);
+        String json;
+        try {
+            json = EventJson.toJson(record);
+        } catch (Exception ex) {
+            json = "null";
+        }
+        return "{\"commitId\":" + e.commitId() + ",\"chunk\":" + chunk + ",\"record\":\""
+                + Base64.getEncoder().encodeToString(record) + "\",\"event\":" + json + "}";
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // an empty export file is harmless
+        }
+    }
+}
