@@ -39,7 +39,12 @@ public final class GraphSnapshot {
         /** The primary: {@code elementId(x)}. */
         ORIGIN,
         /** A standby: the {@code _ha4neo_id} property (the origin's element id). */
-        REPLICA
+        REPLICA,
+        /**
+         * Any member once roles have moved: the replication key, i.e. {@code _ha4neo_id} when the entity was
+         * replicated here, its own element id when this member created it as primary (docs/identity.md).
+         */
+        KEY
     }
 
     private static final int SHOWN_DIFFERENCES = 25;
@@ -77,8 +82,12 @@ public final class GraphSnapshot {
     }
 
     private static String idOf(String variable, Identity identity) {
-        return identity == Identity.ORIGIN ? "elementId(" + variable + ")"
-                : "coalesce(" + variable + "." + ReservedNames.ID_PROPERTY + ", 'NO-KEY:' + elementId(" + variable + "))";
+        return switch (identity) {
+            case ORIGIN -> "elementId(" + variable + ")";
+            case REPLICA -> "coalesce(" + variable + "." + ReservedNames.ID_PROPERTY + ", 'NO-KEY:' + elementId("
+                    + variable + "))";
+            case KEY -> "coalesce(" + variable + "." + ReservedNames.ID_PROPERTY + ", elementId(" + variable + "))";
+        };
     }
 
     private static boolean isBookkeeping(List<String> labels) {

@@ -7,6 +7,7 @@ import io.ha4neo.it.support.ApplierRun;
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
+import io.ha4neo.schemas.event.EpochStart;
 import io.ha4neo.schemas.event.NodeCreated;
 import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.topology.ReservedNames;
@@ -113,6 +114,56 @@ class PoisonRecordIT {
         assertThat(nodeNames()).containsExactly("commit-1", "commit-2", "commit-3", "commit-4", "commit-5");
     }
 
+    /**
+     * The regression of the epoch bug: after a promotion the new primary's commit ids come from another store and are
+     * lower; a standby that compared them with its watermark as numbers dropped them as "already applied".
+     */
+    @Test
+    void eventsOfANewEpochWithLowerCommitIdsAreAppliedAfterItsEpochStart() throws Exception {
+        String topic = createTopic("epoch-follow");
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (long id = 101; id <= 103; id++) {
+                send(producer, topic, event(id, id == 101 ? 0 : id - 1, 1));
+            }
+            send(producer, topic, TransactionEvent.epochStartEvent(20, 103, System.currentTimeMillis(),
+                    TestStack.CLUSTER_ID, 2, TestStack.DATABASE, new EpochStart(1, "member-b", "switchover")));
+            send(producer, topic, event(21, 20, 2));
+            send(producer, topic, event(22, 21, 2));
+            // then an event of epoch 3 that no epoch start introduces: the applier must stop there
+            send(producer, topic, event(23, 22, 3));
+        }
+
+        ApplierRun run = runApplier(topic);
+
+        assertThat(run.exitCode()).as("exit code; log:\n%s", run.log()).isEqualTo(1);
+        assertThat(nodeNames()).containsExactly("commit-101", "commit-102", "commit-103", "commit-21", "commit-22");
+        assertThat(Replication.watermark(standby).orElseThrow()).containsEntry(WatermarkNode.COMMIT_ID, 22L)
+                .containsEntry(WatermarkNode.EPOCH, 2L).containsEntry(WatermarkNode.OFFSET, 5L);
+        assertThat(run.log()).contains("epoch_link").contains("(epoch 3, commit 23)").contains("(epoch 2, commit 22)");
+    }
+
+    @Test
+    void anEpochStartThatDoesNotLinkToTheStandbysPositionStopsTheApplierNamingBothPositions() throws Exception {
+        String topic = createTopic("epoch-link");
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (long id = 1; id <= 3; id++) {
+                send(producer, topic, event(id, id - 1, 1));
+            }
+            // the new primary had applied only up to commit 2 of epoch 1: commit 3 would be lost
+            send(producer, topic, TransactionEvent.epochStartEvent(40, 2, System.currentTimeMillis(),
+                    TestStack.CLUSTER_ID, 2, TestStack.DATABASE, new EpochStart(1, "member-b", "failover")));
+            send(producer, topic, event(41, 40, 2));
+        }
+
+        ApplierRun run = runApplier(topic);
+
+        assertThat(run.exitCode()).as("exit code; log:\n%s", run.log()).isEqualTo(1);
+        assertThat(run.log()).contains("epoch_link").contains("(epoch 1, commit 2)").contains("(epoch 1, commit 3)");
+        assertThat(Replication.watermark(standby).orElseThrow()).containsEntry(WatermarkNode.COMMIT_ID, 3L)
+                .containsEntry(WatermarkNode.EPOCH, 1L);
+        assertThat(nodeNames()).containsExactly("commit-1", "commit-2", "commit-3");
+    }
+
     // ------------------------------------------------------------------------------------------ helpers
 
     private static String createTopic(String name) throws Exception {
@@ -142,8 +193,13 @@ class PoisonRecordIT {
 
     /** A data event creating one node {@code (:Poison {name: 'commit-<id>'})}. */
     private static TransactionEvent event(long commitId, long previous) {
+        return event(commitId, previous, 1);
+    }
+
+    /** {@link #event(long, long)} of a primary of {@code epoch}. */
+    private static TransactionEvent event(long commitId, long previous, long epoch) {
         TransactionEvent.Builder b = TransactionEvent.builder(commitId, previous)
-                .commitTime(System.currentTimeMillis()).origin(TestStack.CLUSTER_ID, 1).database(TestStack.DATABASE)
+                .commitTime(System.currentTimeMillis()).origin(TestStack.CLUSTER_ID, epoch).database(TestStack.DATABASE)
                 .username("").metadata(Map.of());
         b.createdNodes.add(new NodeCreated("4:poison:" + commitId, List.of("Poison"),
                 Map.of("name", Value.of("commit-" + commitId))));

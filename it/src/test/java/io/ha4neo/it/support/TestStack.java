@@ -59,18 +59,19 @@ public final class TestStack implements AutoCloseable {
     private final ProcessReaper reaper;
     private final KafkaBroker broker;
     private final Map<String, Neo4jServer> servers;
-    private final ApplierProcess applier;
+    private final Map<String, ApplierProcess> appliers;
     private final String topic;
     private final boolean parallelServerStart;
     private final Credentials applierCredentials;
 
-    private TestStack(Builder b, KafkaBroker broker, Map<String, Neo4jServer> servers, ApplierProcess applier) {
+    private TestStack(Builder b, KafkaBroker broker, Map<String, Neo4jServer> servers,
+                      Map<String, ApplierProcess> appliers) {
         this.workDir = b.workDir;
         this.layout = b.layout;
         this.reaper = b.reaper;
         this.broker = broker;
         this.servers = servers;
-        this.applier = applier;
+        this.appliers = appliers;
         this.topic = b.topic;
         this.parallelServerStart = b.parallelServerStart;
         this.applierCredentials = b.applierCredentials;
@@ -108,12 +109,27 @@ public final class TestStack implements AutoCloseable {
         return servers;
     }
 
-    /** The applier; fails when the stack was built without one. */
+    /** The applier; fails when the stack was built without one, or with several. */
     public ApplierProcess applier() {
-        if (applier == null) {
-            throw new IllegalStateException("this TestStack has no applier; build it with withApplier(...)");
+        if (appliers.size() != 1) {
+            throw new IllegalStateException("this TestStack has " + appliers.size() + " appliers " + appliers.keySet()
+                    + "; build it with one withApplier(...), or use applier(target)");
         }
-        return applier;
+        return appliers.values().iterator().next();
+    }
+
+    /** The applier that writes to server {@code target}. */
+    public ApplierProcess applier(String target) {
+        ApplierProcess a = appliers.get(target);
+        if (a == null) {
+            throw new IllegalArgumentException("no applier for server '" + target + "'; appliers: " + appliers.keySet());
+        }
+        return a;
+    }
+
+    /** Every applier by the server it writes to. */
+    public Map<String, ApplierProcess> appliers() {
+        return appliers;
     }
 
     /**
@@ -152,18 +168,14 @@ public final class TestStack implements AutoCloseable {
             pids.add(broker.pid());
         }
         servers.values().stream().filter(s -> s.pid() > 0).forEach(s -> pids.add(s.pid()));
-        if (applier != null && applier.pid() > 0) {
-            pids.add(applier.pid());
-        }
+        appliers.values().stream().filter(a -> a.pid() > 0).forEach(a -> pids.add(a.pid()));
         return pids;
     }
 
     /** Stops the applier, then the servers (in parallel), then the broker. Safe to call twice. */
     @Override
     public void close() {
-        if (applier != null) {
-            applier.stop();
-        }
+        appliers.values().forEach(ApplierProcess::stop);
         inParallel(new ArrayList<>(servers.values()), Neo4jServer::stop);
         if (broker != null) {
             broker.stop();
@@ -179,9 +191,7 @@ public final class TestStack implements AutoCloseable {
             long t1 = System.nanoTime();
             startServers();
             long t2 = System.nanoTime();
-            if (applier != null) {
-                applier.start();
-            }
+            appliers.values().forEach(ApplierProcess::start);
             System.out.printf("TestStack %s started: broker %.1f s, %d server(s) %.1f s (%s), total %.1f s%n",
                     workDir.getFileName(), seconds(t1 - t0), servers.size(), seconds(t2 - t1),
                     parallelServerStart ? "parallel" : "sequential", seconds(System.nanoTime() - t0));
@@ -244,8 +254,7 @@ public final class TestStack implements AutoCloseable {
         private boolean withBroker;
         private final Map<String, Consumer<Neo4jServer.Builder>> serverCustomizers = new LinkedHashMap<>();
         private final Map<String, String> roles = new LinkedHashMap<>();
-        private String applierTarget;
-        private Consumer<ApplierProcess.Builder> applierCustomizer = a -> { };
+        private final Map<String, Consumer<ApplierProcess.Builder>> applierTargets = new LinkedHashMap<>();
         private Consumer<KafkaBroker.Builder> brokerCustomizer = b -> { };
         private String topic = "ha4neo." + CLUSTER_ID + "." + DATABASE;
         private boolean parallelServerStart = true;
@@ -302,10 +311,12 @@ public final class TestStack implements AutoCloseable {
             return withApplier(targetServer, a -> { });
         }
 
-        /** Adds an applier, customised further (properties, metrics port, JVM options). */
+        /**
+         * Adds an applier, customised further (properties, metrics port, JVM options). Several appliers (one per
+         * target server) each get a consumer group of their own.
+         */
         public Builder withApplier(String targetServer, Consumer<ApplierProcess.Builder> customizer) {
-            this.applierTarget = targetServer;
-            this.applierCustomizer = customizer;
+            applierTargets.put(targetServer, customizer);
             return this;
         }
 
@@ -330,8 +341,11 @@ public final class TestStack implements AutoCloseable {
             KafkaBroker broker = withBroker ? buildBroker() : null;
             Map<String, Neo4jServer> servers = new LinkedHashMap<>();
             serverCustomizers.forEach((name, customizer) -> servers.put(name, buildServer(name, customizer, broker)));
-            ApplierProcess applier = applierTarget == null ? null : buildApplier(servers, broker);
-            return new TestStack(this, broker, Map.copyOf(servers), applier).startAll();
+            Map<String, ApplierProcess> appliers = new LinkedHashMap<>();
+            applierTargets.forEach((target, customizer) -> appliers.put(target,
+                    buildApplier(target, customizer, servers, broker, appliers.isEmpty())));
+            return new TestStack(this, broker, Map.copyOf(servers), java.util.Collections.unmodifiableMap(appliers))
+                    .startAll();
         }
 
         private KafkaBroker buildBroker() {
@@ -348,15 +362,16 @@ public final class TestStack implements AutoCloseable {
             String role = roles.get(name);
             if (role != null) {
                 // On every role, not only standbys: ha4neo.setRole('standby') requires the applier user too.
-                b.settings(pluginSettings(role, broker)).user(applierCredentials);
+                b.settings(pluginSettings(name, role, broker)).user(applierCredentials);
             }
             customizer.accept(b);
             return b.build();
         }
 
-        private Map<String, String> pluginSettings(String role, KafkaBroker broker) {
+        private Map<String, String> pluginSettings(String name, String role, KafkaBroker broker) {
             Map<String, String> s = new LinkedHashMap<>();
             s.put("ha4neo.role", role);
+            s.put("ha4neo.member.name", name);
             s.put("ha4neo.applier.user", applierCredentials.user()); // the applier logs in as it (see buildApplier)
             s.put("ha4neo.cluster.id", CLUSTER_ID);
             s.put("ha4neo.topic", topic);
@@ -367,13 +382,15 @@ public final class TestStack implements AutoCloseable {
             return s;
         }
 
-        private ApplierProcess buildApplier(Map<String, Neo4jServer> servers, KafkaBroker broker) {
+        private ApplierProcess buildApplier(String applierTarget, Consumer<ApplierProcess.Builder> applierCustomizer,
+                                            Map<String, Neo4jServer> servers, KafkaBroker broker, boolean first) {
             Neo4jServer target = servers.get(applierTarget);
             if (target == null || broker == null) {
                 throw new IllegalStateException("withApplier('" + applierTarget + "') needs a broker and a server "
                         + "of that name; servers: " + servers.keySet());
             }
-            ApplierProcess.Builder b = ApplierProcess.builder(layout.applierJar(), workDir.resolve("applier"), reaper)
+            ApplierProcess.Builder b = ApplierProcess.builder(layout.applierJar(),
+                            workDir.resolve(first ? "applier" : "applier-" + applierTarget), reaper)
                     .property("neo4j.uri", target.boltUri())
                     .property("neo4j.database", DATABASE)
                     .property("topic", topic)
@@ -383,6 +400,9 @@ public final class TestStack implements AutoCloseable {
                 b.neo4jCredentials(applierCredentials);
             } else {
                 b.property("neo4j.password", ""); // a test that turned authentication off on purpose
+            }
+            if (applierTargets.size() > 1) {
+                b.property("kafka.group.id", "ha4neo-applier-" + topic + "-" + applierTarget);
             }
             applierCustomizer.accept(b);
             return b.build();

@@ -1,0 +1,284 @@
+package io.ha4neo.it.roles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ha4neo.it.applier.GraphSnapshot;
+import io.ha4neo.it.support.OpsCliRun;
+import io.ha4neo.it.support.TestStack;
+import io.ha4neo.it.support.TestStackExtension;
+import io.ha4neo.launcher.process.Neo4jServer;
+import io.ha4neo.schemas.contract.ProcedureNames;
+import io.ha4neo.schemas.contract.StatusColumns;
+import io.ha4neo.topology.cli.ExitCodes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.Session;
+
+/**
+ * Planned switchovers under load, through the ops CLI, on three members that each run the plugin and an applier (the
+ * applier idles while its member is primary). Members a and b swap roles ten times while writers keep writing to
+ * whichever member is primary, retrying when a write is refused; member c is never involved and must follow every
+ * new primary across the epoch changes by itself (the regression test for standbys that dropped a new primary's
+ * events as "already applied"). After each switchover: RPO 0, RTO printed, every acknowledged write on the new
+ * primary, and all three graphs equal (typed comparison, entities by replication key).
+ */
+class SwitchoverIT {
+    private static final int SWITCHOVERS = Integer.getInteger("ha4neo.it.switchovers", 10);
+    private static final int WRITERS = 3;
+    private static final List<String> MEMBERS = List.of("a", "b", "c");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    static final TestStackExtension STACK = new TestStackExtension(() -> TestStack.builder("roles-switchover")
+            .withBroker().withPrimary("a").withStandby("b").withStandby("c")
+            .withApplier("a").withApplier("b").withApplier("c").start());
+
+    @TempDir
+    static Path dir;
+
+    private static final Map<String, Driver> drivers = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void openDrivers() {
+        MEMBERS.forEach(m -> drivers.put(m, STACK.get().server(m).driver()));
+    }
+
+    @AfterAll
+    static void closeDrivers() {
+        drivers.values().forEach(Driver::close);
+    }
+
+    @Test
+    void tenSwitchoversUnderLoadLoseNothingAndEveryMemberEndsEqual() throws Exception {
+        Path cluster = clusterFile();
+        try (Session s = drivers.get("a").session()) {
+            s.run("CREATE INDEX load_id IF NOT EXISTS FOR (n:Load) ON (n.id)").consume();
+        }
+        Workload load = new Workload();
+        load.start();
+        List<Long> rtos = new ArrayList<>();
+        String primary = "a";
+        long epoch = 0;
+        try {
+            Thread.sleep(1500);
+            for (int i = 0; i < SWITCHOVERS; i++) {
+                String target = primary.equals("a") ? "b" : "a";
+                OpsCliRun run = OpsCliRun.of("--cluster", cluster.toString(), "--json", "switchover", "--to", target);
+                assertThat(run.code()).as("switchover %d %s -> %s: %s", i + 1, primary, target, run)
+                        .isEqualTo(ExitCodes.OK);
+                JsonNode result = JSON.readTree(run.out());
+                assertThat(result.get("rpoCommits").asLong()).as(run.toString()).isZero();
+                assertThat(result.get("epoch").asLong()).as(run.toString()).isEqualTo(epoch + 1);
+                long rto = result.get("rtoMillis").asLong();
+                assertThat(rto).as(run.toString()).isPositive();
+                rtos.add(rto);
+                System.out.printf("switchover %d: %s -> %s, epoch %d, RTO %d ms%n", i + 1, primary, target, epoch + 1, rto);
+                primary = target;
+                epoch++;
+                load.primary.set(primary);
+                Thread.sleep(700); // writes flow into the new primary for a while
+
+                load.pause();
+                try {
+                    assertEveryMemberHasEverythingAndEqual(primary, epoch, load, i + 1);
+                } finally {
+                    load.resume();
+                }
+            }
+        } finally {
+            load.stop();
+        }
+        assertThat(load.failures()).as("unexpected writer errors").isEmpty();
+        assertThat(load.acknowledged.size()).as("acknowledged writes").isGreaterThan(50);
+        List<Long> sorted = new ArrayList<>(rtos);
+        Collections.sort(sorted);
+        System.out.printf("switchover RTO over %d round trips: median %d ms, max %d ms, all %s%n", rtos.size(),
+                sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), rtos);
+    }
+
+    private static void assertEveryMemberHasEverythingAndEqual(String primary, long epoch, Workload load, int round)
+            throws Exception {
+        Map<String, Object> bookmark;
+        try (Session s = drivers.get(primary).session()) {
+            Record r = s.run(ProcedureNames.call(ProcedureNames.BOOKMARK)).single();
+            bookmark = Map.of("c", r.get(ProcedureNames.COMMIT_ID_COLUMN).asLong(),
+                    "e", r.get(ProcedureNames.EPOCH_COLUMN).asLong());
+            assertThat((long) bookmark.get("e")).as("round %d: the new primary's epoch", round).isEqualTo(epoch);
+        }
+        for (String m : MEMBERS) {
+            try (Session s = drivers.get(m).session()) {
+                Record st = s.run(ProcedureNames.call(ProcedureNames.STATUS)).single();
+                String expectedRole = m.equals(primary) ? "primary" : "standby";
+                assertThat(st.get(StatusColumns.ROLE).asString()).as("round %d: role of %s", round, m)
+                        .isEqualTo(expectedRole);
+                if (!m.equals(primary)) {
+                    s.run("CALL " + ProcedureNames.AWAIT_COMMIT + "($c, 60000, $e)", bookmark).consume();
+                }
+            }
+        }
+        Set<Long> present = new HashSet<>();
+        try (Session s = drivers.get(primary).session()) {
+            s.run("MATCH (n:Load) RETURN n.id AS id").forEachRemaining(r -> present.add(r.get("id").asLong()));
+        }
+        Set<Long> missing = new HashSet<>(load.acknowledged);
+        missing.removeAll(present);
+        missing.removeAll(load.deleted);
+        assertThat(missing).as("round %d: acknowledged writes missing on the new primary %s", round, primary).isEmpty();
+        GraphSnapshot expected = GraphSnapshot.of(drivers.get(primary), GraphSnapshot.Identity.KEY);
+        for (String m : MEMBERS) {
+            if (!m.equals(primary)) {
+                GraphSnapshot actual = GraphSnapshot.of(drivers.get(m), GraphSnapshot.Identity.KEY);
+                assertThat(actual.differencesFrom(expected, 25)).as("round %d: %s against the primary %s", round, m, primary)
+                        .isEmpty();
+            }
+        }
+    }
+
+    /**
+     * Writers that create, update, link and delete nodes on whichever member is primary, across the entities of every
+     * epoch (so demoted members must find their own entities by key). A write refused during a switchover is retried
+     * against the primary the test names; an acknowledged write is recorded.
+     */
+    private static final class Workload {
+        final AtomicReference<String> primary = new AtomicReference<>("a");
+        final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+        final Set<Long> deleted = ConcurrentHashMap.newKeySet();
+        private final AtomicLong ids = new AtomicLong();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
+        private final List<Thread> threads = new ArrayList<>();
+        private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+
+        void start() {
+            for (int w = 0; w < WRITERS; w++) {
+                int writer = w;
+                Thread t = new Thread(() -> run(writer), "switchover-writer-" + w);
+                threads.add(t);
+                t.start();
+            }
+        }
+
+        private void run(int writer) {
+            List<Long> mine = new ArrayList<>();
+            while (!stop.get()) {
+                gate.readLock().lock();
+                try {
+                    writeOnce(writer, mine);
+                } finally {
+                    gate.readLock().unlock();
+                }
+            }
+        }
+
+        private void writeOnce(int writer, List<Long> mine) {
+            long id = ids.incrementAndGet();
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            List<Long> acked = new ArrayList<>(acknowledged);
+            Long other = acked.isEmpty() ? null : acked.get(random.nextInt(acked.size()));
+            Long doomed = mine.size() > 5 && random.nextInt(4) == 0 ? mine.remove(random.nextInt(mine.size())) : null;
+            try (Session s = drivers.get(primary.get()).session()) {
+                s.executeWriteWithoutResult(tx -> {
+                    tx.run("CREATE (n:Load {id: $id, writer: $w, payload: $p, at: datetime()})",
+                            Map.of("id", id, "w", writer, "p", "x".repeat(random.nextInt(1, 200)))).consume();
+                    if (other != null) {
+                        tx.run("MATCH (o:Load {id: $o}) SET o.touched = coalesce(o.touched, 0) + 1, o.tags = [$id] "
+                                + "WITH o MATCH (n:Load {id: $id}) CREATE (n)-[:LINK {w: $w}]->(o)",
+                                Map.of("o", other, "id", id, "w", writer)).consume();
+                    }
+                    if (doomed != null) {
+                        tx.run("MATCH (d:Load {id: $d}) DETACH DELETE d", Map.of("d", doomed)).consume();
+                    }
+                });
+                acknowledged.add(id);
+                mine.add(id);
+                if (doomed != null) {
+                    deleted.add(doomed);
+                }
+            } catch (RuntimeException e) {
+                if (doomed != null) {
+                    mine.add(doomed);
+                }
+                String m = String.valueOf(e.getMessage());
+                if (!m.contains("not accepting writes") && !m.contains("read-only standby")) {
+                    failures.add(e.toString());
+                }
+                sleep(20);
+            }
+        }
+
+        void pause() {
+            gate.writeLock().lock();
+        }
+
+        void resume() {
+            gate.writeLock().unlock();
+        }
+
+        void stop() throws InterruptedException {
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join(30_000);
+            }
+        }
+
+        List<String> failures() {
+            return failures;
+        }
+
+        private static void sleep(long ms) {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static Path clusterFile() throws Exception {
+        TestStack stack = STACK.get();
+        StringBuilder members = new StringBuilder();
+        for (String m : MEMBERS) {
+            Neo4jServer server = stack.server(m);
+            if (members.length() > 0) {
+                members.append(",\n");
+            }
+            members.append("""
+                    {"name": "%s", "zone": "z-%s", "bolt": "%s", "user": "%s", "password": "%s", "applierMetrics": "%s/metrics"}"""
+                    .formatted(m, m, server.boltUri(), Neo4jServer.USER, server.password(),
+                            stack.applier(m).metricsBaseUrl()));
+        }
+        String text = """
+                {
+                  "clusterId": "%s",
+                  "database": "%s",
+                  "kafka": {"bootstrapServers": "%s", "replicationFactor": 1},
+                  "members": [
+                %s
+                  ]
+                }
+                """.formatted(TestStack.CLUSTER_ID, TestStack.DATABASE, stack.broker().bootstrapServers(), members);
+        return Files.writeString(dir.resolve("cluster.json"), text);
+    }
+}
