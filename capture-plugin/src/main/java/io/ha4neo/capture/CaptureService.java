@@ -65,7 +65,9 @@ final class CaptureService {
     private final LongSupplier lastCommittedId;
     private final InternalLog log;
     private final EventCodec codec;
+    /** Semi-sync missed its timeout: async until Kafka catches up, or (failing closed) client writes refused. */
     private final AtomicBoolean semiSyncFallback = new AtomicBoolean();
+    private volatile boolean stopping;
     /** Publisher thread only: the spool's last event when the restore probe started, and when; -1 when idle. */
     private long restoreProbeId = -1;
     private long restoreProbeSince;
@@ -270,11 +272,43 @@ final class CaptureService {
     }
 
     private void awaitSemiSync(long commitId) throws InterruptedException {
-        if (!publisher.awaitPublished(commitId, config.semiSyncTimeoutMillis())
-                && semiSyncFallback.compareAndSet(false, true)) {
+        if (publisher.awaitPublished(commitId, config.semiSyncTimeoutMillis())) {
+            return;
+        }
+        if (config.semiSyncFailsClosed()) {
+            failClosedUntilPublished(commitId);
+        } else if (semiSyncFallback.compareAndSet(false, true)) {
             log.warn("ha4neo semi-sync: Kafka did not acknowledge commit id %d within %d ms; falling back to async "
                     + "(commits no longer wait) until the publisher catches up", commitId, config.semiSyncTimeoutMillis());
         }
+    }
+
+    /**
+     * Semi-sync that fails closed ({@code ha4neo.semi_sync.on.timeout=refuse}): a commit Kafka has not acknowledged is
+     * never acknowledged to its client, so this one keeps waiting (its client times out on its side, or sees the
+     * acknowledgement late), and new client writes are refused until Kafka has caught up. Only capture stopping (a
+     * rejoin, the database shutting down) releases a waiting commit without Kafka's acknowledgement: then it is part
+     * of the divergent tail the member reports when it rejoins.
+     */
+    private void failClosedUntilPublished(long commitId) throws InterruptedException {
+        if (semiSyncFallback.compareAndSet(false, true)) {
+            log.warn("ha4neo semi-sync: Kafka did not acknowledge commit id %d within %d ms; client writes are refused "
+                    + "until it does (ha4neo.semi_sync.on.timeout=refuse), and commits waiting for it keep waiting",
+                    commitId, config.semiSyncTimeoutMillis());
+        }
+        while (!stopping && !publisher.awaitPublished(commitId, 200)) {
+            // keeps waiting: the client must not see an acknowledgement Kafka did not give
+        }
+    }
+
+    /** Why semi-sync refuses client writes now (failing closed), or null. */
+    String semiSyncRefusal() {
+        if (!semiSyncFallback.get() || !config.semiSyncFailsClosed()) {
+            return null;
+        }
+        return "semi-sync durability fails closed (ha4neo.semi_sync.on.timeout=refuse) and Kafka has not acknowledged "
+                + "the commits waiting for it within " + config.semiSyncTimeoutMillis() + " ms (publisher "
+                + publisher.state() + "). Retry later; writes are accepted again once Kafka catches up";
     }
 
     void captureFailed(TransactionData data, Throwable t) {
@@ -321,7 +355,8 @@ final class CaptureService {
         } else if (publisher.publishedId() >= restoreProbeId && semiSyncFallback.compareAndSet(true, false)) {
             restoreProbeId = -1;
             log.info("ha4neo semi-sync restored: Kafka acknowledged commit id %d within %d ms of its spooling; commits "
-                    + "wait for acknowledgement again", publisher.publishedId(), now - restoreProbeSince);
+                    + "wait for acknowledgement again%s", publisher.publishedId(), now - restoreProbeSince,
+                    config.semiSyncFailsClosed() ? " and client writes are accepted" : "");
         }
     }
 
@@ -418,6 +453,7 @@ final class CaptureService {
         if (listener != null) {
             dbms.unregisterTransactionEventListener(config.database(), listener);
         }
+        stopping = true; // releases commits that wait for Kafka while semi-sync fails closed
         Stopped stopped = new Stopped(spool.lastSequencedId(), lastCommittedId.getAsLong(), chain.chainHead());
         long deadline = System.currentTimeMillis() + config.shutdownTimeoutMillis();
         while (publisher.publishedId() < spool.lastEventId() && System.currentTimeMillis() < deadline

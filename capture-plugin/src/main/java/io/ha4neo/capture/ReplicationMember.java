@@ -96,8 +96,18 @@ public final class ReplicationMember {
         this.roleFile = new RoleFile(config.spoolDir());
         this.tailFile = config.spoolDir().resolve("divergent-tail.txt");
         this.authEnabled = authEnabled;
-        this.guard = new WriteGuard(() -> role, () -> frozen, gate, progress, config.clusterId(), authEnabled,
+        this.guard = new WriteGuard(() -> role, this::primaryRefusal, gate, progress, config.clusterId(), authEnabled,
                 config.applierUser(), config.captureApplierWrites());
+    }
+
+    /** Why a primary refuses client writes now, or null when it accepts them. */
+    private String primaryRefusal() {
+        if (frozen) {
+            return "its primary role is being handed over (a switchover, or another member was promoted). Retry the "
+                    + "transaction against the new primary (ha4neo status shows it)";
+        }
+        CaptureService c = capture;
+        return c == null ? null : c.semiSyncRefusal();
     }
 
     /** Takes the persisted role (or the configured one), guards writes, and captures when primary. */

@@ -56,6 +56,12 @@ public final class CaptureConfig {
                             + "its event, up to semi_sync.timeout.ms, then falls back to async until Kafka recovers.")
             .define("semi_sync.timeout.ms", Type.LONG, "2000", ConfigDef.between(1, 600_000),
                     "How long a semi-sync commit waits for Kafka's acknowledgement before falling back to async.")
+            .define("semi_sync.on.timeout", Type.STRING, "async", ConfigDef.oneOf("async", "refuse"),
+                    "What semi-sync does when Kafka does not acknowledge within semi_sync.timeout.ms. async: the "
+                            + "commit returns and commits stop waiting until Kafka catches up (available, but a "
+                            + "failover may lose acknowledged commits). refuse: fail closed, the commit keeps waiting "
+                            + "and new client writes are refused until Kafka catches up, so every commit a client saw "
+                            + "acknowledged is in Kafka: semi-sync is an RPO promise only with refuse.")
             .define("spool.dir", Type.STRING, "", "Directory of the on-disk spool. Empty means "
                     + "`<neo4j home>/data/ha4neo/<database>`.")
             .define("spool.max.bytes", Type.LONG, "1073741824", ConfigDef.between(1 << 20, Long.MAX_VALUE),
@@ -163,6 +169,11 @@ public final class CaptureConfig {
 
     public String clusterId() {
         return values.getString("cluster.id");
+    }
+
+    /** True with {@code ha4neo.semi_sync.on.timeout=refuse}: semi-sync fails closed instead of falling back. */
+    public boolean semiSyncFailsClosed() {
+        return "refuse".equals(values.getString("semi_sync.on.timeout"));
     }
 
     public long epochCheckIntervalMillis() {

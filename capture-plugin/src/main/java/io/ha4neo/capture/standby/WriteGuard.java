@@ -50,18 +50,21 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
     private final boolean authEnabled;
     private final String applierUser;
     private final boolean captureApplierWrites;
-    private final java.util.function.BooleanSupplier frozen;
+    private final Supplier<String> primaryRefusal;
 
     public WriteGuard(Supplier<Role> role, CommitGate gate, ReplicaProgress progress, String clusterId,
                       boolean authEnabled, String applierUser, boolean captureApplierWrites) {
-        this(role, () -> false, gate, progress, clusterId, authEnabled, applierUser, captureApplierWrites);
+        this(role, () -> null, gate, progress, clusterId, authEnabled, applierUser, captureApplierWrites);
     }
 
-    /** @param frozen true while a primary's client writes are frozen (a switchover, or a newer epoch was found) */
-    public WriteGuard(Supplier<Role> role, java.util.function.BooleanSupplier frozen, CommitGate gate,
+    /**
+     * @param primaryRefusal null while a primary accepts client writes; otherwise why it refuses them (a switchover
+     *                       froze it, a newer epoch was found, or semi-sync fails closed), for the client's error
+     */
+    public WriteGuard(Supplier<Role> role, Supplier<String> primaryRefusal, CommitGate gate,
                       ReplicaProgress progress, String clusterId, boolean authEnabled, String applierUser,
                       boolean captureApplierWrites) {
-        this.frozen = frozen;
+        this.primaryRefusal = primaryRefusal;
         this.captureApplierWrites = captureApplierWrites;
         this.role = role;
         this.gate = gate;
@@ -89,11 +92,11 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
                     + "divergent tail, see ha4neo.status()), so neither clients nor the sink applier may write until "
                     + "it is re-seeded or an operator runs `ha4neo rejoin <member> --discard-tail`");
         }
-        if (current == Role.PRIMARY && frozen.getAsBoolean() && !isApplierTagged(data)) {
+        String refusal = current == Role.PRIMARY && !isApplierTagged(data) ? primaryRefusal.get() : null;
+        if (refusal != null) {
             gate.leave();
             throw new StandbyWriteRejectedException("database '" + db.databaseName() + "' of replication cluster '"
-                    + clusterId + "' is not accepting writes: its primary role is being handed over (switchover or a "
-                    + "newer epoch in the log). Retry the transaction against the new primary (ha4neo status shows it)");
+                    + clusterId + "' is not accepting writes: " + refusal);
         }
         if (current == Role.STANDBY && !applier) {
             gate.leave();
