@@ -29,10 +29,32 @@ import java.util.Optional;
  * to replay it) and {@code event} (Avro's JSON rendering of the record, for people).
  */
 final class DivergentTail {
-    /** The tail: one line per commit (or range), and the export file (null when nothing was exported). */
-    record Report(List<String> lines, List<Long> commitIds, Path exportFile) {
+    /**
+     * The tail: one line per commit (or range), the spooled commits decoded (oldest first; empty for one that could
+     * not be decoded, which makes the tail impossible to undo), whether commits of unknown content are part of it,
+     * and the export file (null when nothing was exported).
+     */
+    record Report(List<String> lines, List<Long> commitIds, List<Optional<TransactionEvent>> events,
+                  boolean unknownContent, Path exportFile) {
         boolean isEmpty() {
             return lines.isEmpty();
+        }
+
+        /** Why the tail cannot be undone, or empty when every commit of it is known. */
+        Optional<String> notUndoable() {
+            if (unknownContent) {
+                return Optional.of("some of its commits were never captured, so their content is unknown");
+            }
+            for (int i = 0; i < events.size(); i++) {
+                if (events.get(i).isEmpty()) {
+                    return Optional.of("commit " + commitIds.get(i) + " in the spool cannot be decoded");
+                }
+            }
+            return io.ha4neo.capture.rewind.TailRewinder.undoable(events.stream().map(Optional::get).toList());
+        }
+
+        List<TransactionEvent> decoded() {
+            return events.stream().map(Optional::orElseThrow).toList();
         }
     }
 
@@ -50,6 +72,7 @@ final class DivergentTail {
                        long lastSequencedId, long lastCommittedId) {
         List<String> lines = new ArrayList<>();
         List<Long> ids = new ArrayList<>();
+        List<Optional<TransactionEvent>> events = new ArrayList<>();
         Path export = spoolDir.resolve("divergent-tail-epoch-" + epoch + ".jsonl");
         int exported = 0;
         try (EventSpool spool = EventSpool.open(spoolDir, spoolMaxBytes, EventSpool.SyncPolicy.NONE);
@@ -58,7 +81,9 @@ final class DivergentTail {
             for (List<SpooledEvent> batch = reader.next(1000, 64L << 20, 0); !batch.isEmpty();
                  batch = reader.next(1000, 64L << 20, 0)) {
                 for (SpooledEvent e : batch) {
-                    lines.add(describe(e, codec, epoch, export));
+                    Optional<TransactionEvent> whole = decode(e, codec);
+                    events.add(whole);
+                    lines.add(describe(e, whole, epoch, export));
                     ids.add(e.commitId());
                     for (int chunk = 0; chunk < e.records().size(); chunk++) {
                         out.write(exportLine(e, chunk));
@@ -74,7 +99,8 @@ final class DivergentTail {
             throw new IllegalStateException("interrupted while reading the divergent tail", e);
         }
         long firstUnaccounted = Math.max(lastSequencedId, handoverCommitId) + 1;
-        if (lastCommittedId >= firstUnaccounted) {
+        boolean unknown = lastCommittedId >= firstUnaccounted;
+        if (unknown) {
             lines.add("commit ids " + firstUnaccounted + ".." + lastCommittedId + " (epoch " + epoch + "): committed "
                     + "but never captured (the process stopped between commit and capture); content unknown, some "
                     + "may be token transactions without data");
@@ -82,27 +108,31 @@ final class DivergentTail {
         if (exported == 0) {
             deleteQuietly(export);
         }
-        return new Report(List.copyOf(lines), List.copyOf(ids), exported == 0 ? null : export);
+        return new Report(List.copyOf(lines), List.copyOf(ids), List.copyOf(events), unknown,
+                exported == 0 ? null : export);
     }
 
-    private static String describe(SpooledEvent e, EventCodec codec, long epoch, Path export) {
-        Optional<TransactionEvent> whole = Optional.empty();
-        String problem = null;
+    private static Optional<TransactionEvent> decode(SpooledEvent e, EventCodec codec) {
         try {
             ChunkAssembler assembler = ChunkAssembler.create(codec);
+            Optional<TransactionEvent> whole = Optional.empty();
             for (byte[] record : e.records()) {
                 whole = assembler.accept(codec.decode(record));
             }
+            return whole;
         } catch (Exception ex) {
-            problem = ex.getMessage();
+            return Optional.empty();
         }
+    }
+
+    private static String describe(SpooledEvent e, Optional<TransactionEvent> whole, long epoch, Path export) {
         if (whole.isPresent() && whole.get().isGap()) {
             return "commit ids " + whole.get().gap().firstCommitId() + ".." + whole.get().gap().lastCommitId()
                     + " (epoch " + epoch + "): committed but not captured (" + whole.get().gap().reason()
                     + "); content unknown";
         }
         String what = whole.map(t -> t.schemaChanges().isEmpty() ? t.changeCount() + " changes"
-                : t.schemaChanges().size() + " schema changes").orElse("undecodable: " + problem);
+                : t.schemaChanges().size() + " schema changes").orElse("undecodable");
         return "commit " + e.commitId() + " (epoch " + epoch + "): " + what + "; exported to " + export;
     }
 

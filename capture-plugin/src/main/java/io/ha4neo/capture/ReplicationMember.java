@@ -330,21 +330,38 @@ public final class ReplicationMember {
         long sequenced = stopped != null ? stopped.lastSequencedId() : spoolLastSequenced();
         long committed = stopped != null ? stopped.lastCommittedId() : (role == Role.FENCED ? sequenced
                 : lastCommittedId.getAsLong());
-        DivergentTail.Report tail = role == Role.FENCED && !divergentTail.isEmpty()
-                ? new DivergentTail.Report(divergentTail, List.of(), null)
-                : DivergentTail.find(config.spoolDir(), config.spoolMaxBytes(), EventCodecs.embedded(), epoch,
-                        handoverId, sequenced, committed);
-        if (!tail.isEmpty() && !discardTail) {
-            fence(tail, handover);
-            return new Rejoined(Role.FENCED, handover.previous(), tail.lines());
+        if (role == Role.FENCED) {
+            committed = fencedAtLastCommitted().orElse(Long.MAX_VALUE); // unknown: nothing may be undone
         }
-        if (!tail.isEmpty()) {
-            log.warn("ha4neo: database '%s' rejoins discarding its divergent tail on the operator's request; this "
-                    + "store keeps those commits, which the other members do not have: %s", config.database(),
-                    tail.lines());
+        DivergentTail.Report tail = DivergentTail.find(config.spoolDir(), config.spoolMaxBytes(),
+                EventCodecs.embedded(), epoch, handoverId, sequenced, committed);
+        if (role == Role.FENCED && !divergentTail.isEmpty() && tail.isEmpty()) {
+            tail = new DivergentTail.Report(divergentTail, List.of(), List.of(), true, null); // as reported then
         }
-        followFrom(handover);
-        return new Rejoined(Role.STANDBY, handover.previous(), tail.lines());
+        if (tail.isEmpty()) {
+            followFrom(handover);
+            return new Rejoined(Role.STANDBY, handover.previous(), List.of());
+        }
+        boolean neverAcknowledged = config.durability() == io.ha4neo.capture.config.CaptureConfig.Durability.SEMI_SYNC
+                && config.semiSyncFailsClosed();
+        Optional<String> notUndoable = tail.notUndoable();
+        if ((discardTail || neverAcknowledged) && notUndoable.isEmpty()) {
+            io.ha4neo.capture.rewind.TailRewinder.undo(dbms.database(config.database()), tail.decoded());
+            log.warn("ha4neo: database '%s' undid its divergent tail of %d commit(s) of epoch %d after the handover "
+                    + "point %s (%s; exported to %s): %s", config.database(), tail.commitIds().size(), epoch,
+                    handover.previous(), discardTail ? "the operator discarded it" : "semi-sync failing closed never "
+                    + "acknowledged them to a client", tail.exportFile(), tail.lines());
+            followFrom(handover);
+            return new Rejoined(Role.STANDBY, handover.previous(), tail.lines().stream()
+                    .map(l -> "undone: " + l).toList());
+        }
+        if (discardTail) {
+            throw new IllegalStateException("database '" + config.database() + "' cannot discard its divergent tail: "
+                    + notUndoable.orElse("?") + ". It stays " + role + "; re-seed it from the new primary: "
+                    + tail.lines());
+        }
+        fence(tail, handover, notUndoable, committed);
+        return new Rejoined(Role.FENCED, handover.previous(), tail.lines());
     }
 
     private EpochHistory.Handover findHandover() {
@@ -365,18 +382,21 @@ public final class ReplicationMember {
         }
     }
 
-    private void fence(DivergentTail.Report tail, EpochHistory.Handover handover) {
+    private void fence(DivergentTail.Report tail, EpochHistory.Handover handover, Optional<String> notUndoable,
+                       long lastCommitted) {
         divergentTail = tail.lines();
-        writeTailFile(tail.lines());
+        writeTailFile(tail.lines(), lastCommitted);
         switchRole(Role.FENCED, epoch, true);
         frozen = false;
         frozenAt = null;
         log.error("ha4neo: database '%s' is FENCED: it committed %d transaction(s) of epoch %d after the handover "
                 + "point %s that the log does not have (epoch %d started at offset %d, promoted member '%s'): %s. "
-                + "Neither clients nor the applier may write. Re-seed it from the new primary, or run `ha4neo rejoin "
-                + "<member> --discard-tail` to follow anyway (its graph then keeps those commits)", config.database(),
+                + "Neither clients nor the applier may write. %s", config.database(),
                 tail.lines().size(), epoch, handover.previous(), handover.start().epoch(), handover.startOffset(),
-                handover.info().member(), tail.lines());
+                handover.info().member(), tail.lines(), notUndoable.map(why -> "The tail cannot be undone (" + why
+                        + "): re-seed this member from the new primary").orElse("Run `ha4neo rejoin <member> "
+                        + "--discard-tail` to undo those commits (exported to " + tail.exportFile() + ") and follow, or "
+                        + "re-seed it from the new primary"));
     }
 
     /** Writes the watermark of the handover point, archives the spool and becomes a standby. */
@@ -506,19 +526,38 @@ public final class ReplicationMember {
         }
     }
 
+    private static final String FENCED_AT = "# lastCommittedId=";
+
     private List<String> readTailFile() {
         try {
-            return Files.isRegularFile(tailFile) ? List.copyOf(Files.readAllLines(tailFile, StandardCharsets.UTF_8))
+            return Files.isRegularFile(tailFile) ? Files.readAllLines(tailFile, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.startsWith("#")).toList()
                     : List.of("divergent tail unknown: " + tailFile + " is missing");
         } catch (IOException e) {
             return List.of("divergent tail unknown: cannot read " + tailFile + ": " + e);
         }
     }
 
-    private void writeTailFile(List<String> lines) {
+    /** Neo4j's last commit id when the member was fenced: commits after the spool's up to it have unknown content. */
+    private Optional<Long> fencedAtLastCommitted() {
+        try {
+            if (!Files.isRegularFile(tailFile)) {
+                return Optional.empty();
+            }
+            return Files.readAllLines(tailFile, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith(FENCED_AT))
+                    .map(l -> Long.parseLong(l.substring(FENCED_AT.length()).trim())).findFirst();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void writeTailFile(List<String> lines, long lastCommitted) {
         try {
             Files.createDirectories(tailFile.getParent());
-            Files.write(tailFile, lines, StandardCharsets.UTF_8);
+            List<String> content = new java.util.ArrayList<>();
+            content.add(FENCED_AT + lastCommitted);
+            content.addAll(lines);
+            Files.write(tailFile, content, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + tailFile, e);
         }

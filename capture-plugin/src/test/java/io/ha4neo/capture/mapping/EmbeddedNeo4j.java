@@ -14,13 +14,13 @@ import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 
 /** A small in-process Neo4j Community DBMS for mapping tests: no Bolt, a tiny page cache. */
-final class EmbeddedNeo4j implements AutoCloseable {
-    static final String DATABASE = GraphDatabaseSettings.DEFAULT_DATABASE_NAME;
+public final class EmbeddedNeo4j implements AutoCloseable {
+    public static final String DATABASE = GraphDatabaseSettings.DEFAULT_DATABASE_NAME;
 
-    final DatabaseManagementService dbms;
-    final GraphDatabaseService db;
+    public final DatabaseManagementService dbms;
+    public final GraphDatabaseService db;
 
-    EmbeddedNeo4j(Path home) {
+    public EmbeddedNeo4j(Path home) {
         keepThePluginAway(home);
         dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, 16L << 20)
@@ -43,14 +43,14 @@ final class EmbeddedNeo4j implements AutoCloseable {
         }
     }
 
-    void write(Consumer<Transaction> work) {
+    public void write(Consumer<Transaction> work) {
         try (Transaction tx = db.beginTx()) {
             work.accept(tx);
             tx.commit();
         }
     }
 
-    <T> T writeAndGet(Function<Transaction, T> work) {
+    public <T> T writeAndGet(Function<Transaction, T> work) {
         try (Transaction tx = db.beginTx()) {
             T result = work.apply(tx);
             tx.commit();
