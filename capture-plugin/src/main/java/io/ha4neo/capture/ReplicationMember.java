@@ -86,6 +86,8 @@ public final class ReplicationMember {
     /** Written under this object's monitor (role changes); read without it, so status never waits for a change. */
     private volatile CaptureService capture;
     private volatile Thread rejoiner;
+    /** Set when the member starts as a superseded primary: Neo4j's last commit id at that start; -1 otherwise. */
+    private volatile long committedAtStart = -1;
 
     ReplicationMember(CaptureConfig config, DatabaseManagementService dbms, LongSupplier lastCommittedId,
                       InternalLog log, boolean authEnabled) {
@@ -132,7 +134,10 @@ public final class ReplicationMember {
                 capture = c;
             } else {
                 frozen = true; // another member was promoted while this one was down
-                rejoinAfterRestart();
+                // Neo4j's last commit id before any client can connect: commits after the spool's up to it are the
+                // ones whose content is unknown; later ones are refused writes' token transactions.
+                committedAtStart = lastCommittedId.getAsLong();
+                rejoinInBackground(); // once the database is available: the rejoin writes to it
             }
         }
     }
@@ -328,8 +333,8 @@ public final class ReplicationMember {
         }
         long handoverId = handover.previous().commitId();
         long sequenced = stopped != null ? stopped.lastSequencedId() : spoolLastSequenced();
-        long committed = stopped != null ? stopped.lastCommittedId() : (role == Role.FENCED ? sequenced
-                : lastCommittedId.getAsLong());
+        long committed = stopped != null ? stopped.lastCommittedId() : committedAtStart >= 0 ? committedAtStart
+                : lastCommittedId.getAsLong();
         if (role == Role.FENCED) {
             committed = fencedAtLastCommitted().orElse(Long.MAX_VALUE); // unknown: nothing may be undone
         }
@@ -444,19 +449,12 @@ public final class ReplicationMember {
         rejoinInBackground();
     }
 
-    private void rejoinAfterRestart() {
-        try {
-            Rejoined r = rejoin(false);
-            log.info("ha4neo: database '%s' rejoined after its restart as %s", config.database(), r.role());
-        } catch (Exception e) {
-            log.error("ha4neo: database '%s' found a newer epoch at start-up but could not rejoin: %s; it stays "
-                    + "frozen (no client writes). Run `ha4neo rejoin <member>`", config.database(), e.getMessage());
-        }
-    }
-
     private void rejoinInBackground() {
         Thread t = new Thread(() -> {
             try {
+                if (!dbms.database(config.database()).isAvailable(120_000)) {
+                    throw new IllegalStateException("the database did not become available within 120 s");
+                }
                 Rejoined r = rejoin(false);
                 log.info("ha4neo: database '%s' rejoined as %s after being superseded", config.database(), r.role());
             } catch (Exception e) {
