@@ -8,11 +8,13 @@ import java.util.List;
 
 /**
  * Decides what is wrong with a cluster snapshot. Each problem is one sentence that names the member (or the topic)
- * and, where there is one, the fix. Pure, so every rule is unit-tested without servers.
+ * and, where there is one, the fix: an {@code ha4neo} command (switchover, failover, rejoin) or a procedure call.
+ * Pure, so every rule is unit-tested without servers.
  *
  * <p>Rules: every member answers {@code ha4neo.status()}; its plugin is configured with the cluster file's cluster id
- * and topic; exactly one member is primary; the primary publishes ({@link PublisherState#PUBLISHING}) and has no
- * capture gaps; a standby's applier, when the file names its URL, answers and is ready; Kafka reports the topic's
+ * and topic; exactly one member is primary; the primary is not frozen (a switchover in progress or interrupted),
+ * publishes ({@link PublisherState#PUBLISHING}) and has no capture gaps; no member is fenced (a former primary with a
+ * divergent tail); a standby's applier, when the file names its URL, answers and is ready; Kafka reports the topic's
  * end offset.
  */
 public final class ClusterHealth {
@@ -22,7 +24,7 @@ public final class ClusterHealth {
     /** Every problem of the snapshot; empty means healthy. */
     public static List<String> problems(ClusterDescription cluster, KafkaStatus kafka, List<MemberStatus> members) {
         List<String> problems = new ArrayList<>();
-        members.forEach(m -> member(cluster, m, problems));
+        members.forEach(m -> member(cluster, m, members, problems));
         primaries(members, problems);
         if (!kafka.reachable()) {
             problems.add("kafka: end offset of topic " + cluster.topic() + " unavailable from "
@@ -31,7 +33,8 @@ public final class ClusterHealth {
         return problems;
     }
 
-    private static void member(ClusterDescription cluster, MemberStatus m, List<String> problems) {
+    private static void member(ClusterDescription cluster, MemberStatus m, List<MemberStatus> members,
+                               List<String> problems) {
         String label = label(m);
         if (!m.reachable()) {
             problems.add(label + " unreachable: " + m.error());
@@ -50,23 +53,59 @@ public final class ClusterHealth {
                     + "; fix ha4neo.topic in the member's neo4j.conf or the cluster file");
         }
         if (m.isPrimary()) {
-            primary(label, m, problems);
+            primary(label, m, members, problems);
         } else if (m.isStandby()) {
             standby(label, m, problems);
+        } else if (m.isFenced()) {
+            problems.add(fenced(label, m));
         } else {
             problems.add(label + " reports the unknown role '" + m.role() + "'");
         }
     }
 
-    private static void primary(String label, MemberStatus m, List<String> problems) {
+    private static void primary(String label, MemberStatus m, List<MemberStatus> members, List<String> problems) {
+        if (m.isFrozenPrimary()) {
+            problems.add(label + " is primary but frozen (client writes refused): " + frozenHint(m, members));
+        }
         if (!PublisherState.PUBLISHING.name().equals(m.publisherState())) {
             problems.add(label + " is primary but its publisher is " + m.publisherState()
-                    + (m.lastError() == null ? "" : ": " + m.lastError()));
+                    + (m.lastError() == null ? "" : ": " + m.lastError()) + publisherHint(m));
         }
         if (m.gaps() != null && !m.gaps().isEmpty()) {
             problems.add(label + " has commit ids that were never captured " + m.gaps()
                     + "; standbys stop there and must be bootstrapped again");
         }
+    }
+
+    /**
+     * Once another member is primary of a later epoch, the switchover got past its promotion: unfreezing the old
+     * primary then would open a second history, so the only way on is to let it follow the new one.
+     */
+    private static String frozenHint(MemberStatus m, List<MemberStatus> members) {
+        return members.stream().filter(o -> o != m && o.isPrimary() && laterEpoch(o, m)).findFirst()
+                .map(o -> "a switchover to '" + o.name() + "' was interrupted after its promotion; finish it with "
+                        + "ha4neo rejoin " + m.name())
+                .orElse("switchover in progress or interrupted: ha4neo switchover again, or CALL "
+                        + ProcedureNames.UNFREEZE + "() on " + m.name());
+    }
+
+    private static boolean laterEpoch(MemberStatus a, MemberStatus b) {
+        return a.epoch() != null && b.epoch() != null && a.epoch() > b.epoch();
+    }
+
+    /** A publisher that stopped because another member was promoted: the member must follow the new primary. */
+    private static String publisherHint(MemberStatus m) {
+        String state = String.valueOf(m.publisherState());
+        boolean replaced = state.equals(PublisherState.SUPERSEDED.name()) || state.equals(PublisherState.FENCED.name());
+        return replaced ? "; another member was promoted: ha4neo rejoin " + m.name() : "";
+    }
+
+    private static String fenced(String label, MemberStatus m) {
+        List<String> tail = m.divergentTail() == null ? List.of() : m.divergentTail();
+        String what = tail.isEmpty() ? "" : ": it has " + tail.size() + " commit" + (tail.size() == 1 ? "" : "s")
+                + " the log does not (divergent tail: " + String.join("; ", tail) + ")";
+        return label + " is FENCED" + what + "; keep what you need of it, then ha4neo rejoin " + m.name()
+                + " [--discard-tail]";
     }
 
     private static void standby(String label, MemberStatus m, List<String> problems) {
@@ -82,15 +121,38 @@ public final class ClusterHealth {
     }
 
     private static void primaries(List<MemberStatus> members, List<String> problems) {
-        List<String> primaries = members.stream().filter(MemberStatus::isPrimary).map(m -> "'" + m.name() + "'")
-                .toList();
+        List<MemberStatus> primaries = members.stream().filter(MemberStatus::isPrimary).toList();
         if (primaries.isEmpty()) {
-            problems.add("no reachable member is primary: nothing is replicated; promote one with CALL "
-                    + ProcedureNames.SET_ROLE + "('primary')");
+            problems.add("no reachable member is primary: nothing is replicated; if the primary is gone, promote a "
+                    + "standby with ha4neo failover --to " + standbyName(members));
         } else if (primaries.size() > 1) {
-            problems.add(primaries.size() + " members are primary (" + String.join(", ", primaries) + "): split "
-                    + "brain; demote all but one with CALL " + ProcedureNames.SET_ROLE + "('standby')");
+            problems.add(severalPrimaries(primaries));
         }
+    }
+
+    private static String standbyName(List<MemberStatus> members) {
+        return members.stream().filter(MemberStatus::isStandby).map(MemberStatus::name).findFirst()
+                .orElse("<standby>");
+    }
+
+    /**
+     * Two primaries. When one has a later epoch, the others were replaced (an interrupted switchover leaves the old
+     * primary frozen; a failover leaves it publishing into a fenced producer): they must rejoin. In the same epoch it
+     * is a split brain that no epoch can settle: the operator chooses.
+     */
+    private static String severalPrimaries(List<MemberStatus> primaries) {
+        String names = String.join(", ", primaries.stream().map(p -> "'" + p.name() + "' epoch " + p.epoch()).toList());
+        long latest = primaries.stream().map(MemberStatus::epoch).filter(e -> e != null).mapToLong(Long::longValue)
+                .max().orElse(-1);
+        List<MemberStatus> newest = primaries.stream().filter(p -> p.epoch() != null && p.epoch() == latest).toList();
+        String head = primaries.size() + " members are primary (" + names + ")";
+        if (newest.size() == 1) {
+            List<String> older = primaries.stream().filter(p -> p != newest.get(0)).map(MemberStatus::name).toList();
+            return head + ": '" + newest.get(0).name() + "' has the latest epoch; the others must follow it: "
+                    + String.join(", ", older.stream().map(o -> "ha4neo rejoin " + o).toList());
+        }
+        return head + " in the same epoch: split brain; stop client writes to all but one and run ha4neo rejoin on "
+                + "the others (each becomes a standby, or FENCED with its divergent tail)";
     }
 
     private static String label(MemberStatus m) {

@@ -51,11 +51,19 @@ public final class StatusProbe {
 
     /** One snapshot of the whole cluster. */
     public ClusterStatus probe() {
-        List<MemberStatus> members = withLag(probeMembers());
+        List<MemberStatus> members = members();
         KafkaStatus kafka = probeKafka();
         List<String> problems = ClusterHealth.problems(cluster, kafka, members);
         return new ClusterStatus(cluster.clusterId(), cluster.database(), cluster.topic(), problems.isEmpty(),
                 problems, kafka, members);
+    }
+
+    /**
+     * Every member's status, in cluster-file order, without asking Kafka: what switchover and failover decide from,
+     * and how a client finds the member that accepts writes ({@link MemberStatus#acceptsWrites()}).
+     */
+    public List<MemberStatus> members() {
+        return withLag(probeMembers());
     }
 
     private List<MemberStatus> probeMembers() {
@@ -85,7 +93,7 @@ public final class StatusProbe {
             Thread.currentThread().interrupt();
             return unreachable(member, "interrupted", null);
         } catch (Exception e) {
-            return unreachable(member, "no answer within " + timeout.toSeconds() * 3 + " s", null);
+            return unreachable(member, "no answer within " + (timeout.toMillis() * 3 + 1_000) + " ms", null);
         }
     }
 
@@ -99,7 +107,7 @@ public final class StatusProbe {
         } catch (RuntimeException e) {
             return new MemberStatus(member.name(), member.zone(), member.bolt().toString(), true,
                     "CALL " + ProcedureNames.STATUS + "() failed: " + firstLine(e) + hint(e), null, null, null, null,
-                    null, null, null, null, null, null, null, null, null, applier);
+                    null, null, null, null, null, null, null, null, null, null, null, applier);
         }
     }
 
@@ -113,28 +121,36 @@ public final class StatusProbe {
     private static MemberStatus fromRow(Member member, Record row, ApplierStatus applier) {
         String role = text(row, StatusColumns.ROLE);
         boolean primary = "primary".equals(role);
+        boolean standby = "standby".equals(role);
         return new MemberStatus(member.name(), member.zone(), member.bolt().toString(), true, null, role,
                 text(row, StatusColumns.CLUSTER_ID), text(row, StatusColumns.TOPIC), number(row, StatusColumns.EPOCH),
+                primary ? bool(row, StatusColumns.FROZEN) : null,
                 text(row, StatusColumns.PUBLISHER_STATE), number(row, StatusColumns.LAST_COMMITTED_ID),
                 primary ? number(row, StatusColumns.LAST_SPOOLED_ID) : null,
                 primary ? number(row, StatusColumns.LAST_PUBLISHED_ID) : null,
                 primary ? textList(row, StatusColumns.GAPS) : null,
                 primary ? emptyToNull(text(row, StatusColumns.LAST_ERROR)) : null,
+                textList(row, StatusColumns.DIVERGENT_TAIL),
                 primary ? null : number(row, StatusColumns.APPLIED_COMMIT_ID),
                 primary ? null : number(row, StatusColumns.APPLY_DELAY_MS), null,
-                primary ? null : applier);
+                standby ? applier : null);
     }
 
     private static MemberStatus unreachable(Member member, String why, ApplierStatus applier) {
         return new MemberStatus(member.name(), member.zone(), member.bolt().toString(), false, why, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, applier);
+                null, null, null, null, null, null, null, null, null, null, null, null, applier);
     }
 
-    /** Standby lag needs exactly one primary: with none or two, "behind whom?" has no answer. */
+    /**
+     * Standby lag needs exactly one primary that accepts writes: with none or two, "behind whom?" has no answer (a
+     * frozen primary during a switchover does not count: the promoted member is the one the standbys will follow).
+     */
     private static List<MemberStatus> withLag(List<MemberStatus> members) {
-        List<MemberStatus> primaries = members.stream().filter(MemberStatus::isPrimary).toList();
-        Long primaryLastEvent = primaries.size() == 1 ? lastEvent(primaries.get(0)) : null;
-        return members.stream().map(m -> m.withLag(primaryLastEvent)).toList();
+        List<MemberStatus> primaries = members.stream().filter(MemberStatus::acceptsWrites).toList();
+        MemberStatus primary = primaries.size() == 1 ? primaries.get(0) : null;
+        Long primaryLastEvent = primary == null ? null : lastEvent(primary);
+        Long primaryEpoch = primary == null ? null : primary.epoch();
+        return members.stream().map(m -> m.withLag(primaryEpoch, primaryLastEvent)).toList();
     }
 
     private static Long lastEvent(MemberStatus primary) {
@@ -182,6 +198,11 @@ public final class StatusProbe {
     private static Long number(Record row, String column) {
         Value v = row.containsKey(column) ? row.get(column) : null;
         return v == null || v.isNull() ? null : v.asLong();
+    }
+
+    private static Boolean bool(Record row, String column) {
+        Value v = row.containsKey(column) ? row.get(column) : null;
+        return v == null || v.isNull() ? null : v.asBoolean();
     }
 
     private static List<String> textList(Record row, String column) {

@@ -11,11 +11,14 @@ import java.util.function.Function;
  *
  * <pre>
  * cluster local, database neo4j, topic ha4neo.local.neo4j: end offset 16 (kafka 127.0.0.1:40449)
- * MEMBER   ZONE  BOLT                    REACHABLE  ROLE     EPOCH  PUBLISHER       COMMITTED  PUBLISHED  APPLIED  LAG  APPLIER
- * primary  -     bolt://127.0.0.1:38589  yes        primary  0      PUBLISHING      12         12         -        -    -
- * standby  -     bolt://127.0.0.1:38185  yes        standby  0      NOT_PUBLISHING  12         -          12       0    ready
+ * MEMBER  ZONE  BOLT                    REACHABLE  ROLE     EPOCH  FROZEN  PUBLISHER       COMMITTED  PUBLISHED  APPLIED  LAG  TAIL  APPLIER
+ * a       -     bolt://127.0.0.1:38589  yes        primary  1      no      PUBLISHING      12         12         -        -    -     -
+ * b       -     bolt://127.0.0.1:38185  yes        standby  1      -       NOT_PUBLISHING  12         -          12       0    -     ready
  * healthy
  * </pre>
+ *
+ * FROZEN is the primary's switchover freeze; TAIL the number of divergent-tail commits of a fenced member (the commits
+ * themselves are in its problem line).
  */
 public final class StatusTable {
     private static final List<Column> COLUMNS = List.of(
@@ -25,11 +28,14 @@ public final class StatusTable {
             new Column("REACHABLE", m -> m.reachable() ? "yes" : "NO"),
             new Column("ROLE", MemberStatus::role),
             new Column("EPOCH", MemberStatus::epoch),
+            new Column("FROZEN", m -> m.frozen() == null ? null : m.frozen() ? "YES" : "no"),
             new Column("PUBLISHER", MemberStatus::publisherState),
             new Column("COMMITTED", MemberStatus::lastCommittedId),
             new Column("PUBLISHED", MemberStatus::lastPublishedId),
             new Column("APPLIED", MemberStatus::appliedCommitId),
             new Column("LAG", MemberStatus::lagCommits),
+            new Column("TAIL", m -> m.divergentTail() == null || m.divergentTail().isEmpty() ? null
+                    : m.divergentTail().size()),
             new Column("APPLIER", StatusTable::applier));
 
     private StatusTable() {

@@ -2,6 +2,7 @@ package io.ha4neo.topology.status;
 
 import static io.ha4neo.topology.status.StatusFixtures.CLUSTER;
 import static io.ha4neo.topology.status.StatusFixtures.KAFKA_UP;
+import static io.ha4neo.topology.status.StatusFixtures.fenced;
 import static io.ha4neo.topology.status.StatusFixtures.primary;
 import static io.ha4neo.topology.status.StatusFixtures.standby;
 import static io.ha4neo.topology.status.StatusFixtures.unreachable;
@@ -24,21 +25,66 @@ class ClusterHealthTest {
     }
 
     @Test
-    void noPrimaryOrTwoPrimariesAreProblems() {
-        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(standby("a", 1, null), standby("b", 1, null))))
-                .containsExactly("no reachable member is primary: nothing is replicated; promote one with CALL "
-                        + "ha4neo.setRole('primary')");
+    void noPrimaryIsAProblemWhoseFixIsAFailoverToAStandby() {
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(unreachable("a"), standby("b", 1, null))))
+                .containsExactly("member 'a' (bolt://a:7687) unreachable: Connection refused",
+                        "no reachable member is primary: nothing is replicated; if the primary is gone, promote a "
+                                + "standby with ha4neo failover --to b");
+    }
+
+    @Test
+    void twoPrimariesInTheSameEpochAreASplitBrainThatTheOperatorSettles() {
         assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(primary("a", "PUBLISHING"),
-                primary("b", "PUBLISHING")))).containsExactly("2 members are primary ('a', 'b'): split brain; "
-                + "demote all but one with CALL ha4neo.setRole('standby')");
+                primary("b", "PUBLISHING")))).containsExactly("2 members are primary ('a' epoch 0, 'b' epoch 0) in "
+                + "the same epoch: split brain; stop client writes to all but one and run ha4neo rejoin on the others "
+                + "(each becomes a standby, or FENCED with its divergent tail)");
+    }
+
+    @Test
+    void ofTwoPrimariesTheOneWithTheOlderEpochMustRejoin() {
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(primary("a", "SUPERSEDED", 0, false),
+                primary("b", "PUBLISHING", 1, false)))).containsExactly(
+                "member 'a' (bolt://a:7687, zone z-a) is primary but its publisher is SUPERSEDED; another member was "
+                        + "promoted: ha4neo rejoin a",
+                "2 members are primary ('a' epoch 0, 'b' epoch 1): 'b' has the latest epoch; the others must follow "
+                        + "it: ha4neo rejoin a");
+    }
+
+    @Test
+    void aFrozenPrimaryIsAProblemNamingBothWaysOut() {
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(primary("a", "PUBLISHING", 0, true),
+                standby("b", 12, null)))).containsExactly("member 'a' (bolt://a:7687, zone z-a) is primary but frozen "
+                + "(client writes refused): switchover in progress or interrupted: ha4neo switchover again, or CALL "
+                + "ha4neo.unfreeze() on a");
+    }
+
+    @Test
+    void aFrozenPrimaryNextToAPromotedOneMustRejoinNotUnfreeze() {
+        List<String> problems = ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(primary("a", "PUBLISHING", 0, true),
+                primary("b", "PUBLISHING", 1, false)));
+
+        assertThat(problems).contains("member 'a' (bolt://a:7687, zone z-a) is primary but frozen (client writes "
+                + "refused): a switchover to 'b' was interrupted after its promotion; finish it with ha4neo rejoin a");
+        assertThat(String.join("\n", problems)).doesNotContain("unfreeze");
+    }
+
+    @Test
+    void aFencedMemberIsAProblemListingItsDivergentTailAndTheRejoinCommand() {
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(fenced("a", List.of("commit 13", "commit 14")),
+                primary("b", "PUBLISHING", 1, false)))).containsExactly("member 'a' (bolt://a:7687, zone z-a) is "
+                + "FENCED: it has 2 commits the log does not (divergent tail: commit 13; commit 14); keep what you "
+                + "need of it, then ha4neo rejoin a [--discard-tail]");
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(fenced("a", List.of()),
+                primary("b", "PUBLISHING", 1, false)))).containsExactly("member 'a' (bolt://a:7687, zone z-a) is "
+                + "FENCED; keep what you need of it, then ha4neo rejoin a [--discard-tail]");
     }
 
     @Test
     void aPrimaryThatDoesNotPublishIsAProblemWithItsLastError() {
         MemberStatus p = primary("a", "KAFKA_UNAVAILABLE");
         p = new MemberStatus(p.name(), p.zone(), p.bolt(), true, null, p.role(), p.clusterId(), p.topic(), p.epoch(),
-                p.publisherState(), p.lastCommittedId(), p.lastSpooledId(), p.lastPublishedId(), List.of("5-7"),
-                "broker down", null, null, null, null);
+                false, p.publisherState(), p.lastCommittedId(), p.lastSpooledId(), p.lastPublishedId(), List.of("5-7"),
+                "broker down", List.of(), null, null, null, null);
 
         assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(p, standby("b", 1, null)))).containsExactly(
                 "member 'a' (bolt://a:7687, zone z-a) is primary but its publisher is KAFKA_UNAVAILABLE: broker down",
@@ -50,7 +96,7 @@ class ClusterHealthTest {
     void aMemberConfiguredForAnotherClusterOrTopicIsAProblem() {
         MemberStatus s = standby("b", 1, null);
         s = new MemberStatus(s.name(), s.zone(), s.bolt(), true, null, s.role(), "dc2", "ha4neo.dc2.neo4j", 0L,
-                s.publisherState(), 1L, null, null, null, null, 1L, 0L, null, null);
+                null, s.publisherState(), 1L, null, null, null, null, List.of(), 1L, 0L, null, null);
 
         assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(primary("a", "PUBLISHING"), s)))
                 .containsExactly("member 'b' (bolt://b:7687, zone z-b) runs with ha4neo.cluster.id=dc2 but the "

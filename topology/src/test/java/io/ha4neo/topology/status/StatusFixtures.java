@@ -23,17 +23,33 @@ final class StatusFixtures {
     }
 
     static MemberStatus primary(String name, String publisherState) {
+        return primary(name, publisherState, 0, false);
+    }
+
+    static MemberStatus primary(String name, String publisherState, long epoch, boolean frozen) {
         return new MemberStatus(name, "z-" + name, "bolt://" + name + ":7687", true, null, "primary", "dc1",
-                "ha4neo.dc1.neo4j", 0L, publisherState, 14L, 12L, 12L, List.of(), null, null, null, null, null);
+                "ha4neo.dc1.neo4j", epoch, frozen, publisherState, 14L, 12L, 12L, List.of(), null, List.of(), null,
+                null, null, null);
     }
 
     static MemberStatus standby(String name, long applied, ApplierStatus applier) {
+        return standby(name, 0, applied, applier);
+    }
+
+    static MemberStatus standby(String name, long epoch, long applied, ApplierStatus applier) {
         return new MemberStatus(name, "z-" + name, "bolt://" + name + ":7687", true, null, "standby", "dc1",
-                "ha4neo.dc1.neo4j", 0L, "NOT_PUBLISHING", 9L, null, null, null, null, applied, 4L, null, applier);
+                "ha4neo.dc1.neo4j", epoch, null, "NOT_PUBLISHING", 9L, null, null, null, null, List.of(), applied, 4L,
+                null, applier);
+    }
+
+    static MemberStatus fenced(String name, List<String> divergentTail) {
+        return new MemberStatus(name, "z-" + name, "bolt://" + name + ":7687", true, null, "fenced", "dc1",
+                "ha4neo.dc1.neo4j", 0L, null, "SUPERSEDED", 20L, null, null, null, null, divergentTail, 12L, null,
+                null, null);
     }
 
     static MemberStatus unreachable(String name) {
         return new MemberStatus(name, "", "bolt://" + name + ":7687", false, "Connection refused", null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

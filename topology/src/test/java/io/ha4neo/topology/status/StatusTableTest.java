@@ -1,6 +1,7 @@
 package io.ha4neo.topology.status;
 
 import static io.ha4neo.topology.status.StatusFixtures.KAFKA_UP;
+import static io.ha4neo.topology.status.StatusFixtures.fenced;
 import static io.ha4neo.topology.status.StatusFixtures.primary;
 import static io.ha4neo.topology.status.StatusFixtures.standby;
 import static io.ha4neo.topology.status.StatusFixtures.unreachable;
@@ -13,19 +14,38 @@ class StatusTableTest {
     @Test
     void oneAlignedRowPerMemberWithDashesForWhatDoesNotApply() {
         MemberStatus standby = standby("standby", 12, new ApplierStatus("u", true, true, "ready", 0.25))
-                .withLag(12L);
+                .withLag(0L, 12L);
         ClusterStatus status = new ClusterStatus("dc1", "neo4j", "ha4neo.dc1.neo4j", true, List.of(), KAFKA_UP,
-                List.of(primary("primary", "PUBLISHING").withLag(12L), standby));
+                List.of(primary("primary", "PUBLISHING").withLag(0L, 12L), standby));
 
         assertThat(StatusTable.lines(status)).containsExactly(
                 "cluster dc1, database neo4j, topic ha4neo.dc1.neo4j: end offset 16 (kafka k:9092)",
-                "MEMBER   ZONE       BOLT                 REACHABLE  ROLE     EPOCH  PUBLISHER       COMMITTED  "
-                        + "PUBLISHED  APPLIED  LAG  APPLIER",
-                "primary  z-primary  bolt://primary:7687  yes        primary  0      PUBLISHING      14         "
-                        + "12         -        -    -",
-                "standby  z-standby  bolt://standby:7687  yes        standby  0      NOT_PUBLISHING  9          "
-                        + "-          12       0    ready (lag 0.3 s)",
+                "MEMBER   ZONE       BOLT                 REACHABLE  ROLE     EPOCH  FROZEN  PUBLISHER       "
+                        + "COMMITTED  PUBLISHED  APPLIED  LAG  TAIL  APPLIER",
+                "primary  z-primary  bolt://primary:7687  yes        primary  0      no      PUBLISHING      "
+                        + "14         12         -        -    -     -",
+                "standby  z-standby  bolt://standby:7687  yes        standby  0      -       NOT_PUBLISHING  "
+                        + "9          -          12       0    -     ready (lag 0.3 s)",
                 "healthy");
+    }
+
+    @Test
+    void aFrozenPrimaryAndAFencedMembersTailSizeHaveTheirColumns() {
+        ClusterStatus status = new ClusterStatus("dc1", "neo4j", "t", false, List.of("p"), KAFKA_UP,
+                List.of(primary("b", "PUBLISHING", 1, true), fenced("a", List.of("c13", "c14", "c15"))));
+
+        List<String> lines = StatusTable.lines(status);
+
+        assertThat(lines.get(1)).contains("EPOCH  FROZEN  PUBLISHER").contains("LAG  TAIL  APPLIER");
+        assertThat(lines.get(2)).containsPattern("^b .* primary  1      YES     PUBLISHING ");
+        assertThat(lines.get(3)).containsPattern("^a .* fenced   0      -       SUPERSEDED .* 3     -$");
+    }
+
+    @Test
+    void aStandbyInAnEarlierEpochThanThePrimaryHasNoLagInCommits() {
+        assertThat(standby("a", 0, 12, null).withLag(1L, 40L).lagCommits()).isNull();
+        assertThat(standby("a", 1, 12, null).withLag(1L, 40L).lagCommits()).isEqualTo(28L);
+        assertThat(standby("a", 1, 50, null).withLag(1L, 40L).lagCommits()).isZero();
     }
 
     @Test
