@@ -8,16 +8,19 @@ public final class ExitCodes {
     /** Every check passed; the command did what it was asked. */
     public static final int OK = 0;
     /** A check failed or something is unhealthy: a member unreachable, no or two primaries, a topic misconfigured,
-     *  Kafka unreachable. */
+     *  Kafka unreachable. Or an operation failed (a switchover rolled back, a failover that could not promote, a
+     *  member still fenced after rejoin) or was refused because the cluster is not in a state for it. */
     public static final int UNHEALTHY = 1;
-    /** Usage or configuration error: an unknown option, a missing or invalid cluster file. Nothing was checked. */
+    /** Usage or configuration error: an unknown option, a missing or invalid cluster file, a member name the file does
+     *  not have, a failover without --force while a primary is up. Nothing was changed. */
     public static final int USAGE = 2;
 
-    static final String OK_HELP = "0:ok: every check passed";
+    static final String OK_HELP = "0:ok: every check passed, the operation is done";
     static final String UNHEALTHY_HELP = "1:a check failed or something is unhealthy (a member unreachable, no "
-            + "primary or two, a publisher not publishing, a topic misconfigured, Kafka unreachable)";
+            + "primary or two, a publisher not publishing, a topic misconfigured, Kafka unreachable), or an operation "
+            + "failed or was refused (the output says which step, and what state is left)";
     static final String USAGE_HELP = "2:usage or configuration error (unknown option, missing or invalid cluster "
-            + "file); nothing was checked";
+            + "file, unknown member, failover while a primary is up without --force); nothing was changed";
     static final String HEADING = "%nExit codes:%n";
 
     private ExitCodes() {

@@ -1,13 +1,16 @@
 package io.ha4neo.topology.cli;
 
+import io.ha4neo.topology.cluster.ClusterClients;
 import io.ha4neo.topology.cluster.ClusterDescription;
 import io.ha4neo.topology.cluster.ClusterFile;
 import io.ha4neo.topology.cluster.ClusterFileException;
+import io.ha4neo.topology.handover.HandoverSeams;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -26,6 +29,9 @@ import picocli.CommandLine.Spec;
  * <pre>
  * java -jar topology/target/topology-0.1.0-SNAPSHOT-all.jar --cluster cluster.json status [--json]
  * java -jar topology/target/topology-0.1.0-SNAPSHOT-all.jar --cluster cluster.json create-topics
+ * java -jar topology/target/topology-0.1.0-SNAPSHOT-all.jar --cluster cluster.json switchover --to b
+ * java -jar topology/target/topology-0.1.0-SNAPSHOT-all.jar --cluster cluster.json failover --to b
+ * java -jar topology/target/topology-0.1.0-SNAPSHOT-all.jar --cluster cluster.json rejoin a [--discard-tail]
  * </pre>
  *
  * In a program or test: {@code new CommandLine(new OpsCli()).execute("--cluster", file, "status")} returns the
@@ -35,7 +41,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "ha4neo", mixinStandardHelpOptions = true, versionProvider = OpsCli.Version.class,
         description = "Operates an ha4neo replication cluster (Neo4j members, their Kafka topic) described by a "
                 + "cluster file.",
-        subcommands = {StatusCommand.class, CreateTopicsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {StatusCommand.class, CreateTopicsCommand.class, SwitchoverCommand.class,
+            FailoverCommand.class, RejoinCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK_HELP, ExitCodes.UNHEALTHY_HELP, ExitCodes.USAGE_HELP},
         footerHeading = "%n",
@@ -54,18 +61,29 @@ public final class OpsCli implements Callable<Integer> {
             description = "Cluster file (default: the file named by $" + CLUSTER_ENV + ").")
     private Path clusterFile;
 
-    private Duration timeout = Duration.ofSeconds(10);
+    /** The --timeout when given; each command has its own default ({@link OpsCommand#defaultTimeout()}). */
+    private Duration timeout;
 
     private final Function<String, String> env;
+    private final Function<ClusterClients, HandoverSeams> seams;
 
     /** A CLI that resolves {@code ${NAME}} references in the cluster file from the process environment. */
     public OpsCli() {
         this(System::getenv);
     }
 
-    /** A CLI with an explicit environment for {@code ${NAME}} references (tests). */
+    /** A CLI with an explicit environment for {@code ${NAME}} references (tests, the local stack's launcher). */
     public OpsCli(Function<String, String> env) {
+        this(env, HandoverSeams::of);
+    }
+
+    /**
+     * A CLI whose switchover, failover and rejoin talk to the cluster through {@code seams} instead of Bolt and Kafka
+     * (unit tests drive the commands against a simulated cluster this way).
+     */
+    OpsCli(Function<String, String> env, Function<ClusterClients, HandoverSeams> seams) {
         this.env = env;
+        this.seams = seams;
     }
 
     /** Runs the command line and exits with its code. */
@@ -75,13 +93,16 @@ public final class OpsCli implements Callable<Integer> {
         System.exit(new CommandLine(new OpsCli()).execute(args));
     }
 
-    @Option(names = "--timeout", paramLabel = "<seconds>", scope = ScopeType.INHERIT, defaultValue = "10",
-            description = "Longest wait for any one member, broker or endpoint (default: ${DEFAULT-VALUE} s).")
-    void setTimeout(int seconds) {
-        if (seconds < 1) {
-            throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 second, not " + seconds);
+    @Option(names = "--timeout", paramLabel = "<duration>", scope = ScopeType.INHERIT,
+            converter = DurationConverter.class,
+            description = "Longest wait for any one member, broker or endpoint: 500ms, 30s, 2m, or seconds "
+                    + "(default 10 s; switchover and failover: 30 s for each step).")
+    void setTimeout(Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new ParameterException(spec.commandLine(), "--timeout must be positive, not "
+                    + DurationConverter.format(value));
         }
-        timeout = Duration.ofSeconds(seconds);
+        timeout = value;
     }
 
     /** Without a subcommand: the usage, and the usage-error code. */
@@ -101,9 +122,14 @@ public final class OpsCli implements Callable<Integer> {
         return ClusterFile.load(clusterFile, env);
     }
 
-    /** The --timeout. */
-    Duration timeout() {
-        return timeout;
+    /** The --timeout, if given. */
+    Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout);
+    }
+
+    /** How switchover, failover and rejoin reach the cluster: over Bolt and Kafka unless a test replaced it. */
+    HandoverSeams seams(ClusterClients clients) {
+        return seams.apply(clients);
     }
 
     /** The version from the build ({@code version.properties}, filtered by Maven). */

@@ -8,6 +8,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.neo4j.driver.AuthToken;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Config;
@@ -19,7 +23,8 @@ import org.neo4j.driver.SessionConfig;
 
 /**
  * The clients every ops command shares, opened from a {@link ClusterDescription}: one Neo4j driver per member and
- * one Kafka {@link Admin}, each created on first use and closed together. Every client waits at most
+ * one Kafka {@link Admin}, each created on first use and closed together (and, for reading the log's last event, a
+ * short-lived {@link #tailConsumer()}). Every client waits at most
  * {@code timeout} for a connection or an answer, so one unreachable member or broker cannot hang a command.
  *
  * <pre>{@code
@@ -72,6 +77,29 @@ public final class ClusterClients implements AutoCloseable {
             admin = Admin.create(adminConfig());
         }
         return admin;
+    }
+
+    /**
+     * A new consumer of the replication topic that reads like a standby's applier (read_committed, no group, no
+     * offset commits), for reading the log's last event; the caller assigns the partition and closes it.
+     */
+    public Consumer<byte[], byte[]> tailConsumer() {
+        return new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The tail consumer's configuration: the Admin's, plus what makes it see only committed transactions. */
+    Map<String, Object> consumerConfig() {
+        Map<String, Object> config = new LinkedHashMap<>(cluster.kafka().clientProperties());
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka().bootstrapServers());
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "ha4neo-ops-" + cluster.clusterId() + "-tail");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Room for the largest record the plugin writes (a chunk, at most ha4neo.chunk.max.bytes).
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 << 20);
+        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
+        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+        return config;
     }
 
     /** The Admin configuration: bootstrap servers, the pass-through properties, then this command's timeouts. */

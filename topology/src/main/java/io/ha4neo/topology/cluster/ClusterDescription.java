@@ -33,4 +33,16 @@ public record ClusterDescription(String clusterId, String database, String topic
     public Optional<Member> member(String name) {
         return members.stream().filter(m -> m.name().equals(name)).findFirst();
     }
+
+    /**
+     * The member called {@code name}, or an {@link IllegalArgumentException} that lists the members and suggests the
+     * closest name ("no member 'bb' in the cluster file (did you mean 'b'?); members: a, b").
+     */
+    public Member requireMember(String name) {
+        return member(name).orElseThrow(() -> {
+            List<String> names = members.stream().map(Member::name).toList();
+            return new IllegalArgumentException("no member '" + name + "' in the cluster file"
+                    + Suggestions.didYouMean(name, names) + "; members: " + String.join(", ", names));
+        });
+    }
 }

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ha4neo.topology.handover.SimulatedCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +28,8 @@ class OpsCliTest {
         Run run = run("--help");
 
         assertThat(run.code).isZero();
-        assertThat(run.out).contains("Usage: ha4neo", "--cluster=<file>", "status", "create-topics", "Exit codes:",
-                        "${ENV_VAR}")
+        assertThat(run.out).contains("Usage: ha4neo", "--cluster=<file>", "status", "create-topics", "switchover",
+                        "failover", "rejoin", "Exit codes:", "${ENV_VAR}", "--timeout=<duration>")
                 .containsPattern("(?m)^\\s+0\\s+ok: every check passed")
                 .containsPattern("(?m)^\\s+1\\s+a check failed or something is unhealthy")
                 .containsPattern("(?m)^\\s+2\\s+usage or configuration error");
@@ -56,6 +59,175 @@ class OpsCliTest {
         assertThat(unknown.code).isEqualTo(ExitCodes.USAGE);
         assertThat(unknown.err).contains("Unknown option: '--bogus'");
         assertThat(run("--timeout", "0", "status").code).isEqualTo(ExitCodes.USAGE);
+        Run notADuration = run("--timeout", "soon", "status");
+        assertThat(notADuration.code).isEqualTo(ExitCodes.USAGE);
+        assertThat(notADuration.err).contains("'soon' is not a duration: use 500ms, 30s or 2m (a bare number is "
+                + "seconds)");
+    }
+
+    @Test
+    void timeoutsTakeUnitsAndABareNumberStaysSeconds() {
+        assertThat(DurationConverter.parse("10")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(DurationConverter.parse("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(DurationConverter.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(DurationConverter.parse("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(DurationConverter.format(Duration.ofMillis(1500))).isEqualTo("1500 ms");
+        assertThat(DurationConverter.format(Duration.ofSeconds(30))).isEqualTo("30 s");
+        assertThat(DurationConverter.format(Duration.ofMinutes(2))).isEqualTo("2 min");
+    }
+
+    @Test
+    void switchoverHelpNamesItsStepsOptionsAndExitCodes() {
+        Run run = run("switchover", "--help");
+
+        assertThat(run.code).isZero();
+        assertThat(run.out).contains("Usage: ha4neo switchover", "--to=<member>", "--json", "--timeout=<duration>",
+                "freezes", "RPO", "RTO", "Exit codes:");
+        assertThat(run("failover", "--help").out).contains("--force", "--to=<member>", "divergent tail");
+        assertThat(run("rejoin", "--help").out).contains("<member>", "--discard-tail");
+    }
+
+    @Test
+    void switchoverPrintsEachStepWithItsDurationThenTheSummaryAndExitsZero() throws IOException {
+        SimulatedCluster sim = new SimulatedCluster(42).primary("a").standby("b", 40);
+
+        Run run = run(sim, "--cluster", simulatedClusterFile().toString(), "switchover", "--to", "b");
+
+        assertThat(run.code).as(run.err).isEqualTo(ExitCodes.OK);
+        assertThat(run.out.lines().toList()).containsExactly(
+                "  probe        -  15 ms  a primary (epoch 0), b standby (epoch 0, applied 40)",
+                "  freeze       a  10 ms  client writes refused; handover point (epoch 0, commit 42) at offset 57",
+                "  awaitCommit  b  20 ms  applied commit 42",
+                "  promote      b  30 ms  primary of epoch 1, accepting writes (its first commit 30)",
+                "  rejoin       a  40 ms  standby, following from (epoch 0, commit 42)",
+                "switchover a -> b: epoch 0 -> 1 at (epoch 0, commit 42); RPO 0 commits; RTO 60 ms (client writes "
+                        + "refused from freeze to promotion)");
+    }
+
+    @Test
+    void switchoverJsonCarriesEveryFigureAndEveryStep() throws IOException {
+        SimulatedCluster sim = new SimulatedCluster(42).primary("a").standby("b", 40);
+
+        Run run = run(sim, "--cluster", simulatedClusterFile().toString(), "switchover", "--to", "b", "--json");
+
+        assertThat(run.code).as(run.err).isEqualTo(ExitCodes.OK);
+        JsonNode json = new ObjectMapper().readTree(run.out);
+        assertThat(json.get("operation").asText()).isEqualTo("switchover");
+        assertThat(json.get("outcome").asText()).isEqualTo("DONE");
+        assertThat(json.get("from").asText()).isEqualTo("a");
+        assertThat(json.get("to").asText()).isEqualTo("b");
+        assertThat(json.get("previousEpoch").asLong()).isZero();
+        assertThat(json.get("epoch").asLong()).isEqualTo(1);
+        assertThat(json.get("handoverCommitId").asLong()).isEqualTo(42);
+        assertThat(json.get("handoverOffset").asLong()).isEqualTo(57);
+        assertThat(json.get("rpoCommits").isIntegralNumber()).isTrue();
+        assertThat(json.get("rpoCommits").asLong()).isZero();
+        assertThat(json.get("rtoMillis").asLong()).isEqualTo(60);
+        assertThat(json.get("error").isNull()).isTrue();
+        assertThat(json.get("steps")).hasSize(5);
+        JsonNode freeze = json.get("steps").get(1);
+        assertThat(freeze.get("step").asText()).isEqualTo("freeze");
+        assertThat(freeze.get("member").asText()).isEqualTo("a");
+        assertThat(freeze.get("millis").asLong()).isEqualTo(10);
+        assertThat(freeze.get("ok").asBoolean()).isTrue();
+        assertThat(json.get("summary").asText()).startsWith("switchover a -> b: epoch 0 -> 1");
+    }
+
+    @Test
+    void aRolledBackSwitchoverExitsOneNamingTheStepAndTheStateLeft() throws IOException {
+        SimulatedCluster sim = new SimulatedCluster(42).primary("a").standby("b", 40).lagging("b");
+
+        Run run = run(sim, "--cluster", simulatedClusterFile().toString(), "--timeout", "2s", "switchover", "--to",
+                "b");
+
+        assertThat(run.code).isEqualTo(ExitCodes.UNHEALTHY);
+        assertThat(run.out).contains("awaitCommit  b  2020 ms  FAILED: commit 42 of epoch 0 not applied within 2000 "
+                + "ms", "unfreeze     a     5 ms  client writes accepted again", "FAILED: switchover a -> b failed at "
+                + "awaitCommit on b", "Rolled back: a is primary again with writes open");
+    }
+
+    @Test
+    void eachStepWaitsThirtySecondsUnlessTimeoutSaysOtherwise() throws IOException {
+        SimulatedCluster sim = new SimulatedCluster(42).primary("a").standby("b", 40).lagging("b");
+
+        Run run = run(sim, "--cluster", simulatedClusterFile().toString(), "switchover", "--to", "b", "--json");
+
+        assertThat(new ObjectMapper().readTree(run.out).get("error").asText()).contains("within 30000 ms");
+    }
+
+    @Test
+    void aRefusedSwitchoverExitsOneAndCallsNothing() throws IOException {
+        SimulatedCluster sim = new SimulatedCluster(42).primary("a").standby("b", 40);
+
+        Run run = run(sim, "--cluster", simulatedClusterFile().toString(), "switchover", "--to", "a");
+
+        assertThat(run.code).isEqualTo(ExitCodes.UNHEALTHY);
+        assertThat(run.out).contains("REFUSED: a is the primary already; name a standby with --to");
+        assertThat(sim.calls).containsExactly("probe");
+    }
+
+    @Test
+    void aTargetTheClusterFileDoesNotHaveIsAUsageError() throws IOException {
+        SimulatedCluster sim = new SimulatedCluster(42).primary("a").standby("b", 40);
+
+        Run run = run(sim, "--cluster", simulatedClusterFile().toString(), "switchover", "--to", "bb");
+
+        assertThat(run.code).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err).contains("ha4neo switchover: --to: no member 'bb' in the cluster file (did you mean "
+                + "'b'?); members: a, b");
+        assertThat(sim.calls).isEmpty();
+        assertThat(run(sim, "--cluster", simulatedClusterFile().toString(), "switchover").err)
+                .contains("Missing required option: '--to=<member>'");
+    }
+
+    @Test
+    void failoverWhileThePrimaryIsUpExitsTwoUnlessForced() throws IOException {
+        Path file = simulatedClusterFile();
+
+        Run refused = run(new SimulatedCluster(42).primary("a").standby("b", 40), "--cluster", file.toString(),
+                "failover", "--to", "b");
+        Run forced = run(new SimulatedCluster(42).primary("a").standby("b", 40), "--cluster", file.toString(),
+                "failover", "--to", "b", "--force");
+
+        assertThat(refused.code).isEqualTo(ExitCodes.USAGE);
+        assertThat(refused.out).contains("REFUSED: member a is up and primary: use switchover; --force only if it is "
+                + "cut off from its clients");
+        assertThat(forced.code).as(forced.out).isEqualTo(ExitCodes.OK);
+        assertThat(forced.out).contains("failover a -> b: epoch 0 -> 1 at (epoch 0, commit 42); RPO: the log ends at",
+                "note: forced: a still reported primary");
+    }
+
+    @Test
+    void failoverJsonHasTheRecoveryPointAndTime() throws IOException {
+        SimulatedCluster sim = new SimulatedCluster(42).primary("a").down("a").standby("b", 40);
+
+        Run run = run(sim, "--cluster", simulatedClusterFile().toString(), "failover", "--to", "b", "--json");
+
+        assertThat(run.code).isEqualTo(ExitCodes.OK);
+        JsonNode json = new ObjectMapper().readTree(run.out);
+        assertThat(json.get("operation").asText()).isEqualTo("failover");
+        assertThat(json.get("rpoCommits").isNull()).isTrue();
+        assertThat(json.get("rpo").asText()).startsWith("the log ends at (epoch 0, commit 42); anything a committed");
+        assertThat(json.get("rtoMillis").asLong()).isEqualTo(15 + 8 + 20 + 30);
+        assertThat(json.get("promoteAttempts").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void rejoinOfAFencedMemberExitsOneAndListsItsTail() throws IOException {
+        SimulatedCluster sim = new SimulatedCluster(42).fenced("a", List.of("commit 43")).standby("b", 42);
+
+        Run fenced = run(sim, "--cluster", simulatedClusterFile().toString(), "rejoin", "a");
+        Run discarded = run(sim, "--cluster", simulatedClusterFile().toString(), "rejoin", "a", "--discard-tail",
+                "--json");
+
+        assertThat(fenced.code).isEqualTo(ExitCodes.UNHEALTHY);
+        assertThat(fenced.out).contains("rejoin a: still FENCED", "    commit 43", "ha4neo rejoin a --discard-tail");
+        assertThat(discarded.code).isEqualTo(ExitCodes.OK);
+        JsonNode json = new ObjectMapper().readTree(discarded.out);
+        assertThat(json.get("role").asText()).isEqualTo("standby");
+        assertThat(json.get("discardTail").asBoolean()).isTrue();
+        assertThat(json.get("divergentTail").get(0).asText()).isEqualTo("commit 43");
+        assertThat(json.get("commitId").asLong()).isEqualTo(42);
     }
 
     @Test
@@ -149,10 +321,27 @@ class OpsCliTest {
         }
     }
 
+    /** A cluster file with the members a and b of a {@link SimulatedCluster} (nothing listens on its ports). */
+    private Path simulatedClusterFile() throws IOException {
+        return Files.writeString(dir.resolve("simulated.json"), """
+                {"clusterId": "dc1", "kafka": {"bootstrapServers": "127.0.0.1:%d"},
+                 "members": [{"name": "a", "bolt": "bolt://127.0.0.1:%d"}, {"name": "b", "bolt": "bolt://127.0.0.1:%d"}]}
+                """.formatted(closedPort(), closedPort(), closedPort()));
+    }
+
     private static Run run(String... args) {
+        return run(new OpsCli(Map.of("PW_B", "pw-of-b")::get), args);
+    }
+
+    /** The CLI with switchover, failover and rejoin talking to {@code cluster} instead of Bolt and Kafka. */
+    private static Run run(SimulatedCluster cluster, String... args) {
+        return run(new OpsCli(Map.<String, String>of()::get, clients -> cluster.seams()), args);
+    }
+
+    private static Run run(OpsCli ops, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new OpsCli(Map.of("PW_B", "pw-of-b")::get));
+        CommandLine cli = new CommandLine(ops);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);

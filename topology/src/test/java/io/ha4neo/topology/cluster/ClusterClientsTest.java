@@ -25,4 +25,24 @@ class ClusterClientsTest {
                     .containsEntry("client.id", "ha4neo-ops-dc1");
         }
     }
+
+    @Test
+    void theTailConsumerReadsOnlyCommittedTransactionsWithThePassThroughPropertiesAndNoGroup() {
+        ClusterDescription cluster = new ClusterDescription("dc1", "neo4j", "ha4neo.dc1.neo4j",
+                new KafkaCluster("k1:9092", (short) 3, Map.of("security.protocol", Secret.literal("SSL"),
+                        "isolation.level", Secret.literal("read_uncommitted"))),
+                List.of(new Member("a", "", URI.create("bolt://a:7687"), "neo4j", Secret.NONE, null)));
+
+        try (ClusterClients clients = new ClusterClients(cluster, Duration.ofSeconds(4))) {
+            assertThat(clients.consumerConfig())
+                    .containsEntry("bootstrap.servers", "k1:9092")
+                    .containsEntry("security.protocol", "SSL")
+                    .as("a standby applies only committed transactions, so the log ends where they end")
+                    .containsEntry("isolation.level", "read_committed")
+                    .containsEntry("enable.auto.commit", false)
+                    .containsEntry("default.api.timeout.ms", 4_000)
+                    .containsEntry("client.id", "ha4neo-ops-dc1-tail")
+                    .doesNotContainKey("group.id");
+        }
+    }
 }
