@@ -5,6 +5,7 @@ import io.ha4neo.schemas.codec.EventCodecs;
 import io.ha4neo.schemas.contract.RecordHeaders;
 import io.ha4neo.schemas.event.ChainPosition;
 import io.ha4neo.schemas.event.TransactionEvent;
+import io.ha4neo.schemas.topology.TailSearch;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,7 +23,8 @@ import org.apache.kafka.common.header.Header;
  * Reads the position of the last committed record of a replication topic, as a read_committed consumer sees it: the
  * topic, not a local file, says what the standbys can have. The commit id is the record's key, the epoch its
  * {@link RecordHeaders#EPOCH} header (or its decoded value, for records written before the header existed). Reads
- * backwards in growing windows from the end, so a long topic costs a few small fetches.
+ * backwards in growing windows from the end ({@link TailSearch}, shared with the ops CLI's reader of the log's last
+ * event), so a long topic costs a few small fetches.
  */
 public final class TopicTailReader {
     /** The last record: its chain position and offset; {@link #EMPTY} for an empty topic. */
@@ -86,17 +88,8 @@ public final class TopicTailReader {
         consumer.assign(Set.of(tp));
         long begin = consumer.beginningOffsets(Set.of(tp)).get(tp);
         long end = consumer.endOffsets(Set.of(tp)).get(tp);
-        for (long step = 16; end > begin; step *= 4) {
-            long from = Math.max(begin, end - step);
-            ConsumerRecord<byte[], byte[]> last = lastRecordBetween(consumer, tp, from, end, clockMillis);
-            if (last != null) {
-                return new Tail(positionOf(last), last.offset());
-            }
-            if (from == begin) {
-                return Tail.EMPTY;
-            }
-        }
-        return Tail.EMPTY;
+        return TailSearch.last(begin, end, (from, to) -> Optional.ofNullable(lastRecordBetween(consumer, tp, from, to,
+                clockMillis))).map(r -> new Tail(positionOf(r), r.offset())).orElse(Tail.EMPTY);
     }
 
     /** The chain position of a record of the log: key = commit id, header (or value) = epoch. */
