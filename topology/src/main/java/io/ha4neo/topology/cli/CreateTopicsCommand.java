@@ -35,7 +35,11 @@ final class CreateTopicsCommand extends OpsCommand {
         TopicSpec spec = TopicSpec.forReplicationFactor(replicationFactor(cluster));
         TopicReport report = new TopicProvisioner(clients.admin(), cluster.kafka().bootstrapServers(),
                 clients.timeout()).ensure(cluster.topic(), spec);
-        print(report, spec, out);
+        if (ops().json()) {
+            out.println(OpsJson.write(report));
+        } else {
+            print(report, spec, out);
+        }
         return report.mismatches().isEmpty() ? ExitCodes.OK : ExitCodes.UNHEALTHY;
     }
 

@@ -10,8 +10,8 @@ import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
- * What switchover and failover share: {@code --to}, {@code --json}, a 30 s default for each step, and the rendering
- * of a {@link HandoverReport} with its exit code.
+ * What switchover and failover share: {@code --to}, a 30 s default for each step, and the rendering of a
+ * {@link HandoverReport} (text, or JSON with {@code --json}) with its exit code.
  */
 abstract class HandoverCommand extends OpsCommand {
     /** Each step's default wait: a standby's catch-up and a promotion take seconds, not one round trip. */
@@ -19,9 +19,6 @@ abstract class HandoverCommand extends OpsCommand {
 
     @Option(names = "--to", required = true, paramLabel = "<member>", description = "The member to promote.")
     String target;
-
-    @Option(names = "--json", description = "Print one JSON object instead of the steps (for scripts).")
-    boolean json;
 
     @Override
     protected final int run(ClusterClients clients, PrintWriter out) {
@@ -32,7 +29,7 @@ abstract class HandoverCommand extends OpsCommand {
             err().println("ha4neo " + spec().name() + ": --to: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        if (json) {
+        if (ops().json()) {
             out.println(OpsJson.write(report));
         } else {
             HandoverText.lines(report).forEach(out::println);

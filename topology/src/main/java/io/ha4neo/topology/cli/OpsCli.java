@@ -61,6 +61,10 @@ public final class OpsCli implements Callable<Integer> {
             description = "Cluster file (default: the file named by $" + CLUSTER_ENV + ").")
     private Path clusterFile;
 
+    @Option(names = "--json", scope = ScopeType.INHERIT,
+            description = "Print one JSON object instead of text (for scripts); before or after the command.")
+    private boolean json;
+
     /** The --timeout when given; each command has its own default ({@link OpsCommand#defaultTimeout()}). */
     private Duration timeout;
 
@@ -120,6 +124,11 @@ public final class OpsCli implements Callable<Integer> {
                     + CLUSTER_ENV));
         }
         return ClusterFile.load(clusterFile, env);
+    }
+
+    /** True when the output is one JSON object. */
+    boolean json() {
+        return json;
     }
 
     /** The --timeout, if given. */

@@ -27,9 +27,6 @@ final class RejoinCommand extends OpsCommand {
             + "what you need of them first).")
     private boolean discardTail;
 
-    @Option(names = "--json", description = "Print one JSON object instead of the lines (for scripts).")
-    private boolean json;
-
     @Override
     protected int run(ClusterClients clients, PrintWriter out) {
         RejoinReport report;
@@ -39,7 +36,7 @@ final class RejoinCommand extends OpsCommand {
             err().println("ha4neo rejoin: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        if (json) {
+        if (ops().json()) {
             out.println(OpsJson.write(report));
         } else {
             report.lines().forEach(out::println);

@@ -6,7 +6,6 @@ import io.ha4neo.topology.status.StatusProbe;
 import io.ha4neo.topology.status.StatusTable;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code ha4neo status}: every member's role and progress, the topic's end offset, and what is wrong. */
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -18,13 +17,10 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK_HELP, ExitCodes.UNHEALTHY_HELP, ExitCodes.USAGE_HELP})
 final class StatusCommand extends OpsCommand {
-    @Option(names = "--json", description = "Print one JSON object instead of the table (for scripts).")
-    private boolean json;
-
     @Override
     protected int run(ClusterClients clients, PrintWriter out) {
         ClusterStatus status = new StatusProbe(clients).probe();
-        if (json) {
+        if (ops().json()) {
             out.println(OpsJson.write(status));
         } else {
             StatusTable.lines(status).forEach(out::println);

@@ -169,8 +169,8 @@ public final class Switchover {
             if (t.isPresent() && t.get().isStandby()) {
                 throw new HandoverStopped(rollBack("promote", target, e));
             }
-            throw new HandoverStopped(report(Outcome.FAILED, failedAt("promote", target, e) + " The promotion's outcome is "
-                    + "unknown and " + target.name() + " does not say. " + primary.name() + " stays frozen (safe: no "
+            throw new HandoverStopped(report(Outcome.FAILED, failedAt("promote", target, e) + " The promotion's "
+                    + "outcome is unknown and " + target.name() + " does not say. " + primary.name() + " stays frozen (safe: no "
                     + "client writes, no second history). When " + target.name() + " answers: if ha4neo status "
                     + "shows it primary of epoch " + (handover.position().epoch() + 1) + ", run ha4neo rejoin "
                     + primary.name() + "; if it is still a standby, run CALL " + ProcedureNames.UNFREEZE + "() on "

@@ -2,6 +2,7 @@ package io.ha4neo.topology.status;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One member as its own {@code CALL ha4neo.status()} describes it. Primary-only fields are null on a standby and
@@ -71,6 +72,19 @@ public record MemberStatus(String name, String zone, String bolt, boolean reacha
     @JsonIgnore
     public boolean acceptsWrites() {
         return isPrimary() && !Boolean.TRUE.equals(frozen);
+    }
+
+    /**
+     * The member clients should write to now: the primary that {@linkplain #acceptsWrites() accepts writes}; of
+     * several (a failover forced past a primary that still runs), the one of the latest epoch. Empty when there is
+     * none, or when two share the latest epoch (a split brain: no answer is right).
+     */
+    public static Optional<MemberStatus> writablePrimary(List<MemberStatus> members) {
+        List<MemberStatus> writable = members.stream().filter(MemberStatus::acceptsWrites).toList();
+        long latest = writable.stream().mapToLong(m -> m.epoch() == null ? -1 : m.epoch()).max().orElse(-1);
+        List<MemberStatus> newest = writable.stream().filter(m -> (m.epoch() == null ? -1 : m.epoch()) == latest)
+                .toList();
+        return newest.size() == 1 ? Optional.of(newest.get(0)) : Optional.empty();
     }
 
     /**

@@ -142,12 +142,11 @@ public final class StatusProbe {
     }
 
     /**
-     * Standby lag needs exactly one primary that accepts writes: with none or two, "behind whom?" has no answer (a
+     * Standby lag is measured against the primary that accepts writes: without one, "behind whom?" has no answer (a
      * frozen primary during a switchover does not count: the promoted member is the one the standbys will follow).
      */
     private static List<MemberStatus> withLag(List<MemberStatus> members) {
-        List<MemberStatus> primaries = members.stream().filter(MemberStatus::acceptsWrites).toList();
-        MemberStatus primary = primaries.size() == 1 ? primaries.get(0) : null;
+        MemberStatus primary = MemberStatus.writablePrimary(members).orElse(null);
         Long primaryLastEvent = primary == null ? null : lastEvent(primary);
         Long primaryEpoch = primary == null ? null : primary.epoch();
         return members.stream().map(m -> m.withLag(primaryEpoch, primaryLastEvent)).toList();

@@ -134,6 +134,16 @@ class OpsCliTest {
     }
 
     @Test
+    void jsonMayComeBeforeTheCommandToo() throws IOException {
+        SimulatedCluster sim = new SimulatedCluster(42).primary("a").standby("b", 40);
+
+        Run run = run(sim, "--cluster", simulatedClusterFile().toString(), "--json", "switchover", "--to", "b");
+
+        assertThat(run.code).as(run.err).isEqualTo(ExitCodes.OK);
+        assertThat(new ObjectMapper().readTree(run.out).get("epoch").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void aRolledBackSwitchoverExitsOneNamingTheStepAndTheStateLeft() throws IOException {
         SimulatedCluster sim = new SimulatedCluster(42).primary("a").standby("b", 40).lagging("b");
 

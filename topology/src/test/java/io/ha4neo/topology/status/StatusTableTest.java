@@ -42,6 +42,19 @@ class StatusTableTest {
     }
 
     @Test
+    void theWritablePrimaryIsTheUnfrozenOneAndOfSeveralTheOneOfTheLatestEpoch() {
+        MemberStatus frozenOld = primary("a", "PUBLISHING", 0, true);
+        MemberStatus promoted = primary("b", "PUBLISHING", 1, false);
+        MemberStatus stale = primary("c", "SUPERSEDED", 0, false);
+
+        assertThat(MemberStatus.writablePrimary(List.of(frozenOld, promoted))).contains(promoted);
+        assertThat(MemberStatus.writablePrimary(List.of(stale, promoted))).contains(promoted);
+        assertThat(MemberStatus.writablePrimary(List.of(frozenOld, standby("b", 1, null)))).isEmpty();
+        assertThat(MemberStatus.writablePrimary(List.of(primary("a", "PUBLISHING"), primary("b", "PUBLISHING"))))
+                .as("a split brain has no right answer").isEmpty();
+    }
+
+    @Test
     void aStandbyInAnEarlierEpochThanThePrimaryHasNoLagInCommits() {
         assertThat(standby("a", 0, 12, null).withLag(1L, 40L).lagCommits()).isNull();
         assertThat(standby("a", 1, 12, null).withLag(1L, 40L).lagCommits()).isEqualTo(28L);
