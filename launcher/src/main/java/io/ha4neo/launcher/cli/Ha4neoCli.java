@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
  * java -jar launcher/target/launcher-0.1.0-SNAPSHOT-all.jar up          # start everything, watch replication
  * java -jar launcher/target/launcher-0.1.0-SNAPSHOT-all.jar status --json
  * java -jar launcher/target/launcher-0.1.0-SNAPSHOT-all.jar stop
+ * java -jar launcher/target/launcher-0.1.0-SNAPSHOT-all.jar switchover     # primary to the standby and back
  * java -jar launcher/target/launcher-0.1.0-SNAPSHOT-all.jar credentials --env   # the generated passwords
  * </pre>
  *
@@ -28,11 +29,12 @@ import picocli.CommandLine.Option;
  * runs the ops CLI ({@code io.ha4neo.topology.cli.OpsCli}) on the cluster file that {@code up} writes.
  */
 @Command(name = "stack", mixinStandardHelpOptions = true, version = "ha4neo launcher 0.1.0-SNAPSHOT",
-        description = {"Runs a local ha4neo replication stack: Kafka, a primary and a standby Neo4j, the applier.",
+        description = {"Runs a local ha4neo replication stack: Kafka and two Neo4j members (a starts as primary, b as "
+                + "standby), each with the capture plugin and its own applier.",
                 "Operations on the running stack: ./stack ops <command> (the ops CLI, io.ha4neo.topology.cli.OpsCli, "
                         + "with the stack's cluster.json)."},
         subcommands = {Ha4neoCli.Up.class, Ha4neoCli.Stop.class, Ha4neoCli.Status.class,
-                Ha4neoCli.ShowCredentials.class})
+                Ha4neoCli.Switchover.class, Ha4neoCli.ShowCredentials.class})
 public final class Ha4neoCli {
     /** Exit code when a command could not do its job. */
     static final int FAILED = 1;
@@ -68,8 +70,8 @@ public final class Ha4neoCli {
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
-            description = "Start Kafka, primary and standby Neo4j and the applier; run a demo workload; print "
-                    + "endpoints and live replication status until Ctrl-C or 'stop'.")
+            description = "Start Kafka and the members a (primary) and b (standby), each with its applier; run a demo "
+                    + "workload; print endpoints and live replication status until Ctrl-C or 'stop'.")
     static final class Up extends Common implements Callable<Integer> {
         @Option(names = "--interval", defaultValue = "5", description = "Seconds between status lines (default 5)")
         int intervalSeconds;
@@ -138,6 +140,22 @@ public final class Ha4neoCli {
                 StackReport.toLines(report).forEach(System.out::println);
             }
             return 0;
+        }
+    }
+
+    @Command(name = "switchover", mixinStandardHelpOptions = true,
+            description = {"Move the primary role of the running stack to its standby and back again with the ops CLI "
+                    + "(ha4neo switchover), while a demo workload keeps writing to whichever member accepts writes.",
+                    "Prints each switchover's steps and RTO, what the workload saw, and each member's count of its "
+                            + "writes. Exits 1 when a switchover failed or a member misses an acknowledged write."})
+    static final class Switchover extends Common implements Callable<Integer> {
+        @Option(names = "--pause", defaultValue = "3",
+                description = "Seconds of writes before, between and after the switchovers (default 3)")
+        int pauseSeconds;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            return new StackSwitchover(stateDir(), System.out, Duration.ofSeconds(pauseSeconds)).run();
         }
     }
 

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -32,14 +33,16 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.neo4j.driver.Driver;
 
 /**
- * The local replication stack behind {@code ha4neo up}: one Kafka broker, a primary and a standby Neo4j server
- * with the packaged capture plugin, and the sink applier, all as child processes under one state directory.
+ * The local replication stack behind {@code ha4neo up}: one Kafka broker and two members, {@code a} (starts as
+ * primary) and {@code b} (starts as standby), each a Neo4j server with the packaged capture plugin and its own sink
+ * applier, all as child processes under one state directory. Roles move ({@code ./stack switchover}), so both members
+ * are set up alike: the applier of the member that is primary idles, the standby's applies the log.
  * {@link #run()} starts everything, runs a demo workload, prints the endpoints and then a live replication line
  * until the JVM is asked to stop (Ctrl-C or {@code ha4neo stop}), when a shutdown hook stops every child.
  *
- * <p>Authentication is on: both servers share a generated password for {@code neo4j}, and the applier logs in as its
- * own user, created on both servers (roles move) and named by their {@code ha4neo.applier.user}. The passwords live
- * in {@link StackCredentials} ({@code <state-dir>/credentials}, mode 600) and nowhere else on disk.
+ * <p>Authentication is on: both servers share a generated password for {@code neo4j}, and the appliers log in as
+ * their own user, created on both servers and named by their {@code ha4neo.applier.user}. The passwords live in
+ * {@link StackCredentials} ({@code <state-dir>/credentials}, mode 600) and nowhere else on disk.
  */
 final class LocalStack {
     static final String CLUSTER_ID = "local";
@@ -48,7 +51,9 @@ final class LocalStack {
     static final String CLUSTER_FILE = "cluster.json";
     private static final String ZONE = "local";
     private static final String PLUGIN_STARTED_LINE = "ha4neo capture plugin started for database '" + DATABASE + "'";
-    private static final List<String> STACK_DIRS = List.of("kafka", "primary", "standby", "applier");
+    /** What 'up' wipes: this layout's directories, and those of the stack before roles moved (primary, standby). */
+    private static final List<String> STACK_DIRS = List.of("kafka", "a", "b", "a-applier", "b-applier", "primary",
+            "standby", "applier");
 
     private final ProjectLayout layout;
     private final Path stateDir;
@@ -60,9 +65,7 @@ final class LocalStack {
     private StackCredentials credentials;
     private ProcessReaper reaper;
     private KafkaBroker broker;
-    private Neo4jServer primary;
-    private Neo4jServer standby;
-    private ApplierProcess applier;
+    private List<StackMember> members;
 
     LocalStack(ProjectLayout layout, Path stateDir, PrintStream out, Duration statusInterval) {
         this.layout = layout;
@@ -85,7 +88,7 @@ final class LocalStack {
         startBroker();
         createTopic();
         startServers();
-        startApplier();
+        startAppliers();
         double readySeconds = elapsedSeconds();
         recordState("running", readySeconds);
         runDemoWorkload();
@@ -106,7 +109,7 @@ final class LocalStack {
 
     private void installShutdownHook() {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println(now() + " stopping the stack (applier, servers, broker)...");
+            out.println(now() + " stopping the stack (appliers, servers, broker)...");
             reaper.stopAll(Duration.ofSeconds(45));
             StackState.delete(stateDir);
             out.println(now() + " stack stopped; data kept in " + stateDir + " until the next 'up'");
@@ -122,16 +125,24 @@ final class LocalStack {
     private void buildProcesses() {
         broker = KafkaBroker.builder(layout.kafkaLibDir(), stateDir.resolve("kafka"), reaper)
                 .setting("auto.create.topics.enable", "false").build();
-        primary = server("primary", "primary");
-        standby = server("standby", "standby");
-        applier = ApplierProcess.builder(layout.applierJar(), stateDir.resolve("applier"), reaper)
-                .property("neo4j.uri", standby.boltUri())
+        members = StackCluster.MEMBERS.stream().map(this::member).toList();
+    }
+
+    /** A member: its server (the first of the stack starts as primary) and the applier that feeds it as a standby. */
+    private StackMember member(String name) {
+        Neo4jServer server = server(name, name.equals(StackCluster.MEMBERS.get(0)) ? "primary" : "standby");
+        String group = StackCluster.applierGroup(topic, name);
+        ApplierProcess applier = ApplierProcess.builder(layout.applierJar(), stateDir.resolve(name + "-applier"),
+                        reaper)
+                .property("neo4j.uri", server.boltUri())
                 .neo4jCredentials(credentials.applier())
                 .property("neo4j.database", DATABASE)
                 .property("topic", topic)
                 .property("kafka.bootstrap.servers", broker.bootstrapServers())
+                .property("kafka.group.id", group)
                 .metricsPort(FreePorts.next())
                 .build();
+        return new StackMember(name, server, applier, group);
     }
 
     /**
@@ -140,12 +151,10 @@ final class LocalStack {
      */
     private void writeClusterFile() {
         Secret password = Secret.of("${" + StackCredentials.PASSWORD_ENV + "}", credentials.admin().password());
-        Member primaryMember = new Member("primary", ZONE, URI.create(primary.boltUri()), Neo4jServer.USER,
-                password, null);
-        Member standbyMember = new Member("standby", ZONE, URI.create(standby.boltUri()), Neo4jServer.USER,
-                password, URI.create(applier.metricsBaseUrl() + "/metrics"));
+        List<Member> described = members.stream().map(m -> new Member(m.name(), ZONE, URI.create(m.server().boltUri()),
+                Neo4jServer.USER, password, URI.create(m.applier().metricsBaseUrl() + "/metrics"))).toList();
         ClusterDescription cluster = new ClusterDescription(CLUSTER_ID, DATABASE, topic,
-                new KafkaCluster(broker.bootstrapServers(), (short) 1, Map.of()), List.of(primaryMember, standbyMember));
+                new KafkaCluster(broker.bootstrapServers(), (short) 1, Map.of()), described);
         ClusterFile.write(cluster, stateDir.resolve(CLUSTER_FILE));
     }
 
@@ -153,7 +162,7 @@ final class LocalStack {
         return Neo4jServer.builder(name, layout.neo4jLibDir(), stateDir.resolve(name), reaper)
                 .plugin(layout.pluginJar())
                 .password(credentials.admin().password())
-                .user(credentials.applier()) // on both members: ha4neo.setRole('standby') needs it as well
+                .user(credentials.applier()) // on both members: either may be the standby its applier writes to
                 .settings(Map.of("ha4neo.role", role, "ha4neo.cluster.id", CLUSTER_ID, "ha4neo.topic", topic,
                         "ha4neo.kafka.bootstrap.servers", broker.bootstrapServers(),
                         "ha4neo.metrics.port", Integer.toString(FreePorts.next()),
@@ -185,18 +194,23 @@ final class LocalStack {
 
     /** Both servers start in parallel: on 2 cores that is about 30 % faster than one after the other. */
     private void startServers() {
-        step("starting Neo4j primary and standby in " + stateDir);
-        Thread standbyStarter = new Thread(() -> timed("standby ready at " + standby.boltUri(), standby::start));
-        RuntimeException[] standbyFailure = new RuntimeException[1];
-        standbyStarter.setUncaughtExceptionHandler((t, e) -> standbyFailure[0] = (RuntimeException) e);
-        standbyStarter.start();
-        timed("primary ready at " + primary.boltUri(), primary::start);
-        join(standbyStarter);
-        if (standbyFailure[0] != null) {
-            throw standbyFailure[0];
+        step("starting Neo4j members " + String.join(" and ", StackCluster.MEMBERS) + " in " + stateDir);
+        List<Thread> starters = new ArrayList<>();
+        List<RuntimeException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (StackMember m : members.subList(1, members.size())) {
+            Thread starter = new Thread(() -> timed(m.name() + " ready at " + m.server().boltUri(),
+                    m.server()::start));
+            starter.setUncaughtExceptionHandler((t, e) -> failures.add((RuntimeException) e));
+            starter.start();
+            starters.add(starter);
         }
-        reportPlugin(primary);
-        reportPlugin(standby);
+        StackMember first = members.get(0);
+        timed(first.name() + " ready at " + first.server().boltUri(), first.server()::start);
+        starters.forEach(LocalStack::join);
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
+        members.forEach(m -> reportPlugin(m.server()));
     }
 
     private void reportPlugin(Neo4jServer server) {
@@ -205,33 +219,41 @@ final class LocalStack {
                 + server.logFile() + ")"));
     }
 
-    private void startApplier() {
-        step("starting the sink applier for " + topic + " -> " + standby.boltUri());
+    /** One applier per member; the primary's idles until its member becomes a standby. */
+    private void startAppliers() {
+        members.forEach(this::startApplier);
+    }
+
+    private void startApplier(StackMember m) {
+        step("starting the sink applier of " + m.name() + " for " + topic + " -> " + m.server().boltUri());
         try {
-            applier.start();
-            boolean healthy = applier.awaitHealthy(Duration.ofSeconds(20));
-            step("applier " + (healthy ? "healthy at " + applier.metricsBaseUrl() + "/health"
-                    : "running (pid " + applier.pid() + ") but /health does not answer yet; see " + applier.logFile()));
+            m.applier().start();
+            boolean healthy = m.applier().awaitHealthy(Duration.ofSeconds(20));
+            step(m.name() + "'s applier " + (healthy ? "healthy at " + m.applier().metricsBaseUrl() + "/health"
+                    : "running (pid " + m.applier().pid() + ") but /health does not answer yet; see "
+                    + m.applier().logFile()));
         } catch (RuntimeException e) {
-            step("applier NOT running; the rest of the stack keeps running. " + e.getMessage());
+            step(m.name() + "'s applier NOT running; the rest of the stack keeps running. " + e.getMessage());
         }
     }
 
     private void recordState(String phase, Double readySeconds) {
         state.with("phase", phase)
-                .with("primary.bolt", primary.boltUri())
-                .with("standby.bolt", standby.boltUri())
+                .with(StackCluster.MEMBERS_KEY, String.join(",", StackCluster.MEMBERS))
                 .with("kafka.bootstrap", broker.bootstrapServers())
                 .with("topic", topic)
                 .with("database", DATABASE)
-                .with("metrics.primary", metricsUrl(primary))
-                .with("metrics.standby", metricsUrl(standby))
-                .with("metrics.applier", applier.metricsBaseUrl() + "/metrics")
                 .with("cluster.file", stateDir.resolve(CLUSTER_FILE).toString())
                 .with("credentials.file", StackCredentials.file(stateDir).toString())
                 .with("startToReadySeconds", readySeconds == null ? null
-                        : String.format(java.util.Locale.ROOT, "%.1f", readySeconds))
-                .write(stateDir);
+                        : String.format(java.util.Locale.ROOT, "%.1f", readySeconds));
+        for (StackMember m : members) {
+            state.with(StackCluster.key(m.name(), "bolt"), m.server().boltUri())
+                    .with(StackCluster.key(m.name(), "metrics"), metricsUrl(m.server()))
+                    .with(StackCluster.key(m.name(), "applierMetrics"), m.applier().metricsBaseUrl() + "/metrics")
+                    .with(StackCluster.key(m.name(), "applierGroup"), m.applierGroup());
+        }
+        state.write(stateDir);
     }
 
     private static String metricsUrl(Neo4jServer server) {
@@ -239,12 +261,13 @@ final class LocalStack {
     }
 
     private void runDemoWorkload() {
-        try (Driver driver = primary.driver()) {
-            int transactions = DemoWorkload.run(driver);
-            step("demo workload: " + transactions + " transactions on the primary (The Matrix: 3 people, 1 movie, "
-                    + "3 relationships)");
+        StackMember primary = members.get(0);
+        try (Driver driver = primary.server().driver()) {
+            int transactions = DemoWorkload.seed(driver);
+            step("demo workload: " + transactions + " transactions on " + primary.name() + ", the primary (The "
+                    + "Matrix: 3 people, 1 movie, 3 relationships)");
         } catch (RuntimeException e) {
-            step("demo workload failed on the primary: " + e.getMessage() + "; the stack keeps running");
+            step("demo workload failed on " + primary.name() + ": " + e.getMessage() + "; the stack keeps running");
         }
     }
 
@@ -258,13 +281,16 @@ final class LocalStack {
                 + credentials.admin().password());
         out.println("  generated, kept in " + StackCredentials.file(stateDir) + " (mode 600); print it again with "
                 + "./stack credentials" + stateDirOption());
-        out.println("  the applier logs in as its own user " + credentials.applier().user());
+        out.println("  the appliers log in as their own user " + credentials.applier().user());
         out.println("Ops CLI on this stack: ./stack ops" + stateDirOption() + " status (cluster file "
                 + stateDir.resolve(CLUSTER_FILE) + ")");
+        out.println("Move the primary role to the standby and back, with writes running: ./stack switchover"
+                + stateDirOption());
         out.println("Live replication status every " + statusInterval.toSeconds() + " s. Stop with Ctrl-C or, from "
                 + "another terminal, ./stack stop" + stateDirOption());
     }
 
+    /** Roles move, so the probe finds the primary and the standby again for every line. */
     private void watch() {
         try (ReplicationProbe probe = StackReport.probe(stateDir, state)) {
             List<String> lastNotes = List.of();
@@ -285,14 +311,13 @@ final class LocalStack {
         if (!broker.isRunning()) {
             down.append(" kafka");
         }
-        if (!primary.isRunning()) {
-            down.append(" primary");
-        }
-        if (!standby.isRunning()) {
-            down.append(" standby");
-        }
-        if (!applier.isRunning()) {
-            down.append(" applier");
+        for (StackMember m : members) {
+            if (!m.server().isRunning()) {
+                down.append(' ').append(m.name());
+            }
+            if (!m.applier().isRunning()) {
+                down.append(' ').append(m.name()).append("-applier");
+            }
         }
         return down.length() == 0 ? "" : " | NOT RUNNING:" + down;
     }
@@ -334,5 +359,9 @@ final class LocalStack {
 
     private static void deleteRecursively(Path dir) {
         WorkDirs.deleteRecursively(dir, "the previous stack's files");
+    }
+
+    /** One member: its Neo4j server with the plugin, and its applier with its own consumer group. */
+    private record StackMember(String name, Neo4jServer server, ApplierProcess applier, String applierGroup) {
     }
 }

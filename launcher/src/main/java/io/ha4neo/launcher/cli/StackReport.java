@@ -17,13 +17,14 @@ import org.neo4j.driver.AuthToken;
 import org.neo4j.driver.AuthTokens;
 
 /**
- * What {@code status} prints: the endpoints recorded in {@link StackState}, whether each piece answers now, and a
- * {@link ReplicationStatus} snapshot. Unreachable pieces are reported as such, never as errors. It logs in with the
- * stack's {@link StackCredentials} and names their file, never the passwords.
+ * What {@code status} prints: the endpoints recorded in {@link StackState}, member by member, whether each piece
+ * answers now, and a {@link ReplicationStatus} snapshot (which names the member that is primary now and its standby).
+ * Unreachable pieces are reported as such, never as errors. It logs in with the stack's {@link StackCredentials} and
+ * names their file, never the passwords.
  */
 final class StackReport {
-    /** The metrics endpoints, by owner, in display order. */
-    static final List<String> METRICS_OWNERS = List.of("primary", "standby", "applier");
+    /** Each member's endpoints, in display order: Bolt, the plugin's metrics, its applier's metrics. */
+    static final List<String> MEMBER_ENDPOINTS = List.of("bolt", "metrics", "applierMetrics");
 
     private StackReport() {
     }
@@ -39,7 +40,7 @@ final class StackReport {
         AuthToken auth = adminAuth(stateDir);
         report.put("endpoints", endpoints(state));
         report.put("reachable", reachability(state, auth));
-        report.put("replication", replication(state, auth).toMap());
+        report.put("replication", replication(stateDir, state).toMap());
         return report;
     }
 
@@ -57,33 +58,33 @@ final class StackReport {
 
     static Map<String, Object> endpoints(StackState state) {
         Map<String, Object> e = new LinkedHashMap<>();
-        e.put("primaryBolt", state.get("primary.bolt"));
-        e.put("standbyBolt", state.get("standby.bolt"));
+        Map<String, Object> members = new LinkedHashMap<>();
+        for (String member : StackCluster.memberNames(state)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            MEMBER_ENDPOINTS.forEach(what -> m.put(what, state.get(StackCluster.key(member, what))));
+            members.put(member, m);
+        }
+        e.put("members", members);
         e.put("kafkaBootstrap", state.get("kafka.bootstrap"));
         e.put("topic", state.get("topic"));
         e.put("database", state.get("database"));
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        METRICS_OWNERS.forEach(owner -> metrics.put(owner, state.get("metrics." + owner)));
-        e.put("metrics", metrics);
         e.put("clusterFile", state.get("cluster.file"));
         e.put("credentialsFile", state.get("credentials.file"));
         return e;
     }
 
-    static ReplicationStatus replication(StackState state, AuthToken auth) {
-        try (ReplicationProbe probe = probe(state, auth)) {
+    static ReplicationStatus replication(Path stateDir, StackState state) {
+        try (ReplicationProbe probe = probe(stateDir, state)) {
             return probe.probe();
+        } catch (RuntimeException e) {
+            return new ReplicationStatus(null, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, List.of("cannot probe the stack: " + e.getMessage()));
         }
     }
 
-    /** A probe of the stack in {@code stateDir}, logged in as its admin user. */
+    /** A probe of the stack in {@code stateDir}: its cluster file, logged in as its admin user. */
     static ReplicationProbe probe(Path stateDir, StackState state) {
-        return probe(state, adminAuth(stateDir));
-    }
-
-    private static ReplicationProbe probe(StackState state, AuthToken auth) {
-        return new ReplicationProbe(state.get("primary.bolt"), auth, state.get("standby.bolt"), auth,
-                state.get("kafka.bootstrap"), state.get("topic"), state.get("database"));
+        return new ReplicationProbe(StackCluster.load(stateDir), StackCluster.applierGroups(state));
     }
 
     /** The admin user's token from the state directory's credentials; none when the file is missing. */
@@ -93,10 +94,12 @@ final class StackReport {
 
     private static Map<String, Object> reachability(StackState state, AuthToken auth) {
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("primary", boltAnswers(state.get("primary.bolt"), auth));
-        r.put("standby", boltAnswers(state.get("standby.bolt"), auth));
-        for (String owner : METRICS_OWNERS) {
-            r.put(owner + "Metrics", httpOk(state.get("metrics." + owner)));
+        for (String member : StackCluster.memberNames(state)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("bolt", boltAnswers(state.get(StackCluster.key(member, "bolt")), auth));
+            m.put("metrics", httpOk(state.get(StackCluster.key(member, "metrics"))));
+            m.put("applierMetrics", httpOk(state.get(StackCluster.key(member, "applierMetrics"))));
+            r.put(member, m);
         }
         return r;
     }
@@ -136,14 +139,10 @@ final class StackReport {
         lines.add("running:    " + report.get("running") + (report.get("phase") == null ? "" : " (" + report.get("phase") + ")"));
         if (report.get("endpoints") instanceof Map<?, ?> e) {
             Map<String, Object> reachable = (Map<String, Object>) report.get("reachable");
-            lines.add("primary:    " + e.get("primaryBolt") + upOrDown(reachable.get("primary")));
-            lines.add("standby:    " + e.get("standbyBolt") + upOrDown(reachable.get("standby")));
+            Map<String, Object> members = (Map<String, Object>) e.get("members");
+            members.forEach((name, endpoints) -> lines.addAll(memberLines(name, (Map<String, Object>) endpoints,
+                    (Map<String, Object>) reachable.get(name))));
             lines.add("kafka:      " + e.get("kafkaBootstrap") + "  topic " + e.get("topic"));
-            Map<String, Object> metrics = (Map<String, Object>) e.get("metrics");
-            for (String owner : METRICS_OWNERS) {
-                lines.add(String.format("metrics:    %-8s %s%s", owner, metrics.get(owner),
-                        upOrDown(reachable.get(owner + "Metrics"))));
-            }
             if (e.get("clusterFile") != null) {
                 lines.add("cluster:    " + e.get("clusterFile") + "  (for the ops CLI: ./stack ops status)");
             }
@@ -155,6 +154,16 @@ final class StackReport {
             r.forEach((k, v) -> lines.add(String.format("  %-30s %s", k, v == null ? "unavailable" : v)));
         }
         return lines;
+    }
+
+    /** "member a:   bolt://... (answers)", then its plugin's and its applier's metrics. */
+    private static List<String> memberLines(String name, Map<String, Object> endpoints, Map<String, Object> up) {
+        Map<String, Object> reachable = up == null ? Map.of() : up;
+        return List.of(String.format("member %-4s %s%s", name + ":", endpoints.get("bolt"),
+                        upOrDown(reachable.get("bolt"))),
+                String.format("  metrics:  plugin %s%s", endpoints.get("metrics"), upOrDown(reachable.get("metrics"))),
+                String.format("            applier %s%s", endpoints.get("applierMetrics"),
+                        upOrDown(reachable.get("applierMetrics"))));
     }
 
     private static String upOrDown(Object reachable) {

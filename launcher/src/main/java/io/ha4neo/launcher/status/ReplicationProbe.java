@@ -1,35 +1,33 @@
 package io.ha4neo.launcher.status;
 
-import io.ha4neo.schemas.topology.TopicNames;
-import io.ha4neo.schemas.contract.WatermarkNode;
-import io.ha4neo.schemas.contract.StatusColumns;
 import io.ha4neo.schemas.contract.ProcedureNames;
+import io.ha4neo.schemas.contract.StatusColumns;
+import io.ha4neo.schemas.contract.WatermarkNode;
+import io.ha4neo.topology.cluster.ClusterClients;
+import io.ha4neo.topology.cluster.ClusterDescription;
+import io.ha4neo.topology.status.MemberStatus;
+import io.ha4neo.topology.status.StatusProbe;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.neo4j.driver.AuthToken;
-import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.GraphDatabase;
-import org.neo4j.driver.Logging;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Session;
-import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.Value;
 
 /**
- * Observes replication from the outside: the primary's {@code CALL ha4neo.status()}, the standby's watermark node
- * and the topic's end offset. Each source may be missing or down; the probe then leaves its fields null and adds a
- * note instead of failing.
+ * Observes replication from the outside: which member accepts writes and which is its standby (every member's
+ * {@code CALL ha4neo.status()}, so the probe follows roles as they move), the primary's progress, the standby's
+ * watermark node, the topic's end offset and the standby's applier group. Each source may be missing or down; the
+ * probe then leaves its fields null and adds a note instead of failing.
  *
  * <pre>{@code
- * try (ReplicationProbe probe = new ReplicationProbe(primaryUri, auth, standbyUri, auth, bootstrap, topic, "neo4j")) {
+ * try (ReplicationProbe probe = new ReplicationProbe(cluster, Map.of("a", "group-of-a", "b", "group-of-b"))) {
  *     System.out.println(probe.probe().toLine());
  * }
  * }</pre>
@@ -40,36 +38,45 @@ public final class ReplicationProbe implements AutoCloseable {
     private static final String WATERMARK_QUERY = "MATCH " + WatermarkNode.matchPattern("w", "database")
             + " RETURN properties(w) AS p";
 
-    private final Driver primary;
-    private final Driver standby;
-    private final Admin admin;
-    private final String topic;
-    private final String database;
+    private final ClusterDescription cluster;
+    private final Map<String, String> applierGroups;
+    private final ClusterClients clients;
 
-    /** A probe of one primary/standby pair and their topic; opens clients lazily, {@link #close()} closes them. */
-    public ReplicationProbe(String primaryUri, AuthToken primaryAuth, String standbyUri, AuthToken standbyAuth,
-                            String bootstrapServers, String topic, String database) {
-        this.primary = driver(primaryUri, primaryAuth);
-        this.standby = driver(standbyUri, standbyAuth);
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000));
-        this.topic = topic;
-        this.database = database;
+    /**
+     * A probe of the members of {@code cluster}; {@code applierGroups} names each member's applier consumer group
+     * (the lag tools' view of its position). Opens clients lazily; {@link #close()} closes them.
+     */
+    public ReplicationProbe(ClusterDescription cluster, Map<String, String> applierGroups) {
+        this.cluster = cluster;
+        this.applierGroups = Map.copyOf(applierGroups);
+        this.clients = new ClusterClients(cluster, Duration.ofSeconds(3));
     }
 
     /** One snapshot; never throws for an unreachable or incomplete piece. */
     public ReplicationStatus probe() {
         List<String> notes = new ArrayList<>();
-        Record status = primaryStatus(notes);
-        Map<String, Object> watermark = standbyWatermark(notes);
-        Long endOffset = topicEndOffset(notes);
-        return new ReplicationStatus(longOf(status, StatusColumns.LAST_COMMITTED_ID),
-                longOf(status, StatusColumns.LAST_PUBLISHED_ID), longOf(status, StatusColumns.LAST_SPOOLED_ID),
-                longOf(status, StatusColumns.SPOOL_BYTES), boolOf(status, StatusColumns.SEMI_SYNC_FALLBACK),
-                longOf(watermark, WatermarkNode.COMMIT_ID), longOf(watermark, WatermarkNode.SOURCE_COMMIT_TIME_MILLIS),
-                longOf(watermark, WatermarkNode.APPLIED_AT_MILLIS), longOf(watermark, WatermarkNode.OFFSET), endOffset,
-                applierGroupOffset(notes), List.copyOf(notes));
+        List<MemberStatus> members = new StatusProbe(clients).members();
+        members.stream().filter(m -> m.error() != null).forEach(m -> notes.add(m.name() + ": " + m.error()));
+        MemberStatus primary = MemberStatus.writablePrimary(members).orElse(null);
+        MemberStatus standby = members.stream().filter(MemberStatus::isStandby)
+                .filter(m -> primary == null || !m.name().equals(primary.name())).findFirst().orElse(null);
+        if (primary == null) {
+            notes.add("no member accepts writes now (a switchover in progress, or no primary)");
+        }
+        if (standby == null) {
+            notes.add("no member is a standby now");
+        }
+        Record status = primary == null ? null : primaryStatus(primary.name(), notes);
+        Map<String, Object> watermark = standby == null ? null : standbyWatermark(standby.name(), notes);
+        return new ReplicationStatus(primary == null ? null : primary.name(), standby == null ? null : standby.name(),
+                primary == null ? null : primary.epoch(), longOf(watermark, WatermarkNode.EPOCH),
+                longOf(status, StatusColumns.LAST_COMMITTED_ID), longOf(status, StatusColumns.LAST_PUBLISHED_ID),
+                longOf(status, StatusColumns.LAST_SPOOLED_ID), longOf(status, StatusColumns.SPOOL_BYTES),
+                boolOf(status, StatusColumns.SEMI_SYNC_FALLBACK), longOf(watermark, WatermarkNode.COMMIT_ID),
+                longOf(watermark, WatermarkNode.SOURCE_COMMIT_TIME_MILLIS),
+                longOf(watermark, WatermarkNode.APPLIED_AT_MILLIS), longOf(watermark, WatermarkNode.OFFSET),
+                topicEndOffset(notes), standby == null ? null : applierGroupOffset(standby.name(), notes),
+                List.copyOf(notes));
     }
 
     /** True when the server behind {@code driver} answers a query now. */
@@ -84,67 +91,65 @@ public final class ReplicationProbe implements AutoCloseable {
 
     @Override
     public void close() {
-        primary.close();
-        standby.close();
-        admin.close();
+        clients.close();
     }
 
-    private Record primaryStatus(List<String> notes) {
-        try (Session session = session(primary)) {
+    private Record primaryStatus(String member, List<String> notes) {
+        try (Session session = clients.session(cluster.requireMember(member))) {
             List<Record> rows = session.run(STATUS_QUERY).list();
-            return rows.stream().filter(r -> database.equals(r.get(StatusColumns.DATABASE).asString(null))).findFirst()
+            return rows.stream().filter(r -> cluster.database().equals(r.get(StatusColumns.DATABASE).asString(null)))
+                    .findFirst()
                     .orElseGet(() -> rows.isEmpty() ? null : rows.get(0));
         } catch (RuntimeException e) {
-            notes.add("primary: ha4neo.status() unavailable (" + firstLine(e) + ")");
+            notes.add(member + " (primary): ha4neo.status() unavailable (" + firstLine(e) + ")");
             return null;
         }
     }
 
-    private Map<String, Object> standbyWatermark(List<String> notes) {
-        try (Session session = session(standby)) {
-            List<Record> rows = session.run(WATERMARK_QUERY, Map.of("database", database)).list();
+    private Map<String, Object> standbyWatermark(String member, List<String> notes) {
+        try (Session session = clients.session(cluster.requireMember(member))) {
+            List<Record> rows = session.run(WATERMARK_QUERY, Map.of("database", cluster.database())).list();
             if (rows.isEmpty()) {
-                notes.add("standby: no " + WatermarkNode.LABEL + " node for database '" + database + "' yet");
+                notes.add(member + " (standby): no " + WatermarkNode.LABEL + " node for database '"
+                        + cluster.database() + "' yet");
                 return null;
             }
             return rows.get(0).get("p").asMap();
         } catch (RuntimeException e) {
-            notes.add("standby: watermark unavailable (" + firstLine(e) + ")");
+            notes.add(member + " (standby): watermark unavailable (" + firstLine(e) + ")");
             return null;
         }
     }
 
     private Long topicEndOffset(List<String> notes) {
-        TopicPartition partition = new TopicPartition(topic, 0);
+        TopicPartition partition = new TopicPartition(cluster.topic(), 0);
         try {
-            return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+            return clients.admin().listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
                     .get(5, TimeUnit.SECONDS).offset();
         } catch (Exception e) {
-            notes.add("kafka: end offset of " + topic + " unavailable (" + firstLine(e) + ")");
+            notes.add("kafka: end offset of " + cluster.topic() + " unavailable (" + firstLine(e) + ")");
             return null;
         }
     }
 
-    /** The applier group's committed offset ({@code ha4neo-applier-<topic>}, the applier's default group id). */
-    private Long applierGroupOffset(List<String> notes) {
-        TopicPartition partition = new TopicPartition(topic, 0);
+    /**
+     * The committed offset of the standby's applier group (each member's applier has its own, so that the idle one
+     * on the primary never takes the partition from the working one); null when the probe was given no group.
+     */
+    private Long applierGroupOffset(String member, List<String> notes) {
+        String group = applierGroups.get(member);
+        if (group == null) {
+            return null;
+        }
+        TopicPartition partition = new TopicPartition(cluster.topic(), 0);
         try {
-            OffsetAndMetadata committed = admin.listConsumerGroupOffsets(TopicNames.defaultApplierGroup(topic))
+            OffsetAndMetadata committed = clients.admin().listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS).get(partition);
             return committed == null ? null : committed.offset();
         } catch (Exception e) {
-            notes.add("kafka: offsets of the applier group unavailable (" + firstLine(e) + ")");
+            notes.add("kafka: offsets of the applier group " + group + " unavailable (" + firstLine(e) + ")");
             return null;
         }
-    }
-
-    private Session session(Driver driver) {
-        return driver.session(SessionConfig.forDatabase(database));
-    }
-
-    private static Driver driver(String uri, AuthToken auth) {
-        return GraphDatabase.driver(uri, auth, Config.builder().withLogging(Logging.none())
-                .withConnectionTimeout(3, TimeUnit.SECONDS).build());
     }
 
     private static Long longOf(Record record, String key) {

@@ -6,8 +6,13 @@ import java.util.Map;
 
 /**
  * One snapshot of replication state, as far as it could be observed. Every field is null when its source was not
- * reachable or does not exist yet; {@link #notes()} says why, in words.
+ * reachable or does not exist yet; {@link #notes()} says why, in words. Roles move (switchover, failover), so the
+ * snapshot names the members that had them when it was taken.
  *
+ * @param primary the member that accepted writes (primary, not frozen), or null when none did
+ * @param standby the member that was its standby, or null
+ * @param primaryEpoch the epoch the primary publishes under
+ * @param standbyEpoch the epoch of the standby's last applied event (its watermark)
  * @param primaryLastCommittedId last commit id of the primary ({@code ha4neo.status()}); Neo4j offers no other way
  * @param primaryLastPublishedId last commit id the primary's plugin published to Kafka
  * @param primaryLastEventId commit id of the primary's last replicated event (its last spooled event); token and
@@ -23,7 +28,8 @@ import java.util.Map;
  * @param applierGroupOffset the offset the applier's consumer group committed (what lag tools see)
  * @param notes why some fields are null
  */
-public record ReplicationStatus(Long primaryLastCommittedId, Long primaryLastPublishedId, Long primaryLastEventId,
+public record ReplicationStatus(String primary, String standby, Long primaryEpoch, Long standbyEpoch,
+                                Long primaryLastCommittedId, Long primaryLastPublishedId, Long primaryLastEventId,
                                 Long primarySpoolBytes, Boolean semiSyncFallback, Long standbyAppliedCommitId,
                                 Long standbySourceCommitTimeMillis, Long standbyAppliedAtMillis, Long standbyOffset,
                                 Long topicEndOffset, Long applierGroupOffset, List<String> notes) {
@@ -31,11 +37,15 @@ public record ReplicationStatus(Long primaryLastCommittedId, Long primaryLastPub
     /**
      * Commit ids the standby is behind the primary's last replicated event, or null when either side is unknown.
      * Commit ids are not contiguous (transactions without data have none in the log), so this is an upper bound on
-     * the number of transactions behind; 0 means caught up.
+     * the number of transactions behind; 0 means caught up. Commit ids of different epochs come from different stores:
+     * a standby that has not reached the primary's epoch yet (right after a switchover) has no lag in commits.
      */
     public Long lagCommits() {
         Long primaryId = primaryLastEventId != null ? primaryLastEventId : primaryLastCommittedId;
         if (primaryId == null || standbyAppliedCommitId == null) {
+            return null;
+        }
+        if (primaryEpoch != null && standbyEpoch != null && !primaryEpoch.equals(standbyEpoch)) {
             return null;
         }
         return Math.max(0, primaryId - standbyAppliedCommitId);
@@ -68,6 +78,10 @@ public record ReplicationStatus(Long primaryLastCommittedId, Long primaryLastPub
     /** The fields as an ordered map, for JSON. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("primary", primary);
+        m.put("standby", standby);
+        m.put("primaryEpoch", primaryEpoch);
+        m.put("standbyEpoch", standbyEpoch);
         m.put("primaryLastCommittedId", primaryLastCommittedId);
         m.put("primaryLastPublishedId", primaryLastPublishedId);
         m.put("primaryLastEventId", primaryLastEventId);
@@ -88,8 +102,9 @@ public record ReplicationStatus(Long primaryLastCommittedId, Long primaryLastPub
 
     /** One human-readable line, e.g. for the launcher's live display. */
     public String toLine() {
-        return "primary commit " + orDash(primaryLastCommittedId) + " | published " + orDash(primaryLastPublishedId)
-                + " | topic end " + orDash(topicEndOffset) + " | standby applied " + orDash(standbyAppliedCommitId)
+        return "primary " + orDash(primary) + " commit " + orDash(primaryLastCommittedId) + " | published "
+                + orDash(primaryLastPublishedId) + " | topic end " + orDash(topicEndOffset) + " | standby "
+                + orDash(standby) + " applied " + orDash(standbyAppliedCommitId)
                 + " (offset " + orDash(standbyOffset) + ") | lag " + orDash(lagCommits()) + " commits, "
                 + orDash(lagRecords()) + " records";
     }
