@@ -163,7 +163,8 @@ final class LocalStack {
                 .plugin(layout.pluginJar())
                 .password(credentials.admin().password())
                 .user(credentials.applier()) // on both members: either may be the standby its applier writes to
-                .settings(Map.of("ha4neo.role", role, "ha4neo.cluster.id", CLUSTER_ID, "ha4neo.topic", topic,
+                .settings(Map.of("ha4neo.role", role, "ha4neo.member.name", name, "ha4neo.cluster.id", CLUSTER_ID,
+                        "ha4neo.topic", topic,
                         "ha4neo.kafka.bootstrap.servers", broker.bootstrapServers(),
                         "ha4neo.metrics.port", Integer.toString(FreePorts.next()),
                         "ha4neo.applier.user", credentials.applier().user(),
