@@ -118,10 +118,15 @@ final class StackSwitchover {
         if (stdout.toString().isBlank()) {
             throw new IllegalStateException("ha4neo switchover --to " + to + " exited " + code + ": " + stderr);
         }
+        return parse(stdout.toString());
+    }
+
+    /** The report that {@code ha4neo switchover --json} printed. */
+    static HandoverReport parse(String json) {
         try {
-            return JSON.readValue(stdout.toString(), HandoverReport.class);
+            return JSON.readValue(json, HandoverReport.class);
         } catch (IOException e) {
-            throw new UncheckedIOException("ha4neo switchover --to " + to + " printed no report: " + stdout, e);
+            throw new UncheckedIOException("ha4neo switchover --json printed no report: " + json, e);
         }
     }
 
