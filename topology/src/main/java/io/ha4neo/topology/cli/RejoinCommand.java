@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
         description = {"Makes a former primary (frozen by an interrupted switchover, replaced by a failover, or "
                 + "FENCED) a standby of the current primary, from the handover point where its epoch ended.",
                 "When it holds commits the log does not have (its divergent tail), it stays FENCED and lists them; "
-                        + "--discard-tail drops them and makes it a standby.",
+                        + "--discard-tail undoes them and makes it a standby.",
                 "Prints the role it ended in, the handover point it follows from and the divergent tail. Exits 1 "
                         + "when it is still fenced or the call failed."},
         exitCodeListHeading = ExitCodes.HEADING,
@@ -23,8 +23,8 @@ final class RejoinCommand extends OpsCommand {
     @Parameters(index = "0", paramLabel = "<member>", description = "The member to rejoin.")
     private String member;
 
-    @Option(names = "--discard-tail", description = "Drop the commits the log does not have (they are lost; keep "
-            + "what you need of them first).")
+    @Option(names = "--discard-tail", description = "Give up the commits the log does not have: the member undoes "
+            + "them and follows (they stay in the plugin's export file; keep what you need of them first).")
     private boolean discardTail;
 
     @Override

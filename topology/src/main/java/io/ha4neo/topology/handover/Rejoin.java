@@ -54,7 +54,7 @@ public final class Rejoin {
             lines.add("  keep what you need of them, then: ha4neo rejoin " + name + " --discard-tail (or re-seed "
                     + name + " from the primary)");
         } else if (!r.divergentTail().isEmpty()) {
-            lines.add("  discarded its divergent tail, " + count(r.divergentTail()) + ":");
+            lines.add("  gave up its divergent tail, " + count(r.divergentTail()) + ":");
             r.divergentTail().forEach(line -> lines.add("    " + line));
         }
         Outcome outcome = r.role() == Role.STANDBY ? Outcome.DONE : Outcome.FAILED;

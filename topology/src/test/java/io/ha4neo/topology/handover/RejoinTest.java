@@ -48,7 +48,7 @@ class RejoinTest {
         assertThat(report.outcome()).isEqualTo(Outcome.DONE);
         assertThat(cluster.calls).containsExactly("rejoin a true");
         assertThat(report.lines()).containsExactly("rejoin a: standby, following from (epoch 0, commit 42) (40 ms)",
-                "  discarded its divergent tail, 1 commit:", "    commit 43");
+                "  gave up its divergent tail, 1 commit:", "    commit 43");
     }
 
     @Test
