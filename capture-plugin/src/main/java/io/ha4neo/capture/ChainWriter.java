@@ -2,6 +2,7 @@ package io.ha4neo.capture;
 
 import io.ha4neo.capture.mapping.CapturedChanges;
 import io.ha4neo.capture.spool.EventLog;
+import io.ha4neo.capture.spool.SpoolRecordTooLargeException;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.event.CaptureGap;
 import io.ha4neo.schemas.event.TransactionEvent;
@@ -15,6 +16,8 @@ import org.neo4j.logging.InternalLog;
  * <p>Never throws for one bad commit and never hangs on a broken spool: a commit whose event cannot be written
  * (disk full, an I/O error) is remembered, and the first write that succeeds again is preceded by a gap event for
  * every commit id that could not be spooled meanwhile. So capture continues, and no range is ever silently absent.
+ * A transaction that cannot be encoded (over 2 GiB included) or is too large for the spool becomes a gap event for
+ * its own commit id at once.
  *
  * <p>Threading: called only in commit order, by the sequencer's sink and stall check (under its lock) or at start-up
  * before anything is sequenced. {@link #chainHead()} may be read from any thread.
@@ -85,11 +88,20 @@ final class ChainWriter {
             }
             List<byte[]> records = encodeOrNull(commitId, pending);
             if (records != null) {
-                spool.append(commitId, chainHead, records);
-                chainHead = commitId;
+                spoolOrGap(commitId, records);
             }
         } catch (RuntimeException e) {
             unspooled(commitId, pending, e);
+        }
+    }
+
+    /** A transaction too large for the spool is this commit's fault, not the spool's: a gap for it now. */
+    private void spoolOrGap(long commitId, List<byte[]> records) throws InterruptedException {
+        try {
+            spool.append(commitId, chainHead, records);
+            chainHead = commitId;
+        } catch (SpoolRecordTooLargeException e) {
+            appendGap(commitId, commitId, "cannot spool the transaction: " + e.getMessage());
         }
     }
 
@@ -100,6 +112,16 @@ final class ChainWriter {
             return codec.encode(event);
         } catch (RuntimeException e) {
             appendGap(commitId, commitId, "cannot encode the transaction: " + e.getMessage());
+            return null;
+        } catch (OutOfMemoryError e) {
+            // An event whose encoding exceeds what a Java array can hold (over 2 GiB) fails inside the JDK's buffers
+            // with this Error ("Required array length ... is too large", "Requested array size exceeds VM limit"),
+            // not with an exception. It is this commit's allocation that failed, before anything was spooled, and
+            // its partial buffers are garbage now, so the commit becomes a gap event like any other encode failure
+            // and capture continues with the next one. A genuine heap exhaustion while encoding is treated the same
+            // way for the same reason. This is the only place in capture that catches OutOfMemoryError.
+            appendGap(commitId, commitId, "cannot encode the transaction: its encoding does not fit in a Java "
+                    + "array or in the heap (" + e + ")");
             return null;
         }
     }

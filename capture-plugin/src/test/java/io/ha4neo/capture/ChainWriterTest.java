@@ -1,9 +1,13 @@
 package io.ha4neo.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.ha4neo.capture.mapping.CapturedChanges;
 import io.ha4neo.capture.spool.EventLog;
+import io.ha4neo.capture.spool.SpoolRecordTooLargeException;
+import io.ha4neo.schemas.codec.DecodeException;
+import io.ha4neo.schemas.codec.EncodeException;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
 import io.ha4neo.schemas.event.TransactionEvent;
@@ -11,8 +15,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.neo4j.logging.NullLog;
 
 /** The chain in the spool accounts for every commit id, even while the spool refuses writes. */
@@ -27,6 +35,7 @@ class ChainWriterTest {
     final class FlakyLog implements EventLog {
         final List<TransactionEvent> events = new ArrayList<>();
         boolean failing;
+        long tooLarge = -1;
         long lastSequenced;
 
         @Override
@@ -34,11 +43,17 @@ class ChainWriterTest {
             if (failing) {
                 throw new UncheckedIOException(new java.io.IOException("No space left on device"));
             }
+            TransactionEvent event;
             try {
-                events.add(codec.decode(records.get(0)));
+                event = codec.decode(records.get(0));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
+            if (commitId == tooLarge && !event.isGap()) {
+                throw new SpoolRecordTooLargeException(commitId, "commit " + commitId + ": its 4097 records take "
+                        + "2148532245 bytes in the spool, over the limit of 1073741824 bytes for one transaction");
+            }
+            events.add(event);
             lastSequenced = commitId;
         }
 
@@ -62,8 +77,98 @@ class ChainWriterTest {
     }
 
     private ChainWriter writer() {
-        return new ChainWriter(spool, codec, new GapLog(dir.resolve("gaps.log")),
+        return writer(codec);
+    }
+
+    private ChainWriter writer(EventCodec with) {
+        return new ChainWriter(spool, with, new GapLog(dir.resolve("gaps.log")),
                 new ChainWriter.Origin("dc1", 0, "neo4j"), NullLog.getInstance());
+    }
+
+    /** The real codec, except that encoding the transaction of commit {@code failing} throws {@code failure}. */
+    private EventCodec codecFailingFor(long failing, Throwable failure) {
+        return new EventCodec() {
+            @Override
+            public List<byte[]> encode(TransactionEvent event) {
+                if (event.commitId() == failing && !event.isGap()) {
+                    sneakyThrow(failure);
+                }
+                return codec.encode(event);
+            }
+
+            @Override
+            public TransactionEvent decode(byte[] recordValue) throws DecodeException {
+                return codec.decode(recordValue);
+            }
+
+            @Override
+            public int maxRecordBytes() {
+                return codec.maxRecordBytes();
+            }
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    /**
+     * What the real codec throws for a transaction over 2 GiB, as measured on JDK 17 with {@code -Xmx14g}: the two
+     * errors come from the JDK's buffers and escape the codec, which wraps only exceptions.
+     */
+    static Stream<Arguments> encodingFailuresOfEventsOverTwoGibibytes() {
+        return Stream.of(
+                Arguments.of("a 2 GiB byte array: ByteArrayOutputStream cannot grow past the array limit",
+                        new OutOfMemoryError("Required array length 256 + 2147483394 is too large"),
+                        "java.lang.OutOfMemoryError: Required array length 256 + 2147483394 is too large"),
+                Arguments.of("a 1 G-character Latin-1 string: its UTF-8 bytes exceed the VM's array limit",
+                        new OutOfMemoryError("Requested array size exceeds VM limit"),
+                        "java.lang.OutOfMemoryError: Requested array size exceeds VM limit"),
+                Arguments.of("a 1 G-character UTF-16 string: its UTF-8 byte count overflows int",
+                        new EncodeException("commit 2: cannot encode the event (java.lang.NegativeArraySizeException: "
+                                + "-1073741836); it was not published", new NegativeArraySizeException("-1073741836")),
+                        "commit 2: cannot encode the event (java.lang.NegativeArraySizeException: -1073741836)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("encodingFailuresOfEventsOverTwoGibibytes")
+    void anEventTooLargeToEncodeBecomesAGapEventForItsOwnIdAndTheNextCommitIsChainedAfterIt(String source,
+            Throwable failure, String reason) throws Exception {
+        ChainWriter chain = writer(codecFailingFor(2, failure));
+        chain.append(1, change());
+        // assertThatCode catches errors too: an OutOfMemoryError escaping to JUnit would abort the whole test run
+        assertThatCode(() -> chain.append(2, change())).as("an error escaping into afterCommit")
+                .doesNotThrowAnyException();
+        chain.append(3, change());
+
+        assertThat(spool.events).extracting(TransactionEvent::commitId).containsExactly(1L, 2L, 3L);
+        TransactionEvent gap = spool.events.get(1);
+        assertThat(gap.isGap()).isTrue();
+        assertThat(gap.gap().firstCommitId()).isEqualTo(2);
+        assertThat(gap.gap().lastCommitId()).isEqualTo(2);
+        assertThat(gap.gap().reason()).startsWith("cannot encode the transaction").contains(reason);
+        assertThat(gap.previousCommitId()).isEqualTo(1);
+        assertThat(spool.events.get(2).isGap()).isFalse();
+        assertThat(spool.events.get(2).previousCommitId()).as("the next commit is chained after the gap").isEqualTo(2);
+        assertThat(chain.chainHead()).isEqualTo(3);
+    }
+
+    @Test
+    void aTransactionTooLargeForTheSpoolBecomesAGapEventForItsOwnIdAtOnceAndTheChainContinues() throws Exception {
+        ChainWriter chain = writer();
+        chain.append(1, change());
+        spool.tooLarge = 2;
+        chain.append(2, change());
+
+        assertThat(spool.events).as("the gap is spooled at once, not when a later write succeeds")
+                .extracting(TransactionEvent::commitId).containsExactly(1L, 2L);
+        assertThat(spool.events.get(1).gap().firstCommitId()).isEqualTo(2);
+        assertThat(spool.events.get(1).gap().reason()).startsWith("cannot spool the transaction")
+                .contains("over the limit");
+        chain.append(3, change());
+        assertThat(spool.events.get(2).commitId()).isEqualTo(3);
+        assertThat(spool.events.get(2).previousCommitId()).isEqualTo(2);
     }
 
     private static ChainWriter.Pending change() {

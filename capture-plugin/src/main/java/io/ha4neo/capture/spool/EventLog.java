@@ -7,7 +7,11 @@ import java.util.List;
  * implementation; tests substitute one that fails like a full or broken disk.
  */
 public interface EventLog {
-    /** Appends one event (its encoded records) with its chain link; blocks while the log is full. */
+    /**
+     * Appends one event (its encoded records) with its chain link; blocks while the log is full.
+     *
+     * @throws SpoolRecordTooLargeException when the records are too large for one spool record; nothing was written
+     */
     void append(long commitId, long previousCommitId, List<byte[]> records) throws InterruptedException;
 
     /** Records that every commit id up to {@code commitId} was sequenced. */

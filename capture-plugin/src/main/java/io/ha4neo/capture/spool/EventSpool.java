@@ -38,7 +38,8 @@ import java.util.zip.CRC32C;
  * {@code [int bodyLength][int crc32c(body)][body]}, body = {@code [byte type][long commitId]} then for an
  * EVENT {@code [long previousCommitId][int n]([int len][bytes]){n}}. A MARK records that every id up to
  * its commit id was sequenced (ids without replicable changes), for gap detection after a restart. A torn
- * record at the end of the last segment (crash mid-write) is truncated at open.
+ * record at the end of the last segment (crash mid-write) is truncated at open. A body is at most
+ * {@link #MAX_BODY_BYTES}; a larger transaction is refused whole ({@link SpoolRecordTooLargeException}).
  *
  * <p>Threading: one appending thread at a time (the sequencer's sink holds the sequencer lock) and one
  * publisher thread reading; space accounting is guarded by {@link #lock}.
@@ -46,6 +47,12 @@ import java.util.zip.CRC32C;
 public final class EventSpool implements EventLog, AutoCloseable {
     static final byte EVENT = 1;
     static final byte MARK = 2;
+    /**
+     * The largest record body, read and written alike (1 GiB). A reader treats a longer length prefix as a torn
+     * record, so a body over it must never be written: reopening would truncate it and everything after it. It also
+     * keeps the body's int length prefix, and the one buffer that holds it, far from the 2 GiB array limit.
+     */
+    static final int MAX_BODY_BYTES = 1 << 30;
     private static final String PREFIX = "spool-";
     private static final String SUFFIX = ".log";
 
@@ -190,8 +197,14 @@ public final class EventSpool implements EventLog, AutoCloseable {
     }
 
     private static ByteBuffer eventBody(long commitId, long previousCommitId, List<byte[]> records) {
-        int size = 1 + 8 + 8 + 4 + records.stream().mapToInt(r -> 4 + r.length).sum();
-        ByteBuffer b = ByteBuffer.allocate(size).put(EVENT).putLong(commitId).putLong(previousCommitId)
+        // Summed as long and checked before allocating: an int sum of a transaction over 2 GiB wraps silently.
+        long size = 1 + 8 + 8 + 4 + records.stream().mapToLong(r -> 4L + r.length).sum();
+        if (size > MAX_BODY_BYTES) {
+            throw new SpoolRecordTooLargeException(commitId, "commit " + commitId + ": its " + records.size()
+                    + " records take " + size + " bytes in the spool, over the limit of " + MAX_BODY_BYTES
+                    + " bytes for one transaction; nothing was spooled");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) size).put(EVENT).putLong(commitId).putLong(previousCommitId)
                 .putInt(records.size());
         records.forEach(r -> b.putInt(r.length).put(r));
         return b.flip();

@@ -123,7 +123,6 @@ public final class SpoolReader implements AutoCloseable {
 
     /** Sequential record reader over one segment file with CRC validation. */
     static final class RecordCursor implements AutoCloseable {
-        private static final int MAX_BODY = 1 << 30;
         private final FileChannel channel;
         private final Path path;
         private long position;
@@ -144,7 +143,7 @@ public final class SpoolReader implements AutoCloseable {
             ByteBuffer header = readFully(position, 8);
             int length = header.getInt();
             int crc = header.getInt();
-            if (length < 9 || length > MAX_BODY || end - position - 8 < length) {
+            if (length < 9 || length > EventSpool.MAX_BODY_BYTES || end - position - 8 < length) {
                 tornTail = limit == Long.MAX_VALUE;
                 return null;
             }

@@ -419,6 +419,39 @@ class EventSpoolTest {
         assertThat(Files.size(first)).as("a corrupt segment is left as it is for inspection").isEqualTo(size);
     }
 
+    /**
+     * Transactions of 2049, 4097 and 8193 chunks of 512 KiB: just over the 1 GiB record limit, over 2 GiB (an int
+     * sum of the sizes wraps to a negative buffer size) and over 4 GiB (it wraps to a small positive one). The chunks
+     * share one array, so the test needs no gigabytes of heap.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2049, 4097, 8193})
+    void aTransactionOverTheRecordLimitIsRefusedWholeNamingItsCommitAndTheNextOneIsSpooled(int chunks)
+            throws Exception {
+        byte[] chunk = new byte[512 * 1024];
+        List<byte[]> huge = java.util.Collections.nCopies(chunks, chunk);
+        try (EventSpool spool = EventSpool.open(dir, MAX_BYTES)) {
+            Seen first = append(spool, 1, 0, 1, BIG);
+            spool.published(1); // so that a spool that took the transaction would not wait for space, but write it
+
+            assertThatThrownBy(() -> spool.append(2, 1, huge)).isInstanceOf(SpoolRecordTooLargeException.class)
+                    .hasMessageStartingWith("commit 2: its " + chunks + " records take "
+                            + (21 + chunks * (4L + chunk.length)) + " bytes")
+                    .hasMessageContaining("over the limit of " + EventSpool.MAX_BODY_BYTES)
+                    .satisfies(e -> assertThat(((SpoolRecordTooLargeException) e).commitId()).isEqualTo(2));
+            assertThat(spool.lastEventId()).as("nothing of commit 2 was written").isEqualTo(1);
+            assertThat(spool.lastSequencedId()).isEqualTo(1);
+
+            Seen third = append(spool, 3, 2, 1, BIG);
+            try (SpoolReader reader = spool.readerAfter(0)) {
+                assertThat(readAll(reader)).containsExactly(first, third);
+            }
+        }
+        try (EventSpool reopened = EventSpool.open(dir, MAX_BYTES)) {
+            assertThat(reopened.lastEventId()).isEqualTo(3);
+        }
+    }
+
     @Test
     void aNewSpoolStartsEmpty() throws Exception {
         try (EventSpool spool = EventSpool.open(dir.resolve("a/b"), MAX_BYTES)) {
