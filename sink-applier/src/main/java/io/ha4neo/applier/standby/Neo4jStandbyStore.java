@@ -3,6 +3,7 @@ package io.ha4neo.applier.standby;
 import io.ha4neo.applier.error.FatalApplierException;
 import io.ha4neo.applier.plan.PlannedStatement;
 import io.ha4neo.schemas.contract.WatermarkNode;
+import io.ha4neo.schemas.event.ChainPosition;
 import io.ha4neo.schemas.topology.ReservedNames;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +56,10 @@ public final class Neo4jStandbyStore implements StandbyStore {
     }
 
     @Override
-    public void writeBatch(long expectedCommitId, List<PlannedStatement> statements, Watermark next,
+    public void writeBatch(Optional<ChainPosition> expected, List<PlannedStatement> statements, Watermark next,
                            List<SkippedCommit> skips) {
         try (Session s = session(); Transaction tx = s.beginTransaction(TAGGED)) {
-            lockAndCheckWatermark(tx, expectedCommitId, next);
+            lockAndCheckWatermark(tx, expected, next);
             statements.forEach(st -> runChecked(tx, st));
             skips.forEach(skip -> tx.run("CREATE (:" + ReservedNames.SKIP_LABEL + " {commitId: $c, "
                     + "skippedAtMillis: $t, reason: $r})", Map.of("c", skip.commitId(), "t", skip.skippedAtMillis(),
@@ -70,16 +71,20 @@ public final class Neo4jStandbyStore implements StandbyStore {
     }
 
     /**
-     * Takes the watermark node's write lock first (MERGE + SET), then reads its commit id. Once the lock is
-     * held no other writer can move it until this transaction ends, so the comparison cannot race.
+     * Takes the watermark node's write lock first (MERGE + SET), then reads its epoch and commit id. Once the lock is
+     * held no other writer can move it until this transaction ends, so the comparison cannot race. Both are compared:
+     * commit ids of different epochs come from different stores, so an equal commit id alone proves nothing.
      */
-    private void lockAndCheckWatermark(Transaction tx, long expectedCommitId, Watermark next) {
-        Record r = tx.run("MERGE " + WM_PATTERN + " SET w." + WatermarkNode.APPLIED_AT_MILLIS
-                + " = $now RETURN coalesce(w." + WatermarkNode.COMMIT_ID + ", 0) AS c", Map.of("db", database, "now", next.appliedAtMillis())).single();
-        long found = r.get("c").asLong();
-        if (found != expectedCommitId) {
-            throw new FatalApplierException("divergence", "the watermark of database " + database + " names commit "
-                    + found + " but this applier expected " + expectedCommitId + " before applying up to " + next
+    private void lockAndCheckWatermark(Transaction tx, Optional<ChainPosition> expected, Watermark next) {
+        Record r = tx.run("MERGE " + WM_PATTERN + " SET w." + WatermarkNode.APPLIED_AT_MILLIS + " = $now RETURN w."
+                + WatermarkNode.EPOCH + " AS e, w." + WatermarkNode.COMMIT_ID + " AS c",
+                Map.of("db", database, "now", next.appliedAtMillis())).single();
+        Optional<ChainPosition> found = r.get("c").isNull() ? Optional.empty()
+                : Optional.of(new ChainPosition(r.get("e").isNull() ? 0 : r.get("e").asLong(), r.get("c").asLong()));
+        if (!found.equals(expected)) {
+            throw new FatalApplierException("divergence", "the watermark of database " + database + " names "
+                    + found.map(Object::toString).orElse("nothing") + " but this applier expected "
+                    + expected.map(Object::toString).orElse("no watermark") + " before applying up to " + next
                     + ": another applier is writing to this standby. Rolled back; applier stopped. Run exactly one "
                     + "applier per standby database and restart.");
         }

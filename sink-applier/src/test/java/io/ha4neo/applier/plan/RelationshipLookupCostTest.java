@@ -11,6 +11,7 @@ import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.value.Value;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.neo4j.driver.Session;
@@ -42,7 +43,7 @@ class RelationshipLookupCostTest {
         }
         Neo4jStandbyStore store = new Neo4jStandbyStore(InProcessNeo4j.driver(), "neo4j", 30);
         store.ensureReservedSchema();
-        store.writeBatch(0, planner.plan(List.of(b.build())), new Watermark("neo4j", 1, 1, Events.TOPIC, 0, 0, 0, 0),
+        store.writeBatch(Optional.empty(), planner.plan(List.of(b.build())), new Watermark("neo4j", 1, 1, Events.TOPIC, 0, 0, 0, 0),
                 List.of());
     }
 
