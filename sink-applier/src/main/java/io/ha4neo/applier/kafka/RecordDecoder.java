@@ -36,6 +36,7 @@ public final class RecordDecoder {
     private final ChunkAssembler assembler;
     private long assembling = NONE; // commit id of the chunks the assembler holds
     private long broken = NONE;     // commit id whose further chunks are fragments
+    private OptionalLong lastEpoch = OptionalLong.empty(); // of the last record, when it could be decoded
 
     public RecordDecoder(EventCodec codec, ChunkAssembler assembler) {
         this.codec = codec;
@@ -58,9 +59,19 @@ public final class RecordDecoder {
         try {
             chunk = decodeValue(r.value());
         } catch (DecodeException e) {
+            lastEpoch = OptionalLong.empty();
             return undecodable(commitIdOf(r), pos, e);
         }
+        lastEpoch = OptionalLong.of(chunk.epoch());
         return accept(chunk, pos);
+    }
+
+    /**
+     * The epoch of the last record {@link #decode}d (every chunk carries it), empty when it could not be decoded: a
+     * record key has a commit id, but no epoch.
+     */
+    public OptionalLong epochOfLastRecord() {
+        return lastEpoch;
     }
 
     /** Drops a partially assembled transaction; its chunks will be read again after re-positioning. */

@@ -143,8 +143,8 @@ public final class ApplierLoop {
         positioner.repositionIfRetried();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(batch.pollTimeout());
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            lag.saw(r);
             batch.accept(r);
+            lag.saw(r, batch.epochOfLastRecord());
             if (batch.isFull()) {
                 flush();
             }

@@ -83,7 +83,7 @@ final class Positioner implements ConsumerRebalanceListener {
             WatermarkSeek.seek(consumer, tp, w);
         }
         w.ifPresent(metrics::positioned);
-        lag.positioned();
+        lag.positioned(w);
         status.moveTo(ApplierState.APPLYING, "positioned at " + w.map(Object::toString).orElse("the beginning"));
     }
 }

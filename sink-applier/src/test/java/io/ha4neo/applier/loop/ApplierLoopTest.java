@@ -67,6 +67,23 @@ class ApplierLoopTest {
     }
 
     @Test
+    void followsTheNewPrimaryAfterAnEpochStartAndReportsItsEpochAndNoLag() throws Exception {
+        store.watermark = new Watermark("neo4j", 120, 0, Events.TOPIC, 0, 0, 1_000_120, 0);
+        consumer.schedulePollTask(() -> assignWithRecords(Events.createsNode(0, 120, 119, "a"),
+                Events.epochStart(1, 57, 0, 120), Events.createsNode(1, 60, 57, "x"), Events.createsNode(1, 61, 60, "y")));
+        ApplierLoop loop = loop();
+
+        int exit = runUntil(loop, () -> store.watermark.epoch() == 1 && store.watermark.commitId() == 61
+                && gauge(MetricNames.APPLIER_APPLIED_EPOCH) == 1 && gauge(MetricNames.APPLIER_LAG_TRANSACTIONS) == 0);
+
+        assertThat(exit).isZero();
+        assertThat(store.log).containsExactly("ensure", "write 61@3");
+        assertThat(createdNodeKeys()).containsExactly("x", "y");
+        assertThat(gauge(MetricNames.APPLIER_APPLIED_EPOCH)).isEqualTo(1);
+        assertThat(gauge(MetricNames.APPLIER_LAG_TRANSACTIONS)).isZero();
+    }
+
+    @Test
     void retriesAFailedWriteAfterRepositioningAndAppliesEachTransactionOnce() throws Exception {
         TransactionEvent[] events = {createsNode(3, 0, "a"), createsNode(5, 3, "b")};
         consumer.schedulePollTask(() -> assignWithRecords(events));
