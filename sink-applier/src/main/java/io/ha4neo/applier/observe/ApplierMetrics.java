@@ -159,6 +159,11 @@ public final class ApplierMetrics {
     }
 
     public void fatal(String kind) {
+        error(kind);
+    }
+
+    /** An error that is neither retried nor fatal (a write the member refused for its role: the applier pauses). */
+    public void error(String kind) {
         errors.labelValues(kind).inc();
     }
 }

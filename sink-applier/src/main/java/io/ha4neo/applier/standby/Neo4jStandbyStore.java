@@ -2,9 +2,11 @@ package io.ha4neo.applier.standby;
 
 import io.ha4neo.applier.error.FatalApplierException;
 import io.ha4neo.applier.plan.PlannedStatement;
+import io.ha4neo.schemas.contract.ProcedureNames;
 import io.ha4neo.schemas.contract.WatermarkNode;
 import io.ha4neo.schemas.event.ChainPosition;
 import io.ha4neo.schemas.topology.ReservedNames;
+import io.ha4neo.schemas.topology.Role;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +16,9 @@ import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.Transaction;
 import org.neo4j.driver.TransactionConfig;
+import org.neo4j.driver.exceptions.ClientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link StandbyStore} over the Neo4j Java driver. Uses explicit transactions, never the driver's retrying
@@ -25,9 +30,13 @@ public final class Neo4jStandbyStore implements StandbyStore {
     private static final TransactionConfig TAGGED = TransactionConfig.builder()
             .withMetadata(Map.of(ReservedNames.APPLIER_METADATA_KEY, ReservedNames.APPLIER_TAG_VALUE)).build();
 
+    private static final Logger log = LoggerFactory.getLogger(Neo4jStandbyStore.class);
+    private static final String PROCEDURE_NOT_FOUND = "Neo.ClientError.Procedure.ProcedureNotFound";
+
     private final Driver driver;
     private final String database;
     private final int schemaAwaitSeconds;
+    private boolean warnedNoRoleProcedure; // logged once per run
 
     public Neo4jStandbyStore(Driver driver, String database, int schemaAwaitSeconds) {
         this.driver = driver;
@@ -127,6 +136,25 @@ public final class Neo4jStandbyStore implements StandbyStore {
     public void ping() {
         try (Session s = session()) {
             s.run("RETURN 1").consume();
+        }
+    }
+
+    @Override
+    public Role memberRole() {
+        try (Session s = session()) {
+            return Role.parse(s.run(ProcedureNames.call(ProcedureNames.ROLE)).single().get(ProcedureNames.ROLE_COLUMN)
+                    .asString());
+        } catch (ClientException e) {
+            if (!PROCEDURE_NOT_FOUND.equals(e.code())) {
+                throw e;
+            }
+            if (!warnedNoRoleProcedure) {
+                warnedNoRoleProcedure = true;
+                log.warn("database {} has no procedure {}() (an ha4neo plugin older than moving roles): taking the "
+                        + "member for a standby, as it always is with that plugin; upgrade the plugin so that the "
+                        + "applier pauses while its member is the primary", database, ProcedureNames.ROLE);
+            }
+            return Role.STANDBY;
         }
     }
 

@@ -3,6 +3,7 @@ package io.ha4neo.applier.standby;
 import io.ha4neo.applier.error.FatalApplierException;
 import io.ha4neo.applier.plan.PlannedStatement;
 import io.ha4neo.schemas.event.ChainPosition;
+import io.ha4neo.schemas.topology.Role;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,4 +39,10 @@ public interface StandbyStore {
 
     /** A cheap round trip, to tell whether the standby is reachable. */
     void ping();
+
+    /**
+     * The member's replication role ({@code CALL ha4neo.role()}). A plugin without that procedure (older than roles
+     * that move) has only ever been a standby here, so the answer is then {@link Role#STANDBY}.
+     */
+    Role memberRole();
 }

@@ -7,6 +7,7 @@ import io.ha4neo.applier.error.FatalApplierException;
 import io.ha4neo.applier.fixtures.Events;
 import io.ha4neo.applier.fixtures.InProcessNeo4j;
 import io.ha4neo.schemas.event.ChainPosition;
+import io.ha4neo.schemas.topology.Role;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +35,12 @@ class Neo4jStandbyStoreTest {
         store.writeBatch(Optional.of(new ChainPosition(0, 57)), List.of(), watermark(1, 60, 11), List.of());
 
         assertThat(store.readWatermark().orElseThrow().chainPosition()).isEqualTo(new ChainPosition(1, 60));
+    }
+
+    @Test
+    void takesAMemberWithoutTheRoleProcedureForAStandby() {
+        assertThat(store.memberRole()).as("an in-process Neo4j has no ha4neo plugin").isEqualTo(Role.STANDBY);
+        assertThat(store.memberRole()).isEqualTo(Role.STANDBY);
     }
 
     private static Watermark watermark(long epoch, long commitId, long offset) {
