@@ -51,7 +51,8 @@ public final class ChangeApplier {
 
     private final StandbyStore store;
     private final ApplyPlanner planner;
-    private final CommitChain chain;
+    private CommitChain chain; // its operator skip limited to the epoch of the first watermark read
+    private boolean skipBound;
     private final String database;
     private final int schemaAwaitSeconds;
     private final Clock clock;
@@ -68,10 +69,17 @@ public final class ChangeApplier {
         this.clock = clock;
     }
 
-    /** Re-reads the watermark from the standby; the caller seeks to its offset + 1 (or the beginning). */
+    /**
+     * Re-reads the watermark from the standby; the caller seeks to its offset + 1 (or the beginning). The first time,
+     * the operator's {@code skip.commit.id} is limited to the watermark's epoch ({@link CommitChain#skippingOnlyInEpoch}).
+     */
     public Optional<Watermark> position() {
         watermark = store.readWatermark().orElse(null);
         watermarkUncertain = false;
+        if (!skipBound && watermark != null) {
+            chain = chain.skippingOnlyInEpoch(watermark.epoch());
+        }
+        skipBound = true;
         return Optional.ofNullable(watermark);
     }
 

@@ -38,9 +38,25 @@ public final class CommitChain {
     public enum Decision { ALREADY_APPLIED, APPLY, OPERATOR_SKIP }
 
     private final OptionalLong skipCommitId;
+    private final OptionalLong skipEpoch; // empty: the skip is not limited to an epoch (no watermark at start)
 
     public CommitChain(OptionalLong skipCommitId) {
+        this(skipCommitId, OptionalLong.empty());
+    }
+
+    private CommitChain(OptionalLong skipCommitId, OptionalLong skipEpoch) {
         this.skipCommitId = skipCommitId;
+        this.skipEpoch = skipEpoch;
+    }
+
+    /**
+     * This chain with the operator's skip limited to commits of {@code epoch}. A skip id is a bare commit id, read from
+     * an error that named a commit of the epoch the standby is in when the applier is restarted with it (the items
+     * before a fatal one are always applied first); every epoch numbers commits anew, so the same id in a later epoch
+     * is another transaction, which a lingering {@code skip.commit.id} must not drop.
+     */
+    public CommitChain skippingOnlyInEpoch(long epoch) {
+        return new CommitChain(skipCommitId, OptionalLong.of(epoch));
     }
 
     /** Decides for any item, by its kind. */
@@ -114,7 +130,7 @@ public final class CommitChain {
         if (e.previousCommitId() != applied) {
             throw chainBroken(applied, item);
         }
-        if (isSkip(e.commitId())) {
+        if (isSkip(e.epoch(), e.commitId())) {
             return Decision.OPERATOR_SKIP;
         }
         if (e.isGap()) {
@@ -132,7 +148,7 @@ public final class CommitChain {
                 + item.position() + " (commit " + item.event().commitId() + ") after this standby reached " + w
                 + ": a primary that was fenced published after the handover. Applier stopped; this standby is "
                 + "consistent at " + w.chain() + ". Stop the old primary (its producer should have been fenced), and "
-                + "see docs/applier.md (Epochs): the record cannot be skipped, skip.commit.id never crosses epochs.");
+                + "see docs/applier.md (Chain rule): the record cannot be skipped, skip.commit.id never crosses epochs.");
     }
 
     /** The primary announced commits it could not capture: stop there, naming the range and the way out. */
@@ -177,7 +193,7 @@ public final class CommitChain {
         String head = "epoch " + e.epoch() + " starts at " + item.position() + " after " + link + ", but this standby "
                 + "is at " + w.chain() + " (offset " + w.log().offset() + "): ";
         String tail = " Applier stopped; nothing after " + w.chain() + " was applied."
-                + (isSkip(e.commitId()) ? " skip.commit.id never applies to an epoch start." : "");
+                + (isSkipId(e.commitId()) ? " skip.commit.id never applies to an epoch start." : "");
         return new FatalApplierException("epoch_link", head + whyNotLinked(w.chain(), link, e.epoch()) + tail);
     }
 
@@ -218,7 +234,7 @@ public final class CommitChain {
         if (behind(applied, item) || (key.isPresent() && applied.isPresent() && key.getAsLong() <= w)) {
             return Decision.ALREADY_APPLIED;
         }
-        if (key.isPresent() && isSkip(key.getAsLong()) && key.getAsLong() > w) {
+        if (key.isPresent() && isSkip(applied, key.getAsLong()) && key.getAsLong() > w) {
             return Decision.OPERATOR_SKIP;
         }
         throw new FatalApplierException("decode", "cannot decode the record at " + item.position() + " (commit id "
@@ -233,7 +249,7 @@ public final class CommitChain {
         if (behind(applied, item) || (applied.isPresent() && item.commitId() <= appliedCommitId(applied))) {
             return Decision.ALREADY_APPLIED;
         }
-        if (isSkip(item.commitId())) {
+        if (isSkip(applied, item.commitId())) {
             return Decision.OPERATOR_SKIP;
         }
         throw new FatalApplierException("chunk_sequence", "broken chunk sequence at " + item.position() + ", commit "
@@ -255,14 +271,24 @@ public final class CommitChain {
         return applied.map(a -> "commit " + a.commitId() + " (epoch " + a.epoch() + ")").orElse("commit 0 (none)");
     }
 
-    private boolean isSkip(long commitId) {
+    private boolean isSkipId(long commitId) {
         return skipCommitId.isPresent() && skipCommitId.getAsLong() == commitId;
+    }
+
+    /** True when the operator skips commit {@code commitId} of {@code epoch}. */
+    private boolean isSkip(long epoch, long commitId) {
+        return isSkipId(commitId) && (skipEpoch.isEmpty() || skipEpoch.getAsLong() == epoch);
+    }
+
+    /** For an item without an epoch: its commit id is taken to be of the standby's epoch (see class comment). */
+    private boolean isSkip(Optional<AppliedPosition> applied, long commitId) {
+        return applied.isPresent() ? isSkip(applied.get().epoch(), commitId) : isSkipId(commitId) && skipEpoch.isEmpty();
     }
 
     private FatalApplierException chainBroken(long applied, LogItem.Transaction item) {
         TransactionEvent e = item.event();
         String where = item.position() + ", commit " + e.commitId();
-        if (isSkip(e.commitId())) {
+        if (isSkip(e.epoch(), e.commitId())) {
             return new FatalApplierException("skip_refused", "skip.commit.id=" + e.commitId() + " refused at " + where
                     + ": that commit follows commit " + e.previousCommitId() + ", but the standby has applied commit "
                     + applied + ", so it is not the next one in the chain. Applier stopped; remove or correct "

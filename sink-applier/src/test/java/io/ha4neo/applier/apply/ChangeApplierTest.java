@@ -201,6 +201,19 @@ class ChangeApplierTest {
     }
 
     @Test
+    void aLingeringSkipIdDropsNoCommitOfALaterEpochThatHappensToHaveTheSameId() {
+        store.watermark = new Watermark("neo4j", 10, 1, Events.TOPIC, 0, 0, 0, 0);
+
+        applier(OptionalLong.of(12)).apply(List.of(at(1, Events.createsNode(1, 11, 10, "a")),
+                at(2, Events.epochStart(2, 5, 1, 11)), at(3, Events.createsNode(2, 12, 5, "b"))));
+
+        assertThat(store.skips).isEmpty();
+        assertThat(store.batches.get(0)).flatExtracting(st -> st.rows()).extracting(row -> row.get("key"))
+                .containsExactly("a", "b");
+        assertThat(store.watermark.chainPosition()).isEqualTo(new ChainPosition(2, 12));
+    }
+
+    @Test
     void checksEpochAndCommitIdOfTheStandbysWatermarkBeforeWriting() {
         store.watermark = new Watermark("neo4j", 57, 0, Events.TOPIC, 0, 10, 0, 0);
         ChangeApplier a = applier(OptionalLong.empty());

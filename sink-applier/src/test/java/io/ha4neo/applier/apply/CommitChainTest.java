@@ -121,6 +121,19 @@ class CommitChainTest {
         assertThat(new CommitChain(OptionalLong.of(12)).admit(standbyAt(10), fragment)).isEqualTo(Decision.OPERATOR_SKIP);
     }
 
+    @Test
+    void limitsTheOperatorsSkipToTheEpochTheStandbyWasInWhenTheApplierStarted() {
+        CommitChain skipping = new CommitChain(OptionalLong.of(12)).skippingOnlyInEpoch(1);
+
+        assertThat(skipping.admit(standbyAt(1, 10, 3), at(4, createsNode(1, 12, 10, "a"))))
+                .isEqualTo(Decision.OPERATOR_SKIP);
+        assertThat(skipping.admit(standbyAt(2, 10, 20), at(21, createsNode(2, 12, 10, "a"))))
+                .as("the same commit id in a later epoch is another transaction").isEqualTo(Decision.APPLY);
+        assertFatal("decode", () -> skipping.admit(standbyAt(2, 10, 20), undecodable(12, 21)));
+        assertFatal("chunk_sequence", () -> skipping.admit(standbyAt(2, 10, 20), fragment(12, 21)));
+        assertThat(skipping.admit(standbyAt(1, 10, 20), undecodable(12, 21))).isEqualTo(Decision.OPERATOR_SKIP);
+    }
+
     // ------------------------------------------------------------------ epoch starts
 
     @Test
