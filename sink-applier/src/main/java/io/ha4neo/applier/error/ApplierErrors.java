@@ -37,16 +37,18 @@ public final class ApplierErrors {
     public static final String NEO4J_TIMEOUT = "neo4j_timeout";
     /** The transaction, or the server's transaction memory pool, ran out of memory. */
     public static final String NEO4J_MEMORY = "neo4j_memory";
-    /** The member's write guard refused the applier's write: the member is the primary now (it was promoted). */
+    /** The member's write guard refused the applier's write: the member is the primary (it was promoted), or fenced. */
     public static final String MEMBER_NOT_STANDBY = "member_not_standby";
 
     /**
-     * Two phrases of the message with which the plugin's write guard refuses a transaction tagged as the applier's on
-     * a primary ({@code WriteGuard} in capture-plugin; Neo4j hands the message over verbatim, as
-     * {@code Neo.ClientError.Transaction.TransactionHookFailed}). Both must appear.
+     * Phrases of the messages with which the plugin's write guard refuses the applier's transaction because of the
+     * member's role ({@code WriteGuard} in capture-plugin; Neo4j hands the message over verbatim, as
+     * {@code Neo.ClientError.Transaction.TransactionHookFailed}): on a primary, and on a fenced former primary. All
+     * phrases of one message must appear.
      */
-    private static final List<String> PRIMARY_REFUSES_APPLIER = List.of("is the primary of replication cluster",
-            "refuses transactions tagged");
+    private static final List<List<String>> ROLE_REFUSALS = List.of(
+            List.of("is the primary of replication cluster", "refuses transactions tagged"),
+            List.of("is FENCED in replication cluster", "nor the sink applier may write"));
 
     private static final Set<String> TERMINATED_CODES = Set.of("Neo.ClientError.Transaction.Terminated",
             "Neo.TransientError.Transaction.Terminated", "Neo.ClientError.Transaction.LockClientStopped",
@@ -97,7 +99,7 @@ public final class ApplierErrors {
         if (t instanceof DecodeException) return fatal("decode");
         if (t instanceof ChunkSequenceException) return fatal("chunk_sequence");
         if (t instanceof ConfigException) return fatal("config");
-        if (t instanceof ClientException && refusedAsPrimary(t.getMessage())) return retriable(MEMBER_NOT_STANDBY);
+        if (t instanceof ClientException && refusedForRole(t.getMessage())) return retriable(MEMBER_NOT_STANDBY);
         Classification byCode = t instanceof Neo4jException n ? byCode(n.code()) : null;
         if (byCode != null) return byCode;
         if (t instanceof TransactionTerminatedException) return retriable(NEO4J_TERMINATED); // client side, no code
@@ -113,8 +115,9 @@ public final class ApplierErrors {
         return null;
     }
 
-    private static boolean refusedAsPrimary(String message) {
-        return message != null && PRIMARY_REFUSES_APPLIER.stream().allMatch(message::contains);
+    private static boolean refusedForRole(String message) {
+        return message != null
+                && ROLE_REFUSALS.stream().anyMatch(phrases -> phrases.stream().allMatch(message::contains));
     }
 
     /** By Neo4j status code; null when the code says nothing beyond the exception's type. */

@@ -40,6 +40,10 @@ class ApplierErrorsTest {
                 "database 'neo4j' is a read-only standby of replication cluster 'dc1' (ha4neo role STANDBY); send "
                         + "writes to the primary"))).as("refused on a standby: not the applier's user")
                 .isEqualTo(new Classification(Action.FATAL, "neo4j_client"));
+        assertThat(ApplierErrors.classify(new ClientException("Neo.ClientError.Transaction.TransactionHookFailed",
+                "database 'neo4j' is FENCED in replication cluster 'dc1': this former primary holds commits the log "
+                        + "does not have (a divergent tail, see ha4neo.status()), so neither clients nor the sink "
+                        + "applier may write until it is re-seeded")).checksRole()).isTrue();
         assertThat(ApplierErrors.classify(new ServiceUnavailableException("down")).checksRole()).isFalse();
     }
 
