@@ -71,7 +71,8 @@ public final class ChangeApplier {
 
     /**
      * Re-reads the watermark from the standby; the caller seeks to its offset + 1 (or the beginning). The first time,
-     * the operator's {@code skip.commit.id} is limited to the watermark's epoch ({@link CommitChain#skippingOnlyInEpoch}).
+     * the operator's {@code skip.commit.id} is limited to the watermark's epoch
+     * ({@link CommitChain#skippingOnlyInEpoch}).
      */
     public Optional<Watermark> position() {
         watermark = store.readWatermark().orElse(null);

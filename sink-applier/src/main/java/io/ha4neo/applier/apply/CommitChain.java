@@ -72,8 +72,9 @@ public final class CommitChain {
 
     /** Where the standby is after an item this chain applied or skipped, standing at {@code applied}. */
     public static AppliedPosition after(Optional<AppliedPosition> applied, LogItem item) {
+        // an item without an event has no epoch, only a key: it is taken to be of the standby's (see class comment)
         long epoch = item instanceof LogItem.Transaction t ? t.event().epoch()
-                : applied.map(AppliedPosition::epoch).orElse(0L); // no epoch in a key: the standby's (see class comment)
+                : applied.map(AppliedPosition::epoch).orElse(0L);
         return new AppliedPosition(new ChainPosition(epoch, commitIdOf(item)), item.position());
     }
 
@@ -148,7 +149,8 @@ public final class CommitChain {
                 + item.position() + " (commit " + item.event().commitId() + ") after this standby reached " + w
                 + ": a primary that was fenced published after the handover. Applier stopped; this standby is "
                 + "consistent at " + w.chain() + ". Stop the old primary (its producer should have been fenced), and "
-                + "see docs/applier.md (Chain rule): the record cannot be skipped, skip.commit.id never crosses epochs.");
+                + "see docs/applier.md (Chain rule): the record cannot be skipped, skip.commit.id never crosses "
+                + "epochs.");
     }
 
     /** The primary announced commits it could not capture: stop there, naming the range and the way out. */
@@ -282,7 +284,8 @@ public final class CommitChain {
 
     /** For an item without an epoch: its commit id is taken to be of the standby's epoch (see class comment). */
     private boolean isSkip(Optional<AppliedPosition> applied, long commitId) {
-        return applied.isPresent() ? isSkip(applied.get().epoch(), commitId) : isSkipId(commitId) && skipEpoch.isEmpty();
+        return applied.isPresent() ? isSkip(applied.get().epoch(), commitId)
+                : isSkipId(commitId) && skipEpoch.isEmpty();
     }
 
     private FatalApplierException chainBroken(long applied, LogItem.Transaction item) {

@@ -148,7 +148,9 @@ public final class ApplierConfig {
     public Duration retryBackoffInitial() { return Duration.ofMillis(values.getLong(RETRY_BACKOFF_INITIAL_MS)); }
     public Duration retryBackoffMax() { return Duration.ofMillis(values.getLong(RETRY_BACKOFF_MAX_MS)); }
     public int schemaAwaitSeconds() { return values.getInt(SCHEMA_AWAIT_SECONDS); }
-    public Duration memberRoleCheckInterval() { return Duration.ofMillis(values.getLong(MEMBER_ROLE_CHECK_INTERVAL_MS)); }
+    public Duration memberRoleCheckInterval() {
+        return Duration.ofMillis(values.getLong(MEMBER_ROLE_CHECK_INTERVAL_MS));
+    }
 
     /** The commit id the operator asked to skip, if any. */
     public OptionalLong skipCommitId() {

@@ -19,9 +19,9 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * How far behind the applier is, checked at most once a second: records between the position and the topic's
- * end plus those read but not applied, and the newest commit id seen in a record key, with its epoch. Each check also proves
- * both ends reachable (the end offsets come from Kafka; the standby is pinged when it has not answered for
- * 5 s), which is what {@code /ready} relies on, and moves the state between APPLYING and CAUGHT_UP.
+ * end plus those read but not applied, and the newest commit id seen in a record key (with its epoch). Each check
+ * also proves both ends reachable (the end offsets come from Kafka; the standby is pinged when it has not answered
+ * for 5 s), which is what {@code /ready} relies on, and moves the state between APPLYING and CAUGHT_UP.
  */
 final class LagTracker {
     private static final Duration CHECK_EVERY = Duration.ofSeconds(1);

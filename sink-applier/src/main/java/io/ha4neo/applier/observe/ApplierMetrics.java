@@ -21,13 +21,13 @@ public final class ApplierMetrics {
     private final Clock clock;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Gauge appliedCommitId = gauge(MetricNames.APPLIER_APPLIED_COMMIT_ID, "Commit id of the last transaction applied to the standby.");
-    private final Gauge appliedEpoch = gauge(MetricNames.APPLIER_APPLIED_EPOCH, "Epoch of the last transaction applied to "
-            + "the standby; its commit id is one of that epoch's primary.");
+    private final Gauge appliedEpoch = gauge(MetricNames.APPLIER_APPLIED_EPOCH, "Epoch of the last transaction "
+            + "applied to the standby; its commit id is one of that epoch's primary.");
     private final Gauge sourceCommitTime = gauge(MetricNames.APPLIER_APPLIED_SOURCE_COMMIT_TIMESTAMP_SECONDS,
             "Origin commit time of the last applied transaction, epoch seconds.");
     private final Gauge lagTransactions = gauge(MetricNames.APPLIER_LAG_TRANSACTIONS, "Newest commit id seen in the topic minus the "
-            + "applied commit id (commit ids are increasing but not dense: an upper bound of missing transactions); NaN "
-            + "while the two are of different epochs, whose commit ids cannot be compared.");
+            + "applied commit id (commit ids are increasing but not dense: an upper bound of missing transactions); "
+            + "NaN while the two are of different epochs, whose commit ids cannot be compared.");
     private final Gauge lagRecords = gauge(MetricNames.APPLIER_LAG_RECORDS, "Records between the applier's position and the topic's end offset.");
     private final Gauge lagSeconds = gauge(MetricNames.APPLIER_LAG_SECONDS, "Now minus the origin commit time of the last applied "
             + "transaction; 0 when caught up.");

@@ -56,12 +56,12 @@ public enum Phase {
          * Finds relationship {@code x} of row {@code r} by its start node, type, end node and key (its
          * {@code _ha4neo_id}, or, for a native relationship, its elementId), then applies {@code update} to it. Both
          * endpoints come from the unique index or an elementId seek ({@link #node}); the subquery receives them
-         * bound, so the planner cannot expand from one endpoint and filter the other (it did, and even scanned the whole index
-         * for the other, when both were in one pattern, with or without {@code USING INDEX} hints): the only plan
-         * is Expand(Into), which walks the endpoint with fewer relationships, so a node with 100k relationships
-         * costs nothing when a neighbour is found through it. The subquery returns one row per relationship found,
-         * for the count. Relationship types and endpoints never change, so, like the reserved identity, no row's
-         * write can change what a later row of the same statement finds.
+         * bound, so the planner cannot expand from one endpoint and filter the other (it did, and even scanned the
+         * whole index for the other, when both were in one pattern, with or without {@code USING INDEX} hints): the
+         * only plan is Expand(Into), which walks the endpoint with fewer relationships, so a node with 100k
+         * relationships costs nothing when a neighbour is found through it. The subquery returns one row per
+         * relationship found, for the count. Relationship types and endpoints never change, so, like the reserved
+         * identity, no row's write can change what a later row of the same statement finds.
          */
         static String betweenEndpoints(String update) {
             return node("a", "r.start") + node("b", "r.end")
