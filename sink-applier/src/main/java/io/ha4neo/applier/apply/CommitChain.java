@@ -104,7 +104,7 @@ public final class CommitChain {
             return admitOlderEpoch(w, item);
         }
         throw new FatalApplierException("epoch_link", "an event of epoch " + epoch + " at " + item.position()
-                + ", commit " + item.event().commitId() + " after " + ChainPosition.before(item.event())
+                + ", " + ChainPosition.of(item.event()) + " after " + ChainPosition.before(item.event())
                 + ", but this standby is at " + w + ": no epoch start links them (the start of epoch " + epoch
                 + " is not in the log before it). Applier stopped; nothing after " + w.chain() + " was applied. "
                 + "Re-bootstrap this standby from the current primary.");
@@ -146,7 +146,7 @@ public final class CommitChain {
             return Decision.ALREADY_APPLIED;
         }
         throw new FatalApplierException("stale_epoch", "an event of epoch " + item.event().epoch() + " at "
-                + item.position() + " (commit " + item.event().commitId() + ") after this standby reached " + w
+                + item.position() + ", " + ChainPosition.of(item.event()) + ", after this standby reached " + w
                 + ": a primary that was fenced published after the handover. Applier stopped; this standby is "
                 + "consistent at " + w.chain() + ". Stop the old primary (its producer should have been fenced), and "
                 + "see docs/applier.md (Chain rule): the record cannot be skipped, skip.commit.id never crosses "

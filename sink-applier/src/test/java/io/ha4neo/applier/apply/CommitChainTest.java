@@ -238,7 +238,8 @@ class CommitChainTest {
     @Test
     void stopsAtAnEventOfANewerEpochThatNoEpochStartLinksToTheStandby() {
         assertFatal("epoch_link", () -> chain.admit(standbyAt(0, 120, 10), at(11, createsNode(1, 60, 57, "x"))))
-                .hasMessageContaining("an event of epoch 1 at topic ha4neo.test.neo4j partition 0 offset 11, commit 60")
+                .hasMessageContaining("an event of epoch 1 at topic ha4neo.test.neo4j partition 0 offset 11, "
+                        + "(epoch 1, commit 60) after (epoch 1, commit 57)")
                 .hasMessageContaining("this standby is at (epoch 0, commit 120) at offset 10")
                 .hasMessageContaining("no epoch start links them");
     }
