@@ -100,17 +100,22 @@ public final class RecordDecoder {
         return out;
     }
 
+    /**
+     * A decoded record. Commits are told apart by commit id, which is enough within an epoch; an epoch start is never
+     * a chunk (it is never chunked) and belongs to no commit before it, even one of the old epoch with its number.
+     */
     private List<LogItem> accept(TransactionEvent chunk, LogPosition pos) {
         long id = chunk.commitId();
-        if (id == broken) {
+        boolean epochStart = chunk.isEpochStart();
+        if (id == broken && !epochStart) {
             return List.of(new LogItem.Fragment(id, pos, chunkName(chunk) + " follows a chunk of the same commit "
                     + "that could not be read"));
         }
         broken = NONE;
         List<LogItem> out = new ArrayList<>(2);
-        if (id != assembling) {
-            abandonPartial(pos, "commit " + id + " started at offset " + pos.offset() + " before it completed")
-                    .ifPresent(out::add);
+        if (id != assembling || epochStart) {
+            abandonPartial(pos, (epochStart ? "epoch " + chunk.epoch() + " started" : "commit " + id + " started")
+                    + " at offset " + pos.offset() + " before it completed").ifPresent(out::add);
         }
         if (!assembler.hasPartial() && chunk.chunkIndex() > 0) {
             broken = id;
