@@ -99,7 +99,7 @@ public final class ApplierMain implements Callable<Integer> {
                 config.topic(), Codecs.embeddedCodec(), Codecs.chunkAssembler());
         ApplierLoop.BatchPolicy policy = new ApplierLoop.BatchPolicy(config.batchMaxTransactions(),
                 config.batchMaxChanges(), config.batchLinger());
-        return new ApplierLoop(source, new ApplierLoop.Target(applier, store), policy,
+        return new ApplierLoop(source, new ApplierLoop.Target(applier, store, config.memberRoleCheckInterval()), policy,
                 new Backoff(config.retryBackoffInitial(), config.retryBackoffMax()),
                 new ApplierLoop.Reporting(metrics, status), clock);
     }

@@ -23,6 +23,8 @@ public final class MetricNames {
     public static final String ROLE_PRIMARY = "ha4neo_role_primary";
 
     public static final String APPLIER_APPLIED_COMMIT_ID = "ha4neo_applier_applied_commit_id";
+    /** The epoch {@link #APPLIER_APPLIED_COMMIT_ID} belongs to: commit ids of different epochs are not comparable. */
+    public static final String APPLIER_APPLIED_EPOCH = "ha4neo_applier_applied_epoch";
     public static final String APPLIER_APPLIED_SOURCE_COMMIT_TIMESTAMP_SECONDS =
             "ha4neo_applier_applied_source_commit_timestamp_seconds";
     public static final String APPLIER_LAG_TRANSACTIONS = "ha4neo_applier_lag_transactions";
@@ -44,7 +46,7 @@ public final class MetricNames {
             CAPTURE_SEMI_SYNC_FALLBACK, CAPTURE_GAPS, CAPTURE_PUBLISHER_UP, STANDBY_APPLIED_COMMIT_ID,
             STANDBY_APPLY_DELAY_SECONDS, ROLE_PRIMARY);
     /** Every applier metric. */
-    public static final List<String> APPLIER = List.of(APPLIER_APPLIED_COMMIT_ID,
+    public static final List<String> APPLIER = List.of(APPLIER_APPLIED_COMMIT_ID, APPLIER_APPLIED_EPOCH,
             APPLIER_APPLIED_SOURCE_COMMIT_TIMESTAMP_SECONDS, APPLIER_LAG_TRANSACTIONS, APPLIER_LAG_RECORDS,
             APPLIER_LAG_SECONDS, APPLIER_STATE, APPLIER_APPLY_LATENCY_SECONDS, APPLIER_BATCH_TRANSACTIONS,
             APPLIER_BATCH_CHANGES, APPLIER_BATCH_LIMIT_TRANSACTIONS, APPLIER_BATCH_LIMIT_CHANGES, APPLIER_RETRIES_TOTAL,

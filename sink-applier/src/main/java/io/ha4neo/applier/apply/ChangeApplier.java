@@ -7,6 +7,7 @@ import io.ha4neo.applier.plan.PlannedStatement;
 import io.ha4neo.applier.standby.SkippedCommit;
 import io.ha4neo.applier.standby.StandbyStore;
 import io.ha4neo.applier.standby.Watermark;
+import io.ha4neo.schemas.event.ChainPosition;
 import io.ha4neo.schemas.event.SchemaChange;
 import io.ha4neo.schemas.event.TransactionEvent;
 import java.time.Clock;
@@ -34,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * exactly the transactions that did not commit, and the chain check drops any redelivered transaction
  * the watermark already covers.
  *
+ * <p><b>Epochs.</b> Where the standby is, is an (epoch, commit id) position plus the offset that took it there
+ * ({@link AppliedPosition}), carried item by item through a batch and checked against the standby's watermark node,
+ * epoch and commit id, before every write. An epoch start changes nothing in the graph: it moves the watermark into
+ * the new epoch, in the same standby transaction as the data around it ({@link CommitChain} decides when it may).
+ *
  * <p><b>Schema transactions</b> cannot share a transaction with data writes. They run alone: the statement
  * (skipped when a CREATE finds the name already present or a DROP finds it absent), then
  * {@code db.awaitIndexes}, then a transaction that only moves the watermark. A crash between those steps
@@ -45,7 +51,8 @@ public final class ChangeApplier {
 
     private final StandbyStore store;
     private final ApplyPlanner planner;
-    private final CommitChain chain;
+    private CommitChain chain; // its operator skip limited to the epoch of the first watermark read
+    private boolean skipBound;
     private final String database;
     private final int schemaAwaitSeconds;
     private final Clock clock;
@@ -62,10 +69,18 @@ public final class ChangeApplier {
         this.clock = clock;
     }
 
-    /** Re-reads the watermark from the standby; the caller seeks to its offset + 1 (or the beginning). */
+    /**
+     * Re-reads the watermark from the standby; the caller seeks to its offset + 1 (or the beginning). The first time,
+     * the operator's {@code skip.commit.id} is limited to the watermark's epoch
+     * ({@link CommitChain#skippingOnlyInEpoch}).
+     */
     public Optional<Watermark> position() {
         watermark = store.readWatermark().orElse(null);
         watermarkUncertain = false;
+        if (!skipBound && watermark != null) {
+            chain = chain.skippingOnlyInEpoch(watermark.epoch());
+        }
+        skipBound = true;
         return Optional.ofNullable(watermark);
     }
 
@@ -93,7 +108,8 @@ public final class ChangeApplier {
             } else if (d == Decision.APPLY && isSchema(item)) {
                 flush(segment, result);
                 applySchema((LogItem.Transaction) item, result);
-            } else { // data, or an operator skip of any kind of item: recorded with the data around it
+            } else { // data, an epoch start, or an operator skip of any kind of item: written with the data around it
+                logEpochStart(item);
                 segment.add(item, d);
             }
         }
@@ -114,11 +130,13 @@ public final class ChangeApplier {
                 watermark().map(Object::toString).orElse("none"), before.map(Object::toString).orElse("none"));
     }
 
-    /** Any write; a failure leaves the watermark uncertain until it is read again. */
-    private void write(long expectedCommitId, List<PlannedStatement> statements, Watermark next,
-                       List<SkippedCommit> skips) {
+    /**
+     * Any write, checked against the watermark this applier last read or wrote (epoch and commit id); a failure leaves
+     * the watermark uncertain until it is read again.
+     */
+    private void write(List<PlannedStatement> statements, Watermark next, List<SkippedCommit> skips) {
         watermarkUncertain = true;
-        store.writeBatch(expectedCommitId, statements, next, skips);
+        store.writeBatch(watermark().map(Watermark::chainPosition), statements, next, skips);
         watermarkUncertain = false;
     }
 
@@ -133,7 +151,16 @@ public final class ChangeApplier {
     }
 
     private Decision admit(LogItem item, Segment segment) {
-        return chain.admit(segment.lastCommitId(watermark), watermark != null || !segment.isEmpty(), item);
+        return chain.admit(segment.positionAfter(AppliedPosition.of(watermark())), item);
+    }
+
+    private static void logEpochStart(LogItem item) {
+        if (item instanceof LogItem.Transaction t && t.event().isEpochStart()) {
+            TransactionEvent e = t.event();
+            log.info("start of epoch {} at {} (member {}, {}): it follows {}; the watermark moves to {} with the data "
+                    + "around it", e.epoch(), t.position(), e.epochStart().member(), e.epochStart().reason(),
+                    ChainPosition.before(e), ChainPosition.of(e));
+        }
     }
 
     private static boolean isSchema(LogItem item) {
@@ -145,8 +172,8 @@ public final class ChangeApplier {
         if (segment.isEmpty()) {
             return;
         }
-        Watermark next = nextWatermark(segment.last, segment.lastCommitId(watermark));
-        write(currentCommitId(), planner.plan(segment.events), next, segment.skips);
+        Watermark next = nextWatermark(segment.last, segment.position);
+        write(planner.plan(segment.events), next, segment.skips);
         segment.skips.forEach(s -> log.warn("operator skip: commit {} was NOT applied, recorded as skipped; remove "
                 + "skip.commit.id from the configuration now", s.commitId()));
         result.record(segment.events, segment.skips.size(), next);
@@ -159,8 +186,8 @@ public final class ChangeApplier {
             applySchemaChange(change, t);
         }
         store.awaitIndexes(schemaAwaitSeconds);
-        Watermark next = nextWatermark(t, t.event().commitId());
-        write(currentCommitId(), List.of(), next, List.of());
+        Watermark next = nextWatermark(t, CommitChain.after(AppliedPosition.of(watermark()), t));
+        write(List.of(), next, List.of());
         result.record(List.of(t.event()), 0, next);
         watermark = next;
     }
@@ -177,26 +204,12 @@ public final class ChangeApplier {
         store.runSchemaStatement(change.statement());
     }
 
-    private Watermark nextWatermark(LogItem last, long commitId) {
-        long epoch = last instanceof LogItem.Transaction t ? t.event().epoch() : watermark == null ? 0 : watermark.epoch();
+    /** The watermark at {@code at}, the position after {@code last}, with {@code last}'s origin commit time. */
+    private Watermark nextWatermark(LogItem last, AppliedPosition at) {
         long sourceTime = last instanceof LogItem.Transaction t ? t.event().commitTimeMillis() : 0;
-        LogPosition p = last.position();
-        return new Watermark(database, commitId, epoch, p.topic(), p.partition(), p.offset(), sourceTime,
+        LogPosition p = at.log();
+        return new Watermark(database, at.commitId(), at.epoch(), p.topic(), p.partition(), p.offset(), sourceTime,
                 clock.millis());
-    }
-
-    private long currentCommitId() {
-        return watermark == null ? 0 : watermark.commitId();
-    }
-
-    private static long commitIdOf(LogItem item) {
-        if (item instanceof LogItem.Transaction t) {
-            return t.event().commitId();
-        }
-        if (item instanceof LogItem.Undecodable u) {
-            return u.commitId().orElseThrow(); // only a readable key can be skipped
-        }
-        return ((LogItem.Fragment) item).commitId();
     }
 
     /** What the audit record says was passed over. */
@@ -218,26 +231,31 @@ public final class ChangeApplier {
         return "a transaction of " + e.changeCount() + " changes at " + item.position();
     }
 
-    /** The items of one pending standby transaction. */
+    /**
+     * The items of one pending standby transaction, and the position the standby will be at once it commits. An epoch
+     * start is one of its items like a data transaction: it plans no statement, but moves the watermark to its epoch.
+     */
     private final class Segment {
         final List<TransactionEvent> events = new ArrayList<>();
         final List<SkippedCommit> skips = new ArrayList<>();
         LogItem last;
-        long lastId = -1;
+        AppliedPosition position;
 
         void add(LogItem item, Decision d) {
+            position = CommitChain.after(positionAfter(AppliedPosition.of(watermark())), item);
             last = item;
-            lastId = commitIdOf(item);
             if (d == Decision.APPLY) {
                 events.add(((LogItem.Transaction) item).event());
             } else {
-                skips.add(new SkippedCommit(lastId, clock.millis(), "operator: skip.commit.id=" + lastId + " on "
+                long id = position.commitId();
+                skips.add(new SkippedCommit(id, clock.millis(), "operator: skip.commit.id=" + id + " on "
                         + describeSkipped(item)));
             }
         }
 
-        long lastCommitId(Watermark wm) {
-            return lastId >= 0 ? lastId : wm == null ? 0 : wm.commitId();
+        /** Where the standby is once the items so far commit: the segment's last position, else {@code written}. */
+        Optional<AppliedPosition> positionAfter(Optional<AppliedPosition> written) {
+            return isEmpty() ? written : Optional.of(position);
         }
 
         boolean isEmpty() {
@@ -248,7 +266,7 @@ public final class ChangeApplier {
             events.clear();
             skips.clear();
             last = null;
-            lastId = -1;
+            position = null;
         }
     }
 }

@@ -62,6 +62,7 @@ public final class ApplierConfig {
     public static final String RETRY_BACKOFF_MAX_MS = "retry.backoff.max.ms";
     public static final String SCHEMA_AWAIT_SECONDS = "schema.await.indexes.seconds";
     public static final String SKIP_COMMIT_ID = "skip.commit.id";
+    public static final String MEMBER_ROLE_CHECK_INTERVAL_MS = "member.role.check.interval.ms";
 
     /** Every key, declared once. Order is the order of the reference table. */
     public static final ConfigDef DEF = new ConfigDef("")
@@ -91,6 +92,9 @@ public final class ApplierConfig {
             .define(RETRY_BACKOFF_MAX_MS, Type.LONG, "30000", ConfigDef.atLeast(1), "Longest delay between retries.")
             .define(SCHEMA_AWAIT_SECONDS, Type.INT, "300", ConfigDef.atLeast(1), "After a replicated index or "
                     + "constraint, wait up to this long for it to come online before applying later data.")
+            .define(MEMBER_ROLE_CHECK_INTERVAL_MS, Type.LONG, "500", ConfigDef.atLeast(1), "How often the applier asks "
+                    + "its member for its role (`CALL ha4neo.role()`). It applies only while the member is a standby; "
+                    + "while it is the primary or fenced, the applier idles in state PAUSED (see docs/applier.md).")
             .define(SKIP_COMMIT_ID, Type.LONG, null, ConfigDef.atLeast(1), "Operator escape hatch: apply an empty "
                     + "transaction for exactly this commit id when it is the next one in the chain (see "
                     + "docs/applier.md). Remove it after use.")
@@ -144,6 +148,9 @@ public final class ApplierConfig {
     public Duration retryBackoffInitial() { return Duration.ofMillis(values.getLong(RETRY_BACKOFF_INITIAL_MS)); }
     public Duration retryBackoffMax() { return Duration.ofMillis(values.getLong(RETRY_BACKOFF_MAX_MS)); }
     public int schemaAwaitSeconds() { return values.getInt(SCHEMA_AWAIT_SECONDS); }
+    public Duration memberRoleCheckInterval() {
+        return Duration.ofMillis(values.getLong(MEMBER_ROLE_CHECK_INTERVAL_MS));
+    }
 
     /** The commit id the operator asked to skip, if any. */
     public OptionalLong skipCommitId() {

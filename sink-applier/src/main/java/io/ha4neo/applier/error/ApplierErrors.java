@@ -3,6 +3,7 @@ package io.ha4neo.applier.error;
 import io.ha4neo.schemas.codec.ChunkSequenceException;
 import io.ha4neo.schemas.codec.DecodeException;
 import io.ha4neo.schemas.config.ConfigException;
+import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.errors.RetriableException;
 import org.neo4j.driver.exceptions.ClientException;
@@ -36,6 +37,18 @@ public final class ApplierErrors {
     public static final String NEO4J_TIMEOUT = "neo4j_timeout";
     /** The transaction, or the server's transaction memory pool, ran out of memory. */
     public static final String NEO4J_MEMORY = "neo4j_memory";
+    /** The member's write guard refused the applier's write: the member is the primary (it was promoted), or fenced. */
+    public static final String MEMBER_NOT_STANDBY = "member_not_standby";
+
+    /**
+     * Phrases of the messages with which the plugin's write guard refuses the applier's transaction because of the
+     * member's role ({@code WriteGuard} in capture-plugin; Neo4j hands the message over verbatim, as
+     * {@code Neo.ClientError.Transaction.TransactionHookFailed}): on a primary, and on a fenced former primary. All
+     * phrases of one message must appear.
+     */
+    private static final List<List<String>> ROLE_REFUSALS = List.of(
+            List.of("is the primary of replication cluster", "refuses transactions tagged"),
+            List.of("is FENCED in replication cluster", "nor the sink applier may write"));
 
     private static final Set<String> TERMINATED_CODES = Set.of("Neo.ClientError.Transaction.Terminated",
             "Neo.TransientError.Transaction.Terminated", "Neo.ClientError.Transaction.LockClientStopped",
@@ -56,6 +69,14 @@ public final class ApplierErrors {
         /** True when the same batch would fail again at its size: retry with a smaller one. */
         public boolean shrinksBatch() {
             return kind.equals(NEO4J_MEMORY) || kind.equals(NEO4J_TIMEOUT);
+        }
+
+        /**
+         * True when the member refused the write for its role: check the role before anything else (the applier
+         * pauses while the member is no standby); retried with back-off only if the member still says standby.
+         */
+        public boolean checksRole() {
+            return kind.equals(MEMBER_NOT_STANDBY);
         }
     }
 
@@ -78,6 +99,7 @@ public final class ApplierErrors {
         if (t instanceof DecodeException) return fatal("decode");
         if (t instanceof ChunkSequenceException) return fatal("chunk_sequence");
         if (t instanceof ConfigException) return fatal("config");
+        if (t instanceof ClientException && refusedForRole(t.getMessage())) return retriable(MEMBER_NOT_STANDBY);
         Classification byCode = t instanceof Neo4jException n ? byCode(n.code()) : null;
         if (byCode != null) return byCode;
         if (t instanceof TransactionTerminatedException) return retriable(NEO4J_TERMINATED); // client side, no code
@@ -91,6 +113,11 @@ public final class ApplierErrors {
         if (t instanceof RetriableException) return retriable("kafka_retriable");
         if (t instanceof org.apache.kafka.common.errors.RebalanceInProgressException) return retriable("kafka_rebalance");
         return null;
+    }
+
+    private static boolean refusedForRole(String message) {
+        return message != null
+                && ROLE_REFUSALS.stream().anyMatch(phrases -> phrases.stream().allMatch(message::contains));
     }
 
     /** By Neo4j status code; null when the code says nothing beyond the exception's type. */

@@ -36,6 +36,7 @@ public final class RecordDecoder {
     private final ChunkAssembler assembler;
     private long assembling = NONE; // commit id of the chunks the assembler holds
     private long broken = NONE;     // commit id whose further chunks are fragments
+    private OptionalLong lastEpoch = OptionalLong.empty(); // of the last record, when it could be decoded
 
     public RecordDecoder(EventCodec codec, ChunkAssembler assembler) {
         this.codec = codec;
@@ -58,9 +59,19 @@ public final class RecordDecoder {
         try {
             chunk = decodeValue(r.value());
         } catch (DecodeException e) {
+            lastEpoch = OptionalLong.empty();
             return undecodable(commitIdOf(r), pos, e);
         }
+        lastEpoch = OptionalLong.of(chunk.epoch());
         return accept(chunk, pos);
+    }
+
+    /**
+     * The epoch of the last record {@link #decode}d (every chunk carries it), empty when it could not be decoded: a
+     * record key has a commit id, but no epoch.
+     */
+    public OptionalLong epochOfLastRecord() {
+        return lastEpoch;
     }
 
     /** Drops a partially assembled transaction; its chunks will be read again after re-positioning. */
@@ -89,17 +100,22 @@ public final class RecordDecoder {
         return out;
     }
 
+    /**
+     * A decoded record. Commits are told apart by commit id, which is enough within an epoch; an epoch start is never
+     * a chunk (it is never chunked) and belongs to no commit before it, even one of the old epoch with its number.
+     */
     private List<LogItem> accept(TransactionEvent chunk, LogPosition pos) {
         long id = chunk.commitId();
-        if (id == broken) {
+        boolean epochStart = chunk.isEpochStart();
+        if (id == broken && !epochStart) {
             return List.of(new LogItem.Fragment(id, pos, chunkName(chunk) + " follows a chunk of the same commit "
                     + "that could not be read"));
         }
         broken = NONE;
         List<LogItem> out = new ArrayList<>(2);
-        if (id != assembling) {
-            abandonPartial(pos, "commit " + id + " started at offset " + pos.offset() + " before it completed")
-                    .ifPresent(out::add);
+        if (id != assembling || epochStart) {
+            abandonPartial(pos, (epochStart ? "epoch " + chunk.epoch() + " started" : "commit " + id + " started")
+                    + " at offset " + pos.offset() + " before it completed").ifPresent(out::add);
         }
         if (!assembler.hasPartial() && chunk.chunkIndex() > 0) {
             broken = id;

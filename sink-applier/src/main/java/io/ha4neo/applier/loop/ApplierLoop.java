@@ -25,14 +25,18 @@ import org.slf4j.LoggerFactory;
  * The consume–plan–apply loop. One thread (the caller of {@link #run()}) owns the consumer and everything
  * below; {@link #requestStop()} may be called from any thread (the signal handler).
  *
- * <p>Each step: re-position if a retry asked for it ({@link Positioner}); poll; decode and reassemble records into
- * whole transactions ({@link PendingBatch}); when the batch is full (transactions or changes), has lingered long
- * enough, or the topic is drained, apply it (data and watermark in one standby transaction) and commit the
- * consumer offset for lag tools; check lag ({@link LagTracker}). Retriable errors: drop what was read, wait with
- * back-off, then re-position from the watermark; fatal errors: stop ({@link ErrorHandler}).
+ * <p>Each step: check the member's role when due ({@link RoleWatch}), and while it is not a standby only keep the
+ * consumer in its group (PAUSED); make sure of the reserved constraints; re-position if a retry or a pause asked for
+ * it ({@link Positioner}); poll; decode and reassemble records into whole transactions ({@link PendingBatch}); when
+ * the batch is full (transactions or changes), has lingered long enough, or the topic is drained, apply it (data and
+ * watermark in one standby transaction) and commit the consumer offset for lag tools; check lag
+ * ({@link LagTracker}). Retriable errors: drop what was read, wait with back-off, then re-position from the
+ * watermark; a write the member refused because it became the primary: check the role, and pause; fatal errors:
+ * stop ({@link ErrorHandler}).
  *
  * <pre>{@code
- * ApplierLoop loop = new ApplierLoop(new Source(consumer, topic, codec, assembler), new Target(applier, store),
+ * ApplierLoop loop = new ApplierLoop(new Source(consumer, topic, codec, assembler),
+ *         new Target(applier, store, Duration.ofMillis(500)),
  *         new BatchPolicy(500, 20_000, Duration.ofMillis(5)), new Backoff(initial, max),
  *         new Reporting(metrics, status), clock);
  * int exitCode = loop.run();    // until requestStop() (0) or a fatal error (1)
@@ -49,8 +53,11 @@ public final class ApplierLoop {
     public record Source(Consumer<byte[], byte[]> consumer, String topic, EventCodec codec, ChunkAssembler assembler) {
     }
 
-    /** Where it goes: the exactly-once applier and the standby it writes to. */
-    public record Target(ChangeApplier applier, StandbyStore store) {
+    /**
+     * Where it goes: the exactly-once applier, the standby it writes to, and how often the standby's role is checked
+     * ({@code member.role.check.interval.ms}): the applier works only while its member is a standby.
+     */
+    public record Target(ChangeApplier applier, StandbyStore store, Duration roleCheckInterval) {
     }
 
     /** Who is told: metrics, and the lifecycle state the HTTP endpoints read. */
@@ -66,6 +73,8 @@ public final class ApplierLoop {
     private final LagTracker lag;
     private final Positioner positioner;
     private final ErrorHandler errors;
+    private final RoleWatch roles;
+    private boolean standbyPrepared; // the reserved constraints exist, as of the last start or resume
 
     public ApplierLoop(Source source, Target target, BatchPolicy policy, Backoff backoff, Reporting reporting,
                        Clock clock) {
@@ -78,14 +87,14 @@ public final class ApplierLoop {
         this.batch = new PendingBatch(limit, policy.linger(), new RecordDecoder(source.codec(), source.assembler()),
                 clock);
         this.lag = new LagTracker(consumer, target.store(), reporting, clock);
-        this.positioner = new Positioner(consumer, target.applier(), batch, lag, reporting);
+        this.roles = new RoleWatch(target.store(), target.roleCheckInterval(), clock);
+        this.positioner = new Positioner(consumer, target.applier(), batch, lag, reporting, roles::isPaused);
         this.errors = new ErrorHandler(backoff, limit, reporting, target.applier()::watermark);
     }
 
     /** Runs until stopped (returns 0) or a fatal error (returns 1). */
     public int run() {
         try {
-            prepareStandby();
             consumer.subscribe(List.of(topic), positioner);
             while (!stop.isRequested()) {
                 stepWithRetry();
@@ -113,14 +122,11 @@ public final class ApplierLoop {
 
     // ------------------------------------------------------------------ steps
 
-    private void prepareStandby() {
-        while (!stop.isRequested()) {
-            try {
-                target.store().ensureReservedSchema();
-                return;
-            } catch (RuntimeException e) {
-                recover(e, "creating the reserved constraints on the standby");
-            }
+    /** Creates the reserved constraints if missing, once per start and after every pause (a primary may drop them). */
+    private void prepareStandbyIfNeeded() {
+        if (!standbyPrepared) {
+            target.store().ensureReservedSchema();
+            standbyPrepared = true;
         }
     }
 
@@ -140,11 +146,17 @@ public final class ApplierLoop {
     }
 
     private void step() {
+        follow(roles.checkIfDue());
+        if (roles.isPaused()) {
+            idle();
+            return;
+        }
+        prepareStandbyIfNeeded();
         positioner.repositionIfRetried();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(batch.pollTimeout());
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            lag.saw(r);
             batch.accept(r);
+            lag.saw(r, batch.epochOfLastRecord());
             if (batch.isFull()) {
                 flush();
             }
@@ -169,13 +181,71 @@ public final class ApplierLoop {
         }
     }
 
-    /** Retriable: drops what was read, waits with back-off (unless stopping), then re-positions. Fatal: throws. */
+    /** Pauses or resumes as the member's role says. */
+    private void follow(RoleWatch.Change change) {
+        if (change == RoleWatch.Change.PAUSE) {
+            pause();
+        } else if (change == RoleWatch.Change.RESUME) {
+            resume();
+        }
+    }
+
+    /** Drops what was read and stops fetching; the consumer stays in its group (it keeps polling). */
+    private void pause() {
+        batch.dropAll();
+        consumer.pause(consumer.assignment());
+        reporting.status().moveTo(ApplierState.PAUSED, roles.pauseReason());
+    }
+
+    /** Fetches again, from the watermark: the constraints are checked and the consumer re-positioned first. */
+    private void resume() {
+        consumer.resume(consumer.paused());
+        standbyPrepared = false;
+        positioner.repositionBeforeNextStep("the member is a standby again");
+    }
+
+    /** One step while paused: polls only to stay in the group (every assigned partition is paused). */
+    private void idle() {
+        reporting.status().moveTo(ApplierState.PAUSED, roles.pauseReason()); // back from RETRYING, if a check failed
+        consumer.pause(consumer.assignment()); // also those assigned outside a rebalance callback
+        ConsumerRecords<byte[], byte[]> ignored = consumer.poll(roles.idlePoll());
+        if (!ignored.isEmpty()) {
+            log.debug("dropped {} records polled while paused; they are read again after re-positioning",
+                    ignored.count());
+        }
+    }
+
+    /**
+     * Retriable: drops what was read, waits with back-off (unless stopping), then re-positions. A write the member
+     * refused for its role: pauses at once if a role check says the member is no standby. Fatal: throws.
+     */
     private void recover(RuntimeException e, String doing) {
+        if (pausedByRole(e)) {
+            return;
+        }
         Duration delay = errors.retryDelayOrStop(e, doing, batch.size(), batch.changes());
         batch.dropAll();
         if (!stop.awaitFor(delay)) {
-            positioner.repositionBeforeNextStep();
+            positioner.repositionBeforeNextStep("retrying");
         }
+    }
+
+    /**
+     * The member's write guard refused the write because the member is the primary now: the applier must pause, not
+     * retry and not stop. False (retry with back-off) when the role check fails or says the member is a standby.
+     */
+    private boolean pausedByRole(RuntimeException e) {
+        if (!errors.refusedForRole(e)) {
+            return false;
+        }
+        try {
+            follow(roles.checkNow());
+        } catch (RuntimeException roleCheckFailed) {
+            log.warn("the member refused a write for its role, and checking the role failed: {}; retrying",
+                    roleCheckFailed.toString());
+            return false;
+        }
+        return roles.isPaused();
     }
 
     private void closeConsumer() {

@@ -63,6 +63,21 @@ final class ErrorHandler {
         return delay;
     }
 
+    /**
+     * True when the member refused the write for its role ({@link ApplierErrors.Classification#checksRole()}): counted
+     * and logged here, and answered by the loop with a role check before any retry.
+     */
+    boolean refusedForRole(RuntimeException e) {
+        Classification c = ApplierErrors.classify(e);
+        if (!c.checksRole()) {
+            return false;
+        }
+        metrics.error(c.kind());
+        log.info("the member refused the applier's write ({}): {}; checking its role before anything else", c.kind(),
+                e.getMessage());
+        return true;
+    }
+
     private void shrinkBatch(String kind, int batchSize, int batchChanges) {
         limit.shrink(batchSize, batchChanges);
         metrics.batchLimits(limit.transactions(), limit.changes());

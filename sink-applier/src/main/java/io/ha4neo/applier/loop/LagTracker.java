@@ -7,19 +7,21 @@ import io.ha4neo.applier.observe.ApplierState;
 import io.ha4neo.applier.observe.ApplierStatus;
 import io.ha4neo.applier.standby.StandbyStore;
 import io.ha4neo.applier.standby.Watermark;
+import io.ha4neo.schemas.event.ChainPosition;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * How far behind the applier is, checked at most once a second: records between the position and the topic's
- * end plus those read but not applied, and the newest commit id seen in a record key. Each check also proves
- * both ends reachable (the end offsets come from Kafka; the standby is pinged when it has not answered for
- * 5 s), which is what {@code /ready} relies on, and moves the state between APPLYING and CAUGHT_UP.
+ * end plus those read but not applied, and the newest commit id seen in a record key (with its epoch). Each check
+ * also proves both ends reachable (the end offsets come from Kafka; the standby is pinged when it has not answered
+ * for 5 s), which is what {@code /ready} relies on, and moves the state between APPLYING and CAUGHT_UP.
  */
 final class LagTracker {
     private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
@@ -32,7 +34,9 @@ final class LagTracker {
     private final ApplierMetrics metrics;
     private final ApplierStatus status;
     private final Clock clock;
-    private long newestSeenCommitId;
+    private ChainPosition newestSeen; // of the record at the highest offset read (the topic has one partition)
+    private long newestSeenOffset = -1;
+    private long positionedEpoch; // the watermark's epoch at the last positioning
     private boolean caughtUp; // as of the last check since positioning
     private long lastCheck;
     private long lastStandbyContact;
@@ -46,9 +50,19 @@ final class LagTracker {
         this.clock = clock;
     }
 
-    /** Every record read: its key tells how far the topic goes, even when its value cannot be decoded. */
-    void saw(ConsumerRecord<byte[], byte[]> r) {
-        RecordDecoder.commitIdOf(r).ifPresent(id -> newestSeenCommitId = Math.max(newestSeenCommitId, id));
+    /**
+     * Every record read: its key tells how far the topic goes, even when its value cannot be decoded. Its place in the
+     * history is its key's commit id in its own {@code epoch}; a record that cannot be decoded has none, and is taken
+     * to be of the epoch of the newest record before it. Records read again after re-positioning are not newer.
+     */
+    void saw(ConsumerRecord<byte[], byte[]> r, OptionalLong epoch) {
+        OptionalLong id = RecordDecoder.commitIdOf(r);
+        if (r.offset() <= newestSeenOffset || id.isEmpty() || id.getAsLong() < 0) {
+            return;
+        }
+        newestSeenOffset = r.offset();
+        newestSeen = new ChainPosition(epoch.orElse(newestSeen == null ? positionedEpoch : newestSeen.epoch()),
+                id.getAsLong());
     }
 
     /** The standby answered (a write, or the watermark read). */
@@ -63,7 +77,8 @@ final class LagTracker {
     }
 
     /** After seeking from the watermark: commits for lag tools afresh, and checks lag now. */
-    void positioned() {
+    void positioned(Optional<Watermark> w) {
+        w.ifPresent(wm -> positionedEpoch = wm.epoch());
         lagToolsOffsets.forget();
         caughtUp = false;
         lastCheck = 0;
@@ -82,7 +97,7 @@ final class LagTracker {
         }
         lastCheck = now;
         long behind = unappliedRecords + recordsToEnd();
-        metrics.topicProgress(newestSeenCommitId, behind);
+        metrics.topicProgress(Optional.ofNullable(newestSeen), behind);
         pingIfIdle(now);
         report(behind);
     }

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -43,6 +44,11 @@ final class PendingBatch {
         records += assemblingRecords + 1; // the chunks before it belong to what it completes
         assemblingRecords = 0;
         completed.forEach(this::add);
+    }
+
+    /** The epoch of the last record accepted, empty when it could not be decoded ({@link RecordDecoder}). */
+    OptionalLong epochOfLastRecord() {
+        return decoder.epochOfLastRecord();
     }
 
     private void add(LogItem item) {

@@ -8,6 +8,7 @@ import io.ha4neo.applier.observe.ApplierStatus;
 import io.ha4neo.applier.standby.Watermark;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
@@ -15,7 +16,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Seeks the consumer from the standby's watermark whenever what was read may not match what was applied: on
  * every partition assignment (it is the consumer's rebalance listener, so it runs inside {@code poll}, on the
- * loop's thread) and before the first step after a retriable error, when a commit's outcome may be unknown.
+ * loop's thread) and before the first step after a retriable error, when a commit's outcome may be unknown, or after a
+ * pause (the member was not a standby for a while).
  * Everything read but not applied is dropped first: nothing half-done is kept.
  */
 final class Positioner implements ConsumerRebalanceListener {
@@ -25,11 +27,14 @@ final class Positioner implements ConsumerRebalanceListener {
     private final LagTracker lag;
     private final ApplierMetrics metrics;
     private final ApplierStatus status;
+    private final BooleanSupplier paused;
     private boolean afterRetry;
+    private String retryReason = "retrying";
 
     Positioner(Consumer<byte[], byte[]> consumer, ChangeApplier applier, PendingBatch batch, LagTracker lag,
-               ApplierLoop.Reporting reporting) {
+               ApplierLoop.Reporting reporting, BooleanSupplier paused) {
         this.consumer = consumer;
+        this.paused = paused;
         this.applier = applier;
         this.batch = batch;
         this.lag = lag;
@@ -37,11 +42,21 @@ final class Positioner implements ConsumerRebalanceListener {
         this.status = reporting.status();
     }
 
+    /**
+     * Positions newly assigned partitions; while the applier is paused, pauses them instead (they are positioned when
+     * it resumes), so that not even the poll that assigned them fetches from them.
+     */
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        if (!partitions.isEmpty()) {
-            position(partitions);
+        if (partitions.isEmpty()) {
+            return;
         }
+        if (paused.getAsBoolean()) {
+            batch.dropAll();
+            consumer.pause(partitions);
+            return;
+        }
+        position(partitions);
     }
 
     @Override
@@ -53,8 +68,9 @@ final class Positioner implements ConsumerRebalanceListener {
      * Re-positions at the start of the next step. Not at once: reading the watermark needs the standby, which
      * may still be down, and the next step handles (and retries) that failure like any other.
      */
-    void repositionBeforeNextStep() {
+    void repositionBeforeNextStep(String why) {
         afterRetry = true;
+        retryReason = why;
     }
 
     /**
@@ -66,7 +82,7 @@ final class Positioner implements ConsumerRebalanceListener {
             return;
         }
         if (consumer.assignment().isEmpty()) {
-            status.moveTo(ApplierState.STARTING, "retrying"); // the coming assignment positions
+            status.moveTo(ApplierState.STARTING, retryReason + "; waiting for the partition assignment");
         } else {
             position(consumer.assignment());
         }
@@ -83,7 +99,7 @@ final class Positioner implements ConsumerRebalanceListener {
             WatermarkSeek.seek(consumer, tp, w);
         }
         w.ifPresent(metrics::positioned);
-        lag.positioned();
+        lag.positioned(w);
         status.moveTo(ApplierState.APPLYING, "positioned at " + w.map(Object::toString).orElse("the beginning"));
     }
 }

@@ -3,12 +3,14 @@ package io.ha4neo.applier.observe;
 import io.ha4neo.applier.apply.ApplyResult;
 import io.ha4neo.applier.standby.Watermark;
 import io.ha4neo.schemas.contract.MetricNames;
+import io.ha4neo.schemas.event.ChainPosition;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * Prometheus metrics of the applier, all prefixed {@code ha4neo_applier_}. The consume loop is the only
@@ -19,10 +21,13 @@ public final class ApplierMetrics {
     private final Clock clock;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Gauge appliedCommitId = gauge(MetricNames.APPLIER_APPLIED_COMMIT_ID, "Commit id of the last transaction applied to the standby.");
+    private final Gauge appliedEpoch = gauge(MetricNames.APPLIER_APPLIED_EPOCH, "Epoch of the last transaction "
+            + "applied to the standby; its commit id is one of that epoch's primary.");
     private final Gauge sourceCommitTime = gauge(MetricNames.APPLIER_APPLIED_SOURCE_COMMIT_TIMESTAMP_SECONDS,
             "Origin commit time of the last applied transaction, epoch seconds.");
     private final Gauge lagTransactions = gauge(MetricNames.APPLIER_LAG_TRANSACTIONS, "Newest commit id seen in the topic minus the "
-            + "applied commit id (commit ids are increasing but not dense: an upper bound of missing transactions).");
+            + "applied commit id (commit ids are increasing but not dense: an upper bound of missing transactions); "
+            + "NaN while the two are of different epochs, whose commit ids cannot be compared.");
     private final Gauge lagRecords = gauge(MetricNames.APPLIER_LAG_RECORDS, "Records between the applier's position and the topic's end offset.");
     private final Gauge lagSeconds = gauge(MetricNames.APPLIER_LAG_SECONDS, "Now minus the origin commit time of the last applied "
             + "transaction; 0 when caught up.");
@@ -46,9 +51,9 @@ public final class ApplierMetrics {
     private final Counter errors = Counter.builder().name(MetricNames.APPLIER_ERRORS_TOTAL)
             .help("Errors by kind (retriable and fatal).").labelNames("kind").register(registry);
 
-    private volatile long appliedId;
+    private volatile ChainPosition applied; // null until a watermark was read or written: nothing applied
     private volatile long appliedSourceMillis;
-    private volatile long newestSeenId;
+    private volatile ChainPosition newestSeen; // null until a record was read
     private volatile long recordLag;
 
     public ApplierMetrics(Clock clock) {
@@ -75,31 +80,60 @@ public final class ApplierMetrics {
 
     /** After reading the watermark, or after a write. */
     public void positioned(Watermark w) {
-        appliedId = w.commitId();
+        applied = w.chainPosition();
         if (w.sourceCommitTimeMillis() > 0) {
             appliedSourceMillis = w.sourceCommitTimeMillis();
         }
-        appliedCommitId.set(appliedId);
+        appliedCommitId.set(applied.commitId());
+        appliedEpoch.set(applied.epoch());
         sourceCommitTime.set(appliedSourceMillis / 1000.0);
     }
 
-    /** The newest commit id seen in the topic and the record lag from the consumer's end offsets. */
-    public void topicProgress(long newestCommitIdSeen, long recordsBehind) {
-        newestSeenId = Math.max(newestSeenId, newestCommitIdSeen);
+    /**
+     * Where the newest record seen in the topic is in the history (its key's commit id, in its epoch; empty when no
+     * record was read yet), and the record lag from the consumer's end offsets.
+     */
+    public void topicProgress(Optional<ChainPosition> newestRecordSeen, long recordsBehind) {
+        newestRecordSeen.ifPresent(p -> newestSeen = p);
         recordLag = recordsBehind;
         refreshLag();
     }
 
+    /**
+     * Lag in transactions only when the newest record seen and the applied transaction are of the same epoch: commit
+     * ids of different epochs come from different stores, so their difference means nothing (NaN until they are).
+     */
     private void refreshLag() {
-        lagTransactions.set(Math.max(0, newestSeenId - appliedId));
+        lagTransactions.set(lagTransactions(newestSeen, applied));
         lagRecords.set(recordLag);
         lagSeconds.set(lagMillis() / 1000.0);
     }
 
     /** Now minus the origin time of the last applied transaction, or 0 when nothing is left to apply. */
     public long lagMillis() {
-        boolean caughtUp = recordLag == 0 && newestSeenId <= appliedId;
+        boolean caughtUp = recordLag == 0 && nothingNewerSeen();
         return caughtUp || appliedSourceMillis == 0 ? 0 : Math.max(0, clock.millis() - appliedSourceMillis);
+    }
+
+    /** True when the newest record seen is not after the applied transaction (a newer epoch always is after). */
+    private boolean nothingNewerSeen() {
+        ChainPosition newest = newestSeen;
+        ChainPosition at = applied;
+        if (newest == null || at == null) {
+            return newest == null;
+        }
+        return newest.epoch() == at.epoch() ? newest.commitId() <= at.commitId() : newest.epoch() < at.epoch();
+    }
+
+    /** Newest seen minus applied, in one epoch; before anything is applied, the newest commit id; else NaN. */
+    private static double lagTransactions(ChainPosition newest, ChainPosition at) {
+        if (newest == null) {
+            return 0;
+        }
+        if (at == null) {
+            return newest.commitId();
+        }
+        return newest.epoch() == at.epoch() ? Math.max(0, newest.commitId() - at.commitId()) : Double.NaN;
     }
 
     /** True when the topic has nothing left to apply, as far as the last end-offset check knows. */
@@ -125,6 +159,11 @@ public final class ApplierMetrics {
     }
 
     public void fatal(String kind) {
+        error(kind);
+    }
+
+    /** An error that is neither retried nor fatal (a write the member refused for its role: the applier pauses). */
+    public void error(String kind) {
         errors.labelValues(kind).inc();
     }
 }

@@ -10,12 +10,18 @@ import java.util.Set;
  * STARTING ──► POSITIONING ──► APPLYING ◄──► CAUGHT_UP
  *     │             ▲   │          │             │
  *     └────► RETRYING ◄─┴──────────┴─────────────┘      any ──► FAILED | STOPPED
+ *
+ * STARTING | POSITIONING | APPLYING | CAUGHT_UP | RETRYING ──► PAUSED ──► STARTING | POSITIONING | RETRYING
+ *          (the member's role is primary or fenced)                 (a standby again, or the role check failed)
  * </pre>
+ *
+ * PAUSED and RETRYING go back through STARTING or POSITIONING, so the consumer is always re-positioned from the
+ * watermark before anything is applied again.
  */
 public enum ApplierState {
     /** Connecting, creating the reserved constraints. */
     STARTING,
-    /** Reading the watermark and seeking the consumer (start, rebalance, after a retry). */
+    /** Reading the watermark and seeking the consumer (start, rebalance, after a retry or a pause). */
     POSITIONING,
     /** Applying batches; the topic has more records than applied. */
     APPLYING,
@@ -23,6 +29,11 @@ public enum ApplierState {
     CAUGHT_UP,
     /** Waiting out a retriable error before re-positioning. */
     RETRYING,
+    /**
+     * The member is not a standby (it is the primary, or fenced): nothing is applied and nothing new is consumed (the
+     * partition is paused, the consumer stays in its group) until its role is {@code standby} again.
+     */
+    PAUSED,
     /** Stopped on a fatal error; the process exits non-zero. */
     FAILED,
     /** Stopped on request (SIGTERM); exits 0. */
@@ -31,10 +42,11 @@ public enum ApplierState {
     /** States this one may move to. */
     public Set<ApplierState> allowedNext() {
         return switch (this) {
-            case STARTING -> EnumSet.of(POSITIONING, RETRYING, FAILED, STOPPED);
-            case POSITIONING -> EnumSet.of(APPLYING, CAUGHT_UP, RETRYING, FAILED, STOPPED);
-            case APPLYING, CAUGHT_UP -> EnumSet.of(APPLYING, CAUGHT_UP, POSITIONING, RETRYING, FAILED, STOPPED);
-            case RETRYING -> EnumSet.of(STARTING, POSITIONING, RETRYING, FAILED, STOPPED);
+            case STARTING -> EnumSet.of(POSITIONING, RETRYING, PAUSED, FAILED, STOPPED);
+            case POSITIONING -> EnumSet.of(APPLYING, CAUGHT_UP, RETRYING, PAUSED, FAILED, STOPPED);
+            case APPLYING, CAUGHT_UP -> EnumSet.of(APPLYING, CAUGHT_UP, POSITIONING, RETRYING, PAUSED, FAILED, STOPPED);
+            case RETRYING -> EnumSet.of(STARTING, POSITIONING, RETRYING, PAUSED, FAILED, STOPPED);
+            case PAUSED -> EnumSet.of(STARTING, POSITIONING, RETRYING, FAILED, STOPPED);
             case FAILED, STOPPED -> EnumSet.noneOf(ApplierState.class);
         };
     }

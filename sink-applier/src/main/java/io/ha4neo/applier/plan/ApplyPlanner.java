@@ -44,9 +44,9 @@ import java.util.Set;
  * So a group ends before any event that creates a node or relationship key deleted earlier in the group.
  * Changes of the same phase keep log order inside one UNWIND, and label additions and removals share one
  * statement (add A then remove A across two events must not become remove then add). The statements'
- * MATCH clauses read only reserved identity (label {@code _ha4neo_Node}, property {@code _ha4neo_id}) that
- * user changes never modify, and relationship types and endpoints, which never change, so a row's write cannot
- * change what a later row of the same statement finds.
+ * MATCH clauses read only reserved identity (label {@code _ha4neo_Node}, property {@code _ha4neo_id}, whose
+ * absence marks a native entity) that user changes never modify, elementIds, and relationship types and endpoints,
+ * none of which ever change, so a row's write cannot change what a later row of the same statement finds.
  * Schema events are never planned here: the caller applies them alone.
  */
 public final class ApplyPlanner {

@@ -2,8 +2,11 @@ package io.ha4neo.applier.standby;
 
 import io.ha4neo.applier.error.FatalApplierException;
 import io.ha4neo.applier.plan.PlannedStatement;
+import io.ha4neo.schemas.contract.ProcedureNames;
 import io.ha4neo.schemas.contract.WatermarkNode;
+import io.ha4neo.schemas.event.ChainPosition;
 import io.ha4neo.schemas.topology.ReservedNames;
+import io.ha4neo.schemas.topology.Role;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +16,9 @@ import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.Transaction;
 import org.neo4j.driver.TransactionConfig;
+import org.neo4j.driver.exceptions.ClientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link StandbyStore} over the Neo4j Java driver. Uses explicit transactions, never the driver's retrying
@@ -24,9 +30,13 @@ public final class Neo4jStandbyStore implements StandbyStore {
     private static final TransactionConfig TAGGED = TransactionConfig.builder()
             .withMetadata(Map.of(ReservedNames.APPLIER_METADATA_KEY, ReservedNames.APPLIER_TAG_VALUE)).build();
 
+    private static final Logger log = LoggerFactory.getLogger(Neo4jStandbyStore.class);
+    private static final String PROCEDURE_NOT_FOUND = "Neo.ClientError.Procedure.ProcedureNotFound";
+
     private final Driver driver;
     private final String database;
     private final int schemaAwaitSeconds;
+    private boolean warnedNoRoleProcedure; // logged once per run
 
     public Neo4jStandbyStore(Driver driver, String database, int schemaAwaitSeconds) {
         this.driver = driver;
@@ -55,10 +65,10 @@ public final class Neo4jStandbyStore implements StandbyStore {
     }
 
     @Override
-    public void writeBatch(long expectedCommitId, List<PlannedStatement> statements, Watermark next,
+    public void writeBatch(Optional<ChainPosition> expected, List<PlannedStatement> statements, Watermark next,
                            List<SkippedCommit> skips) {
         try (Session s = session(); Transaction tx = s.beginTransaction(TAGGED)) {
-            lockAndCheckWatermark(tx, expectedCommitId, next);
+            lockAndCheckWatermark(tx, expected, next);
             statements.forEach(st -> runChecked(tx, st));
             skips.forEach(skip -> tx.run("CREATE (:" + ReservedNames.SKIP_LABEL + " {commitId: $c, "
                     + "skippedAtMillis: $t, reason: $r})", Map.of("c", skip.commitId(), "t", skip.skippedAtMillis(),
@@ -70,16 +80,20 @@ public final class Neo4jStandbyStore implements StandbyStore {
     }
 
     /**
-     * Takes the watermark node's write lock first (MERGE + SET), then reads its commit id. Once the lock is
-     * held no other writer can move it until this transaction ends, so the comparison cannot race.
+     * Takes the watermark node's write lock first (MERGE + SET), then reads its epoch and commit id. Once the lock is
+     * held no other writer can move it until this transaction ends, so the comparison cannot race. Both are compared:
+     * commit ids of different epochs come from different stores, so an equal commit id alone proves nothing.
      */
-    private void lockAndCheckWatermark(Transaction tx, long expectedCommitId, Watermark next) {
-        Record r = tx.run("MERGE " + WM_PATTERN + " SET w." + WatermarkNode.APPLIED_AT_MILLIS
-                + " = $now RETURN coalesce(w." + WatermarkNode.COMMIT_ID + ", 0) AS c", Map.of("db", database, "now", next.appliedAtMillis())).single();
-        long found = r.get("c").asLong();
-        if (found != expectedCommitId) {
-            throw new FatalApplierException("divergence", "the watermark of database " + database + " names commit "
-                    + found + " but this applier expected " + expectedCommitId + " before applying up to " + next
+    private void lockAndCheckWatermark(Transaction tx, Optional<ChainPosition> expected, Watermark next) {
+        Record r = tx.run("MERGE " + WM_PATTERN + " SET w." + WatermarkNode.APPLIED_AT_MILLIS + " = $now RETURN w."
+                + WatermarkNode.EPOCH + " AS e, w." + WatermarkNode.COMMIT_ID + " AS c",
+                Map.of("db", database, "now", next.appliedAtMillis())).single();
+        Optional<ChainPosition> found = r.get("c").isNull() ? Optional.empty()
+                : Optional.of(new ChainPosition(r.get("e").isNull() ? 0 : r.get("e").asLong(), r.get("c").asLong()));
+        if (!found.equals(expected)) {
+            throw new FatalApplierException("divergence", "the watermark of database " + database + " names "
+                    + found.map(Object::toString).orElse("nothing") + " but this applier expected "
+                    + expected.map(Object::toString).orElse("no watermark") + " before applying up to " + next
                     + ": another applier is writing to this standby. Rolled back; applier stopped. Run exactly one "
                     + "applier per standby database and restart.");
         }
@@ -122,6 +136,25 @@ public final class Neo4jStandbyStore implements StandbyStore {
     public void ping() {
         try (Session s = session()) {
             s.run("RETURN 1").consume();
+        }
+    }
+
+    @Override
+    public Role memberRole() {
+        try (Session s = session()) {
+            return Role.parse(s.run(ProcedureNames.call(ProcedureNames.ROLE)).single().get(ProcedureNames.ROLE_COLUMN)
+                    .asString());
+        } catch (ClientException e) {
+            if (!PROCEDURE_NOT_FOUND.equals(e.code())) {
+                throw e;
+            }
+            if (!warnedNoRoleProcedure) {
+                warnedNoRoleProcedure = true;
+                log.warn("database {} has no procedure {}() (an ha4neo plugin older than moving roles): taking the "
+                        + "member for a standby, as it always is with that plugin; upgrade the plugin so that the "
+                        + "applier pauses while its member is the primary", database, ProcedureNames.ROLE);
+            }
+            return Role.STANDBY;
         }
     }
 

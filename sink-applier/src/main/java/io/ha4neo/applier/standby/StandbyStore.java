@@ -2,6 +2,8 @@ package io.ha4neo.applier.standby;
 
 import io.ha4neo.applier.error.FatalApplierException;
 import io.ha4neo.applier.plan.PlannedStatement;
+import io.ha4neo.schemas.event.ChainPosition;
+import io.ha4neo.schemas.topology.Role;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,12 +20,12 @@ public interface StandbyStore {
     Optional<Watermark> readWatermark();
 
     /**
-     * In one transaction: checks that the watermark still names {@code expectedCommitId} (0 = none; anything
-     * else means a second writer, and the transaction is rolled back with a {@link FatalApplierException}),
-     * runs the statements in order, verifies each found all its targets, records operator skips, and moves
-     * the watermark to {@code next}.
+     * In one transaction: checks that the watermark still names {@code expected}, epoch and commit id (empty = no
+     * watermark yet; anything else means a second writer, and the transaction is rolled back with a
+     * {@link FatalApplierException}), runs the statements in order, verifies each found all its targets, records
+     * operator skips, and moves the watermark to {@code next}.
      */
-    void writeBatch(long expectedCommitId, List<PlannedStatement> statements, Watermark next,
+    void writeBatch(Optional<ChainPosition> expected, List<PlannedStatement> statements, Watermark next,
                     List<SkippedCommit> skips);
 
     /** True when an index or constraint with this name exists. */
@@ -37,4 +39,10 @@ public interface StandbyStore {
 
     /** A cheap round trip, to tell whether the standby is reachable. */
     void ping();
+
+    /**
+     * The member's replication role ({@code CALL ha4neo.role()}). A plugin without that procedure (older than roles
+     * that move) has only ever been a standby here, so the answer is then {@link Role#STANDBY}.
+     */
+    Role memberRole();
 }

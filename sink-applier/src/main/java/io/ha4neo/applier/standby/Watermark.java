@@ -1,6 +1,7 @@
 package io.ha4neo.applier.standby;
 
 import io.ha4neo.schemas.contract.WatermarkNode;
+import io.ha4neo.schemas.event.ChainPosition;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,6 +23,11 @@ import java.util.Map;
  */
 public record Watermark(String database, long commitId, long epoch, String topic, int partition, long offset,
                         long sourceCommitTimeMillis, long appliedAtMillis) {
+
+    /** The place in the history the standby has reached: (epoch, commit id); the Kafka position is apart. */
+    public ChainPosition chainPosition() {
+        return new ChainPosition(epoch, commitId);
+    }
 
     /** The node's properties (without the key {@code database}). */
     public Map<String, Object> toProperties() {

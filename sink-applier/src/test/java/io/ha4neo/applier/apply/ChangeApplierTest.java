@@ -11,14 +11,22 @@ import io.ha4neo.applier.fixtures.Events;
 import io.ha4neo.applier.fixtures.FakeStandbyStore;
 import io.ha4neo.applier.plan.ApplyPlanner;
 import io.ha4neo.applier.standby.Watermark;
+import io.ha4neo.applier.fixtures.InProcessNeo4j;
+import io.ha4neo.applier.standby.Neo4jStandbyStore;
 import io.ha4neo.schemas.codec.DecodeException;
+import io.ha4neo.schemas.event.ChainPosition;
 import io.ha4neo.schemas.event.TransactionEvent;
+import io.ha4neo.schemas.topology.ReservedNames;
+import io.ha4neo.schemas.value.Value;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.neo4j.driver.Session;
 
 class ChangeApplierTest {
     private final FakeStandbyStore store = new FakeStandbyStore();
@@ -161,5 +169,96 @@ class ChangeApplierTest {
         a.position();
         a.apply(List.of(at(0, createsNode(3, 0, "a"))));
         assertThat(store.log).containsExactly("failed write 3@0", "write 3@0");
+    }
+
+    @Test
+    void appliesAnEpochStartWithTheDataAroundItAndTheNewPrimarysLowerCommitIdsAfterIt() {
+        store.watermark = new Watermark("neo4j", 120, 0, Events.TOPIC, 0, 10, 1_000_120, 0);
+        ChangeApplier a = applier(OptionalLong.empty());
+
+        ApplyResult r = a.apply(List.of(at(10, Events.createsNode(0, 120, 119, "old")),
+                at(11, Events.createsNode(0, 121, 120, "last-of-epoch-0")), at(12, Events.epochStart(1, 57, 0, 121)),
+                at(13, Events.createsNode(1, 60, 57, "x")), at(14, Events.createsNode(1, 61, 60, "y"))));
+
+        assertThat(store.log).as("one write: data, epoch start and data").containsExactly("write 61@14");
+        assertThat(store.batches.get(0)).flatExtracting(st -> st.rows()).extracting(row -> row.get("key"))
+                .containsExactly("last-of-epoch-0", "x", "y");
+        assertThat(store.watermark.chainPosition()).isEqualTo(new ChainPosition(1, 61));
+        assertThat(r.transactions()).isEqualTo(4);
+    }
+
+    @Test
+    void movesTheWatermarkToTheNewEpochWhenTheEpochStartIsTheLastItemOfABatch() {
+        store.watermark = new Watermark("neo4j", 120, 0, Events.TOPIC, 0, 10, 1_000_120, 0);
+
+        applier(OptionalLong.empty()).apply(List.of(at(11, Events.epochStart(1, 57, 0, 120))));
+        applier(OptionalLong.empty()).apply(List.of(at(11, Events.epochStart(1, 57, 0, 120)),
+                at(12, Events.createsNode(1, 60, 57, "x"))));
+
+        assertThat(store.log).containsExactly("write 57@11", "write 60@12");
+        assertThat(store.batches.get(0)).as("nothing to change in the graph").isEmpty();
+        assertThat(store.watermark).isEqualTo(new Watermark("neo4j", 60, 1, Events.TOPIC, 0, 12, 1_000_060, 5_000_000));
+    }
+
+    @Test
+    void aLingeringSkipIdDropsNoCommitOfALaterEpochThatHappensToHaveTheSameId() {
+        store.watermark = new Watermark("neo4j", 10, 1, Events.TOPIC, 0, 0, 0, 0);
+
+        applier(OptionalLong.of(12)).apply(List.of(at(1, Events.createsNode(1, 11, 10, "a")),
+                at(2, Events.epochStart(2, 5, 1, 11)), at(3, Events.createsNode(2, 12, 5, "b"))));
+
+        assertThat(store.skips).isEmpty();
+        assertThat(store.batches.get(0)).flatExtracting(st -> st.rows()).extracting(row -> row.get("key"))
+                .containsExactly("a", "b");
+        assertThat(store.watermark.chainPosition()).isEqualTo(new ChainPosition(2, 12));
+    }
+
+    @Test
+    void checksEpochAndCommitIdOfTheStandbysWatermarkBeforeWriting() {
+        store.watermark = new Watermark("neo4j", 57, 0, Events.TOPIC, 0, 10, 0, 0);
+        ChangeApplier a = applier(OptionalLong.empty());
+        store.watermark = new Watermark("neo4j", 57, 1, Events.TOPIC, 0, 11, 0, 0); // another writer moved it
+
+        assertThatThrownBy(() -> a.apply(List.of(at(11, Events.createsNode(0, 58, 57, "x")))))
+                .isInstanceOf(FatalApplierException.class)
+                .satisfies(e -> assertThat(((FatalApplierException) e).kind()).isEqualTo("divergence"));
+        assertThat(store.log).isEmpty();
+    }
+
+    /** Across a handover on a real standby: the graph and the watermark (epoch and commit id). */
+    @Nested
+    class OnNeo4j {
+        private static final String A = "4:aaaaaaaa-0000-0000-0000-000000000000:"; // keys minted by the old primary
+        private static final String B = "4:bbbbbbbb-0000-0000-0000-000000000000:"; // and by the new one
+
+        private final Neo4jStandbyStore neo4j = new Neo4jStandbyStore(InProcessNeo4j.driver(), "neo4j", 30);
+
+        @Test
+        void appliesEpoch0AnEpochStartAndEpoch1WithLowerCommitIdsToTheGraphAndTheWatermark() {
+            InProcessNeo4j.wipeData();
+            neo4j.ensureReservedSchema();
+            ChangeApplier a = new ChangeApplier(neo4j, new ApplyPlanner(), new CommitChain(OptionalLong.empty()),
+                    "neo4j", 30, clock);
+            a.position();
+            TransactionEvent.Builder edge = Events.tx(60, 57).origin("c1", 1);
+            edge.createdNodes.add(Events.node(B + "1", List.of("Person"), Map.of("name", Value.of("bea"))));
+            edge.createdRelationships.add(Events.relCreated(Events.rel(B + "2", "KNOWS", B + "1", A + "1"), Map.of()));
+            TransactionEvent.Builder rename = Events.tx(61, 60).origin("c1", 1);
+            rename.nodePropertyChanges.add(Events.nodeProp(A + "1", "name", "ann (renamed)"));
+
+            a.apply(List.of(at(0, Events.createsNode(0, 119, 0, A + "1")), at(1, Events.createsNode(0, 120, 119, A + "2"))));
+            a.apply(List.of(at(2, Events.epochStart(1, 57, 0, 120)), at(3, edge.build())));
+            a.apply(List.of(at(4, rename.build())));
+
+            assertThat(neo4j.readWatermark().orElseThrow().chainPosition()).isEqualTo(new ChainPosition(1, 61));
+            assertThat(neo4j.readWatermark().orElseThrow().offset()).isEqualTo(4);
+            try (Session s = InProcessNeo4j.driver().session()) {
+                assertThat(s.run("MATCH (n:" + ReservedNames.NODE_LABEL + ") RETURN n." + ReservedNames.ID_PROPERTY
+                        + " + '=' + n.name AS n ORDER BY n").list(r -> r.get("n").asString()))
+                        .containsExactly(A + "1=ann (renamed)", A + "2=" + A + "2", B + "1=bea");
+                assertThat(s.run("MATCH (a)-[r:KNOWS]->(b) RETURN a.name + '->' + b.name AS r").single().get("r")
+                        .asString()).isEqualTo("bea->ann (renamed)");
+            }
+        }
     }
 }

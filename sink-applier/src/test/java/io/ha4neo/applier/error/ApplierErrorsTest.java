@@ -27,6 +27,27 @@ class ApplierErrorsTest {
     }
 
     @Test
+    void recognisesAWriteTheMembersGuardRefusedBecauseTheMemberIsThePrimaryAsARoleCheckNotAStop() {
+        ClientException refused = new ClientException("Neo.ClientError.Transaction.TransactionHookFailed", "database "
+                + "'neo4j' is the primary of replication cluster 'dc1': it refuses transactions tagged "
+                + "ha4neo.applier=true, which capture would not publish. A sink applier must only write to a standby");
+
+        Classification c = ApplierErrors.classify(new RuntimeException("commit failed", refused));
+
+        assertThat(c).isEqualTo(new Classification(Action.RETRIABLE, ApplierErrors.MEMBER_NOT_STANDBY));
+        assertThat(c.checksRole()).isTrue();
+        assertThat(ApplierErrors.classify(new ClientException("Neo.ClientError.Transaction.TransactionHookFailed",
+                "database 'neo4j' is a read-only standby of replication cluster 'dc1' (ha4neo role STANDBY); send "
+                        + "writes to the primary"))).as("refused on a standby: not the applier's user")
+                .isEqualTo(new Classification(Action.FATAL, "neo4j_client"));
+        assertThat(ApplierErrors.classify(new ClientException("Neo.ClientError.Transaction.TransactionHookFailed",
+                "database 'neo4j' is FENCED in replication cluster 'dc1': this former primary holds commits the log "
+                        + "does not have (a divergent tail, see ha4neo.status()), so neither clients nor the sink "
+                        + "applier may write until it is re-seeded")).checksRole()).isTrue();
+        assertThat(ApplierErrors.classify(new ServiceUnavailableException("down")).checksRole()).isFalse();
+    }
+
+    @Test
     void stopsOnConstraintViolationsChainGapsAndUnknownErrors() {
         assertThat(ApplierErrors.classify(new ClientException("Neo.ClientError.Schema.ConstraintValidationFailed", "dup")))
                 .isEqualTo(new Classification(Action.FATAL, "neo4j_client"));

@@ -49,6 +49,23 @@ class RecordDecoderTest {
     }
 
     @Test
+    void anEpochStartWhoseCommitIdIsThatOfABrokenOrIncompleteCommitOfTheOldEpochIsAWholeTransaction() {
+        byte[] start = codec.encode(Events.epochStart(2, 5, 1, 4)).get(0); // the new primary's store is at commit 5
+        assertThat(next(5, chunks.get(0))).isEmpty();
+        assertThat(next(5, GARBAGE)).singleElement().isInstanceOf(LogItem.Undecodable.class);
+
+        assertThat(next(5, start)).as("not a further chunk of the broken commit 5").singleElement()
+                .isInstanceOfSatisfying(LogItem.Transaction.class, t -> assertThat(t.event().isEpochStart()).isTrue());
+
+        assertThat(next(5, chunks.get(0))).isEmpty();
+        List<LogItem> items = next(5, start);
+        assertThat(items).as("the held chunks of commit 5, then the epoch start").hasSize(2);
+        assertThat(items.get(0)).isInstanceOfSatisfying(LogItem.Fragment.class,
+                f -> assertThat(f.problem()).contains("epoch 2 started at offset"));
+        assertThat(items.get(1)).isInstanceOf(LogItem.Transaction.class);
+    }
+
+    @Test
     void aChunkReadWithoutTheChunksBeforeItIsAFragment() {
         assertThat(next(5, chunks.get(1))).singleElement().isInstanceOfSatisfying(LogItem.Fragment.class,
                 f -> assertThat(f.problem()).contains("chunk 1 of " + chunks.size() + " of commit 5")

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ha4neo.applier.apply.ChangeApplier;
 import io.ha4neo.applier.apply.CommitChain;
+import io.ha4neo.applier.error.ApplierErrors;
 import io.ha4neo.applier.fixtures.Events;
 import io.ha4neo.applier.fixtures.FakeStandbyStore;
 import io.ha4neo.applier.observe.ApplierMetrics;
 import io.ha4neo.schemas.contract.MetricNames;
+import io.ha4neo.applier.observe.ApplierState;
 import io.ha4neo.applier.observe.ApplierStatus;
 import io.ha4neo.applier.plan.ApplyPlanner;
 import io.ha4neo.applier.plan.Phase;
@@ -18,6 +20,8 @@ import io.ha4neo.schemas.codec.ChunkAssembler;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
 import io.ha4neo.schemas.event.TransactionEvent;
+import io.ha4neo.schemas.topology.Role;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -45,6 +49,7 @@ import org.neo4j.driver.exceptions.TransientException;
 /** The consume loop against Kafka's MockConsumer and an in-memory standby. */
 class ApplierLoopTest {
     private static final TopicPartition TP = new TopicPartition(Events.TOPIC, 0);
+    private static final Duration ROLE_CHECK_INTERVAL = Duration.ofMillis(20);
     private final FakeStandbyStore store = new FakeStandbyStore();
     private final RecordingConsumer consumer = new RecordingConsumer();
     private final EventCodec codec = EventCodecs.embedded(EventCodecs.MIN_MAX_RECORD_BYTES); // chunks big transactions
@@ -64,6 +69,23 @@ class ApplierLoopTest {
         assertThat(store.log).containsExactly("ensure", "write 6@2");
         assertThat(store.batches.get(0).get(0).rows()).extracting(r -> r.get("key")).containsExactly("b", "c");
         assertThat(consumer.lastCommitted.get(TP).offset()).as("offset committed for lag tools").isEqualTo(3);
+    }
+
+    @Test
+    void followsTheNewPrimaryAfterAnEpochStartAndReportsItsEpochAndNoLag() throws Exception {
+        store.watermark = new Watermark("neo4j", 120, 0, Events.TOPIC, 0, 0, 1_000_120, 0);
+        consumer.schedulePollTask(() -> assignWithRecords(Events.createsNode(0, 120, 119, "a"),
+                Events.epochStart(1, 57, 0, 120), Events.createsNode(1, 60, 57, "x"), Events.createsNode(1, 61, 60, "y")));
+        ApplierLoop loop = loop();
+
+        int exit = runUntil(loop, () -> store.watermark.epoch() == 1 && store.watermark.commitId() == 61
+                && gauge(MetricNames.APPLIER_APPLIED_EPOCH) == 1 && gauge(MetricNames.APPLIER_LAG_TRANSACTIONS) == 0);
+
+        assertThat(exit).isZero();
+        assertThat(store.log).containsExactly("ensure", "write 61@3");
+        assertThat(createdNodeKeys()).containsExactly("x", "y");
+        assertThat(gauge(MetricNames.APPLIER_APPLIED_EPOCH)).isEqualTo(1);
+        assertThat(gauge(MetricNames.APPLIER_LAG_TRANSACTIONS)).isZero();
     }
 
     @Test
@@ -166,6 +188,187 @@ class ApplierLoopTest {
         assertThat(store.log).containsExactly("ensure", "failed write 8@7", "write 4@3", "write 8@7");
         assertThat(gauge(MetricNames.APPLIER_BATCH_LIMIT_TRANSACTIONS)).isEqualTo(4);
         assertThat(gauge(MetricNames.APPLIER_BATCH_LIMIT_CHANGES)).isEqualTo(4);
+    }
+
+    // ------------------------------------------------------------------ the member's role
+
+    @Test
+    void idlesWhileTheMemberIsThePrimaryAndAppliesFromTheWatermarkOnceItIsAStandbyAgain() throws Exception {
+        TransactionEvent[] events = {createsNode(3, 0, "a"), createsNode(5, 3, "b")};
+        store.role = Role.PRIMARY;
+        consumer.schedulePollTask(() -> assignWithRecords(events));
+
+        try (Running running = start(loop())) {
+            running.await(() -> status.state() == ApplierState.PAUSED && store.roleChecks >= 5
+                    && consumer.assignment().contains(TP));
+            assertThat(store.log).as("nothing written, not even the constraints").isEmpty();
+            assertThat(consumer.paused()).as("partition paused, consumer still in its group").containsExactly(TP);
+            assertThat(status.reason()).isEqualTo("member is primary: this applier idles until the member is a "
+                    + "standby again");
+            assertThat(stateGauge(ApplierState.PAUSED)).isEqualTo(1);
+
+            store.role = Role.STANDBY;
+            running.await(() -> store.watermark != null && store.watermark.commitId() == 5);
+        }
+
+        assertThat(store.log).containsExactly("ensure", "write 5@1");
+        assertThat(states).containsSubsequence(ApplierState.PAUSED, ApplierState.POSITIONING, ApplierState.APPLYING)
+                .doesNotContain(ApplierState.FAILED);
+        assertThat(consumer.paused()).isEmpty();
+    }
+
+    @Test
+    void pausesWhenTheMemberIsPromotedMidStreamAndResumesFromTheWatermark() throws Exception {
+        TransactionEvent[] first = {createsNode(3, 0, "a"), createsNode(5, 3, "b")};
+        consumer.schedulePollTask(() -> assignWithRecords(first));
+        int[] readsBeforeResume = {-1};
+
+        try (Running running = start(loop())) {
+            running.await(() -> store.watermark != null && store.watermark.commitId() == 5);
+            store.role = Role.PRIMARY;
+            running.await(() -> status.state() == ApplierState.PAUSED);
+            consumer.addRecord(record(2, 6, codec.encode(createsNode(6, 5, "c")).get(0)));
+            int checks = store.roleChecks;
+            int reads = store.watermarkReads;
+            running.await(() -> store.roleChecks >= checks + 5);
+            assertThat(store.log).as("nothing consumed while paused").containsExactly("ensure", "write 5@1");
+            readsBeforeResume[0] = reads;
+
+            store.role = Role.STANDBY;
+            running.await(() -> store.watermark.commitId() == 6);
+        }
+
+        assertThat(store.log).as("constraints checked again after the pause")
+                .containsExactly("ensure", "write 5@1", "ensure", "write 6@2");
+        assertThat(store.watermarkReads).as("positioned again after the pause").isEqualTo(readsBeforeResume[0] + 1);
+    }
+
+    @Test
+    void aWriteTheMembersGuardRefusesBecauseItWasPromotedPausesTheApplierWithoutRetryingOrFailing() throws Exception {
+        TransactionEvent[] events = {createsNode(3, 0, "a"), createsNode(5, 3, "b")};
+        consumer.schedulePollTask(() -> assignWithRecords(events));
+        AtomicBoolean promoted = new AtomicBoolean();
+        store.failIf = (statements, next) -> {
+            if (promoted.getAndSet(true)) {
+                return null;
+            }
+            store.role = Role.PRIMARY; // promoted between the last role check and this write
+            return guardRefusal();
+        };
+        store.onFailedWrite = () -> addRecords(events);
+
+        try (Running running = start(loop())) {
+            running.await(() -> status.state() == ApplierState.PAUSED);
+            int checks = store.roleChecks;
+            running.await(() -> store.roleChecks >= checks + 5);
+            assertThat(store.log).as("one refused write, no retry storm").containsExactly("ensure", "failed write 5@1");
+            assertThat(states).doesNotContain(ApplierState.RETRYING, ApplierState.FAILED);
+            assertThat(counter(MetricNames.APPLIER_ERRORS_TOTAL, ApplierErrors.MEMBER_NOT_STANDBY)).isEqualTo(1);
+            assertThat(counter(MetricNames.APPLIER_RETRIES_TOTAL, ApplierErrors.MEMBER_NOT_STANDBY)).isZero();
+
+            store.role = Role.STANDBY;
+            running.await(() -> store.watermark != null && store.watermark.commitId() == 5);
+        }
+
+        assertThat(store.log).containsExactly("ensure", "failed write 5@1", "ensure", "write 5@1");
+    }
+
+    @Test
+    void aWriteRefusedForTheRoleIsRetriedWithBackOffWhileTheMemberStillSaysItIsAStandby() throws Exception {
+        TransactionEvent[] events = {createsNode(3, 0, "a"), createsNode(5, 3, "b")};
+        consumer.schedulePollTask(() -> assignWithRecords(events));
+        Deque<RuntimeException> refusals = new ArrayDeque<>(List.of(guardRefusal(), guardRefusal()));
+        store.failIf = (statements, next) -> refusals.poll();
+        store.onFailedWrite = () -> addRecords(events);
+        Backoff backoff = new Backoff(Duration.ofMillis(1), Duration.ofSeconds(1));
+        List<Long> delays = new ArrayList<>();
+        Runnable readd = store.onFailedWrite;
+        store.onFailedWrite = () -> {
+            delays.add(backoff.upcoming().toMillis());
+            readd.run();
+        };
+
+        int exit = runUntil(loop(OptionalLong.empty(), backoff), () -> store.watermark != null
+                && store.watermark.commitId() == 5);
+
+        assertThat(exit).isZero();
+        assertThat(store.log).containsExactly("ensure", "failed write 5@1", "failed write 5@1", "write 5@1");
+        assertThat(delays).as("growing back-off").containsExactly(1L, 2L);
+        assertThat(states).contains(ApplierState.RETRYING).doesNotContain(ApplierState.PAUSED);
+    }
+
+    @Test
+    void saysWhyAFencedMemberIdlesAndStaysPausedWhenARoleCheckFails() throws Exception {
+        store.role = Role.FENCED;
+        consumer.schedulePollTask(() -> assignWithRecords(createsNode(3, 0, "a")));
+
+        try (Running running = start(loop())) {
+            running.await(() -> status.state() == ApplierState.PAUSED);
+            assertThat(status.reason()).isEqualTo("member is fenced: it holds a divergent tail; run `ha4neo rejoin`");
+
+            store.roleError = new ServiceUnavailableException("standby restarting");
+            running.await(() -> status.state() == ApplierState.RETRYING);
+            store.roleError = null;
+            running.await(() -> status.state() == ApplierState.PAUSED);
+        }
+
+        assertThat(store.log).isEmpty();
+    }
+
+    private static ClientException guardRefusal() {
+        return new ClientException("Neo.ClientError.Transaction.TransactionHookFailed", "database 'neo4j' is the "
+                + "primary of replication cluster 'dc1': it refuses transactions tagged ha4neo.applier=true, which "
+                + "capture would not publish. A sink applier must only write to a standby: stop the applier of this "
+                + "member (it was promoted), or remove the tag");
+    }
+
+    private double stateGauge(ApplierState state) {
+        return metrics.registry().scrape().stream()
+                .filter(m -> m.getMetadata().getPrometheusName().equals(MetricNames.APPLIER_STATE))
+                .flatMap(m -> ((GaugeSnapshot) m).getDataPoints().stream())
+                .filter(d -> state.name().equals(d.getLabels().get("state"))).findFirst().orElseThrow().getValue();
+    }
+
+    private double counter(String name, String kind) {
+        return metrics.registry().scrape().stream()
+                .filter(m -> m.getMetadata().getPrometheusName().equals(name.replaceAll("_total$", "")))
+                .flatMap(m -> ((CounterSnapshot) m).getDataPoints().stream())
+                .filter(d -> kind.equals(d.getLabels().get("kind"))).mapToDouble(d -> d.getValue()).sum();
+    }
+
+    /** The loop running on its own thread, stopped (and checked to exit 0) on close. */
+    private static final class Running implements AutoCloseable {
+        private final ApplierLoop loop;
+        private final Thread thread;
+        private final int[] exit = {-1};
+
+        Running(ApplierLoop loop) {
+            this.loop = loop;
+            this.thread = new Thread(() -> exit[0] = loop.run(), "applier-loop");
+            thread.start();
+        }
+
+        /** Waits until {@code condition} holds, 10 s at most, while the loop runs. */
+        void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!condition.getAsBoolean()) {
+                assertThat(thread.isAlive()).as("loop still running").isTrue();
+                assertThat(System.currentTimeMillis()).as("condition met within 10 s").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            loop.requestStop();
+            thread.join(10_000);
+            assertThat(thread.isAlive()).as("loop stopped").isFalse();
+            assertThat(exit[0]).as("exit code").isZero();
+        }
+    }
+
+    private Running start(ApplierLoop loop) {
+        return new Running(loop);
     }
 
     private static TransactionEvent[] chainOfNodes(int n) {
@@ -292,6 +495,8 @@ class ApplierLoopTest {
     }
 
     private ApplierMetrics metrics;
+    private ApplierStatus status;
+    private final List<ApplierState> states = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ApplierLoop loop(OptionalLong skipCommitId) {
         return loop(skipCommitId, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)));
@@ -299,11 +504,15 @@ class ApplierLoopTest {
 
     private ApplierLoop loop(OptionalLong skipCommitId, Backoff backoff) {
         metrics = new ApplierMetrics(clock);
-        ApplierStatus status = new ApplierStatus(metrics::stateChanged);
+        status = new ApplierStatus(state -> {
+            metrics.stateChanged(state);
+            states.add(state);
+        });
         ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(skipCommitId),
                 "neo4j", 30, clock);
         current = new ApplierLoop(new ApplierLoop.Source(consumer, Events.TOPIC, codec, ChunkAssembler.create()),
-                new ApplierLoop.Target(applier, store), new ApplierLoop.BatchPolicy(10, 100_000, Duration.ofMillis(5)),
+                new ApplierLoop.Target(applier, store, ROLE_CHECK_INTERVAL),
+                new ApplierLoop.BatchPolicy(10, 100_000, Duration.ofMillis(5)),
                 backoff, new ApplierLoop.Reporting(metrics, status),
                 clock);
         return current;

@@ -12,6 +12,10 @@ class ApplierStatusTest {
         status.moveTo(ApplierState.CAUGHT_UP, "done");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> status.moveTo(ApplierState.STARTING, "no"))
                 .hasMessageContaining("CAUGHT_UP -> STARTING");
+        status.moveTo(ApplierState.PAUSED, "member is primary");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> status.moveTo(ApplierState.APPLYING, "no"))
+                .as("back through positioning only").hasMessageContaining("PAUSED -> APPLYING");
+        status.moveTo(ApplierState.POSITIONING, "member is a standby again");
         status.moveTo(ApplierState.STOPPED, "bye");
         assertThat(ApplierState.STOPPED.allowedNext()).isEmpty();
     }

@@ -12,5 +12,8 @@ class HealthEndpointsTest {
         assertThat(HealthEndpoints.notReadyReason(ApplierState.APPLYING, "", 12_000, max)).contains("lag 12000 ms");
         assertThat(HealthEndpoints.notReadyReason(ApplierState.RETRYING, "neo4j_unavailable: down", 0, max))
                 .contains("RETRYING").contains("neo4j_unavailable");
+        assertThat(HealthEndpoints.notReadyReason(ApplierState.PAUSED, "member is primary: this applier idles until "
+                + "the member is a standby again", 0, max)).isEqualTo("state PAUSED: member is primary: this applier "
+                + "idles until the member is a standby again");
     }
 }

@@ -1,0 +1,49 @@
+package io.ha4neo.applier.standby;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ha4neo.applier.error.FatalApplierException;
+import io.ha4neo.applier.fixtures.Events;
+import io.ha4neo.applier.fixtures.InProcessNeo4j;
+import io.ha4neo.schemas.event.ChainPosition;
+import io.ha4neo.schemas.topology.Role;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The standby store against an in-process Neo4j (without the ha4neo plugin). */
+class Neo4jStandbyStoreTest {
+    private final Neo4jStandbyStore store = new Neo4jStandbyStore(InProcessNeo4j.driver(), "neo4j", 30);
+
+    @BeforeEach
+    void freshStandby() {
+        InProcessNeo4j.wipeData();
+        store.ensureReservedSchema();
+    }
+
+    @Test
+    void refusesAWriteWhenTheWatermarksEpochDiffersEvenIfItsCommitIdIsTheExpectedOne() {
+        store.writeBatch(Optional.empty(), List.of(), watermark(0, 57, 10), List.of());
+
+        assertThatThrownBy(() -> store.writeBatch(Optional.of(new ChainPosition(1, 57)), List.of(),
+                watermark(1, 60, 11), List.of())).isInstanceOf(FatalApplierException.class)
+                .hasMessageContaining("names (epoch 0, commit 57) but this applier expected (epoch 1, commit 57)");
+        assertThatThrownBy(() -> store.writeBatch(Optional.empty(), List.of(), watermark(1, 60, 11), List.of()))
+                .hasMessageContaining("expected no watermark");
+        store.writeBatch(Optional.of(new ChainPosition(0, 57)), List.of(), watermark(1, 60, 11), List.of());
+
+        assertThat(store.readWatermark().orElseThrow().chainPosition()).isEqualTo(new ChainPosition(1, 60));
+    }
+
+    @Test
+    void takesAMemberWithoutTheRoleProcedureForAStandby() {
+        assertThat(store.memberRole()).as("an in-process Neo4j has no ha4neo plugin").isEqualTo(Role.STANDBY);
+        assertThat(store.memberRole()).isEqualTo(Role.STANDBY);
+    }
+
+    private static Watermark watermark(long epoch, long commitId, long offset) {
+        return new Watermark("neo4j", commitId, epoch, Events.TOPIC, 0, offset, 0, 0);
+    }
+}
