@@ -132,8 +132,14 @@ public final class BenchMain {
             System.out.println("step 4: bulk end to end");
             BulkReplication.Result bulk = BulkReplication.run(p, d.off, d.async, d.standby, stack.applier, workload);
             Map<String, Double> rss = peakRss(stack.pids());
+            System.out.println("step 5: planned switchovers (ha4neo switchover) between the async primary and its standby");
+            stack.asyncApplier.start();
+            Switchovers.Result switchover = Switchovers.run(p.switchovers(), stack, stack.workDir.resolve("ops"));
+            System.out.printf("  switchover RTO median %d ms (min %d, max %d) over %d%n", switchover.medianMillis(),
+                    switchover.minMillis(), switchover.maxMillis(), switchover.rtoMillis().size());
             return new BenchResults(p.name(), options.command(), started.toString(), (System.nanoTime() - t0) / 1e9,
-                    machine, p, capture, lag, drain, bulk, rss, cpu(capture, lag, drain), Machine.loadAverage());
+                    machine, p, capture, lag, drain, bulk, switchover, rss, cpu(capture, lag, drain),
+                    Machine.loadAverage());
         }
 
         private void startApplierAndCatchUp() throws InterruptedException {

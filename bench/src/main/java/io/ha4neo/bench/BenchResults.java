@@ -15,12 +15,14 @@ import java.util.Map;
  * @param lag step 2
  * @param drain step 3
  * @param bulk step 4
+ * @param switchover step 5: planned switchover RTO
  * @param peakRssMb step 5: VmHWM per process
  * @param cpuPer1000 step 5: CPU seconds per 1,000 transactions per component
  * @param loadAverageAtEnd 1/5/15 min load average when the run ended
  */
 record BenchResults(String mode, String command, String startedAt, double wallSeconds, Map<String, String> machine,
                     Params params, CaptureOverhead.Result capture, EndToEndLag.Result lag,
-                    ApplyThroughput.Result drain, BulkReplication.Result bulk, Map<String, Double> peakRssMb,
+                    ApplyThroughput.Result drain, BulkReplication.Result bulk, Switchovers.Result switchover,
+                    Map<String, Double> peakRssMb,
                     Map<String, Double> cpuPer1000, String loadAverageAtEnd) {
 }

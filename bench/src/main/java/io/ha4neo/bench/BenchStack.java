@@ -49,6 +49,8 @@ final class BenchStack implements AutoCloseable {
     final Neo4jServer standby;
     final Neo4jServer limit;
     final ApplierProcess applier;
+    /** The async primary's own applier: idle while it is primary, it follows the standby after a switchover. */
+    final ApplierProcess asyncApplier;
     private final Credentials applierCredentials = Credentials.generated(Credentials.APPLIER_USER);
 
     private BenchStack(ProjectLayout layout, Path workDir, ProcessReaper reaper, List<String> jfrDirs,
@@ -62,6 +64,15 @@ final class BenchStack implements AutoCloseable {
         this.standby = server(layout, reaper, "standby", "standby", jfrDirs).build();
         this.limit = withLimit ? server(layout, reaper, "limit", null, jfrDirs).build() : off;
         this.applier = applier(layout, reaper, jfrDirs.contains("applier"));
+        this.asyncApplier = ApplierProcess.builder(layout.applierJar(), workDir.resolve("applier-async"), reaper)
+                .property("neo4j.uri", async.boltUri())
+                .neo4jCredentials(applierCredentials)
+                .property("neo4j.database", "neo4j")
+                .property("topic", ASYNC_TOPIC)
+                .property("kafka.bootstrap.servers", broker.bootstrapServers())
+                .property("kafka.group.id", "ha4neo-applier-" + ASYNC_TOPIC + "-async")
+                .metricsPort(FreePorts.next())
+                .build();
     }
 
     /**
@@ -151,6 +162,7 @@ final class BenchStack implements AutoCloseable {
     /** Stops the applier, then the servers in parallel, then the broker. */
     @Override
     public void close() {
+        asyncApplier.stop();
         applier.stop();
         List<Thread> stoppers = new ArrayList<>();
         for (Neo4jServer s : servers()) {

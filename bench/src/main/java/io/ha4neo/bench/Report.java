@@ -9,6 +9,7 @@ final class Report {
     static final double GOAL_CAPTURE = 0.90;
     static final double GOAL_LAG_P99_MS = 100;
     static final double GOAL_APPLIER_VS_LIMIT = 0.80;
+    static final double GOAL_SWITCHOVER_RTO_MS = 2000;
 
     private final StringBuilder md = new StringBuilder();
     private final BenchResults r;
@@ -28,6 +29,7 @@ final class Report {
         lag();
         drain();
         bulk();
+        switchover();
         resources();
         notes();
         return md.toString();
@@ -62,6 +64,8 @@ final class Report {
                 + " load", f(r.lag().lag().p99Ms(), 1) + " ms", r.lag().lag().p99Ms() <= GOAL_LAG_P99_MS);
         goal("applier ÷ physical limit ≥ " + GOAL_APPLIER_VS_LIMIT, ratio(limitRatio),
                 limitRatio >= GOAL_APPLIER_VS_LIMIT);
+        goal("switchover RTO median ≤ " + f(GOAL_SWITCHOVER_RTO_MS, 0) + " ms", r.switchover().medianMillis() + " ms",
+                r.switchover().medianMillis() <= GOAL_SWITCHOVER_RTO_MS);
         line("");
     }
 
@@ -148,6 +152,23 @@ final class Report {
                         + ratio(b.endToEndNodesPerSecond() / b.asyncCommitNodesPerSecond()) + " of async commit");
         row("per-transaction lag p50 / p99 / max", f(b.lag().p50Ms(), 0) + " / " + f(b.lag().p99Ms(), 0) + " / "
                 + f(b.lag().maxMs(), 0) + " ms", "");
+        line("");
+    }
+
+    private void switchover() {
+        Switchovers.Result w = r.switchover();
+        line("## 4b. Planned switchover (`ha4neo switchover`, " + w.rtoMillis().size() + " in a row between the async "
+                + "primary and its standby, one client writing throughout)");
+        line("");
+        line("| Figure | Value | Ratio |");
+        line("|---|---|---|");
+        row("**RTO** median (min / max): no client write can commit", w.medianMillis() + " ms (" + w.minMillis()
+                + " / " + w.maxMillis() + " ms)", "median ÷ goal " + ratio(w.medianMillis() / GOAL_SWITCHOVER_RTO_MS));
+        row("RTO of each, in order", w.rtoMillis().toString(), "");
+        row("end-to-end lag p99 beside it (step 2)", f(r.lag().lag().p99Ms(), 1) + " ms", "RTO median ÷ lag p99 "
+                + ratio(w.medianMillis() / Math.max(0.001, r.lag().lag().p99Ms())));
+        row("client writes acknowledged during the step; longest wait of one (retries included)",
+                w.acknowledgedWrites() + "; " + w.longestWriteWaitMillis() + " ms", "");
         line("");
     }
 
