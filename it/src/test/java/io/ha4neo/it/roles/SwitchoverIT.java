@@ -174,6 +174,12 @@ class SwitchoverIT {
         final AtomicReference<String> primary = new AtomicReference<>("a");
         final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
         final Set<Long> deleted = ConcurrentHashMap.newKeySet();
+        /**
+         * Acknowledged nodes others may update and link to. A writer deletes only nodes of its own that were never
+         * in here, so no transaction links to a node another one deletes at the same moment (Neo4j would fail it with
+         * "Unable to load NODE", a conflict of the workload, not of replication).
+         */
+        private final List<Long> linkable = java.util.Collections.synchronizedList(new ArrayList<>());
         private final AtomicLong ids = new AtomicLong();
         private final AtomicBoolean stop = new AtomicBoolean();
         private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
@@ -204,8 +210,11 @@ class SwitchoverIT {
         private void writeOnce(int writer, List<Long> mine) {
             long id = ids.incrementAndGet();
             ThreadLocalRandom random = ThreadLocalRandom.current();
-            List<Long> acked = new ArrayList<>(acknowledged);
-            Long other = acked.isEmpty() ? null : acked.get(random.nextInt(acked.size()));
+            boolean deletable = id % 3 == 0;
+            Long other;
+            synchronized (linkable) {
+                other = linkable.isEmpty() ? null : linkable.get(random.nextInt(linkable.size()));
+            }
             Long doomed = mine.size() > 5 && random.nextInt(4) == 0 ? mine.remove(random.nextInt(mine.size())) : null;
             try (Session s = drivers.get(primary.get()).session()) {
                 s.executeWriteWithoutResult(tx -> {
@@ -221,7 +230,11 @@ class SwitchoverIT {
                     }
                 });
                 acknowledged.add(id);
-                mine.add(id);
+                if (deletable) {
+                    mine.add(id);
+                } else {
+                    linkable.add(id);
+                }
                 if (doomed != null) {
                     deleted.add(doomed);
                 }
@@ -230,7 +243,9 @@ class SwitchoverIT {
                     mine.add(doomed);
                 }
                 String m = String.valueOf(e.getMessage());
-                if (!m.contains("not accepting writes") && !m.contains("read-only standby")) {
+                boolean expected = m.contains("not accepting writes") || m.contains("read-only standby")
+                        || e instanceof org.neo4j.driver.exceptions.TransientException; // a deadlock between writers
+                if (!expected) {
                     failures.add(e.toString());
                 }
                 sleep(20);
