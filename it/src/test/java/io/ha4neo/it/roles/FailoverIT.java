@@ -322,28 +322,6 @@ class FailoverIT {
     }
 
     private static Path clusterFile() throws Exception {
-        TestStack stack = STACK.get();
-        StringBuilder members = new StringBuilder();
-        for (String m : List.of("a", "b")) {
-            Neo4jServer server = stack.server(m);
-            if (members.length() > 0) {
-                members.append(",\n");
-            }
-            members.append("""
-                    {"name": "%s", "zone": "z-%s", "bolt": "%s", "user": "%s", "password": "%s", "applierMetrics": "%s/metrics"}"""
-                    .formatted(m, m, server.boltUri(), Neo4jServer.USER, server.password(),
-                            stack.applier(m).metricsBaseUrl()));
-        }
-        String text = """
-                {
-                  "clusterId": "%s",
-                  "database": "%s",
-                  "kafka": {"bootstrapServers": "%s", "replicationFactor": 1},
-                  "members": [
-                %s
-                  ]
-                }
-                """.formatted(TestStack.CLUSTER_ID, TestStack.DATABASE, stack.broker().bootstrapServers(), members);
-        return Files.writeString(dir.resolve("cluster.json"), text);
+        return STACK.get().writeClusterFile(dir.resolve("cluster.json"), List.of("a", "b"));
     }
 }

@@ -8,11 +8,9 @@ import io.ha4neo.it.applier.GraphSnapshot;
 import io.ha4neo.it.support.OpsCliRun;
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.it.support.TestStackExtension;
-import io.ha4neo.launcher.process.Neo4jServer;
 import io.ha4neo.schemas.contract.ProcedureNames;
 import io.ha4neo.schemas.contract.StatusColumns;
 import io.ha4neo.topology.cli.ExitCodes;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -281,28 +279,6 @@ class SwitchoverIT {
     }
 
     private static Path clusterFile() throws Exception {
-        TestStack stack = STACK.get();
-        StringBuilder members = new StringBuilder();
-        for (String m : MEMBERS) {
-            Neo4jServer server = stack.server(m);
-            if (members.length() > 0) {
-                members.append(",\n");
-            }
-            members.append("""
-                    {"name": "%s", "zone": "z-%s", "bolt": "%s", "user": "%s", "password": "%s", "applierMetrics": "%s/metrics"}"""
-                    .formatted(m, m, server.boltUri(), Neo4jServer.USER, server.password(),
-                            stack.applier(m).metricsBaseUrl()));
-        }
-        String text = """
-                {
-                  "clusterId": "%s",
-                  "database": "%s",
-                  "kafka": {"bootstrapServers": "%s", "replicationFactor": 1},
-                  "members": [
-                %s
-                  ]
-                }
-                """.formatted(TestStack.CLUSTER_ID, TestStack.DATABASE, stack.broker().bootstrapServers(), members);
-        return Files.writeString(dir.resolve("cluster.json"), text);
+        return STACK.get().writeClusterFile(dir.resolve("cluster.json"), MEMBERS);
     }
 }

@@ -118,6 +118,36 @@ public final class TestStack implements AutoCloseable {
         return appliers.values().iterator().next();
     }
 
+    /**
+     * Writes a cluster description of this stack, as an operator would, listing {@code members} (each with its
+     * applier's metrics endpoint); the servers' generated admin passwords are written literally, since the ops CLI
+     * runs in the test's JVM, whose environment a test cannot set for a {@code ${NAME}} reference.
+     */
+    public Path writeClusterFile(Path file, List<String> members) throws java.io.IOException {
+        StringBuilder entries = new StringBuilder();
+        for (String m : members) {
+            Neo4jServer server = server(m);
+            if (entries.length() > 0) {
+                entries.append(",\n");
+            }
+            entries.append("""
+                    {"name": "%s", "zone": "z-%s", "bolt": "%s", "user": "%s", "password": "%s", "applierMetrics": "%s/metrics"}"""
+                    .formatted(m, m, server.boltUri(), Neo4jServer.USER, server.password(),
+                            applier(m).metricsBaseUrl()));
+        }
+        String text = """
+                {
+                  "clusterId": "%s",
+                  "database": "%s",
+                  "kafka": {"bootstrapServers": "%s", "replicationFactor": 1},
+                  "members": [
+                %s
+                  ]
+                }
+                """.formatted(CLUSTER_ID, DATABASE, broker().bootstrapServers(), entries);
+        return java.nio.file.Files.writeString(file, text);
+    }
+
     /** The applier that writes to server {@code target}. */
     public ApplierProcess applier(String target) {
         ApplierProcess a = appliers.get(target);
