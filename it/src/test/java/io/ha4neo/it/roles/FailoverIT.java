@@ -119,9 +119,22 @@ class FailoverIT {
         Writer writer = new Writer("b", "async");
         writer.start(2);
         awaitAcknowledged(writer, 20, Duration.ofSeconds(60));
-        Thread.sleep(300); // within b's linger: its last commits are in its spool only
-        STACK.get().server("b").kill(); // b lingers a second before publishing: its last commits never reach Kafka
         writer.stop();
+        // Every commit so far has returned, so each went through capture; after a second b has published them all and
+        // its publisher idles. A burst then waits out b's one-second linger in its spool, and b dies before it ends:
+        // exactly the burst is acknowledged, in b's store, and never in Kafka.
+        Thread.sleep(1500);
+        Set<Long> burst = new HashSet<>();
+        try (Driver b = STACK.get().server("b").driver(); Session s = b.session()) {
+            for (long id = 1_000_000; id < 1_000_005; id++) {
+                long node = id;
+                s.executeWriteWithoutResult(tx -> tx.run("CREATE (:Load {id: $id, tag: 'async'})",
+                        Map.of("id", node)).consume());
+                burst.add(id);
+                writer.acknowledged.add(id);
+            }
+        }
+        STACK.get().server("b").kill();
 
         OpsCliRun run = OpsCliRun.of("--cluster", cluster.toString(), "--json", "failover", "--to", "a");
         assertThat(run.code()).as(run.toString()).isEqualTo(ExitCodes.OK);
@@ -149,6 +162,7 @@ class FailoverIT {
             Set<Long> createdByTail = new HashSet<>();
             exported.values().forEach(createdByTail::addAll);
             assertThat(createdByTail).as("nodes the tail created = nodes only b has").isEqualTo(onlyOnB);
+            assertThat(onlyOnB).as("the lost commits are exactly the burst that never reached Kafka").isEqualTo(burst);
             Set<Long> acknowledgedButLost = new HashSet<>(writer.acknowledged);
             acknowledgedButLost.removeAll(loadIds(a, "async"));
             assertThat(createdByTail).as("async: every acknowledged commit the failover lost is in the reported tail")
