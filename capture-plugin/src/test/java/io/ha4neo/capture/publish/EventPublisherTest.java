@@ -158,14 +158,7 @@ class EventPublisherTest {
 
     @Test
     void beingFencedAgainAndAgainWithoutANewerEpochIsFinal() {
-        spoolChain(0, 1);
-        publisher.runOnce();
-        spoolEvent(2, 1, 1);
-        kafka.fenceProducers();
-        kafka.alwaysFenced(true);
-        for (int i = 0; i < 8 && publisher.state() != FENCED; i++) {
-            publisher.runOnce();
-        }
+        publishOneThenBeFencedUntilFinal();
 
         assertState(FENCED);
         assertThat(log.at("WARN")).anyMatch(l -> l.contains("fenced by another producer"));
@@ -265,14 +258,7 @@ class EventPublisherTest {
 
     @Test
     void aHousekeepingErrorWhileFencedKeepsThePublisherFenced() {
-        spoolChain(0, 1);
-        publisher.runOnce();
-        spoolEvent(2, 1, 1);
-        kafka.fenceProducers();
-        kafka.alwaysFenced(true);
-        for (int i = 0; i < 8 && publisher.state() != FENCED; i++) {
-            publisher.runOnce();
-        }
+        publishOneThenBeFencedUntilFinal();
         int producers = kafka.producersCreated();
         housekeepingFailure = new UncheckedIOException("cannot append to the gap log", new java.io.IOException("disk full"));
         int sleepsBefore = time.sleeps().size();
@@ -489,6 +475,18 @@ class EventPublisherTest {
     }
 
     private final List<TopicTailReader.Tail> supersededBy = new ArrayList<>();
+
+    /** Publishes commit 1, spools commit 2, then every producer is fenced: reconnections go on until fencing is final. */
+    private void publishOneThenBeFencedUntilFinal() {
+        spoolChain(0, 1);
+        publisher.runOnce();
+        spoolEvent(2, 1, 1);
+        kafka.fenceProducers();
+        kafka.alwaysFenced(true);
+        for (int i = 0; i < 8 && publisher.state() != FENCED; i++) {
+            publisher.runOnce();
+        }
+    }
 
     private EventPublisher epochPublisher(long epoch, long epochCheckIntervalMillis) {
         return new EventPublisher(spool, TOPIC, guard(), kafka, time, 1000, 0, this::housekeeping, log.log(), epoch,
