@@ -5,6 +5,7 @@ import io.ha4neo.launcher.process.ApplierProcess;
 import io.ha4neo.launcher.process.Credentials;
 import io.ha4neo.launcher.process.FreePorts;
 import io.ha4neo.launcher.process.KafkaBroker;
+import io.ha4neo.launcher.process.Neo4jClassArchive;
 import io.ha4neo.launcher.process.Neo4jServer;
 import io.ha4neo.launcher.process.ProcessReaper;
 import io.ha4neo.launcher.process.ProjectLayout;
@@ -53,6 +54,14 @@ public final class TestStack implements AutoCloseable {
     public static final String PLUGIN_STARTED_LINE = "ha4neo capture plugin started for database '" + DATABASE + "'";
     /** How long each server may take to answer over Bolt (a customizer can change it). */
     private static final Duration SERVER_READINESS_TIMEOUT = Duration.ofSeconds(240);
+    /**
+     * Set to {@code false} to start the test servers as the bench and the local stack do: C2 compilation and no class
+     * archive. By default they start with {@link #FAST_START_OPTIONS} and {@link Neo4jClassArchive}: short-lived
+     * servers on a 2-core machine spend most of their start-up CPU loading classes and compiling with C2.
+     */
+    public static final String FAST_START_PROPERTY = "ha4neo.it.fast-start";
+    /** C1 only: compiles much less at start-up; the tests measure correctness, never speed. */
+    private static final List<String> FAST_START_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
 
     private final Path workDir;
     private final ProjectLayout layout;
@@ -389,6 +398,7 @@ public final class TestStack implements AutoCloseable {
             // Several servers start at once on a shared 2-core machine, each after a neo4j-admin run of its own.
             Neo4jServer.Builder b = Neo4jServer.builder(name, layout.neo4jLibDir(), workDir.resolve(name), reaper)
                     .plugin(layout.pluginJar()).readinessTimeout(SERVER_READINESS_TIMEOUT);
+            fastStartOptions().forEach(b::jvmOption);
             String role = roles.get(name);
             if (role != null) {
                 // On every role, not only standbys: ha4neo.setRole('standby') requires the applier user too.
@@ -436,6 +446,17 @@ public final class TestStack implements AutoCloseable {
             }
             applierCustomizer.accept(b);
             return b.build();
+        }
+
+        /** The JVM options of {@link #FAST_START_PROPERTY}, the class archive made first if needed. */
+        private List<String> fastStartOptions() {
+            if (!Boolean.parseBoolean(System.getProperty(FAST_START_PROPERTY, "true"))) {
+                return List.of();
+            }
+            List<String> options = new java.util.ArrayList<>(FAST_START_OPTIONS);
+            options.addAll(Neo4jClassArchive.jvmOptions(
+                    Neo4jClassArchive.ensure(layout.neo4jLibDir(), workRoot().resolve("class-archive"), reaper)));
+            return options;
         }
 
         private static void wipe(Path dir) {
