@@ -2,6 +2,8 @@ package io.ha4neo.bench;
 
 import io.ha4neo.schemas.contract.MetricNames;
 import io.ha4neo.launcher.process.ApplierProcess;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -37,11 +39,22 @@ final class EndToEndLag {
      * @param applierObservations transactions the histogram observed in the window
      * @param applierCpuPer1000 applier CPU seconds per 1,000 transactions at this rate
      * @param standbyCpuPer1000 standby CPU seconds per 1,000 transactions at this rate
+     * @param stages the applier's stage histograms over the same window, in the order of {@link #STAGES}
      */
     record Result(double offeredTxPerSecond, double achievedTxPerSecond, Latencies.Summary commitLatency,
                   Latencies.Summary lag, double applierP50Ms, double applierP99Ms, double applierMeanMs,
-                  long applierObservations, double applierCpuPer1000, double standbyCpuPer1000) {
+                  long applierObservations, double applierCpuPer1000, double standbyCpuPer1000, List<Stage> stages) {
     }
+
+    /** One stage of the apply latency, from the applier's histogram (interpolated in its buckets), ms. */
+    record Stage(String name, double p50Ms, double p99Ms, double meanMs) {
+    }
+
+    /** The applier's stage histograms, in pipeline order, with the names the report prints. */
+    static final List<Map.Entry<String, String>> STAGES = List.of(
+            Map.entry("commit → sent (capture, spool, publisher)", MetricNames.APPLIER_STAGE_COMMIT_TO_SEND_SECONDS),
+            Map.entry("sent → polled (Kafka transaction, broker, fetch)", MetricNames.APPLIER_STAGE_SEND_TO_POLL_SECONDS),
+            Map.entry("polled → applied (batching, standby write)", MetricNames.APPLIER_STAGE_POLL_TO_APPLY_SECONDS));
 
     static Result run(Params p, Driver primary, Driver standby, ApplierProcess applier, long standbyPid,
                       double primaryMaxTxPerSecond, Workload workload) throws InterruptedException {
@@ -69,7 +82,11 @@ final class EndToEndLag {
                 1000 * MetricsScrape.quantile(before, after, APPLY_LATENCY, 0.50),
                 1000 * MetricsScrape.quantile(before, after, APPLY_LATENCY, 0.99),
                 1000 * MetricsScrape.mean(before, after, APPLY_LATENCY),
-                (long) MetricsScrape.delta(before, after, APPLY_LATENCY + "_count"), applierCpu, standbyCpu);
+                (long) MetricsScrape.delta(before, after, APPLY_LATENCY + "_count"), applierCpu, standbyCpu,
+                STAGES.stream().map(e -> new Stage(e.getKey(),
+                        1000 * MetricsScrape.quantile(before, after, e.getValue(), 0.50),
+                        1000 * MetricsScrape.quantile(before, after, e.getValue(), 0.99),
+                        1000 * MetricsScrape.mean(before, after, e.getValue()))).toList());
     }
 
     private static void follow(Session session, long committedNanos, Driver standby, ExecutorService probes,

@@ -108,9 +108,13 @@ final class Report {
         row("**lag commit→readable on standby** p50 / p99 / max (" + l.lag().count() + " followed commits)",
                 f(l.lag().p50Ms(), 1) + " / " + f(l.lag().p99Ms(), 1) + " / " + f(l.lag().maxMs(), 1) + " ms",
                 "p99 ÷ goal " + ratio(l.lag().p99Ms() / GOAL_LAG_P99_MS));
-        row("applier histogram apply−commit p50 / p99 / mean (" + l.applierObservations() + " tx, buckets 10/50/100/250 ms…)",
+        row("applier histogram apply−commit p50 / p99 / mean (" + l.applierObservations() + " tx, buckets 1/2/5/10/20/50/100 ms…)",
                 f(l.applierP50Ms(), 1) + " / " + f(l.applierP99Ms(), 1) + " / " + f(l.applierMeanMs(), 1) + " ms",
                 "p50 ÷ client-measured p50 " + ratio(l.applierP50Ms() / l.lag().p50Ms()));
+        for (EndToEndLag.Stage s : l.stages()) {
+            row("stage " + s.name() + " p50 / p99 / mean", f(s.p50Ms(), 1) + " / " + f(s.p99Ms(), 1) + " / "
+                    + f(s.meanMs(), 1) + " ms", "mean ÷ apply−commit mean " + ratio(s.meanMs() / l.applierMeanMs()));
+        }
         line("");
     }
 

@@ -33,6 +33,15 @@ public final class MetricNames {
     /** Labelled {@code state}: 1 for the applier's current state, 0 for the others. */
     public static final String APPLIER_STATE = "ha4neo_applier_state";
     public static final String APPLIER_APPLY_LATENCY_SECONDS = "ha4neo_applier_apply_latency_seconds";
+    /**
+     * The three stages of {@link #APPLIER_APPLY_LATENCY_SECONDS}, per applied transaction: origin commit → the
+     * publisher sent its record (the record's timestamp: capture, spool, publisher wake-up and linger); sent → the
+     * applier's poll returned it (the Kafka transaction's commit, the broker, the fetch); polled → the standby
+     * committed it (batching, planning, the standby write). The first two compare clocks of different machines.
+     */
+    public static final String APPLIER_STAGE_COMMIT_TO_SEND_SECONDS = "ha4neo_applier_stage_commit_to_send_seconds";
+    public static final String APPLIER_STAGE_SEND_TO_POLL_SECONDS = "ha4neo_applier_stage_send_to_poll_seconds";
+    public static final String APPLIER_STAGE_POLL_TO_APPLY_SECONDS = "ha4neo_applier_stage_poll_to_apply_seconds";
     public static final String APPLIER_BATCH_TRANSACTIONS = "ha4neo_applier_batch_transactions";
     public static final String APPLIER_BATCH_CHANGES = "ha4neo_applier_batch_changes";
     public static final String APPLIER_BATCH_LIMIT_TRANSACTIONS = "ha4neo_applier_batch_limit_transactions";
@@ -48,7 +57,8 @@ public final class MetricNames {
     /** Every applier metric. */
     public static final List<String> APPLIER = List.of(APPLIER_APPLIED_COMMIT_ID, APPLIER_APPLIED_EPOCH,
             APPLIER_APPLIED_SOURCE_COMMIT_TIMESTAMP_SECONDS, APPLIER_LAG_TRANSACTIONS, APPLIER_LAG_RECORDS,
-            APPLIER_LAG_SECONDS, APPLIER_STATE, APPLIER_APPLY_LATENCY_SECONDS, APPLIER_BATCH_TRANSACTIONS,
+            APPLIER_LAG_SECONDS, APPLIER_STATE, APPLIER_APPLY_LATENCY_SECONDS, APPLIER_STAGE_COMMIT_TO_SEND_SECONDS,
+            APPLIER_STAGE_SEND_TO_POLL_SECONDS, APPLIER_STAGE_POLL_TO_APPLY_SECONDS, APPLIER_BATCH_TRANSACTIONS,
             APPLIER_BATCH_CHANGES, APPLIER_BATCH_LIMIT_TRANSACTIONS, APPLIER_BATCH_LIMIT_CHANGES, APPLIER_RETRIES_TOTAL,
             APPLIER_ERRORS_TOTAL);
 

@@ -74,6 +74,7 @@ public final class ApplierLoop {
     private final Positioner positioner;
     private final ErrorHandler errors;
     private final RoleWatch roles;
+    private final Clock clock;
     private boolean standbyPrepared; // the reserved constraints exist, as of the last start or resume
 
     public ApplierLoop(Source source, Target target, BatchPolicy policy, Backoff backoff, Reporting reporting,
@@ -82,6 +83,7 @@ public final class ApplierLoop {
         this.topic = source.topic();
         this.target = target;
         this.reporting = reporting;
+        this.clock = clock;
         BatchLimit limit = new BatchLimit(policy.maxTransactions(), policy.maxChanges());
         reporting.metrics().batchLimits(limit.transactions(), limit.changes());
         this.batch = new PendingBatch(limit, policy.linger(), new RecordDecoder(source.codec(), source.assembler()),
@@ -154,8 +156,9 @@ public final class ApplierLoop {
         prepareStandbyIfNeeded();
         positioner.repositionIfRetried();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(batch.pollTimeout());
+        long polledMillis = clock.millis();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            batch.accept(r);
+            batch.accept(r, polledMillis);
             lag.saw(r, batch.epochOfLastRecord());
             if (batch.isFull()) {
                 flush();
@@ -171,7 +174,7 @@ public final class ApplierLoop {
     private void flush() {
         ApplyResult result = target.applier().apply(batch.items());
         lag.standbyAnswered();
-        reporting.metrics().applied(result);
+        reporting.metrics().applied(result, batch.stageTimes());
         log.debug("applied {} transactions ({} changes), watermark {}", result.transactions(), result.changes(),
                 result.lastWatermark().orElse(null));
         lag.applied(result.lastWatermark());

@@ -2,6 +2,7 @@ package io.ha4neo.applier.loop;
 
 import io.ha4neo.applier.apply.LogItem;
 import io.ha4neo.applier.kafka.RecordDecoder;
+import io.ha4neo.applier.observe.ApplierMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ final class PendingBatch {
     private final RecordDecoder decoder;
     private final Clock clock;
     private final List<LogItem> items = new ArrayList<>();
+    private final List<ApplierMetrics.StageTimes> stages = new ArrayList<>();
     private int changes;
     private int records;
     private int assemblingRecords; // chunks of a transaction not yet complete
@@ -34,8 +36,11 @@ final class PendingBatch {
         this.clock = clock;
     }
 
-    /** Decodes one record and adds the items it completes (whole transaction, undecodable record, fragment). */
-    void accept(ConsumerRecord<byte[], byte[]> r) {
+    /**
+     * Decodes one record and adds the items it completes (whole transaction, undecodable record, fragment);
+     * {@code polledMillis} is when the poll that returned it came back (for the stage metrics).
+     */
+    void accept(ConsumerRecord<byte[], byte[]> r, long polledMillis) {
         List<LogItem> completed = decoder.decode(r);
         if (completed.isEmpty()) {
             assemblingRecords++;
@@ -43,7 +48,12 @@ final class PendingBatch {
         }
         records += assemblingRecords + 1; // the chunks before it belong to what it completes
         assemblingRecords = 0;
-        completed.forEach(this::add);
+        for (LogItem item : completed) {
+            add(item);
+            if (item instanceof LogItem.Transaction t) {
+                stages.add(new ApplierMetrics.StageTimes(t.event().commitTimeMillis(), r.timestamp(), polledMillis));
+            }
+        }
     }
 
     /** The epoch of the last record accepted, empty when it could not be decoded ({@link RecordDecoder}). */
@@ -80,6 +90,11 @@ final class PendingBatch {
         return List.copyOf(items);
     }
 
+    /** When each whole transaction of the batch was committed, sent and polled. */
+    List<ApplierMetrics.StageTimes> stageTimes() {
+        return List.copyOf(stages);
+    }
+
     /** Items (whole transactions and undecodable records or fragments) in the batch. */
     int size() {
         return items.size();
@@ -98,6 +113,7 @@ final class PendingBatch {
     /** After a successful write: the applied items are done; a partially assembled transaction is kept. */
     void clearApplied() {
         items.clear();
+        stages.clear();
         changes = 0;
         records = 0;
     }

@@ -33,9 +33,15 @@ public final class ApplierMetrics {
             + "transaction; 0 when caught up.");
     private final Gauge state = Gauge.builder().name(MetricNames.APPLIER_STATE).help("1 for the current state.")
             .labelNames("state").register(registry);
-    private final Histogram applyLatency = Histogram.builder().name(MetricNames.APPLIER_APPLY_LATENCY_SECONDS)
-            .help("Standby commit time minus origin commit time, per applied transaction.").unit(Unit.SECONDS)
-            .classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300).register(registry);
+    private final Histogram applyLatency = latency(MetricNames.APPLIER_APPLY_LATENCY_SECONDS,
+            "Standby commit time minus origin commit time, per applied transaction.");
+    private final Histogram commitToSend = latency(MetricNames.APPLIER_STAGE_COMMIT_TO_SEND_SECONDS,
+            "Stage 1 of the apply latency: the record's timestamp (set when the publisher sent it) minus the origin "
+                    + "commit time.");
+    private final Histogram sendToPoll = latency(MetricNames.APPLIER_STAGE_SEND_TO_POLL_SECONDS,
+            "Stage 2 of the apply latency: the time the applier's poll returned the record minus its timestamp.");
+    private final Histogram pollToApply = latency(MetricNames.APPLIER_STAGE_POLL_TO_APPLY_SECONDS,
+            "Stage 3 of the apply latency: standby commit time minus the time the poll returned the record.");
     private final Histogram batchTransactions = Histogram.builder().name(MetricNames.APPLIER_BATCH_TRANSACTIONS)
             .help("Transactions per standby write.").classicUpperBounds(1, 2, 5, 10, 50, 100, 500, 1000, 5000)
             .register(registry);
@@ -64,18 +70,41 @@ public final class ApplierMetrics {
         return registry;
     }
 
+    /** Fine buckets below 100 ms, where the lag goal is (p99 ≤ 100 ms), coarse ones up to minutes of catch-up. */
+    private Histogram latency(String name, String help) {
+        return Histogram.builder().name(name).help(help).unit(Unit.SECONDS)
+                .classicUpperBounds(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300)
+                .register(registry);
+    }
+
     private Gauge gauge(String name, String help) {
         return Gauge.builder().name(name).help(help).register(registry);
     }
 
-    /** After a successful write. */
-    public void applied(ApplyResult result) {
+    /**
+     * When one transaction reached each stage, in epoch milliseconds: its origin commit, the publisher's send (the
+     * record timestamp of its last chunk) and the applier's poll that returned that record.
+     */
+    public record StageTimes(long committedMillis, long sentMillis, long polledMillis) {
+    }
+
+    /** After a successful write; {@code stages} are the applied transactions' stage times. */
+    public void applied(ApplyResult result, java.util.List<StageTimes> stages) {
         result.lastWatermark().ifPresent(this::positioned);
         long now = clock.millis();
-        result.sourceCommitTimes().forEach(t -> applyLatency.observe(Math.max(0, now - t) / 1000.0));
+        result.sourceCommitTimes().forEach(t -> applyLatency.observe(seconds(now - t)));
+        for (StageTimes s : stages) {
+            commitToSend.observe(seconds(s.sentMillis() - s.committedMillis()));
+            sendToPoll.observe(seconds(s.polledMillis() - s.sentMillis()));
+            pollToApply.observe(seconds(now - s.polledMillis()));
+        }
         batchTransactions.observe(result.transactions());
         batchChanges.observe(result.changes());
         refreshLag();
+    }
+
+    private static double seconds(long millis) {
+        return Math.max(0, millis) / 1000.0;
     }
 
     /** After reading the watermark, or after a write. */
