@@ -164,7 +164,7 @@ public final class ApplierLoop {
                 flush();
             }
         }
-        if (batch.isDue(records.isEmpty())) {
+        if (batch.isDue(records.isEmpty() || lag.fetchedToEnd())) {
             flush();
         }
         lag.checkIfDue(batch.unappliedRecords());

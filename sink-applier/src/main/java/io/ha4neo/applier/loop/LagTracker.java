@@ -39,6 +39,7 @@ final class LagTracker {
     private long positionedEpoch; // the watermark's epoch at the last positioning
     private boolean caughtUp; // as of the last check since positioning
     private long lastCheck;
+    private boolean batchApplied; // since the last check: re-check from the consumer's own lag, no round trip
     private long lastStandbyContact;
 
     LagTracker(Consumer<byte[], byte[]> consumer, StandbyStore store, ApplierLoop.Reporting reporting, Clock clock) {
@@ -70,10 +71,39 @@ final class LagTracker {
         lastStandbyContact = clock.millis();
     }
 
-    /** After a write: commits the offset for lag tools; re-checks lag now, to move to CAUGHT_UP promptly. */
+    /**
+     * After a write: commits the offset for lag tools; the next {@link #checkIfDue} re-checks lag at once from the
+     * consumer's last fetch response, to move to CAUGHT_UP promptly without a broker round trip per batch.
+     */
     void applied(Optional<Watermark> watermark) {
         watermark.ifPresent(lagToolsOffsets::commitAfter);
-        lastCheck = 0;
+        batchApplied = true;
+    }
+
+    /**
+     * True when the consumer has returned everything up to the end the last fetch response reported (the last stable
+     * offset, for a read_committed consumer): nothing more can arrive before the next commit on the primary, so a
+     * pending batch need not linger. Known without a round trip; false when unknown.
+     */
+    boolean fetchedToEnd() {
+        OptionalLong lag = currentLag();
+        return lag.isPresent() && lag.getAsLong() == 0;
+    }
+
+    /** The consumer's lag from its last fetch responses over the assignment; empty when unknown for a partition. */
+    private OptionalLong currentLag() {
+        long behind = 0;
+        if (consumer.assignment().isEmpty()) {
+            return OptionalLong.empty();
+        }
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong lag = consumer.currentLag(tp);
+            if (lag.isEmpty()) {
+                return OptionalLong.empty();
+            }
+            behind += Math.max(0, lag.getAsLong());
+        }
+        return OptionalLong.of(behind);
     }
 
     /** After seeking from the watermark: commits for lag tools afresh, and checks lag now. */
@@ -82,6 +112,7 @@ final class LagTracker {
         lagToolsOffsets.forget();
         caughtUp = false;
         lastCheck = 0;
+        batchApplied = false;
     }
 
     /** True when the last check since positioning found nothing left to apply (Kafka and the standby answered). */
@@ -89,17 +120,34 @@ final class LagTracker {
         return caughtUp;
     }
 
-    /** Once a second (and only with partitions assigned): measures, pings an idle standby, reports. */
+    /**
+     * Once a second (and only with partitions assigned): measures from the broker's end offsets, which also proves
+     * Kafka reachable for {@code /ready}, pings an idle standby, reports. Right after a batch, in between: measures
+     * from the consumer's last fetch response instead, when it knows.
+     */
     void checkIfDue(long unappliedRecords) {
         long now = clock.millis();
-        if (now - lastCheck < CHECK_EVERY.toMillis() || consumer.assignment().isEmpty()) {
+        if (consumer.assignment().isEmpty()) {
             return;
         }
-        lastCheck = now;
-        long behind = unappliedRecords + recordsToEnd();
-        metrics.topicProgress(Optional.ofNullable(newestSeen), behind);
-        pingIfIdle(now);
-        report(behind);
+        if (now - lastCheck >= CHECK_EVERY.toMillis()) {
+            lastCheck = now;
+            batchApplied = false;
+            long behind = unappliedRecords + recordsToEnd();
+            metrics.topicProgress(Optional.ofNullable(newestSeen), behind);
+            pingIfIdle(now);
+            report(behind);
+        } else if (batchApplied) {
+            batchApplied = false;
+            OptionalLong fetchLag = currentLag();
+            if (fetchLag.isPresent()) {
+                long behind = unappliedRecords + fetchLag.getAsLong();
+                metrics.topicProgress(Optional.ofNullable(newestSeen), behind);
+                report(behind);
+            } else {
+                lastCheck = 0; // unknown: ask the broker at the next step
+            }
+        }
     }
 
     /** End offset minus position over the assignment. Throws if Kafka is unreachable. */

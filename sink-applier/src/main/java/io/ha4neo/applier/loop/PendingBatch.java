@@ -76,7 +76,10 @@ final class PendingBatch {
         return limit.reached(items.size(), changes);
     }
 
-    /** After a poll: a partial batch is applied when the poll came back empty (drained) or it lingered enough. */
+    /**
+     * After a poll: a partial batch is applied when the topic is drained (the poll came back empty, or the consumer
+     * has returned everything up to the end its last fetch saw) or it lingered enough.
+     */
     boolean isDue(boolean drained) {
         return !items.isEmpty() && (drained || clock.millis() - since >= linger.toMillis());
     }

@@ -68,26 +68,26 @@ public final class Neo4jStandbyStore implements StandbyStore {
     public void writeBatch(Optional<ChainPosition> expected, List<PlannedStatement> statements, Watermark next,
                            List<SkippedCommit> skips) {
         try (Session s = session(); Transaction tx = s.beginTransaction(TAGGED)) {
-            lockAndCheckWatermark(tx, expected, next);
+            moveWatermark(tx, expected, next);
             statements.forEach(st -> runChecked(tx, st));
             skips.forEach(skip -> tx.run("CREATE (:" + ReservedNames.SKIP_LABEL + " {commitId: $c, "
                     + "skippedAtMillis: $t, reason: $r})", Map.of("c", skip.commitId(), "t", skip.skippedAtMillis(),
                     "r", skip.reason())).consume());
-            tx.run("MATCH " + WM_PATTERN + " SET w += $p",
-                    Map.of("db", database, "p", next.toProperties())).consume();
             tx.commit();
         }
     }
 
     /**
-     * Takes the watermark node's write lock first (MERGE + SET), then reads its epoch and commit id. Once the lock is
-     * held no other writer can move it until this transaction ends, so the comparison cannot race. Both are compared:
-     * commit ids of different epochs come from different stores, so an equal commit id alone proves nothing.
+     * In one statement (one round trip): takes the watermark node's write lock (MERGE + SET), reads the epoch and
+     * commit id it held, and moves it to {@code next}. Once the lock is held no other writer can move it until this
+     * transaction ends, so the comparison cannot race; when it fails, the transaction is rolled back with the move.
+     * Both are compared: commit ids of different epochs come from different stores, so an equal commit id alone
+     * proves nothing.
      */
-    private void lockAndCheckWatermark(Transaction tx, Optional<ChainPosition> expected, Watermark next) {
-        Record r = tx.run("MERGE " + WM_PATTERN + " SET w." + WatermarkNode.APPLIED_AT_MILLIS + " = $now RETURN w."
-                + WatermarkNode.EPOCH + " AS e, w." + WatermarkNode.COMMIT_ID + " AS c",
-                Map.of("db", database, "now", next.appliedAtMillis())).single();
+    private void moveWatermark(Transaction tx, Optional<ChainPosition> expected, Watermark next) {
+        Record r = tx.run("MERGE " + WM_PATTERN + " SET w." + WatermarkNode.APPLIED_AT_MILLIS + " = $now WITH w, w."
+                + WatermarkNode.EPOCH + " AS e, w." + WatermarkNode.COMMIT_ID + " AS c SET w += $p RETURN e, c",
+                Map.of("db", database, "now", next.appliedAtMillis(), "p", next.toProperties())).single();
         Optional<ChainPosition> found = r.get("c").isNull() ? Optional.empty()
                 : Optional.of(new ChainPosition(r.get("e").isNull() ? 0 : r.get("e").asLong(), r.get("c").asLong()));
         if (!found.equals(expected)) {
