@@ -12,7 +12,8 @@ public final class ExitCodes {
      *  member still fenced after rejoin) or was refused because the cluster is not in a state for it. */
     public static final int UNHEALTHY = 1;
     /** Usage or configuration error: an unknown option, a missing or invalid cluster file, a member name the file does
-     *  not have, a failover without --force while a primary is up. Nothing was changed. */
+     *  not have, a failover without --force while a primary is up. Nothing was changed. For {@code verify}: it could
+     *  not compare the members (an error) or could not decide (writes kept changing an entity). */
     public static final int USAGE = 2;
 
     static final String OK_HELP = "0:ok: every check passed, the operation is done";
@@ -22,6 +23,14 @@ public final class ExitCodes {
     static final String USAGE_HELP = "2:usage or configuration error (unknown option, missing or invalid cluster "
             + "file, unknown member, failover while a primary is up without --force); nothing was changed";
     static final String HEADING = "%nExit codes:%n";
+
+    // verify answers a question rather than checking health, so its codes read differently (the values are the same).
+    static final String EQUAL_HELP = "0:equal: the primary and the standby hold the same graph and schema";
+    static final String DIFFERENT_HELP = "1:different: at least one entity differed in every round (listed with "
+            + "both members' contents)";
+    static final String VERIFY_ERROR_HELP = "2:verify could not tell: a usage or configuration error, a member "
+            + "unreachable or not in its role, the standby not catching up, or writes changing an entity in every "
+            + "round";
 
     private ExitCodes() {
     }

@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
  * java -jar topology/target/topology-0.1.0-SNAPSHOT-all.jar --cluster cluster.json switchover --to b
  * java -jar topology/target/topology-0.1.0-SNAPSHOT-all.jar --cluster cluster.json failover --to b
  * java -jar topology/target/topology-0.1.0-SNAPSHOT-all.jar --cluster cluster.json rejoin a [--discard-tail]
+ * java -jar topology/target/topology-0.1.0-SNAPSHOT-all.jar --cluster cluster.json verify --standby b [--json]
  * </pre>
  *
  * In a program or test: {@code new CommandLine(new OpsCli()).execute("--cluster", file, "status")} returns the
@@ -42,7 +43,7 @@ import picocli.CommandLine.Spec;
         description = "Operates an ha4neo replication cluster (Neo4j members, their Kafka topic) described by a "
                 + "cluster file.",
         subcommands = {StatusCommand.class, CreateTopicsCommand.class, SwitchoverCommand.class,
-            FailoverCommand.class, RejoinCommand.class, CommandLine.HelpCommand.class},
+            FailoverCommand.class, RejoinCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK_HELP, ExitCodes.UNHEALTHY_HELP, ExitCodes.USAGE_HELP},
         footerHeading = "%n",

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  *   <li>{@link #run}: the command itself, returning {@link ExitCodes#OK}, {@link ExitCodes#UNHEALTHY} (a check or
  *       an operation failed) or {@link ExitCodes#USAGE} (a refusal before anything was changed);</li>
  *   <li>close the clients. An unexpected failure prints one line naming the command and exits
- *       {@link ExitCodes#UNHEALTHY}.</li>
+ *       {@link ExitCodes#UNHEALTHY} ({@link #failureExitCode}: verify exits {@link ExitCodes#USAGE}).</li>
  * </ol>
  */
 abstract class OpsCommand implements Callable<Integer> {
@@ -50,7 +50,7 @@ abstract class OpsCommand implements Callable<Integer> {
                 throw e; // picocli prints it with the usage and exits USAGE
             } catch (RuntimeException e) {
                 err.println("ha4neo " + spec.name() + ": " + e.getMessage());
-                return ExitCodes.UNHEALTHY;
+                return failureExitCode();
             }
         } finally {
             out.flush();
@@ -60,6 +60,11 @@ abstract class OpsCommand implements Callable<Integer> {
 
     /** The command's work; returns an {@link ExitCodes} value. */
     protected abstract int run(ClusterClients clients, PrintWriter out);
+
+    /** The exit code of an unexpected failure: {@link ExitCodes#UNHEALTHY}, unless the command means something else. */
+    protected int failureExitCode() {
+        return ExitCodes.UNHEALTHY;
+    }
 
     /** The --timeout when none is given. */
     protected Duration defaultTimeout() {

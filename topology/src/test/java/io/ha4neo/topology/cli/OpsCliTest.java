@@ -315,6 +315,50 @@ class OpsCliTest {
         assertThat(run.err).contains("--replication-factor must be between 1 and 32, not 0");
     }
 
+    @Test
+    void verifyHelpNamesItsOptionsAndItsOwnExitCodes() {
+        Run run = run("verify", "--help");
+
+        assertThat(run.code).isZero();
+        assertThat(run.out).contains("Usage: ha4neo verify", "--standby=<member>", "--primary=<member>",
+                "--chunk-size=<ids>", "--rate=<ids/s>", "--rounds=<n>", "--max-differences=<n>", "--json",
+                "replication key").containsPattern("(?m)^\\s+0\\s+equal: ")
+                .containsPattern("(?m)^\\s+1\\s+different: ").containsPattern("(?m)^\\s+2\\s+verify could not tell");
+        assertThat(run("--help").out).contains("verify");
+    }
+
+    @Test
+    void verifyWithoutAStandbyOrWithAnUnknownOneIsAUsageError() throws IOException {
+        Run missing = run("--cluster", clusterOnClosedPorts().toString(), "verify");
+        Run unknown = run("--cluster", clusterOnClosedPorts().toString(), "--timeout", "1", "verify", "--standby",
+                "bb", "--json");
+
+        assertThat(missing.code).isEqualTo(ExitCodes.USAGE);
+        assertThat(missing.err).contains("Missing required option: '--standby=<member>'");
+        assertThat(unknown.code).isEqualTo(ExitCodes.USAGE);
+        JsonNode json = new ObjectMapper().readTree(unknown.out);
+        assertThat(json.get("outcome").asText()).isEqualTo("ERROR");
+        assertThat(json.get("error").asText()).isEqualTo("no member 'bb' in the cluster file (did you mean 'b'?); "
+                + "members: a, b");
+    }
+
+    @Test
+    void verifyAgainstUnreachableMembersExitsTwoNamingTheStandby() throws IOException {
+        Run run = run("--cluster", clusterOnClosedPorts().toString(), "--timeout", "1", "verify", "--standby", "b");
+
+        assertThat(run.code).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.out).containsPattern("^ERROR: member 'b' \\(bolt://127.0.0.1:\\d+, zone z2\\) is unreachable "
+                + "\\(.+\\), not a standby");
+    }
+
+    @Test
+    void verifyRejectsAChunkSizeOutOfRange() throws IOException {
+        Run run = run("--cluster", clusterOnClosedPorts().toString(), "verify", "--standby", "b", "--chunk-size", "0");
+
+        assertThat(run.code).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.out).contains("ERROR: --chunk-size must be between 1 and 100000, not 0");
+    }
+
     private Path clusterOnClosedPorts() throws IOException {
         return Files.writeString(dir.resolve("cluster.json"), """
                 {"clusterId": "dc1",

@@ -1,0 +1,161 @@
+package io.ha4neo.topology.cli;
+
+import io.ha4neo.topology.cluster.ClusterClients;
+import io.ha4neo.topology.cluster.ClusterDescription;
+import io.ha4neo.topology.cluster.Member;
+import io.ha4neo.topology.status.MemberStatus;
+import io.ha4neo.topology.status.StatusProbe;
+import io.ha4neo.topology.verify.BoltMemberGraph;
+import io.ha4neo.topology.verify.BoltReplicationSync;
+import io.ha4neo.topology.verify.Throttle;
+import io.ha4neo.topology.verify.Verification;
+import io.ha4neo.topology.verify.VerifyException;
+import io.ha4neo.topology.verify.VerifyOptions;
+import io.ha4neo.topology.verify.VerifyReport;
+import io.ha4neo.topology.verify.VerifyText;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ha4neo verify --standby <member>}: compares the primary's and a standby's graph while writes continue
+ * ({@link Verification}; docs/verify.md). Exits 0 when they are equal, 1 when they differ, 2 when verify cannot tell.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Compares the primary and the standby --standby entity by entity, while writes continue: every "
+                + "node (labels, properties with their exact types), every relationship (type, properties, endpoints) "
+                + "and every index and constraint, identified by replication key; ha4neo's own names are left out.",
+                "Reads both members in chunks of internal ids (--chunk-size, at most --rate ids per second), "
+                        + "into digests of 4096 buckets per kind; the standby is read once it has applied the "
+                        + "primary's position. Entities of differing buckets are read again by key on both members, "
+                        + "up to --rounds times: one that matches in any round was in flight, one that differs in every "
+                        + "round is listed with both members' contents.",
+                "--timeout bounds the wait for the standby to catch up and each read (default 30 s)."},
+        exitCodeListHeading = ExitCodes.HEADING,
+        exitCodeList = {ExitCodes.EQUAL_HELP, ExitCodes.DIFFERENT_HELP, ExitCodes.VERIFY_ERROR_HELP})
+final class VerifyCommand extends OpsCommand {
+    /** The standby's catch-up and the reads: a standby under load may need seconds. */
+    static final Duration VERIFY_TIMEOUT = Duration.ofSeconds(30);
+
+    @Option(names = "--primary", paramLabel = "<member>",
+            description = "The primary to compare against (default: the member that is primary).")
+    String primary;
+
+    @Option(names = "--standby", required = true, paramLabel = "<member>", description = "The standby to verify.")
+    String standby;
+
+    @Option(names = "--chunk-size", paramLabel = "<ids>", description = "Internal ids per read (default "
+            + VerifyOptions.DEFAULT_CHUNK_SIZE + ").")
+    int chunkSize = VerifyOptions.DEFAULT_CHUNK_SIZE;
+
+    @Option(names = "--rate", paramLabel = "<ids/s>", description = "Most ids read per second from a member (default "
+            + VerifyOptions.DEFAULT_RATE + "; 0: no limit). Bounds verify's load on the primary.")
+    long rate = VerifyOptions.DEFAULT_RATE;
+
+    @Option(names = "--rounds", paramLabel = "<n>", description = "How often an entity that differs is read again "
+            + "before it is reported (default " + VerifyOptions.DEFAULT_ROUNDS + ").")
+    int rounds = VerifyOptions.DEFAULT_ROUNDS;
+
+    @Option(names = "--max-differences", paramLabel = "<n>", description = "Stop looking after this many suspects "
+            + "(default " + VerifyOptions.DEFAULT_MAX_DIFFERENCES + "); the report then says it is incomplete.")
+    int maxDifferences = VerifyOptions.DEFAULT_MAX_DIFFERENCES;
+
+    @Override
+    protected int run(ClusterClients clients, PrintWriter out) {
+        long start = System.nanoTime();
+        ClusterDescription cluster = clients.cluster();
+        VerifyReport report;
+        try {
+            VerifyOptions options = options();
+            Member s = cluster.requireMember(standby);
+            Member p = primaryOf(clients, s);
+            report = new Verification(cluster.database(), new BoltMemberGraph(clients, p, timeout()),
+                    new BoltMemberGraph(clients, s, timeout()), new BoltReplicationSync(clients, p, s, timeout()),
+                    options, Throttle.of(options.rate()), d -> Thread.sleep(d.toMillis()), System::nanoTime,
+                    line -> err().println("ha4neo verify: " + line)).run();
+        } catch (VerifyException | IllegalArgumentException e) {
+            report = VerifyReport.error(primary, standby, cluster.database(), (System.nanoTime() - start) / 1_000_000,
+                    e.getMessage());
+        }
+        if (ops().json()) {
+            out.println(OpsJson.write(report));
+        } else {
+            VerifyText.lines(report).forEach(out::println);
+        }
+        return exitCode(report.outcome());
+    }
+
+    static int exitCode(VerifyReport.Outcome outcome) {
+        return switch (outcome) {
+            case EQUAL -> ExitCodes.OK;
+            case DIFFERENT -> ExitCodes.UNHEALTHY;
+            case UNSETTLED, ERROR -> ExitCodes.USAGE;
+        };
+    }
+
+    private VerifyOptions options() {
+        VerifyOptions d = VerifyOptions.defaults(timeout());
+        return new VerifyOptions(chunkSize, rate, rounds, d.roundPause(), maxDifferences, d.buckets(),
+                d.drillBudget(), timeout());
+    }
+
+    /**
+     * The primary: the member named by --primary, or the one member whose role is primary; the standby must be a
+     * standby. Roles come from the members ({@code ha4neo.status()}), never from the file.
+     */
+    private Member primaryOf(ClusterClients clients, Member s) {
+        List<MemberStatus> members = new StatusProbe(clients).members();
+        MemberStatus standbyStatus = statusOf(members, s.name());
+        if (!standbyStatus.isStandby()) {
+            throw new VerifyException(s.label() + " is " + roleText(standbyStatus) + ", not a standby: name a "
+                    + "standby with --standby (ha4neo status shows the roles)");
+        }
+        if (primary != null) {
+            Member p = clients.cluster().requireMember(primary);
+            MemberStatus primaryStatus = statusOf(members, p.name());
+            if (!primaryStatus.isPrimary()) {
+                throw new VerifyException(p.label() + " is " + roleText(primaryStatus) + ", not the primary");
+            }
+            return p;
+        }
+        List<MemberStatus> primaries = members.stream().filter(MemberStatus::isPrimary).toList();
+        if (primaries.size() != 1) {
+            throw new VerifyException((primaries.isEmpty() ? "no member is primary"
+                    : primaries.size() + " members are primary (" + String.join(", ",
+                    primaries.stream().map(MemberStatus::name).toList()) + ")")
+                    + ": name the one to compare against with --primary (ha4neo status shows the roles)");
+        }
+        return clients.cluster().requireMember(primaries.get(0).name());
+    }
+
+    private static MemberStatus statusOf(List<MemberStatus> members, String name) {
+        Optional<MemberStatus> status = members.stream().filter(m -> m.name().equals(name)).findFirst();
+        return status.orElseThrow(() -> new VerifyException("no status for member '" + name + "'"));
+    }
+
+    private static String roleText(MemberStatus m) {
+        if (!m.reachable()) {
+            return "unreachable (" + m.error() + ")";
+        }
+        return m.role() == null ? "of unknown role (" + m.error() + ")" : m.role();
+    }
+
+    @Override
+    protected Duration defaultTimeout() {
+        return VERIFY_TIMEOUT;
+    }
+
+    /** Connections give up sooner than the standby's catch-up, as for switchover. */
+    @Override
+    protected Duration clientTimeout() {
+        return timeout().compareTo(DEFAULT_TIMEOUT) < 0 ? timeout() : DEFAULT_TIMEOUT;
+    }
+
+    @Override
+    protected int failureExitCode() {
+        return ExitCodes.USAGE;
+    }
+}
