@@ -129,8 +129,9 @@ public final class TestStack implements AutoCloseable {
 
     /**
      * Writes a cluster description of this stack, as an operator would, listing {@code members} (each with its
-     * applier's metrics endpoint); the servers' generated admin passwords are written literally, since the ops CLI
-     * runs in the test's JVM, whose environment a test cannot set for a {@code ${NAME}} reference.
+     * applier's metrics endpoint, when it has an applier); the servers' generated admin passwords are written
+     * literally, since the ops CLI runs in the test's JVM, whose environment a test cannot set for a {@code ${NAME}}
+     * reference.
      */
     public Path writeClusterFile(Path file, List<String> members) throws java.io.IOException {
         StringBuilder entries = new StringBuilder();
@@ -139,10 +140,11 @@ public final class TestStack implements AutoCloseable {
             if (entries.length() > 0) {
                 entries.append(",\n");
             }
+            String applier = appliers.containsKey(m)
+                    ? ", \"applierMetrics\": \"" + applier(m).metricsBaseUrl() + "/metrics\"" : "";
             entries.append("""
-                    {"name": "%s", "zone": "z-%s", "bolt": "%s", "user": "%s", "password": "%s", "applierMetrics": "%s/metrics"}"""
-                    .formatted(m, m, server.boltUri(), Neo4jServer.USER, server.password(),
-                            applier(m).metricsBaseUrl()));
+                    {"name": "%s", "zone": "z-%s", "bolt": "%s", "user": "%s", "password": "%s"%s}"""
+                    .formatted(m, m, server.boltUri(), Neo4jServer.USER, server.password(), applier));
         }
         String text = """
                 {

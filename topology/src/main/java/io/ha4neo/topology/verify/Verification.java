@@ -217,43 +217,42 @@ public final class Verification {
             }
             rounds++;
             progress.accept("round " + rounds + ": reading " + settlement.size() + " suspect(s) on both members");
-            for (EntityKind kind : GRAPH) {
-                List<Candidate> open = settlement.open(kind);
-                for (int i = 0; i < open.size(); i += options.chunkSize()) {
-                    round(kind, open.subList(i, Math.min(open.size(), i + options.chunkSize())), settlement);
-                }
-            }
-            schemaRound(settlement);
+            round(settlement);
         }
         return rounds;
     }
 
-    private void round(EntityKind kind, List<Candidate> batch, Settlement settlement) {
-        Map<String, Sighting> before = read(primary, kind, batch);
+    /**
+     * One round over every open suspect: all of them on the primary, one wait for the standby, all of them on the
+     * standby, all of them on the primary again. Holds three sightings per suspect (at most --max-differences).
+     */
+    private void round(Settlement settlement) {
+        Map<EntityKind, Map<String, Sighting>> before = readOpen(primary, settlement);
         sync.awaitApplied(sync.bookmark());
-        Map<String, Sighting> onStandby = read(standby, kind, batch);
-        Map<String, Sighting> after = read(primary, kind, batch);
-        batch.forEach(c -> settlement.record(kind, c.key(), before.get(c.key()), onStandby.get(c.key()),
-                after.get(c.key())));
-    }
-
-    private Map<String, Sighting> read(MemberGraph g, EntityKind kind, List<Candidate> batch) {
-        throttle.acquire(batch.size());
-        return Sighting.byKey(g.read(kind, batch), false);
-    }
-
-    private void schemaRound(Settlement settlement) {
-        if (SCHEMA.stream().allMatch(k -> settlement.open(k).isEmpty())) {
-            return;
-        }
-        Map<EntityKind, Map<String, Sighting>> before = schemaByKind(primary.schema());
-        sync.awaitApplied(sync.bookmark());
-        Map<EntityKind, Map<String, Sighting>> onStandby = schemaByKind(standby.schema());
-        Map<EntityKind, Map<String, Sighting>> after = schemaByKind(primary.schema());
-        for (EntityKind kind : SCHEMA) {
+        Map<EntityKind, Map<String, Sighting>> onStandby = readOpen(standby, settlement);
+        Map<EntityKind, Map<String, Sighting>> after = readOpen(primary, settlement);
+        for (EntityKind kind : EntityKind.values()) {
             settlement.open(kind).forEach(c -> settlement.record(kind, c.key(), before.get(kind).get(c.key()),
                     onStandby.get(kind).get(c.key()), after.get(kind).get(c.key())));
         }
+    }
+
+    /** The open suspects as {@code g} holds them, by kind and key: entities in chunks, schema objects whole. */
+    private Map<EntityKind, Map<String, Sighting>> readOpen(MemberGraph g, Settlement settlement) {
+        Map<EntityKind, Map<String, Sighting>> read = new EnumMap<>(EntityKind.class);
+        for (EntityKind kind : GRAPH) {
+            List<Candidate> open = settlement.open(kind);
+            Map<String, Sighting> sightings = new LinkedHashMap<>();
+            for (int i = 0; i < open.size(); i += options.chunkSize()) {
+                List<Candidate> batch = open.subList(i, Math.min(open.size(), i + options.chunkSize()));
+                throttle.acquire(batch.size());
+                g.read(kind, batch).forEach(e -> Sighting.add(sightings, e, false));
+            }
+            read.put(kind, sightings);
+        }
+        boolean schemaOpen = SCHEMA.stream().anyMatch(k -> !settlement.open(k).isEmpty());
+        read.putAll(schemaOpen ? schemaByKind(g.schema()) : schemaByKind(List.of()));
+        return read;
     }
 
     private void pause(Duration d) {

@@ -21,7 +21,7 @@ public record VerifyOptions(int chunkSize, long rate, int rounds, Duration round
     /** Ids per chunk when --chunk-size is not given. */
     public static final int DEFAULT_CHUNK_SIZE = 1000;
     /** Ids per second when --rate is not given. */
-    public static final long DEFAULT_RATE = 5000;
+    public static final long DEFAULT_RATE = 2000;
     /** Rounds when --rounds is not given. */
     public static final int DEFAULT_ROUNDS = 5;
     /** Suspects followed up at most when --max-differences is not given. */

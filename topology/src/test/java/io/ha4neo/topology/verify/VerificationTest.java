@@ -103,6 +103,8 @@ class VerificationTest {
         assertThat(byKey.get("4:b:7").primary()).isNull();
         assertThat(r.rounds()).as("differences stay open for every round").isEqualTo(5);
         assertThat(r.suspects()).isEqualTo(4);
+        assertThat(sync.waits).as("the first pass, one drill-down group per kind, then one wait per round")
+                .isEqualTo(1 + 2 + 5);
         assertThat(r.summary()).isEqualTo("DIFFERENT: 4 entities differ between a and b (2 changed, 1 missing on b, "
                 + "1 only on b)");
     }
