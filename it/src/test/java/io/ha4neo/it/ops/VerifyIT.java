@@ -113,6 +113,7 @@ class VerifyIT {
         System.out.printf("verify, equal graphs under writes: %s; %d suspects, %d rounds, %d ms, %d commits "
                         + "meanwhile%n", report.get("summary").asText(), report.get("suspects").asInt(),
                 report.get("rounds").asInt(), report.get("millis").asLong(), writer.commits.get() - before);
+        System.out.print(run.err());
     }
 
     @Test
@@ -154,6 +155,7 @@ class VerifyIT {
 
         System.out.printf("verify, four planted differences under writes: %s; %d suspects, %d ms%n",
                 report.get("summary").asText(), report.get("suspects").asInt(), report.get("millis").asLong());
+        System.out.print(run.err());
 
         OpsCliRun text = verify("--rounds", "2");
         assertThat(text.code()).as(text.toString()).isEqualTo(ExitCodes.UNHEALTHY);

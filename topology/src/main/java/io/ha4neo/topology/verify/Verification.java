@@ -51,6 +51,7 @@ public final class Verification {
     private final Throttle.Sleeper sleeper;
     private final LongSupplier nanoTime;
     private final Consumer<String> progress;
+    private long start;
 
     public Verification(String database, MemberGraph primary, MemberGraph standby, ReplicationSync sync,
                         VerifyOptions options, Throttle throttle, Throttle.Sleeper sleeper, LongSupplier nanoTime,
@@ -79,10 +80,10 @@ public final class Verification {
 
     /** Runs the three steps; a member that cannot be read ends it with a {@link VerifyException}. */
     public VerifyReport run() {
-        long start = nanoTime.getAsLong();
+        start = nanoTime.getAsLong();
         Pass p = pass(primary);
         ChainPosition at = sync.bookmark();
-        long applied = sync.awaitApplied(at);
+        long applied = lineUp(at);
         Pass s = pass(standby);
         Settlement settlement = new Settlement();
         compareSchema(p, s, settlement);
@@ -95,8 +96,25 @@ public final class Verification {
         }
         int suspects = settlement.size();
         int rounds = settle(settlement);
-        return report(p, s, at, applied, differingBuckets, suspects, rounds, complete, settlement,
-                (nanoTime.getAsLong() - start) / 1_000_000);
+        return report(p, s, at, applied, differingBuckets, suspects, rounds, complete, settlement, elapsedMillis());
+    }
+
+    private long elapsedMillis() {
+        return (nanoTime.getAsLong() - start) / 1_000_000;
+    }
+
+    /** Progress for people, with the time since the start (stderr in the CLI). */
+    private void progress(String line) {
+        progress.accept(line + " (" + elapsedMillis() + " ms)");
+    }
+
+    /** Waits until the standby has applied {@code at}; says how long that took. */
+    private long lineUp(ChainPosition at) {
+        long before = nanoTime.getAsLong();
+        long applied = sync.awaitApplied(at);
+        progress(standby.member() + " applied " + primary.member() + "'s (epoch " + at.epoch() + ", commit "
+                + at.commitId() + ") after " + (nanoTime.getAsLong() - before) / 1_000_000 + " ms");
+        return applied;
     }
 
     private Pass pass(MemberGraph g) {
@@ -107,7 +125,7 @@ public final class Verification {
             scan(g, kind, digest::add);
             digests.put(kind, digest);
         }
-        progress.accept("read " + g.member() + ": " + digests.get(EntityKind.NODE).entities() + " nodes, "
+        progress("read " + g.member() + ": " + digests.get(EntityKind.NODE).entities() + " nodes, "
                 + digests.get(EntityKind.RELATIONSHIP).entities() + " relationships");
         return new Pass(digests, schema);
     }
@@ -144,9 +162,9 @@ public final class Verification {
     private boolean drill(EntityKind kind, List<Integer> buckets, BucketDigest p, BucketDigest s,
                           Settlement settlement) {
         for (Set<Integer> group : groups(buckets, b -> Math.max(p.count(b), s.count(b)), options.drillBudget())) {
-            progress.accept("drilling into " + group.size() + " " + kind.label() + " bucket(s)");
+            progress("drilling into " + group.size() + " " + kind.label() + " bucket(s)");
             Map<String, Sighting> onPrimary = collect(primary, kind, group);
-            sync.awaitApplied(sync.bookmark());
+            lineUp(sync.bookmark());
             Map<String, Sighting> onStandby = collect(standby, kind, group);
             Set<String> keys = new LinkedHashSet<>(onPrimary.keySet());
             keys.addAll(onStandby.keySet());
@@ -216,7 +234,7 @@ public final class Verification {
                 pause(options.roundPause());
             }
             rounds++;
-            progress.accept("round " + rounds + ": reading " + settlement.size() + " suspect(s) on both members");
+            progress("round " + rounds + ": reading " + settlement.size() + " suspect(s) on both members");
             round(settlement);
         }
         return rounds;
@@ -228,7 +246,7 @@ public final class Verification {
      */
     private void round(Settlement settlement) {
         Map<EntityKind, Map<String, Sighting>> before = readOpen(primary, settlement);
-        sync.awaitApplied(sync.bookmark());
+        lineUp(sync.bookmark());
         Map<EntityKind, Map<String, Sighting>> onStandby = readOpen(standby, settlement);
         Map<EntityKind, Map<String, Sighting>> after = readOpen(primary, settlement);
         for (EntityKind kind : EntityKind.values()) {

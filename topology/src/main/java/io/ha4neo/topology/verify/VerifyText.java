@@ -99,9 +99,13 @@ public final class VerifyText {
                     : "ies differ") + " between " + primary + " and " + standby + " (" + changes(differences, standby)
                     + ")" + (unsettled.isEmpty() ? "" : "; " + unsettled.size() + " more changed during every round")
                     + cut;
-            case UNSETTLED -> "UNSETTLED: no difference found, but " + (unsettled.isEmpty() ? "verify did not finish"
-                    : unsettled.size() + " entit" + (unsettled.size() == 1 ? "y" : "ies") + " changed on " + primary
-                    + " during every round") + cut + "; run verify again with fewer writes or more --rounds";
+            case UNSETTLED -> unsettled.isEmpty()
+                    ? "UNSETTLED: no difference among the first " + maxDifferences + " suspects, but verify stopped "
+                    + "there (--max-differences), so there may be more; run verify again with a higher "
+                    + "--max-differences or fewer writes"
+                    : "UNSETTLED: no difference found, but " + unsettled.size() + " entit"
+                    + (unsettled.size() == 1 ? "y" : "ies") + " changed on " + primary + " during every round" + cut
+                    + "; run verify again with fewer writes or more --rounds";
             case ERROR -> "ERROR";
         };
     }

@@ -58,6 +58,25 @@ class VerifyTextTest {
     }
 
     @Test
+    void jsonHasTheWholeContentsButNotTheTablesDetailColumns() throws Exception {
+        Difference changed = Difference.of(EntityKind.NODE, "k", seen("k", List.of("N"), Map.of("v", 1L)),
+                seen("k", List.of("N"), Map.of("v", 1.0)));
+
+        String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(changed);
+
+        assertThat(json).isEqualTo("{\"key\":\"k\",\"kind\":\"node\",\"change\":\"CHANGED\","
+                + "\"primary\":\":N {v: INTEGER 1}\",\"standby\":\":N {v: FLOAT 1.0}\"}");
+    }
+
+    @Test
+    void aReportCutAtMaxDifferencesWithNothingDifferentSaysSo() {
+        assertThat(VerifyText.summary(Outcome.UNSETTLED, "a", "b", new Counts(1, 1), new Counts(0, 0),
+                new Counts(0, 0), List.of(), List.of(), false, 3)).isEqualTo("UNSETTLED: no difference among the "
+                + "first 3 suspects, but verify stopped there (--max-differences), so there may be more; run verify "
+                + "again with a higher --max-differences or fewer writes");
+    }
+
+    @Test
     void unsettledEntitiesAreListedApartAndAnErrorIsOneLine() {
         Difference hot = Difference.of(EntityKind.NODE, "k", seen("k", List.of("N"), Map.of("v", 3L)),
                 seen("k", List.of("N"), Map.of("v", 1L)));
