@@ -1,5 +1,6 @@
 package io.ha4neo.schemas.codec;
 
+import io.ha4neo.schemas.event.CaptureBaseline;
 import io.ha4neo.schemas.event.CaptureGap;
 import io.ha4neo.schemas.event.EpochStart;
 import io.ha4neo.schemas.event.Fragment;
@@ -13,6 +14,7 @@ import io.ha4neo.schemas.event.RelationshipDeleted;
 import io.ha4neo.schemas.event.RelationshipPropertyChange;
 import io.ha4neo.schemas.event.RelationshipRef;
 import io.ha4neo.schemas.event.SchemaChange;
+import io.ha4neo.schemas.event.StoreContent;
 import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.value.Value;
 import java.util.ArrayList;
@@ -87,6 +89,20 @@ final class EventRecords {
         r.put("metadata", e.metadata());
         r.put("gap", e.gap() == null ? null : gapRecord(e.gap()));
         r.put("epochStart", e.epochStart() == null ? null : epochStartRecord(e.epochStart()));
+        r.put("baseline", e.baseline() == null ? null : baselineRecord(e.baseline()));
+        return r;
+    }
+
+    private GenericRecord baselineRecord(CaptureBaseline baseline) {
+        Schema baselineSchema = header.getField("baseline").schema().getTypes().get(1);
+        GenericRecord r = new GenericData.Record(baselineSchema);
+        r.put("member", baseline.member());
+        GenericRecord content = new GenericData.Record(baselineSchema.getField("content").schema());
+        content.put("nodes", baseline.content().nodes());
+        content.put("relationships", baseline.content().relationships());
+        content.put("indexes", baseline.content().indexes());
+        content.put("constraints", baseline.content().constraints());
+        r.put("content", content);
         return r;
     }
 
@@ -258,7 +274,17 @@ final class EventRecords {
                         SchemaChange.Operation.valueOf(str(i.get(0))), SchemaChange.Kind.valueOf(str(i.get(1))),
                         str(i.get(2)), str(i.get(3)))),
                 (Integer) r.get("chunkIndex"), (Integer) r.get("chunkCount"), gap((GenericRecord) r.get("gap")),
-                fragment(r.get("fragment")), epochStart((GenericRecord) r.get("epochStart")));
+                fragment(r.get("fragment")), epochStart((GenericRecord) r.get("epochStart")),
+                baseline((GenericRecord) r.get("baseline")));
+    }
+
+    private static CaptureBaseline baseline(GenericRecord g) {
+        if (g == null) {
+            return null;
+        }
+        GenericRecord c = (GenericRecord) g.get("content");
+        return new CaptureBaseline(str(g.get("member")), new StoreContent((Long) c.get("nodes"),
+                (Long) c.get("relationships"), (Long) c.get("indexes"), (Long) c.get("constraints")));
     }
 
     private static EpochStart epochStart(GenericRecord g) {

@@ -19,9 +19,12 @@ import org.apache.avro.Schema;
  *       <td>adds {@code metadata} (map of strings, default empty)</td></tr>
  *   <tr><td>3</td><td>{@value #EMBEDDED_ID_V3}</td><td>{@code avro/history/transaction-event-v3.avsc}</td>
  *       <td>adds {@code gap} (null or a {@code CaptureGap} record, default null): gap events; and {@code fragment}</td></tr>
- *   <tr><td>4</td><td>{@value #EMBEDDED_ID_V4}</td><td>{@code avro/transaction-event.avsc}</td>
+ *   <tr><td>4</td><td>{@value #EMBEDDED_ID_V4}</td><td>{@code avro/history/transaction-event-v4.avsc}</td>
  *       <td>adds {@code epochStart} (null or an {@code EpochStart} record, default null): the first event of an
  *       epoch, which links the chain across a switchover or failover</td></tr>
+ *   <tr><td>5</td><td>{@value #EMBEDDED_ID_V5}</td><td>{@code avro/transaction-event.avsc}</td>
+ *       <td>adds {@code baseline} (null or a {@code CaptureBaseline} record, default null): the first event of the
+ *       log, written when capture first starts, with what the store already held then</td></tr>
  * </table>
  * Compatibility rule: BACKWARD, i.e. the current schema reads every older version. An embedded id is
  * never reused for another schema: a new version gets the next id and keeps its predecessors readable.
@@ -33,17 +36,21 @@ public final class EventSchemas {
     public static final int EMBEDDED_ID_V2 = 2;
     /** Embedded schema id of version 3. */
     public static final int EMBEDDED_ID_V3 = 3;
-    /** Embedded schema id of version 4, the current version. */
+    /** Embedded schema id of version 4. */
     public static final int EMBEDDED_ID_V4 = 4;
+    /** Embedded schema id of version 5, the current version. */
+    public static final int EMBEDDED_ID_V5 = 5;
     /** The version new events are written with. */
-    public static final int CURRENT_VERSION = 4;
+    public static final int CURRENT_VERSION = 5;
 
     private static final Map<Integer, String> RESOURCES = Map.of(
             1, "/avro/history/transaction-event-v1.avsc",
             2, "/avro/history/transaction-event-v2.avsc",
             3, "/avro/history/transaction-event-v3.avsc",
-            4, "/avro/transaction-event.avsc");
-    private static final Map<Integer, Schema> SCHEMAS = Map.of(1, load(1), 2, load(2), 3, load(3), 4, load(4));
+            4, "/avro/history/transaction-event-v4.avsc",
+            5, "/avro/transaction-event.avsc");
+    private static final Map<Integer, Schema> SCHEMAS = Map.of(1, load(1), 2, load(2), 3, load(3), 4, load(4),
+            5, load(5));
 
     private EventSchemas() {
     }

@@ -7,7 +7,8 @@ import java.util.Map;
  * One committed transaction of the primary, the unit of the replication log.
  *
  * <p>The log is a chain: {@link #previousCommitId()} is the {@link #commitId()} of the event before this one
- * in the topic (0 for the first event a store ever published). A consumer that has applied commit id
+ * in the topic (0 for the first event of the log: the {@link CaptureBaseline}, or in a log written before event
+ * schema v5 the first transaction). A consumer that has applied commit id
  * {@code w} accepts the next event only if its {@code previousCommitId == w}; anything else is a gap or a
  * duplicate, never something to paper over. Commit ids are Neo4j's own transaction ids, so they increase
  * strictly and are never reused across restarts. Transactions that change no data (token creation,
@@ -50,6 +51,9 @@ import java.util.Map;
  * @param epochStart null, except on the first event of an epoch ({@link EpochStart}): no changes, not chunked; its
  *                   {@code previousCommitId} is a commit id of {@code epochStart.previousEpoch()}, so it may be larger
  *                   than its own commit id
+ * @param baseline null, except on the first event of the log ({@link CaptureBaseline}), written when capture first
+ *                 started on the database: no changes, not chunked, {@code previousCommitId} 0; its commit id is the
+ *                 store's last commit id then, and it says what the store already held (which the log does not have)
  */
 public record TransactionEvent(
         long commitId,
@@ -72,7 +76,8 @@ public record TransactionEvent(
         int chunkCount,
         CaptureGap gap,
         Fragment fragment,
-        EpochStart epochStart) {
+        EpochStart epochStart,
+        CaptureBaseline baseline) {
 
     public TransactionEvent {
         if (commitId <= 0) {
@@ -122,6 +127,15 @@ public record TransactionEvent(
                 && deletedRelationships.isEmpty() && relationshipPropertyChanges.isEmpty() && schemaChanges.isEmpty()))) {
             throw new IllegalArgumentException("commit " + commitId + ": a fragment chunk carries no changes and no gap");
         }
+        if (baseline != null && (previousCommitId != 0 || epochStart != null || gap != null || fragment != null
+                || chunkCount != 1 || !(createdNodes.isEmpty() && deletedNodes.isEmpty() && labelChanges.isEmpty()
+                        && nodePropertyChanges.isEmpty() && createdRelationships.isEmpty()
+                        && deletedRelationships.isEmpty() && relationshipPropertyChanges.isEmpty()
+                        && schemaChanges.isEmpty()))) {
+            throw new IllegalArgumentException("commit " + commitId + ": a baseline is the first event of the log: it "
+                    + "follows nothing (previousCommitId 0, was " + previousCommitId + "), carries no changes, no gap, "
+                    + "no fragment and no epoch start, and is not chunked");
+        }
     }
 
     /** An event that is not a gap event (the common case). */
@@ -136,7 +150,7 @@ public record TransactionEvent(
         this(commitId, previousCommitId, commitTimeMillis, originClusterId, epoch, database, username, metadata,
                 createdNodes, deletedNodes, labelChanges, nodePropertyChanges, createdRelationships,
                 deletedRelationships, relationshipPropertyChanges, schemaChanges, chunkIndex, chunkCount, null, null,
-                null);
+                null, null);
     }
 
     /**
@@ -149,7 +163,18 @@ public record TransactionEvent(
                                                    EpochStart start) {
         return new TransactionEvent(commitId, previousCommitId, startedAtMillis, originClusterId, epoch, database, "",
                 Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0, 1,
-                null, null, java.util.Objects.requireNonNull(start, "start"));
+                null, null, java.util.Objects.requireNonNull(start, "start"), null);
+    }
+
+    /**
+     * The first event of the log: capture started for the first time on this database after the store's commit id
+     * {@code commitId}, on a store that held {@code baseline.content()}.
+     */
+    public static TransactionEvent baselineEvent(long commitId, long startedAtMillis, String originClusterId,
+                                                 long epoch, String database, CaptureBaseline baseline) {
+        return new TransactionEvent(commitId, 0, startedAtMillis, originClusterId, epoch, database, "", Map.of(),
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0, 1, null, null,
+                null, java.util.Objects.requireNonNull(baseline, "baseline"));
     }
 
     /**
@@ -161,14 +186,14 @@ public record TransactionEvent(
                                             long epoch, String database, CaptureGap gap) {
         return new TransactionEvent(gap.lastCommitId(), previousCommitId, detectedAtMillis, originClusterId, epoch,
                 database, "", Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), 0, 1, gap, null, null);
+                List.of(), 0, 1, gap, null, null, null);
     }
 
     /** Chunk {@code index} of {@code count} of a fragmented transaction: this event's header with one slice. */
     public TransactionEvent fragmentChunk(int index, int count, Fragment slice) {
         return new TransactionEvent(commitId, previousCommitId, commitTimeMillis, originClusterId, epoch, database,
                 username, metadata, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), index, count, null, slice, null);
+                List.of(), index, count, null, slice, null, null);
     }
 
     /** True for a chunk that carries a slice of the encoded whole event instead of changes. */
@@ -179,6 +204,11 @@ public record TransactionEvent(
     /** True for the first event of an epoch (see {@link #epochStart()}). */
     public boolean isEpochStart() {
         return epochStart != null;
+    }
+
+    /** True for the first event of the log, written when capture first started (see {@link #baseline()}). */
+    public boolean isBaseline() {
+        return baseline != null;
     }
 
     /** True for a gap event (see {@link #gap()}). */

@@ -3,7 +3,9 @@ package io.ha4neo.schemas.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ha4neo.schemas.event.CaptureBaseline;
 import io.ha4neo.schemas.event.NodeCreated;
+import io.ha4neo.schemas.event.StoreContent;
 import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.fixtures.RandomEvents;
 import io.ha4neo.schemas.value.Value;
@@ -30,15 +32,18 @@ class SchemaEvolutionTest {
     private final EventCodec codec = EventCodecs.embedded();
 
     @Test
-    void theCurrentSchemaIsVersionFourAndReadsEveryOlderVersion() {
-        assertThat(EventSchemas.CURRENT_VERSION).isEqualTo(4);
+    void theCurrentSchemaIsVersionFiveAndReadsEveryOlderVersion() {
+        assertThat(EventSchemas.CURRENT_VERSION).isEqualTo(5);
+        assertThat(EventSchemas.current().getField("baseline")).isNotNull();
+        assertThat(EventSchemas.version(4).getField("baseline")).isNull();
+        assertThat(EventSchemas.version(4).getField("epochStart")).isNotNull();
         assertThat(EventSchemas.current().getField("metadata")).isNotNull();
         assertThat(EventSchemas.current().getField("gap")).isNotNull();
         assertThat(V1.getField("metadata")).isNull();
         assertThat(EventSchemas.version(2).getField("gap")).isNull();
         assertThat(EventSchemas.current().getField("epochStart")).isNotNull();
         assertThat(EventSchemas.version(3).getField("epochStart")).isNull();
-        for (Schema older : List.of(V1, EventSchemas.version(2), EventSchemas.version(3))) {
+        for (Schema older : List.of(V1, EventSchemas.version(2), EventSchemas.version(3), EventSchemas.version(4))) {
             assertThat(SchemaCompatibility.checkReaderWriterCompatibility(EventSchemas.current(), older).getType())
                     .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
         }
@@ -63,6 +68,46 @@ class SchemaEvolutionTest {
         TransactionEvent fromV3 = codec.decode(wire(EventSchemas.EMBEDDED_ID_V3, v3, asV3));
         assertThat(fromV3).isEqualTo(plain);
         assertThat(fromV3.epochStart()).isNull();
+    }
+
+    @Test
+    void aBaselineRoundTripsWithWhatTheStoreHeldAndAnEventOfVersionFourDecodesWithoutOne() throws Exception {
+        CaptureBaseline held = new CaptureBaseline("member-a", new StoreContent(12, 3, 1, 2));
+        TransactionEvent baseline = TransactionEvent.baselineEvent(17, 1_700_000_000_000L, "dc1", 0, "neo4j", held);
+        TransactionEvent decoded = codec.decode(codec.encode(baseline).get(0));
+        assertThat(decoded).isEqualTo(baseline);
+        assertThat(decoded.isBaseline()).isTrue();
+        assertThat(decoded.baseline().storeHeldData()).isTrue();
+        assertThat(decoded.baseline().content()).isEqualTo(new StoreContent(12, 3, 1, 2));
+        assertThat(decoded.previousCommitId()).isZero();
+        TransactionEvent empty = TransactionEvent.baselineEvent(1, 0, "dc1", 0, "neo4j",
+                new CaptureBaseline("a", StoreContent.EMPTY));
+        assertThat(codec.decode(codec.encode(empty).get(0)).baseline().storeHeldData()).isFalse();
+
+        Schema v4 = EventSchemas.version(4);
+        TransactionEvent plain = new RandomEvents(13).transaction();
+        byte[] current = codec.encode(plain).get(0);
+        GenericRecord asV4 = new GenericDatumReader<GenericRecord>(EventSchemas.current(), v4).read(null,
+                DecoderFactory.get().binaryDecoder(current, 5, current.length - 5, null));
+        TransactionEvent fromV4 = codec.decode(wire(EventSchemas.EMBEDDED_ID_V4, v4, asV4));
+        assertThat(fromV4).isEqualTo(plain);
+        assertThat(fromV4.baseline()).isNull();
+    }
+
+    @Test
+    void aBaselineFollowsNothingAndCarriesNothingElse() {
+        CaptureBaseline b = new CaptureBaseline("a", StoreContent.EMPTY);
+        TransactionEvent.Builder withChange = TransactionEvent.builder(5, 0);
+        withChange.createdNodes.add(new NodeCreated("4:db:1", List.of("Person"), Map.of()));
+        TransactionEvent e = withChange.build();
+        assertThatThrownBy(() -> new TransactionEvent(e.commitId(), 0, 0, "dc1", 0, "neo4j", "", Map.of(),
+                e.createdNodes(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0, 1,
+                null, null, null, b)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baseline");
+        assertThatThrownBy(() -> new TransactionEvent(5, 4, 0, "dc1", 0, "neo4j", "", Map.of(), List.of(), List.of(),
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0, 1, null, null, null, b))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("previousCommitId 0, was 4");
+        assertThatThrownBy(() -> new StoreContent(-1, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new StoreContent(1, 0, 2, 1)).hasToString("1 node, 0 relationships, 2 indexes and 1 constraint");
     }
 
     @Test
