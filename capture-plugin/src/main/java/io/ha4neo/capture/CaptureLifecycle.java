@@ -47,7 +47,8 @@ final class CaptureLifecycle extends LifecycleAdapter {
             return;
         }
         boolean authEnabled = neo4jConfig.get(GraphDatabaseSettings.auth_enabled);
-        member = new ReplicationMember(config, dbms, this::lastCommittedId, log, authEnabled);
+        member = new ReplicationMember(config, dbms, this::lastCommittedId, () -> StoreContentReader.read(database),
+                log, authEnabled);
         try {
             member.start();
         } catch (RuntimeException e) {

@@ -12,12 +12,15 @@ import io.ha4neo.capture.spool.EventSpool;
 import io.ha4neo.capture.status.CaptureStatus;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
+import io.ha4neo.schemas.event.CaptureBaseline;
+import io.ha4neo.schemas.event.StoreContent;
 import io.ha4neo.schemas.topology.Role;
 import io.ha4neo.schemas.topology.TopicSpec;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.graphdb.event.TransactionData;
 import org.neo4j.logging.InternalLog;
@@ -34,13 +37,17 @@ import org.neo4j.logging.InternalLog;
 final class CaptureService {
     /** How capture starts. */
     sealed interface Start {
-        /** The member was primary before this start (or this is the store's first start). */
+        /**
+         * The member was primary before this start, or this is capture's first start on the database (nothing of it
+         * in the spool or the topic), and the log begins with its baseline.
+         */
         record Restart() implements Start {
         }
 
         /**
          * {@code ha4neo.setRole('primary')}, the low-level role flip: the store's own chain continues in the same
-         * epoch; commits it received as a standby were written by the applier and are no gap.
+         * epoch; commits it received as a standby were written by the applier and are no gap. With an empty spool it
+         * is capture's first start on the database: the log begins with its baseline.
          */
         record RoleFlip() implements Start {
         }
@@ -63,6 +70,8 @@ final class CaptureService {
     private final java.util.function.Consumer<TopicTailReader.Tail> onSuperseded;
     private final DatabaseManagementService dbms;
     private final LongSupplier lastCommittedId;
+    private final Supplier<StoreContent> storeContent;
+    private final KafkaClients kafka;
     private final InternalLog log;
     private final EventCodec codec;
     /** Semi-sync missed its timeout: async until Kafka catches up, or (failing closed) client writes refused. */
@@ -79,14 +88,31 @@ final class CaptureService {
     private Thread publisherThread;
     private TransactionCapture listener;
 
+    /**
+     * @param lastCommittedId Neo4j's last committed transaction id of the database
+     * @param storeContent    what the store holds of user data now; read only at capture's first start on the database
+     *                        (the log's baseline)
+     */
     CaptureService(CaptureConfig config, long epoch, DatabaseManagementService dbms, LongSupplier lastCommittedId,
-                   InternalLog log, java.util.function.Consumer<TopicTailReader.Tail> onSuperseded) {
+                   Supplier<StoreContent> storeContent, InternalLog log,
+                   java.util.function.Consumer<TopicTailReader.Tail> onSuperseded) {
+        this(config, epoch, dbms, lastCommittedId, storeContent, log, onSuperseded,
+                KafkaClients.fromProperties(config.kafkaProperties(), config.transactionalId(),
+                        "ha4neo-" + config.database(), config.chunkMaxBytes()));
+    }
+
+    /** With the Kafka clients given: the seam unit tests replace. */
+    CaptureService(CaptureConfig config, long epoch, DatabaseManagementService dbms, LongSupplier lastCommittedId,
+                   Supplier<StoreContent> storeContent, InternalLog log,
+                   java.util.function.Consumer<TopicTailReader.Tail> onSuperseded, KafkaClients kafka) {
         this.config = config;
         this.epoch = epoch;
         this.onSuperseded = onSuperseded;
         this.dbms = dbms;
         this.lastCommittedId = lastCommittedId;
+        this.storeContent = storeContent;
         this.log = log;
+        this.kafka = kafka;
         this.codec = EventCodecs.embedded(config.chunkMaxBytes());
     }
 
@@ -109,7 +135,7 @@ final class CaptureService {
             startId = lastCommittedId.getAsLong();
             chain.appendEpochStart(startId, p.previousCommitId(), p.link());
         } else if (how instanceof Start.RoleFlip) {
-            startId = baseline();
+            startId = spool.lastSequencedId() == 0 ? startTheLog() : resumeAfterLastCommit();
         } else {
             OptionalLong resumed = detectGapSinceLastRun();
             if (resumed.isEmpty()) {
@@ -149,7 +175,8 @@ final class CaptureService {
 
     /**
      * Compares Neo4j's last committed id with the last id the spool accounted for. Ahead means commits happened
-     * while capture was not running (process killed between commit and capture): an exact, logged gap.
+     * while capture was not running (process killed between commit and capture): an exact, logged gap. With nothing
+     * of this database in the spool or the topic, this is capture's first start: the log begins with its baseline.
      */
     private OptionalLong detectGapSinceLastRun() throws InterruptedException {
         long neo4jLast = lastCommittedId.getAsLong();
@@ -174,14 +201,16 @@ final class CaptureService {
         if (topicLast.isPresent() && topicLast.getAsLong() > spoolLast) {
             return OptionalLong.of(resumeAfterTopic(neo4jLast, spoolLast, topicLast.getAsLong()));
         }
-        boolean firstRun = spoolLast == 0;
-        if (!firstRun && neo4jLast < spoolLast) {
+        if (spoolLast == 0) {
+            return OptionalLong.of(startTheLog()); // capture's first start: nothing of it in the spool or the topic
+        }
+        if (neo4jLast < spoolLast) {
             throw new IllegalStateException("database '" + config.database() + "' has last commit id " + neo4jLast
                     + " but the ha4neo spool " + config.spoolDir() + " already accounts for commit id " + spoolLast
                     + ": the store was restored or replaced. Move the spool directory aside and bootstrap the "
                     + "standbys from this store");
         }
-        if (!firstRun && neo4jLast > spoolLast) {
+        if (neo4jLast > spoolLast) {
             chain.appendGap(spoolLast + 1, neo4jLast, "committed while capture was not running (the process stopped "
                     + "between commit and capture, or the spool lost its unflushed tail); some ids may be token or "
                     + "schema transactions");
@@ -240,11 +269,24 @@ final class CaptureService {
     }
 
     private KafkaClients kafkaClients() {
-        return KafkaClients.fromProperties(config.kafkaProperties(), config.transactionalId(),
-                "ha4neo-" + config.database(), config.chunkMaxBytes());
+        return kafka;
     }
 
-    private long baseline() throws InterruptedException {
+    /**
+     * Capture's first start on this database (the spool and the topic hold nothing of it): the log begins with its
+     * baseline, this store's last commit id and what the store holds of user data at this point, which no standby can
+     * get from the log. The commit id is read first: a commit racing with a role flip then falls after the baseline
+     * (reported as a gap by the sequencer's stall check) and is counted as content, never silently lost.
+     */
+    private long startTheLog() throws InterruptedException {
+        long neo4jLast = lastCommittedId.getAsLong();
+        chain.appendBaseline(neo4jLast, new CaptureBaseline(config.memberName(), storeContent.get()));
+        spool.mark(neo4jLast);
+        return neo4jLast;
+    }
+
+    /** A role flip of a member with a spool: its own chain goes on after the store's last commit id. */
+    private long resumeAfterLastCommit() throws InterruptedException {
         long neo4jLast = lastCommittedId.getAsLong();
         spool.mark(neo4jLast);
         return neo4jLast;

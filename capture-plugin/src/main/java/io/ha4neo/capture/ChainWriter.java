@@ -4,6 +4,8 @@ import io.ha4neo.capture.mapping.CapturedChanges;
 import io.ha4neo.capture.spool.EventLog;
 import io.ha4neo.capture.spool.SpoolRecordTooLargeException;
 import io.ha4neo.schemas.codec.EventCodec;
+import io.ha4neo.schemas.contract.BootstrapRefusal;
+import io.ha4neo.schemas.event.CaptureBaseline;
 import io.ha4neo.schemas.event.CaptureGap;
 import io.ha4neo.schemas.event.TransactionEvent;
 import java.util.List;
@@ -11,7 +13,8 @@ import org.neo4j.logging.InternalLog;
 
 /**
  * Turns the sequencer's ordered commits into the chain in the spool: an event per transaction with changes (linked
- * to the previous event), a mark per commit without, and a gap event for every range that cannot be captured.
+ * to the previous event), a mark per commit without, and a gap event for every range that cannot be captured. The
+ * chain begins with the log's baseline (capture's first start on the database) or an epoch start (a promotion).
  *
  * <p>Never throws for one bad commit and never hangs on a broken spool: a commit whose event cannot be written
  * (disk full, an I/O error) is remembered, and the first write that succeeds again is preceded by a gap event for
@@ -67,6 +70,29 @@ final class ChainWriter {
         chainHead = baseline;
         log.info("ha4neo: epoch %d starts at this store's commit id %d, after (epoch %d, commit %d): %s by member '%s'",
                 origin.epoch(), baseline, start.previousEpoch(), previousCommitId, start.reason(), start.member());
+    }
+
+    /**
+     * Starts the log: the baseline event says that capture first started on this database after the store's commit id
+     * {@code commitId}, on a store that held {@code baseline.content()}. Called once, on an empty spool and an empty
+     * topic, before anything is sequenced; the first captured commit follows it in the chain.
+     */
+    void appendBaseline(long commitId, CaptureBaseline baseline) throws InterruptedException {
+        TransactionEvent event = TransactionEvent.baselineEvent(commitId, System.currentTimeMillis(),
+                origin.clusterId(), origin.epoch(), origin.database(), baseline);
+        spool.append(commitId, 0, codec.encode(event));
+        chainHead = commitId;
+        if (baseline.storeHeldData()) {
+            log.warn("ha4neo: capture starts on database '%s' for the first time, after commit id %d of epoch %d, on a "
+                    + "store that already holds %s. None of it is in the log: every standby refuses to follow until "
+                    + "it is seeded with `%s` (coming in a later version). Today: start capture before the first "
+                    + "write, on an empty store, and load existing data through this primary (see README, operations)",
+                    origin.database(), commitId, origin.epoch(), baseline.content(), BootstrapRefusal.COMMAND);
+        } else {
+            log.info("ha4neo: capture starts on database '%s' for the first time, after commit id %d of epoch %d, on a "
+                    + "store without user data: the log's baseline, from which an empty standby can follow",
+                    origin.database(), commitId, origin.epoch());
+        }
     }
 
     /** Continues the chain after {@code commitId} (the topic's last record, when the spool lost its tail). */

@@ -131,7 +131,8 @@ final class DivergentTail {
                     + " (epoch " + epoch + "): committed but not captured (" + whole.get().gap().reason()
                     + "); content unknown";
         }
-        String what = whole.map(t -> t.schemaChanges().isEmpty() ? t.changeCount() + " changes"
+        String what = whole.map(t -> t.isBaseline() ? "the log's baseline (no changes; " + t.baseline() + ")"
+                : t.schemaChanges().isEmpty() ? t.changeCount() + " changes"
                 : t.schemaChanges().size() + " schema changes").orElse("undecodable");
         return "commit " + e.commitId() + " (epoch " + epoch + "): " + what + "; exported to " + export;
     }

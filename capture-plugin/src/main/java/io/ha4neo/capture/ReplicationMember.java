@@ -15,6 +15,7 @@ import io.ha4neo.schemas.contract.PublisherState;
 import io.ha4neo.schemas.contract.WatermarkNode;
 import io.ha4neo.schemas.event.ChainPosition;
 import io.ha4neo.schemas.event.EpochStart;
+import io.ha4neo.schemas.event.StoreContent;
 import io.ha4neo.schemas.topology.Role;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -69,6 +71,7 @@ public final class ReplicationMember {
     private final CaptureConfig config;
     private final DatabaseManagementService dbms;
     private final LongSupplier lastCommittedId;
+    private final Supplier<StoreContent> storeContent;
     private final InternalLog log;
     private final RoleFile roleFile;
     private final CommitGate gate = new CommitGate();
@@ -89,11 +92,16 @@ public final class ReplicationMember {
     /** Set when the member starts as a superseded primary: Neo4j's last commit id at that start; -1 otherwise. */
     private volatile long committedAtStart = -1;
 
+    /**
+     * @param lastCommittedId Neo4j's last committed transaction id of the database
+     * @param storeContent    what the store holds of user data now: the log's baseline, at capture's first start
+     */
     ReplicationMember(CaptureConfig config, DatabaseManagementService dbms, LongSupplier lastCommittedId,
-                      InternalLog log, boolean authEnabled) {
+                      Supplier<StoreContent> storeContent, InternalLog log, boolean authEnabled) {
         this.config = config;
         this.dbms = dbms;
         this.lastCommittedId = lastCommittedId;
+        this.storeContent = storeContent;
         this.log = log;
         this.roleFile = new RoleFile(config.spoolDir());
         this.tailFile = config.spoolDir().resolve("divergent-tail.txt");
@@ -152,7 +160,7 @@ public final class ReplicationMember {
     }
 
     private CaptureService newCapture() {
-        return new CaptureService(config, epoch, dbms, lastCommittedId, log, this::superseded);
+        return new CaptureService(config, epoch, dbms, lastCommittedId, storeContent, log, this::superseded);
     }
 
     /**

@@ -44,7 +44,8 @@ public final class CaptureConfig {
                             + "starts the next epoch; the member's current epoch is then kept in its role file in the "
                             + "spool directory, which wins over this setting.")
             .define("member.name", Type.STRING, "", "Name of this member in the cluster description (the ops CLI's "
-                    + "member names), written into the epoch start when it is promoted. Empty means the host name.")
+                    + "member names), written into the epoch start when it is promoted and into the log's baseline "
+                    + "when capture first starts on it. Empty means the host name.")
             .define("database", Type.STRING, "", "Database to capture. Empty means the DBMS default database. "
                     + "The system database is never captured.")
             .define("topic", Type.STRING, "", "Kafka topic of the database. Empty means "

@@ -48,8 +48,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * </ul>
  * Offsets are Kafka's: every record takes one and so does every transaction marker, so the log end offset
  * lies past the last record. Time-dependent behaviour (an open transaction completing) reads {@link FakeTime}.
+ * Public, so that capture's own tests can start a whole {@code CaptureService} on it.
  */
-final class FakeKafka implements KafkaClients {
+public final class FakeKafka implements KafkaClients {
     /** A committed record of the partition. */
     record Entry(long offset, String topic, int partition, long key, String value, long epoch) {
         Entry(long offset, String topic, int partition, long key, String value) {
@@ -87,7 +88,7 @@ final class FakeKafka implements KafkaClients {
     private CommitFailure nextCommitFailure;
     private boolean unavailable;
 
-    FakeKafka(String topic, FakeTime time) {
+    public FakeKafka(String topic, FakeTime time) {
         this.topic = topic;
         this.tp = new TopicPartition(topic, 0);
         this.time = time;
@@ -114,8 +115,15 @@ final class FakeKafka implements KafkaClients {
 
     // ---- setting the scene ----
 
+    /** The topic exists as a primary created it (one partition, the log's settings), before any publisher here ran. */
+    public synchronized void createTopic() {
+        io.ha4neo.schemas.topology.TopicSpec spec = io.ha4neo.schemas.topology.TopicSpec.forReplicationFactor((short) 1);
+        admin.addTopic(false, topic, List.of(new org.apache.kafka.common.TopicPartitionInfo(0, BROKER, List.of(BROKER),
+                List.of(BROKER))), spec.topicConfigs());
+    }
+
     /** A transaction committed by an earlier publisher: one record per commit id, then its marker. */
-    synchronized void seedTransaction(long... commitIds) {
+    public synchronized void seedTransaction(long... commitIds) {
         seedTransactionInEpoch(0, commitIds);
     }
 
@@ -193,7 +201,7 @@ final class FakeKafka implements KafkaClients {
     }
 
     /** The keys (commit ids) of the committed records, in offset order. */
-    synchronized List<Long> keys() {
+    public synchronized List<Long> keys() {
         return entries().stream().map(Entry::key).toList();
     }
 

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A clock that moves only when the publisher sleeps; every sleep returns at once and is recorded. */
-final class FakeTime implements PublisherTime {
+public final class FakeTime implements PublisherTime {
     private long millis = 1_700_000_000_000L;
     private final List<Long> sleeps = new ArrayList<>();
 

@@ -1,0 +1,160 @@
+package io.ha4neo.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ha4neo.capture.config.CaptureConfig;
+import io.ha4neo.capture.publish.FakeKafka;
+import io.ha4neo.capture.publish.FakeTime;
+import io.ha4neo.capture.spool.EventSpool;
+import io.ha4neo.capture.spool.SpoolReader;
+import io.ha4neo.capture.spool.SpooledEvent;
+import io.ha4neo.schemas.codec.ChunkAssembler;
+import io.ha4neo.schemas.codec.EventCodec;
+import io.ha4neo.schemas.codec.EventCodecs;
+import io.ha4neo.schemas.event.CaptureBaseline;
+import io.ha4neo.schemas.event.EpochStart;
+import io.ha4neo.schemas.event.StoreContent;
+import io.ha4neo.schemas.event.TransactionEvent;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.logging.NullLog;
+
+/**
+ * How the chain begins, with the whole capture service running (spool, chain writer, publisher thread) against an
+ * in-memory Kafka: the log's baseline on capture's first start on a database, and never again after it: not on a
+ * restart, not after a lost spool (the topic has the database), not on a promotion (an epoch start begins the new
+ * spool). The store's content is read for the baseline only.
+ */
+class CaptureServiceStartTest {
+    private static final String TOPIC = "ha4neo.dc1.neo4j";
+    private static final StoreContent HELD = new StoreContent(2, 1, 0, 1);
+
+    @TempDir
+    Path spoolDir;
+    private final FakeKafka kafka = new FakeKafka(TOPIC, new FakeTime());
+    private final EventCodec codec = EventCodecs.embedded();
+    private final AtomicInteger contentReads = new AtomicInteger();
+    private volatile long lastCommitted = 7;
+
+    @Test
+    void capturesFirstStartOnADatabaseBeginsTheLogWithItsBaseline() throws Exception {
+        runOnce(0, new CaptureService.Start.Restart(), 7);
+
+        assertThat(kafka.keys()).as("the log's first record").containsExactly(7L);
+        TransactionEvent baseline = spooled().get(0);
+        assertThat(baseline.isBaseline()).isTrue();
+        assertThat(baseline.commitId()).as("the store's last commit id when capture started").isEqualTo(7);
+        assertThat(baseline.previousCommitId()).isZero();
+        assertThat(baseline.epoch()).isZero();
+        assertThat(baseline.baseline()).isEqualTo(new CaptureBaseline("a", HELD));
+        assertThat(contentReads).hasValue(1);
+    }
+
+    @Test
+    void aRestartAddsNoSecondBaselineAndTheChainGoesOnFromIt() throws Exception {
+        runOnce(0, new CaptureService.Start.Restart(), 7);
+        lastCommitted = 9; // two commits while capture was not running
+
+        runOnce(0, new CaptureService.Start.Restart(), 9);
+
+        assertThat(kafka.keys()).containsExactly(7L, 9L);
+        List<TransactionEvent> log = spooled();
+        assertThat(log).extracting(TransactionEvent::isBaseline).containsExactly(true, false);
+        assertThat(log.get(1).isGap()).isTrue();
+        assertThat(log.get(1).previousCommitId()).as("linked to the baseline").isEqualTo(7);
+        assertThat(contentReads).as("the store is counted for the baseline only").hasValue(1);
+    }
+
+    @Test
+    void aStartWithALostSpoolResumesAfterTheTopicWithoutABaseline() throws Exception {
+        kafka.createTopic();
+        kafka.seedTransaction(5); // the database is in the topic: not a first start, whatever the spool says
+        lastCommitted = 6;
+
+        runOnce(0, new CaptureService.Start.Restart(), 6);
+
+        assertThat(kafka.keys()).containsExactly(5L, 6L);
+        assertThat(spooled()).singleElement().satisfies(e -> {
+            assertThat(e.isBaseline()).isFalse();
+            assertThat(e.isGap()).isTrue();
+            assertThat(e.previousCommitId()).isEqualTo(5);
+        });
+        assertThat(contentReads).hasValue(0);
+    }
+
+    @Test
+    void aPromotionBeginsItsEpochWithTheEpochStartAndNoBaseline() throws Exception {
+        runOnce(1, new CaptureService.Start.Promotion(42, new EpochStart(0, "a", "switchover")), 7);
+
+        assertThat(kafka.keys()).containsExactly(7L);
+        assertThat(spooled()).singleElement().satisfies(e -> {
+            assertThat(e.isEpochStart()).isTrue();
+            assertThat(e.isBaseline()).isFalse();
+        });
+        assertThat(contentReads).hasValue(0);
+    }
+
+    @Test
+    void aRoleFlipOnAnEmptySpoolBeginsTheLogWithABaselineAndOnItsSpoolContinuesTheChain() throws Exception {
+        runOnce(0, new CaptureService.Start.RoleFlip(), 7);
+        lastCommitted = 8; // applied to it as a standby in between: no gap, and no second baseline
+
+        runOnce(0, new CaptureService.Start.RoleFlip(), 7);
+
+        assertThat(spooled()).singleElement().satisfies(e -> assertThat(e.isBaseline()).isTrue());
+        assertThat(contentReads).hasValue(1);
+    }
+
+    /** Starts capture, waits until Kafka has {@code publishedId}, and stops it again. */
+    private void runOnce(long epoch, CaptureService.Start how, long publishedId) throws Exception {
+        CaptureService capture = new CaptureService(config(), epoch, noDbms(), () -> lastCommitted, this::content,
+                NullLog.getInstance(), tail -> { }, kafka);
+        assertThat(capture.start(how)).isTrue();
+        try {
+            assertThat(capture.awaitPublished(publishedId, 60_000)).as("commit id %d published; publisher %s",
+                    publishedId, capture.publisherState()).isTrue();
+        } finally {
+            capture.stop();
+        }
+    }
+
+    private StoreContent content() {
+        contentReads.incrementAndGet();
+        return HELD;
+    }
+
+    /** Every event in the spool, oldest first. */
+    private List<TransactionEvent> spooled() throws Exception {
+        List<TransactionEvent> out = new ArrayList<>();
+        try (EventSpool spool = EventSpool.open(spoolDir, 1L << 30, EventSpool.SyncPolicy.NONE);
+             SpoolReader reader = spool.readerAfter(0)) {
+            for (SpooledEvent e : reader.next(1000, 64L << 20, 0)) {
+                ChunkAssembler assembler = ChunkAssembler.create(codec);
+                for (byte[] record : e.records()) {
+                    assembler.accept(codec.decode(record)).ifPresent(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    private CaptureConfig config() {
+        return CaptureConfig.parse(Map.of("ha4neo.role", "primary", "ha4neo.cluster.id", "dc1",
+                "ha4neo.member.name", "a", "ha4neo.topic", TOPIC, "ha4neo.spool.dir", spoolDir.toString(),
+                "ha4neo.kafka.bootstrap.servers", "in-memory:9092", "ha4neo.startup.kafka.timeout.ms", "5000",
+                "ha4neo.epoch.check.interval.ms", "0"), "neo4j", spoolDir);
+    }
+
+    /** Capture only registers and unregisters its listener with the DBMS. */
+    private static DatabaseManagementService noDbms() {
+        return (DatabaseManagementService) Proxy.newProxyInstance(CaptureServiceStartTest.class.getClassLoader(),
+                new Class<?>[] {DatabaseManagementService.class}, (proxy, method, args) -> null);
+    }
+}
