@@ -92,7 +92,8 @@ public final class ApplierMain implements Callable<Integer> {
 
     private static ApplierLoop newLoop(ApplierConfig config, Driver driver, ApplierMetrics metrics,
                                        ApplierStatus status, Clock clock) {
-        StandbyStore store = new Neo4jStandbyStore(driver, config.neo4jDatabase(), config.schemaAwaitSeconds());
+        StandbyStore store = new Neo4jStandbyStore(driver, config.neo4jUri(), config.neo4jDatabase(),
+                config.schemaAwaitSeconds());
         ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(config.skipCommitId()),
                 config.neo4jDatabase(), config.schemaAwaitSeconds(), clock);
         ApplierLoop.Source source = new ApplierLoop.Source(new KafkaConsumer<>(config.consumerProperties()),

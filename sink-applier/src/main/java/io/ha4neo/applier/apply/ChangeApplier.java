@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * epoch and commit id, before every write. An epoch start changes nothing in the graph: it moves the watermark into
  * the new epoch, in the same standby transaction as the data around it ({@link CommitChain} decides when it may).
  *
+ * <p><b>A standby without a watermark</b> is checked before anything is written to it ({@link BaselineCheck}): it
+ * must hold no user data, and the log must begin with the baseline of an empty store. The reserved constraints are
+ * created just before the first write, so a refused standby gets nothing at all.
+ *
  * <p><b>Schema transactions</b> cannot share a transaction with data writes. They run alone: the statement
  * (skipped when a CREATE finds the name already present or a DROP finds it absent), then
  * {@code db.awaitIndexes}, then a transaction that only moves the watermark. A crash between those steps
@@ -58,6 +62,7 @@ public final class ChangeApplier {
     private final Clock clock;
     private Watermark watermark; // null until the first transaction is applied to a fresh standby
     private boolean watermarkUncertain; // a write failed: it may have committed all the same
+    private boolean reservedSchemaReady; // the reserved constraints exist, as of the first write since start or resume
 
     public ChangeApplier(StandbyStore store, ApplyPlanner planner, CommitChain chain, String database,
                          int schemaAwaitSeconds, Clock clock) {
@@ -84,6 +89,14 @@ public final class ChangeApplier {
         return Optional.ofNullable(watermark);
     }
 
+    /**
+     * The member was not a standby for a while (a primary may have dropped the reserved constraints): they are made
+     * sure of again before the next write.
+     */
+    public void standbyMayHaveChanged() {
+        reservedSchemaReady = false;
+    }
+
     /** The watermark as of the last successful write or {@link #position()}. */
     public Optional<Watermark> watermark() {
         return Optional.ofNullable(watermark);
@@ -98,6 +111,9 @@ public final class ChangeApplier {
     public ApplyResult apply(List<LogItem> items) {
         if (watermarkUncertain) {
             reReadWatermark();
+        }
+        if (watermark == null && !items.isEmpty()) {
+            requireSeeded(items.get(0));
         }
         ApplyResult result = new ApplyResult();
         Segment segment = new Segment();
@@ -118,6 +134,18 @@ public final class ChangeApplier {
     }
 
     /**
+     * A standby without a watermark follows the log only when it holds nothing the log does not ({@link BaselineCheck}):
+     * checked before anything is written to it, its reserved constraints included.
+     */
+    private void requireSeeded(LogItem first) {
+        if (!BaselineCheck.requireSeeded(store.name(), store.userContent(), first)) {
+            log.warn("standby {} has no watermark and the log begins at {} without a baseline (a log written by a "
+                    + "capture plugin older than event schema v5): whether the primary's store held data before "
+                    + "capture began is unknown; applying it onto this empty standby", store.name(), first.position());
+        }
+    }
+
+    /**
      * After a failed write, whether it committed is unknown (the connection can drop after the commit was sent).
      * Writing again from the cached watermark would then find the standby's watermark further on and stop with a
      * false divergence; reading it first makes the chain check pass over whatever did commit. The loop also
@@ -135,6 +163,7 @@ public final class ChangeApplier {
      * the watermark uncertain until it is read again.
      */
     private void write(List<PlannedStatement> statements, Watermark next, List<SkippedCommit> skips) {
+        prepareStandby();
         watermarkUncertain = true;
         store.writeBatch(watermark().map(Watermark::chainPosition), statements, next, skips);
         watermarkUncertain = false;
@@ -181,7 +210,19 @@ public final class ChangeApplier {
         segment.clear();
     }
 
+    /**
+     * The reserved constraints, created if missing, before the first write since start or resume: not earlier, so
+     * that a standby the log must not be applied to ({@link BaselineCheck}) gets nothing at all.
+     */
+    private void prepareStandby() {
+        if (!reservedSchemaReady) {
+            store.ensureReservedSchema();
+            reservedSchemaReady = true;
+        }
+    }
+
     private void applySchema(LogItem.Transaction t, ApplyResult result) {
+        prepareStandby();
         for (SchemaChange change : t.event().schemaChanges()) {
             applySchemaChange(change, t);
         }

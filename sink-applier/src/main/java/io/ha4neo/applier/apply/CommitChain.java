@@ -1,6 +1,7 @@
 package io.ha4neo.applier.apply;
 
 import io.ha4neo.applier.error.FatalApplierException;
+import io.ha4neo.schemas.contract.BootstrapRefusal;
 import io.ha4neo.schemas.event.ChainPosition;
 import io.ha4neo.schemas.event.TransactionEvent;
 import java.util.Optional;
@@ -116,8 +117,8 @@ public final class CommitChain {
         if (e.previousCommitId() != 0) {
             throw new FatalApplierException("chain_gap", "standby has no watermark, but the first transaction in "
                     + item.position() + " is commit " + e.commitId() + " which follows commit " + e.previousCommitId()
-                    + ", not the start of the log. The standby must be bootstrapped first (copy of the primary at a "
-                    + "known commit id and a matching watermark); applier stopped.");
+                    + ", not the start of the log. Nothing was written; applier stopped. The standby must be "
+                    + "bootstrapped first: " + BootstrapRefusal.FIX + " (coming in a later version).");
         }
         return admitInEpoch(0, false, item);
     }
@@ -173,8 +174,8 @@ public final class CommitChain {
         if (applied.isEmpty()) {
             throw new FatalApplierException("chain_gap", "standby has no watermark, but the first item in "
                     + item.position() + " is the start of epoch " + e.epoch() + " after " + ChainPosition.before(e)
-                    + ", not the start of the log. The standby must be bootstrapped first (copy of a member at a known "
-                    + "position and a matching watermark); applier stopped.");
+                    + ", not the start of the log. Nothing was written; applier stopped. The standby must be "
+                    + "bootstrapped first: " + BootstrapRefusal.FIX + " (coming in a later version).");
         }
         AppliedPosition w = applied.get();
         if (e.epoch() < w.epoch()) {

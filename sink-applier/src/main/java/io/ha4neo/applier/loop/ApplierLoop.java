@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * below; {@link #requestStop()} may be called from any thread (the signal handler).
  *
  * <p>Each step: check the member's role when due ({@link RoleWatch}), and while it is not a standby only keep the
- * consumer in its group (PAUSED); make sure of the reserved constraints; re-position if a retry or a pause asked for
- * it ({@link Positioner}); poll; decode and reassemble records into whole transactions ({@link PendingBatch}); when
- * the batch is full (transactions or changes), has lingered long enough, or the topic is drained, apply it (data and
- * watermark in one standby transaction) and commit the consumer offset for lag tools; check lag
+ * consumer in its group (PAUSED); re-position if a retry or a pause asked for it ({@link Positioner}); poll; decode
+ * and reassemble records into whole transactions ({@link PendingBatch}); when the batch is full (transactions or
+ * changes), has lingered long enough, or the topic is drained, apply it (data and watermark in one standby
+ * transaction; before its first write {@link ChangeApplier} checks a standby without a watermark and makes sure of the
+ * reserved constraints) and commit the consumer offset for lag tools; check lag
  * ({@link LagTracker}). Retriable errors: drop what was read, wait with back-off, then re-position from the
  * watermark; a write the member refused because it became the primary: check the role, and pause; fatal errors:
  * stop ({@link ErrorHandler}).
@@ -75,7 +76,6 @@ public final class ApplierLoop {
     private final ErrorHandler errors;
     private final RoleWatch roles;
     private final Clock clock;
-    private boolean standbyPrepared; // the reserved constraints exist, as of the last start or resume
 
     public ApplierLoop(Source source, Target target, BatchPolicy policy, Backoff backoff, Reporting reporting,
                        Clock clock) {
@@ -124,14 +124,6 @@ public final class ApplierLoop {
 
     // ------------------------------------------------------------------ steps
 
-    /** Creates the reserved constraints if missing, once per start and after every pause (a primary may drop them). */
-    private void prepareStandbyIfNeeded() {
-        if (!standbyPrepared) {
-            target.store().ensureReservedSchema();
-            standbyPrepared = true;
-        }
-    }
-
     private void stepWithRetry() {
         try {
             step();
@@ -153,7 +145,6 @@ public final class ApplierLoop {
             idle();
             return;
         }
-        prepareStandbyIfNeeded();
         positioner.repositionIfRetried();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(batch.pollTimeout());
         long polledMillis = clock.millis();
@@ -200,10 +191,10 @@ public final class ApplierLoop {
         reporting.status().moveTo(ApplierState.PAUSED, roles.pauseReason());
     }
 
-    /** Fetches again, from the watermark: the constraints are checked and the consumer re-positioned first. */
+    /** Fetches again, from the watermark: the consumer is re-positioned, and the constraints checked before a write. */
     private void resume() {
         consumer.resume(consumer.paused());
-        standbyPrepared = false;
+        target.applier().standbyMayHaveChanged(); // a primary may have dropped the reserved constraints
         positioner.repositionBeforeNextStep("the member is a standby again");
     }
 

@@ -5,6 +5,7 @@ import io.ha4neo.applier.plan.PlannedStatement;
 import io.ha4neo.schemas.contract.ProcedureNames;
 import io.ha4neo.schemas.contract.WatermarkNode;
 import io.ha4neo.schemas.event.ChainPosition;
+import io.ha4neo.schemas.event.StoreContent;
 import io.ha4neo.schemas.topology.ReservedNames;
 import io.ha4neo.schemas.topology.Role;
 import java.util.List;
@@ -34,14 +35,27 @@ public final class Neo4jStandbyStore implements StandbyStore {
     private static final String PROCEDURE_NOT_FOUND = "Neo.ClientError.Procedure.ProcedureNotFound";
 
     private final Driver driver;
+    private final String uri;
     private final String database;
     private final int schemaAwaitSeconds;
     private boolean warnedNoRoleProcedure; // logged once per run
 
+    /** A standby whose address is not known (tests): messages name its database only. */
     public Neo4jStandbyStore(Driver driver, String database, int schemaAwaitSeconds) {
+        this(driver, "", database, schemaAwaitSeconds);
+    }
+
+    /** The standby at {@code uri} (for messages; {@code driver} connects to it). */
+    public Neo4jStandbyStore(Driver driver, String uri, String database, int schemaAwaitSeconds) {
         this.driver = driver;
+        this.uri = uri;
         this.database = database;
         this.schemaAwaitSeconds = schemaAwaitSeconds;
+    }
+
+    @Override
+    public String name() {
+        return "database '" + database + "'" + (uri.isEmpty() ? "" : " at " + uri);
     }
 
     @Override
@@ -51,6 +65,30 @@ public final class Neo4jStandbyStore implements StandbyStore {
         runSchemaStatement("CREATE CONSTRAINT " + ReservedNames.WATERMARK_CONSTRAINT + " IF NOT EXISTS FOR (w:"
                 + WatermarkNode.LABEL + ") REQUIRE w." + WatermarkNode.DATABASE + " IS UNIQUE");
         awaitIndexes(schemaAwaitSeconds);
+    }
+
+    /**
+     * Counts from the counts store ({@code count(n)} without a predicate, and per label) and the schema listings, so
+     * the cost does not grow with the standby. Nodes of the applier's own labels are subtracted: a node has at most
+     * one of them.
+     */
+    @Override
+    public StoreContent userContent() {
+        try (Session s = session()) {
+            long nodes = count(s, "MATCH (n) RETURN count(n) AS c")
+                    - count(s, "MATCH (n:" + ReservedNames.WATERMARK_LABEL + ") RETURN count(n) AS c")
+                    - count(s, "MATCH (n:" + ReservedNames.SKIP_LABEL + ") RETURN count(n) AS c");
+            long relationships = count(s, "MATCH ()-[r]->() RETURN count(r) AS c");
+            long indexes = count(s, "SHOW INDEXES YIELD name, type, owningConstraint WHERE type <> 'LOOKUP' AND "
+                    + "owningConstraint IS NULL AND NOT name STARTS WITH $reserved RETURN count(*) AS c");
+            long constraints = count(s, "SHOW CONSTRAINTS YIELD name WHERE NOT name STARTS WITH $reserved "
+                    + "RETURN count(*) AS c");
+            return new StoreContent(Math.max(0, nodes), relationships, indexes, constraints);
+        }
+    }
+
+    private static long count(Session s, String cypher) {
+        return s.run(cypher, Map.of("reserved", ReservedNames.PREFIX)).single().get("c").asLong();
     }
 
     @Override

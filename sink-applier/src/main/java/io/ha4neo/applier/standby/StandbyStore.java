@@ -3,6 +3,7 @@ package io.ha4neo.applier.standby;
 import io.ha4neo.applier.error.FatalApplierException;
 import io.ha4neo.applier.plan.PlannedStatement;
 import io.ha4neo.schemas.event.ChainPosition;
+import io.ha4neo.schemas.event.StoreContent;
 import io.ha4neo.schemas.topology.Role;
 import java.util.List;
 import java.util.Optional;
@@ -13,8 +14,17 @@ import java.util.Optional;
  * transaction metadata so the standby's own capture lets it through and does not publish it again.
  */
 public interface StandbyStore {
+    /** The standby, for messages: its database and, where known, its address. */
+    String name();
+
     /** Creates the reserved uniqueness constraints if missing and waits until they are online. */
     void ensureReservedSchema();
+
+    /**
+     * What the standby holds of user data, by {@link StoreContent}'s rules (not the watermark, not operator skip
+     * records, not the reserved schema). Read only, from Neo4j's counts and schema: cheap on any store size.
+     */
+    StoreContent userContent();
 
     /** The watermark of the configured database, or empty on a standby that was never applied to. */
     Optional<Watermark> readWatermark();

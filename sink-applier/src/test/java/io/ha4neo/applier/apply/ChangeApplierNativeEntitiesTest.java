@@ -57,6 +57,7 @@ class ChangeApplierNativeEntitiesTest {
             knows = Events.rel(r.get("k").asString(), "KNOWS", ann, bob);
             worksWith = Events.rel(r.get("w").asString(), "WORKS_WITH", ann, carl);
         }
+        InProcessNeo4j.watermarkAtTheStartOfTheLog(store, 1); // where it follows the new primary's epoch from
         applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(OptionalLong.empty()), "neo4j", 30,
                 Clock.systemUTC());
         applier.position();

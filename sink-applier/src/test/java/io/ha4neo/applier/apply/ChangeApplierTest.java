@@ -14,7 +14,9 @@ import io.ha4neo.applier.standby.Watermark;
 import io.ha4neo.applier.fixtures.InProcessNeo4j;
 import io.ha4neo.applier.standby.Neo4jStandbyStore;
 import io.ha4neo.schemas.codec.DecodeException;
+import io.ha4neo.schemas.contract.BootstrapRefusal;
 import io.ha4neo.schemas.event.ChainPosition;
+import io.ha4neo.schemas.event.StoreContent;
 import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.topology.ReservedNames;
 import io.ha4neo.schemas.value.Value;
@@ -42,7 +44,7 @@ class ChangeApplierTest {
     void writesARunOfTransactionsOnceWithTheWatermarkOfItsLastRecord() {
         ApplyResult r = applier(OptionalLong.empty()).apply(List.of(at(0, createsNode(3, 0, "a")), at(1, createsNode(5, 3, "b"))));
 
-        assertThat(store.log).containsExactly("write 5@1");
+        assertThat(store.log).containsExactly("ensure", "write 5@1");
         assertThat(store.watermark).isEqualTo(new Watermark("neo4j", 5, 1, Events.TOPIC, 0, 1, 1_000_005, 5_000_000));
         assertThat(r.transactions()).isEqualTo(2);
         assertThat(r.sourceCommitTimes()).containsExactly(1_000_003L, 1_000_005L);
@@ -55,7 +57,7 @@ class ChangeApplierTest {
         ApplyResult again = applier(OptionalLong.empty()).apply(List.of(at(0, createsNode(3, 0, "a")),
                 at(1, createsNode(5, 3, "b")), at(2, createsNode(6, 5, "c"))));
 
-        assertThat(store.log).containsExactly("write 5@1", "write 6@2");
+        assertThat(store.log).containsExactly("ensure", "write 5@1", "ensure", "write 6@2");
         assertThat(store.batches.get(1).get(0).rows()).extracting(row -> row.get("key")).containsExactly("c");
         assertThat(again.transactions()).isEqualTo(1);
     }
@@ -68,8 +70,8 @@ class ChangeApplierTest {
         applier(OptionalLong.empty()).apply(List.of(at(0, createsNode(3, 0, "a")), at(1, schema.build()),
                 at(2, createsNode(5, 4, "b"))));
 
-        assertThat(store.log).containsExactly("write 3@0", "schema CREATE INDEX person_name FOR (n:Person) ON (n.name)",
-                "await 30", "write 4@1", "write 5@2");
+        assertThat(store.log).containsExactly("ensure", "write 3@0",
+                "schema CREATE INDEX person_name FOR (n:Person) ON (n.name)", "await 30", "write 4@1", "write 5@2");
         assertThat(store.batches.get(1)).isEmpty();
     }
 
@@ -82,7 +84,7 @@ class ChangeApplierTest {
 
         applier(OptionalLong.empty()).apply(List.of(at(1, schema.build())));
 
-        assertThat(store.log).containsExactly("write 3@0", "await 30", "write 4@1");
+        assertThat(store.log).containsExactly("ensure", "write 3@0", "ensure", "await 30", "write 4@1");
     }
 
     @Test
@@ -95,7 +97,7 @@ class ChangeApplierTest {
         applier(OptionalLong.of(4)).apply(items); // redelivered after a restart with the key still set
 
         assertThat(store.log).as("no schema statement, no await: data, skip and data in one write")
-                .containsExactly("write 5@2");
+                .containsExactly("ensure", "write 5@2");
         assertThat(store.skips).singleElement().satisfies(skip -> {
             assertThat(skip.commitId()).isEqualTo(4);
             assertThat(skip.reason()).contains("skip.commit.id=4").contains("schema transaction")
@@ -125,7 +127,7 @@ class ChangeApplierTest {
 
         assertThatThrownBy(() -> a.apply(List.of(at(0, createsNode(3, 0, "a")), poison, at(2, createsNode(5, 4, "b")))))
                 .isInstanceOf(FatalApplierException.class).hasMessageContaining("offset 1");
-        assertThat(store.log).containsExactly("write 3@0");
+        assertThat(store.log).containsExactly("ensure", "write 3@0");
         assertThat(a.watermark().orElseThrow().commitId()).isEqualTo(3);
     }
 
@@ -141,7 +143,7 @@ class ChangeApplierTest {
         ApplyResult retry = a.apply(List.of(batch.get(0), batch.get(1), at(2, createsNode(6, 5, "c"))));
 
         assertThat(store.watermarkReads).as("re-read before writing").isEqualTo(reads + 1);
-        assertThat(store.log).as("the committed batch is not written again").containsExactly("write 5@1", "write 6@2");
+        assertThat(store.log).as("the committed batch is not written again").containsExactly("ensure", "write 5@1", "write 6@2");
         assertThat(retry.transactions()).isEqualTo(1);
         assertThat(a.watermark().orElseThrow().commitId()).isEqualTo(6);
     }
@@ -155,7 +157,7 @@ class ChangeApplierTest {
         assertThatThrownBy(() -> a.apply(batch));
         a.apply(batch);
 
-        assertThat(store.log).containsExactly("failed write 5@1", "write 5@1");
+        assertThat(store.log).containsExactly("ensure", "failed write 5@1", "write 5@1");
     }
 
     @Test
@@ -168,7 +170,7 @@ class ChangeApplierTest {
         assertThat(a.watermark()).isEmpty();
         a.position();
         a.apply(List.of(at(0, createsNode(3, 0, "a"))));
-        assertThat(store.log).containsExactly("failed write 3@0", "write 3@0");
+        assertThat(store.log).containsExactly("ensure", "failed write 3@0", "write 3@0");
     }
 
     @Test
@@ -180,7 +182,7 @@ class ChangeApplierTest {
                 at(11, Events.createsNode(0, 121, 120, "last-of-epoch-0")), at(12, Events.epochStart(1, 57, 0, 121)),
                 at(13, Events.createsNode(1, 60, 57, "x")), at(14, Events.createsNode(1, 61, 60, "y"))));
 
-        assertThat(store.log).as("one write: data, epoch start and data").containsExactly("write 61@14");
+        assertThat(store.log).as("one write: data, epoch start and data").containsExactly("ensure", "write 61@14");
         assertThat(store.batches.get(0)).flatExtracting(st -> st.rows()).extracting(row -> row.get("key"))
                 .containsExactly("last-of-epoch-0", "x", "y");
         assertThat(store.watermark.chainPosition()).isEqualTo(new ChainPosition(1, 61));
@@ -195,7 +197,7 @@ class ChangeApplierTest {
         applier(OptionalLong.empty()).apply(List.of(at(11, Events.epochStart(1, 57, 0, 120)),
                 at(12, Events.createsNode(1, 60, 57, "x"))));
 
-        assertThat(store.log).containsExactly("write 57@11", "write 60@12");
+        assertThat(store.log).containsExactly("ensure", "write 57@11", "ensure", "write 60@12");
         assertThat(store.batches.get(0)).as("nothing to change in the graph").isEmpty();
         assertThat(store.watermark).isEqualTo(new Watermark("neo4j", 60, 1, Events.TOPIC, 0, 12, 1_000_060, 5_000_000));
     }
@@ -222,7 +224,61 @@ class ChangeApplierTest {
         assertThatThrownBy(() -> a.apply(List.of(at(11, Events.createsNode(0, 58, 57, "x")))))
                 .isInstanceOf(FatalApplierException.class)
                 .satisfies(e -> assertThat(((FatalApplierException) e).kind()).isEqualTo("divergence"));
+        assertThat(store.log).as("nothing but the constraints").containsExactly("ensure");
+    }
+
+    // ------------------------------------------------------------------ a standby without a watermark
+
+    @Test
+    void anEmptyStandbyFollowsFromTheBaselineOfAnEmptyStoreWhichTheWatermarkStartsAt() {
+        applier(OptionalLong.empty()).apply(List.of(at(0, Events.baseline(7, StoreContent.EMPTY))));
+
+        assertThat(store.log).as("the constraints, then the watermark at the baseline").containsExactly("ensure",
+                "write 7@0");
+        assertThat(store.watermark.chainPosition()).isEqualTo(new ChainPosition(1, 7));
+        assertThat(store.batches.get(0)).as("a baseline changes nothing in the graph").isEmpty();
+
+        applier(OptionalLong.empty()).apply(List.of(at(0, Events.baseline(7, StoreContent.EMPTY)),
+                at(1, createsNode(9, 7, "a"))));
+
+        assertThat(store.log).containsExactly("ensure", "write 7@0", "ensure", "write 9@1");
+        assertThat(store.contentReads).as("counted only while there was no watermark").isEqualTo(1);
+    }
+
+    @Test
+    void refusesAnEmptyStandbyWhenThePrimaryHeldDataAtTheBaselineBeforeWritingAnythingNotEvenTheConstraints() {
+        ChangeApplier a = applier(OptionalLong.empty());
+
+        assertThatThrownBy(() -> a.apply(List.of(at(0, Events.baseline(7, new StoreContent(3, 0, 0, 0))),
+                at(1, createsNode(9, 7, "a"))))).isInstanceOf(FatalApplierException.class)
+                .hasMessageContaining("on a store that already held 3 nodes")
+                .satisfies(e -> assertThat(((FatalApplierException) e).kind()).isEqualTo(BootstrapRefusal.KIND));
         assertThat(store.log).isEmpty();
+        assertThat(store.watermark).isNull();
+    }
+
+    @Test
+    void refusesAStandbyThatHoldsDataWithoutAWatermarkBeforeWritingAnything() {
+        store.content = new StoreContent(0, 0, 1, 0); // an index is data too
+        ChangeApplier a = applier(OptionalLong.empty());
+
+        assertThatThrownBy(() -> a.apply(List.of(at(0, Events.baseline(7, StoreContent.EMPTY)))))
+                .isInstanceOf(FatalApplierException.class).hasMessageContaining("already holds 0 nodes, "
+                        + "0 relationships, 1 index and 0 constraints")
+                .satisfies(e -> assertThat(((FatalApplierException) e).kind()).isEqualTo(BootstrapRefusal.KIND));
+        assertThat(store.log).isEmpty();
+    }
+
+    @Test
+    void aStandbyWithAWatermarkIsNotCountedAndFollowsAsBefore() {
+        store.watermark = new Watermark("neo4j", 7, 1, Events.TOPIC, 0, 0, 0, 0);
+        store.content = new StoreContent(100, 50, 1, 1); // what it applied so far
+
+        applier(OptionalLong.empty()).apply(List.of(at(0, Events.baseline(7, new StoreContent(3, 0, 0, 0))),
+                at(1, createsNode(9, 7, "a"))));
+
+        assertThat(store.log).containsExactly("ensure", "write 9@1");
+        assertThat(store.contentReads).isZero();
     }
 
     /** Across a handover on a real standby: the graph and the watermark (epoch and commit id). */
@@ -235,7 +291,7 @@ class ChangeApplierTest {
 
         @Test
         void appliesEpoch0AnEpochStartAndEpoch1WithLowerCommitIdsToTheGraphAndTheWatermark() {
-            InProcessNeo4j.wipeData();
+            InProcessNeo4j.wipe(); // a standby without a watermark: no indexes of earlier tests either
             neo4j.ensureReservedSchema();
             ChangeApplier a = new ChangeApplier(neo4j, new ApplyPlanner(), new CommitChain(OptionalLong.empty()),
                     "neo4j", 30, clock);

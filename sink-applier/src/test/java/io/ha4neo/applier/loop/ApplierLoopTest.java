@@ -9,6 +9,7 @@ import io.ha4neo.applier.error.ApplierErrors;
 import io.ha4neo.applier.fixtures.Events;
 import io.ha4neo.applier.fixtures.FakeStandbyStore;
 import io.ha4neo.applier.observe.ApplierMetrics;
+import io.ha4neo.schemas.contract.BootstrapRefusal;
 import io.ha4neo.schemas.contract.MetricNames;
 import io.ha4neo.applier.observe.ApplierState;
 import io.ha4neo.applier.observe.ApplierStatus;
@@ -19,6 +20,7 @@ import io.ha4neo.applier.standby.Watermark;
 import io.ha4neo.schemas.codec.ChunkAssembler;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
+import io.ha4neo.schemas.event.StoreContent;
 import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.topology.Role;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -188,6 +190,36 @@ class ApplierLoopTest {
         assertThat(store.log).containsExactly("ensure", "failed write 8@7", "write 4@3", "write 8@7");
         assertThat(gauge(MetricNames.APPLIER_BATCH_LIMIT_TRANSACTIONS)).isEqualTo(4);
         assertThat(gauge(MetricNames.APPLIER_BATCH_LIMIT_CHANGES)).isEqualTo(4);
+    }
+
+    // ------------------------------------------------------------------ a standby without a watermark
+
+    @Test
+    void refusesAStandbyThatMustBeSeededWithExitCodeOneAndWritesNothingNotEvenTheConstraints() throws Exception {
+        consumer.schedulePollTask(() -> assignWithRecords(Events.baseline(7, new StoreContent(3, 1, 0, 0)),
+                createsNode(9, 7, "a")));
+
+        int exit = runUntil(loop(), () -> status.state() == ApplierState.FAILED);
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(store.log).as("nothing written, not even the constraints").isEmpty();
+        assertThat(store.watermark).isNull();
+        assertThat(status.reason()).startsWith(BootstrapRefusal.KIND + ": ").contains(BootstrapRefusal.FIX)
+                .contains("(epoch 1, commit 7)");
+        assertThat(counter(MetricNames.APPLIER_ERRORS_TOTAL, BootstrapRefusal.KIND)).isEqualTo(1);
+        assertThat(counter(MetricNames.APPLIER_RETRIES_TOTAL, BootstrapRefusal.KIND)).as("fatal, not retried").isZero();
+    }
+
+    @Test
+    void followsALogThatBeginsWithTheBaselineOfAnEmptyStoreOntoAnEmptyStandby() throws Exception {
+        consumer.schedulePollTask(() -> assignWithRecords(Events.baseline(7, StoreContent.EMPTY),
+                createsNode(9, 7, "a")));
+
+        int exit = runUntil(loop(), () -> store.watermark != null && store.watermark.commitId() == 9);
+
+        assertThat(exit).isZero();
+        assertThat(store.log).containsExactly("ensure", "write 9@1");
+        assertThat(createdNodeKeys()).containsExactly("a");
     }
 
     // ------------------------------------------------------------------ the member's role

@@ -7,11 +7,14 @@ import io.ha4neo.applier.error.FatalApplierException;
 import io.ha4neo.applier.fixtures.Events;
 import io.ha4neo.applier.fixtures.InProcessNeo4j;
 import io.ha4neo.schemas.event.ChainPosition;
+import io.ha4neo.schemas.event.StoreContent;
+import io.ha4neo.schemas.topology.ReservedNames;
 import io.ha4neo.schemas.topology.Role;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.neo4j.driver.Session;
 
 /** The standby store against an in-process Neo4j (without the ha4neo plugin). */
 class Neo4jStandbyStoreTest {
@@ -35,6 +38,26 @@ class Neo4jStandbyStoreTest {
         store.writeBatch(Optional.of(new ChainPosition(0, 57)), List.of(), watermark(1, 60, 11), List.of());
 
         assertThat(store.readWatermark().orElseThrow().chainPosition()).isEqualTo(new ChainPosition(1, 60));
+    }
+
+    @Test
+    void countsTheStandbysUserDataButNotTheApplierssOwnNodesAndSchema() {
+        InProcessNeo4j.wipe();
+        store.ensureReservedSchema();
+        store.writeBatch(Optional.empty(), List.of(), watermark(0, 57, 10), List.of());
+        try (Session s = InProcessNeo4j.driver().session()) {
+            s.run("CREATE (:" + ReservedNames.SKIP_LABEL + " {commitId: 3})").consume();
+            assertThat(store.userContent()).as("watermark, skip record, reserved constraints").isEqualTo(StoreContent.EMPTY);
+
+            s.run("CREATE (a:Person)-[:KNOWS]->(b:" + ReservedNames.NODE_LABEL + " {" + ReservedNames.ID_PROPERTY
+                    + ": 'k'}), (c)").consume();
+            s.run("CREATE INDEX standby_test_person_name IF NOT EXISTS FOR (p:Person) ON (p.name)").consume();
+            s.run("CREATE CONSTRAINT standby_test_person_id IF NOT EXISTS FOR (p:Person) REQUIRE p.id IS UNIQUE").consume();
+            assertThat(store.userContent()).as("a constraint's own index counts as the constraint")
+                    .isEqualTo(new StoreContent(3, 1, 1, 1));
+        } finally {
+            InProcessNeo4j.wipe();
+        }
     }
 
     @Test
