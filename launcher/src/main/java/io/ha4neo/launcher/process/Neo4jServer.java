@@ -60,6 +60,8 @@ public final class Neo4jServer extends ManagedProcess {
     private final Path homeDir;
     private final ProcessReaper reaper;
     private final List<Path> plugins;
+    private final boolean firstStartWithoutPlugins;
+    private int starts;
     private final Map<String, String> settings;
     private final String password;
     private final List<Credentials> users;
@@ -76,6 +78,7 @@ public final class Neo4jServer extends ManagedProcess {
         this.homeDir = b.homeDir.toAbsolutePath().normalize();
         this.reaper = b.reaper;
         this.plugins = List.copyOf(b.plugins);
+        this.firstStartWithoutPlugins = b.firstStartWithoutPlugins;
         this.password = b.password;
         // With authentication off there is nobody to log in as, and Neo4j accepts any token: no users to create.
         this.users = b.password == null ? List.of() : List.copyOf(b.users);
@@ -105,7 +108,8 @@ public final class Neo4jServer extends ManagedProcess {
             throw new IllegalStateException("Neo4j server '" + name + "' is already running (pid " + pid() + ")");
         }
         createHome();
-        copyPlugins();
+        copyPlugins(pluginsForNextStart());
+        starts++;
         writeConfiguration();
         setInitialPasswordIfNew();
         process = ChildProcess.launch("neo4j-" + name, ChildProcess.Phase.SERVER, serverCommand(), homeDir,
@@ -231,8 +235,16 @@ public final class Neo4jServer extends ManagedProcess {
         }
     }
 
-    private void copyPlugins() {
-        for (Path jar : plugins) {
+    /**
+     * The jars the next {@link #start()} copies into plugins/: none on the first start of a server built with
+     * {@link Builder#firstStartWithoutPlugins()}, otherwise every plugin. Jars copied once stay in plugins/.
+     */
+    synchronized List<Path> pluginsForNextStart() {
+        return firstStartWithoutPlugins && starts == 0 ? List.of() : plugins;
+    }
+
+    private void copyPlugins(List<Path> jars) {
+        for (Path jar : jars) {
             try {
                 Files.copy(jar, homeDir.resolve("plugins").resolve(jar.getFileName()),
                         StandardCopyOption.REPLACE_EXISTING);
@@ -366,6 +378,7 @@ public final class Neo4jServer extends ManagedProcess {
         private String heap = "512m";
         private String pageCache = "128m";
         private boolean httpEnabled;
+        private boolean firstStartWithoutPlugins;
         private Duration readinessTimeout = Duration.ofSeconds(120);
 
         private Builder(String name, Path libDir, Path homeDir, ProcessReaper reaper) {
@@ -378,6 +391,16 @@ public final class Neo4jServer extends ManagedProcess {
         /** A jar to copy into plugins/ (e.g. {@link ProjectLayout#pluginJar()}). */
         public Builder plugin(Path jar) {
             plugins.add(jar);
+            return this;
+        }
+
+        /**
+         * The first {@link Neo4jServer#start()} runs without the plugins (neo4j.conf is the same: Neo4j ignores the
+         * plugin's settings then), every later start with them: a store that gets data before the plugin ever runs
+         * on it, as a user's existing database does when ha4neo is installed.
+         */
+        public Builder firstStartWithoutPlugins() {
+            this.firstStartWithoutPlugins = true;
             return this;
         }
 

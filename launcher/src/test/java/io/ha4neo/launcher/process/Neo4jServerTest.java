@@ -45,6 +45,16 @@ class Neo4jServerTest {
                 .hasMessageContaining("admin user");
     }
 
+    @Test
+    void aServerBuiltToStartFirstWithoutPluginsCopiesNoneOnItsFirstStart() {
+        Path plugin = dir.resolve("plugin.jar");
+        Neo4jServer usual = builder("usual").plugin(plugin).build();
+        Neo4jServer late = builder("late").plugin(plugin).firstStartWithoutPlugins().build();
+
+        assertThat(usual.pluginsForNextStart()).containsExactly(plugin);
+        assertThat(late.pluginsForNextStart()).as("first start").isEmpty();
+    }
+
     private Neo4jServer.Builder builder(String name) {
         return Neo4jServer.builder(name, dir.resolve("lib"), dir.resolve(name), ProcessReaper.forStateRoot(dir));
     }
