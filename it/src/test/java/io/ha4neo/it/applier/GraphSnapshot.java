@@ -1,8 +1,8 @@
 package io.ha4neo.it.applier;
 
 import io.ha4neo.schemas.topology.ReservedNames;
+import io.ha4neo.topology.verify.ValueText;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -13,8 +13,6 @@ import org.neo4j.driver.Driver;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.Value;
-import org.neo4j.driver.types.IsoDuration;
-import org.neo4j.driver.types.Point;
 
 /**
  * A whole graph read through Cypher into a comparable structure: every node (labels and properties with exact
@@ -149,40 +147,12 @@ public final class GraphSnapshot {
                 .collect(Collectors.joining(", ", "{", "}"));
     }
 
-    /** One value: Bolt type name and the exact Java value. */
+    /**
+     * One value: Bolt type name and the exact Java value, rendered by the ops CLI's {@code verify} ({@link ValueText}),
+     * so that the ITs' comparison and {@code ha4neo verify} mean the same by "equal".
+     */
     static String render(Value v) {
-        String type = v.type().name().startsWith("LIST") ? "LIST" : v.type().name();
-        return switch (type) {
-            case "LIST" -> "LIST " + v.asList(x -> x).stream().map(x -> render((Value) x)).collect(Collectors.joining(", ", "[", "]"));
-            case "BYTES" -> "BYTES 0x" + HexFormat.of().formatHex(v.asByteArray());
-            case "FLOAT" -> "FLOAT " + Double.toString(v.asDouble());
-            case "STRING" -> "STRING \"" + escape(v.asString()) + "\"";
-            case "POINT" -> "POINT " + point(v.asPoint());
-            case "DURATION" -> "DURATION " + duration(v.asIsoDuration());
-            case "DATE_TIME" -> "DATE_TIME " + v.asZonedDateTime();
-            default -> type + " " + v.asObject();
-        };
-    }
-
-    private static String point(Point p) {
-        return "srid " + p.srid() + " (" + p.x() + ", " + p.y() + (Double.isNaN(p.z()) ? "" : ", " + p.z()) + ")";
-    }
-
-    private static String duration(IsoDuration d) {
-        return "months " + d.months() + " days " + d.days() + " seconds " + d.seconds() + " nanos " + d.nanoseconds();
-    }
-
-    /** Escapes control characters so a diff stays on one line; every other code point is kept as is. */
-    private static String escape(String s) {
-        StringBuilder b = new StringBuilder();
-        s.codePoints().forEach(c -> {
-            if (c < 0x20 || c == '"' || c == '\\') {
-                b.append(String.format("\\u%04x", c));
-            } else {
-                b.appendCodePoint(c);
-            }
-        });
-        return b.toString();
+        return ValueText.render(v);
     }
 
     public int nodeCount() {
