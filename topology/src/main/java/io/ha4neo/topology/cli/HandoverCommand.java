@@ -48,7 +48,7 @@ abstract class HandoverCommand extends OpsCommand {
     /** Connections give up sooner than steps: a member that does not answer at all should not cost 30 s. */
     @Override
     protected Duration clientTimeout() {
-        return timeout().compareTo(DEFAULT_TIMEOUT) < 0 ? timeout() : DEFAULT_TIMEOUT;
+        return timeoutCappedAtDefault();
     }
 
     static int exitCode(Outcome outcome) {

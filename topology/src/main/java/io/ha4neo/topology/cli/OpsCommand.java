@@ -84,6 +84,14 @@ abstract class OpsCommand implements Callable<Integer> {
         return timeout();
     }
 
+    /**
+     * The --timeout, but at most {@link #DEFAULT_TIMEOUT}: for commands whose steps wait longer than a connection
+     * should (switchover, failover, rejoin, verify), so that a member that does not answer at all fails fast.
+     */
+    protected final Duration timeoutCappedAtDefault() {
+        return timeout().compareTo(DEFAULT_TIMEOUT) < 0 ? timeout() : DEFAULT_TIMEOUT;
+    }
+
     /** The parent command: the cluster file's environment and the seams of switchover, failover and rejoin. */
     protected OpsCli ops() {
         return ops;

@@ -151,7 +151,7 @@ final class VerifyCommand extends OpsCommand {
     /** Connections give up sooner than the standby's catch-up, as for switchover. */
     @Override
     protected Duration clientTimeout() {
-        return timeout().compareTo(DEFAULT_TIMEOUT) < 0 ? timeout() : DEFAULT_TIMEOUT;
+        return timeoutCappedAtDefault();
     }
 
     @Override
