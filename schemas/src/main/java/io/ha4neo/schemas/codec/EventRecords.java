@@ -1,5 +1,7 @@
 package io.ha4neo.schemas.codec;
 
+import io.ha4neo.schemas.event.BootstrapMark;
+import io.ha4neo.schemas.event.BootstrapPhase;
 import io.ha4neo.schemas.event.CaptureBaseline;
 import io.ha4neo.schemas.event.CaptureGap;
 import io.ha4neo.schemas.event.EpochStart;
@@ -90,19 +92,37 @@ final class EventRecords {
         r.put("gap", e.gap() == null ? null : gapRecord(e.gap()));
         r.put("epochStart", e.epochStart() == null ? null : epochStartRecord(e.epochStart()));
         r.put("baseline", e.baseline() == null ? null : baselineRecord(e.baseline()));
+        r.put("bootstrap", e.bootstrap() == null ? null : bootstrapRecord(e.bootstrap()));
         return r;
+    }
+
+    private GenericRecord bootstrapRecord(BootstrapMark mark) {
+        Schema markSchema = header.getField("bootstrap").schema().getTypes().get(1);
+        GenericRecord r = new GenericData.Record(markSchema);
+        r.put("run", mark.run());
+        r.put("standby", mark.standby());
+        r.put("phase", new GenericData.EnumSymbol(markSchema.getField("phase").schema(), mark.phase().name()));
+        r.put("member", mark.member());
+        r.put("totals", contentRecord(markSchema.getField("totals").schema(), mark.totals()));
+        r.put("nodesSent", mark.nodesSent());
+        r.put("relationshipsSent", mark.relationshipsSent());
+        return r;
+    }
+
+    private static GenericRecord contentRecord(Schema schema, StoreContent c) {
+        GenericRecord content = new GenericData.Record(schema);
+        content.put("nodes", c.nodes());
+        content.put("relationships", c.relationships());
+        content.put("indexes", c.indexes());
+        content.put("constraints", c.constraints());
+        return content;
     }
 
     private GenericRecord baselineRecord(CaptureBaseline baseline) {
         Schema baselineSchema = header.getField("baseline").schema().getTypes().get(1);
         GenericRecord r = new GenericData.Record(baselineSchema);
         r.put("member", baseline.member());
-        GenericRecord content = new GenericData.Record(baselineSchema.getField("content").schema());
-        content.put("nodes", baseline.content().nodes());
-        content.put("relationships", baseline.content().relationships());
-        content.put("indexes", baseline.content().indexes());
-        content.put("constraints", baseline.content().constraints());
-        r.put("content", content);
+        r.put("content", contentRecord(baselineSchema.getField("content").schema(), baseline.content()));
         return r;
     }
 
@@ -178,6 +198,8 @@ final class EventRecords {
         out.put(Section.DELETED_RELATIONSHIPS, mapList(e.deletedRelationships(), r -> relationship(Section.DELETED_RELATIONSHIPS, r.ref(), r.properties())));
         out.put(Section.RELATIONSHIP_PROPERTY_CHANGES, mapList(e.relationshipPropertyChanges(), this::relationshipPropertyChange));
         out.put(Section.SCHEMA_CHANGES, mapList(e.schemaChanges(), this::schemaChange));
+        out.put(Section.BOOTSTRAP_NODES, mapList(e.bootstrapNodes(), n -> node(Section.BOOTSTRAP_NODES, n.key(), n.labels(), n.properties())));
+        out.put(Section.BOOTSTRAP_RELATIONSHIPS, mapList(e.bootstrapRelationships(), r -> relationship(Section.BOOTSTRAP_RELATIONSHIPS, r.ref(), r.properties())));
         return new Changes(out);
     }
 
@@ -275,16 +297,30 @@ final class EventRecords {
                         str(i.get(2)), str(i.get(3)))),
                 (Integer) r.get("chunkIndex"), (Integer) r.get("chunkCount"), gap((GenericRecord) r.get("gap")),
                 fragment(r.get("fragment")), epochStart((GenericRecord) r.get("epochStart")),
-                baseline((GenericRecord) r.get("baseline")));
+                baseline((GenericRecord) r.get("baseline")), bootstrap((GenericRecord) r.get("bootstrap")),
+                list(r, Section.BOOTSTRAP_NODES, i -> new NodeCreated(str(i.get(0)), strings(i.get(1)), props(i.get(2)))),
+                list(r, Section.BOOTSTRAP_RELATIONSHIPS, i -> new RelationshipCreated(ref(i.get(0)), props(i.get(1)))));
+    }
+
+    private static BootstrapMark bootstrap(GenericRecord g) {
+        if (g == null) {
+            return null;
+        }
+        return new BootstrapMark(str(g.get("run")), str(g.get("standby")), BootstrapPhase.valueOf(str(g.get("phase"))),
+                str(g.get("member")), content((GenericRecord) g.get("totals")), (Long) g.get("nodesSent"),
+                (Long) g.get("relationshipsSent"));
+    }
+
+    private static StoreContent content(GenericRecord c) {
+        return new StoreContent((Long) c.get("nodes"), (Long) c.get("relationships"), (Long) c.get("indexes"),
+                (Long) c.get("constraints"));
     }
 
     private static CaptureBaseline baseline(GenericRecord g) {
         if (g == null) {
             return null;
         }
-        GenericRecord c = (GenericRecord) g.get("content");
-        return new CaptureBaseline(str(g.get("member")), new StoreContent((Long) c.get("nodes"),
-                (Long) c.get("relationships"), (Long) c.get("indexes"), (Long) c.get("constraints")));
+        return new CaptureBaseline(str(g.get("member")), content((GenericRecord) g.get("content")));
     }
 
     private static EpochStart epochStart(GenericRecord g) {

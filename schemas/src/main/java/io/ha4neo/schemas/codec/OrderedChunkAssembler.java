@@ -62,11 +62,11 @@ final class OrderedChunkAssembler implements ChunkAssembler {
                 && c.commitTimeMillis() == f.commitTimeMillis() && c.epoch() == f.epoch()
                 && c.originClusterId().equals(f.originClusterId()) && c.database().equals(f.database())
                 && c.username().equals(f.username()) && c.metadata().equals(f.metadata())
-                && c.isFragment() == f.isFragment();
+                && c.isFragment() == f.isFragment() && java.util.Objects.equals(c.bootstrap(), f.bootstrap());
         if (!same) {
             throw new ChunkSequenceException(f.commitId(), "chunk " + c.chunkIndex() + " of " + c.chunkCount()
                     + " has a header different from chunk 0 of " + f.chunkCount() + " (previousCommitId, time, origin, "
-                    + "epoch, database, user, metadata, chunk count or fragmenting differ)");
+                    + "epoch, database, user, metadata, bootstrap mark, chunk count or fragmenting differ)");
         }
     }
 
@@ -105,7 +105,8 @@ final class OrderedChunkAssembler implements ChunkAssembler {
                 list(Section.CREATED_NODES), list(Section.DELETED_NODES), list(Section.LABEL_CHANGES),
                 list(Section.NODE_PROPERTY_CHANGES), list(Section.CREATED_RELATIONSHIPS),
                 list(Section.DELETED_RELATIONSHIPS), list(Section.RELATIONSHIP_PROPERTY_CHANGES),
-                list(Section.SCHEMA_CHANGES), 0, 1);
+                list(Section.SCHEMA_CHANGES), 0, 1, null, null, null, null, f.bootstrap(),
+                list(Section.BOOTSTRAP_NODES), list(Section.BOOTSTRAP_RELATIONSHIPS));
         reset();
         return whole;
     }

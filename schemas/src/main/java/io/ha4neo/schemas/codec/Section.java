@@ -34,7 +34,11 @@ enum Section {
     DELETED_NODES("deletedNodes", TransactionEvent::deletedNodes,
             c -> "deleted node " + ((NodeDeleted) c).key()),
     SCHEMA_CHANGES("schemaChanges", TransactionEvent::schemaChanges,
-            c -> "schema change " + ((SchemaChange) c).name());
+            c -> "schema change " + ((SchemaChange) c).name()),
+    BOOTSTRAP_NODES("bootstrapNodes", TransactionEvent::bootstrapNodes,
+            c -> "image of node " + ((NodeCreated) c).key()),
+    BOOTSTRAP_RELATIONSHIPS("bootstrapRelationships", TransactionEvent::bootstrapRelationships,
+            c -> "image of relationship " + ((RelationshipCreated) c).ref().key());
 
     /** The Avro field name in the TransactionEvent record. */
     final String field;

@@ -48,6 +48,12 @@ public final class MetricNames {
     public static final String APPLIER_BATCH_LIMIT_CHANGES = "ha4neo_applier_batch_limit_changes";
     public static final String APPLIER_RETRIES_TOTAL = "ha4neo_applier_retries_total";
     public static final String APPLIER_ERRORS_TOTAL = "ha4neo_applier_errors_total";
+    /** Gauge: 1 while the standby is being seeded by a bootstrap run (awaiting its begin, or seeding), else 0. */
+    public static final String APPLIER_BOOTSTRAP_ACTIVE = "ha4neo_applier_bootstrap_active";
+    /** Gauge: entity images (nodes and relationships) of the current bootstrap run applied on the standby. */
+    public static final String APPLIER_BOOTSTRAP_ENTITIES_APPLIED = "ha4neo_applier_bootstrap_entities_applied";
+    /** Gauge: entities the primary held when the current bootstrap run began (0 before its begin). */
+    public static final String APPLIER_BOOTSTRAP_ENTITIES_TOTAL = "ha4neo_applier_bootstrap_entities_total";
 
     /** Every plugin metric. */
     public static final List<String> PLUGIN = List.of(CAPTURE_LAST_COMMITTED_ID, CAPTURE_LAST_CAPTURED_ID,
@@ -60,7 +66,8 @@ public final class MetricNames {
             APPLIER_LAG_SECONDS, APPLIER_STATE, APPLIER_APPLY_LATENCY_SECONDS, APPLIER_STAGE_COMMIT_TO_SEND_SECONDS,
             APPLIER_STAGE_SEND_TO_POLL_SECONDS, APPLIER_STAGE_POLL_TO_APPLY_SECONDS, APPLIER_BATCH_TRANSACTIONS,
             APPLIER_BATCH_CHANGES, APPLIER_BATCH_LIMIT_TRANSACTIONS, APPLIER_BATCH_LIMIT_CHANGES, APPLIER_RETRIES_TOTAL,
-            APPLIER_ERRORS_TOTAL);
+            APPLIER_ERRORS_TOTAL, APPLIER_BOOTSTRAP_ACTIVE, APPLIER_BOOTSTRAP_ENTITIES_APPLIED,
+            APPLIER_BOOTSTRAP_ENTITIES_TOTAL);
 
     private MetricNames() {
     }

@@ -44,6 +44,55 @@ public final class ProcedureNames {
      * {@link #COMMIT_ID_COLUMN} (the handover point it follows from) and {@link #DIVERGENT_TAIL_COLUMN}.
      */
     public static final String REJOIN = "ha4neo.rejoin";
+    /**
+     * {@code CALL ha4neo.bootstrap.begin(standby, chunkSize)} on a primary that accepts writes: starts a bootstrap run
+     * that seeds member {@code standby} (docs/bootstrap.md). It commits the run's begin event (the primary's totals,
+     * indexes and constraints) and returns one row: {@link #RUN_COLUMN}, {@link #EPOCH_COLUMN}, {@link #COMMIT_ID_COLUMN}
+     * (the begin's), {@link #OFFSET_COLUMN} (a log offset at or before the begin's record, -1 when unknown: where the
+     * standby starts reading), {@link #TOTAL_NODES_COLUMN}, {@link #TOTAL_RELATIONSHIPS_COLUMN}.
+     */
+    public static final String BOOTSTRAP_BEGIN = "ha4neo.bootstrap.begin";
+    /**
+     * {@code CALL ha4neo.bootstrap.next(run)} on the primary of a run: commits the run's next event (a chunk of images,
+     * or its end once everything is sent) and returns {@link #RUN_COLUMN}, {@link #PHASE_COLUMN}, {@link #COMMIT_ID_COLUMN},
+     * {@link #NODES_SENT_COLUMN}, {@link #RELATIONSHIPS_SENT_COLUMN}, {@link #TOTAL_NODES_COLUMN},
+     * {@link #TOTAL_RELATIONSHIPS_COLUMN}. Resumable: the run's progress is a record on the primary, so a caller that
+     * died calls it again with the same run. After the end it returns the end's row again and commits nothing.
+     */
+    public static final String BOOTSTRAP_NEXT = "ha4neo.bootstrap.next";
+    /**
+     * {@code CALL ha4neo.bootstrap.prepare(run, epoch, offset, reseed)} on the standby to seed: writes its watermark in
+     * stage {@code awaiting_begin} of {@code run} ({@link WatermarkNode#BOOTSTRAP_STAGE}), so that its applier passes
+     * over the log until the run's begin. Refused on a standby that follows the log (it has a watermark of no run)
+     * unless {@code reseed}. Columns {@link #RUN_COLUMN}, {@link #STAGE_COLUMN}.
+     */
+    public static final String BOOTSTRAP_PREPARE = "ha4neo.bootstrap.prepare";
+    /**
+     * {@code CALL ha4neo.bootstrap.progress()} on a standby: its watermark as a bootstrap sees it, one row:
+     * {@link #RUN_COLUMN} (empty when it is not being seeded), {@link #STAGE_COLUMN} ({@code awaiting_begin},
+     * {@code seeding}, {@code following}, or {@code none} without a watermark), {@link #EPOCH_COLUMN},
+     * {@link #COMMIT_ID_COLUMN}.
+     */
+    public static final String BOOTSTRAP_PROGRESS = "ha4neo.bootstrap.progress";
+
+    /** A bootstrap run's id. */
+    public static final String RUN_COLUMN = "run";
+    /** A bootstrap event's phase ({@code io.ha4neo.schemas.event.BootstrapPhase}). */
+    public static final String PHASE_COLUMN = "phase";
+    /** A standby's bootstrap stage (see {@link #BOOTSTRAP_PROGRESS}). */
+    public static final String STAGE_COLUMN = "stage";
+    /** Node images a run has sent so far. */
+    public static final String NODES_SENT_COLUMN = "nodesSent";
+    /** Relationship images a run has sent so far. */
+    public static final String RELATIONSHIPS_SENT_COLUMN = "relationshipsSent";
+    /** Nodes the primary held when the run began. */
+    public static final String TOTAL_NODES_COLUMN = "totalNodes";
+    /** Relationships the primary held when the run began. */
+    public static final String TOTAL_RELATIONSHIPS_COLUMN = "totalRelationships";
+    /** Stage {@code following} of {@link #BOOTSTRAP_PROGRESS}: a watermark of no run. */
+    public static final String STAGE_FOLLOWING = "following";
+    /** Stage {@code none} of {@link #BOOTSTRAP_PROGRESS}: no watermark at all. */
+    public static final String STAGE_NONE = "none";
 
     /** The role, lower case: {@code primary} or {@code standby}. */
     public static final String ROLE_COLUMN = "role";

@@ -31,6 +31,25 @@ public final class WatermarkNode {
     /** When the standby committed it, epoch milliseconds. */
     public static final String APPLIED_AT_MILLIS = "appliedAtMillis";
 
+    /**
+     * Only while the standby is being seeded ({@code ha4neo bootstrap}): the id of the bootstrap run
+     * ({@code io.ha4neo.schemas.event.BootstrapMark#run}) it is seeded by. Absent on a standby that follows the log.
+     */
+    public static final String BOOTSTRAP_RUN = "bootstrapRun";
+    /** Only with {@link #BOOTSTRAP_RUN}: {@link #STAGE_AWAITING_BEGIN} or {@link #STAGE_SEEDING}. */
+    public static final String BOOTSTRAP_STAGE = "bootstrapStage";
+    /**
+     * Written by {@code ha4neo.bootstrap.prepare} on the standby: the applier reads the log from {@link #OFFSET} + 1
+     * and passes over everything until the begin event of the run, which it applies (emptying the standby first) and
+     * takes as its position; {@link #COMMIT_ID} is 0 until then.
+     */
+    public static final String STAGE_AWAITING_BEGIN = "awaiting_begin";
+    /**
+     * The run's begin is applied: images replace or create their entities, changes to entities the standby does not
+     * hold yet are passed over, until the run's end, where the applier removes both bootstrap properties.
+     */
+    public static final String STAGE_SEEDING = "seeding";
+
     /** Every property except the key, in the order the applier writes them. */
     public static final List<String> PROPERTIES = List.of(COMMIT_ID, EPOCH, TOPIC, PARTITION, OFFSET,
             SOURCE_COMMIT_TIME_MILLIS, APPLIED_AT_MILLIS);

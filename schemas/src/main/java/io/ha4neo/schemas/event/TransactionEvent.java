@@ -54,6 +54,11 @@ import java.util.Map;
  * @param baseline null, except on the first event of the log ({@link CaptureBaseline}), written when capture first
  *                 started on the database: no changes, not chunked, {@code previousCommitId} 0; its commit id is the
  *                 store's last commit id then, and it says what the store already held (which the log does not have)
+ * @param bootstrap null, except on the events of a bootstrap run ({@link BootstrapMark}): real commits of the primary
+ *                  whose only write is ha4neo's progress record. They carry no ordinary changes, except the begin event,
+ *                  whose {@code schemaChanges} are the primary's indexes and constraints (creations)
+ * @param bootstrapNodes only on a bootstrap chunk: complete images of existing nodes, to be upserted
+ * @param bootstrapRelationships only on a bootstrap chunk: complete images of existing relationships, to be upserted
  */
 public record TransactionEvent(
         long commitId,
@@ -77,7 +82,10 @@ public record TransactionEvent(
         CaptureGap gap,
         Fragment fragment,
         EpochStart epochStart,
-        CaptureBaseline baseline) {
+        CaptureBaseline baseline,
+        BootstrapMark bootstrap,
+        List<NodeCreated> bootstrapNodes,
+        List<RelationshipCreated> bootstrapRelationships) {
 
     public TransactionEvent {
         if (commitId <= 0) {
@@ -113,6 +121,22 @@ public record TransactionEvent(
         deletedRelationships = List.copyOf(deletedRelationships);
         relationshipPropertyChanges = List.copyOf(relationshipPropertyChanges);
         schemaChanges = List.copyOf(schemaChanges);
+        bootstrapNodes = bootstrapNodes == null ? List.of() : List.copyOf(bootstrapNodes);
+        bootstrapRelationships = bootstrapRelationships == null ? List.of() : List.copyOf(bootstrapRelationships);
+        if (bootstrap == null && !(bootstrapNodes.isEmpty() && bootstrapRelationships.isEmpty())) {
+            throw new IllegalArgumentException("commit " + commitId + ": entity images travel only on bootstrap events");
+        }
+        if (bootstrap != null && (gap != null || epochStart != null || baseline != null
+                || !(createdNodes.isEmpty() && deletedNodes.isEmpty() && labelChanges.isEmpty()
+                        && nodePropertyChanges.isEmpty() && createdRelationships.isEmpty()
+                        && deletedRelationships.isEmpty() && relationshipPropertyChanges.isEmpty())
+                || (bootstrap.phase() != BootstrapPhase.BEGIN && !schemaChanges.isEmpty())
+                || (bootstrap.phase() != BootstrapPhase.NODES && !bootstrapNodes.isEmpty())
+                || (bootstrap.phase() != BootstrapPhase.RELATIONSHIPS && !bootstrapRelationships.isEmpty()))) {
+            throw new IllegalArgumentException("commit " + commitId + ": a bootstrap event (" + bootstrap + ") carries "
+                    + "no ordinary changes, no gap, no epoch start and no baseline; only its begin carries schema, only "
+                    + "a NODES chunk node images and only a RELATIONSHIPS chunk relationship images");
+        }
         if (gap != null && (gap.lastCommitId() != commitId || gap.firstCommitId() <= previousCommitId
                 || !(createdNodes.isEmpty() && deletedNodes.isEmpty() && labelChanges.isEmpty()
                         && nodePropertyChanges.isEmpty() && createdRelationships.isEmpty()
@@ -124,7 +148,8 @@ public record TransactionEvent(
         }
         if (fragment != null && (gap != null || !(createdNodes.isEmpty() && deletedNodes.isEmpty()
                 && labelChanges.isEmpty() && nodePropertyChanges.isEmpty() && createdRelationships.isEmpty()
-                && deletedRelationships.isEmpty() && relationshipPropertyChanges.isEmpty() && schemaChanges.isEmpty()))) {
+                && deletedRelationships.isEmpty() && relationshipPropertyChanges.isEmpty() && schemaChanges.isEmpty()
+                && bootstrapNodes.isEmpty() && bootstrapRelationships.isEmpty()))) {
             throw new IllegalArgumentException("commit " + commitId + ": a fragment chunk carries no changes and no gap");
         }
         if (baseline != null && (previousCommitId != 0 || epochStart != null || gap != null || fragment != null
@@ -150,7 +175,7 @@ public record TransactionEvent(
         this(commitId, previousCommitId, commitTimeMillis, originClusterId, epoch, database, username, metadata,
                 createdNodes, deletedNodes, labelChanges, nodePropertyChanges, createdRelationships,
                 deletedRelationships, relationshipPropertyChanges, schemaChanges, chunkIndex, chunkCount, null, null,
-                null, null);
+                null, null, null, List.of(), List.of());
     }
 
     /**
@@ -163,7 +188,7 @@ public record TransactionEvent(
                                                    EpochStart start) {
         return new TransactionEvent(commitId, previousCommitId, startedAtMillis, originClusterId, epoch, database, "",
                 Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0, 1,
-                null, null, java.util.Objects.requireNonNull(start, "start"), null);
+                null, null, java.util.Objects.requireNonNull(start, "start"), null, null, List.of(), List.of());
     }
 
     /**
@@ -174,7 +199,7 @@ public record TransactionEvent(
                                                  long epoch, String database, CaptureBaseline baseline) {
         return new TransactionEvent(commitId, 0, startedAtMillis, originClusterId, epoch, database, "", Map.of(),
                 List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0, 1, null, null,
-                null, java.util.Objects.requireNonNull(baseline, "baseline"));
+                null, java.util.Objects.requireNonNull(baseline, "baseline"), null, List.of(), List.of());
     }
 
     /**
@@ -186,14 +211,14 @@ public record TransactionEvent(
                                             long epoch, String database, CaptureGap gap) {
         return new TransactionEvent(gap.lastCommitId(), previousCommitId, detectedAtMillis, originClusterId, epoch,
                 database, "", Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), 0, 1, gap, null, null, null);
+                List.of(), 0, 1, gap, null, null, null, null, List.of(), List.of());
     }
 
     /** Chunk {@code index} of {@code count} of a fragmented transaction: this event's header with one slice. */
     public TransactionEvent fragmentChunk(int index, int count, Fragment slice) {
         return new TransactionEvent(commitId, previousCommitId, commitTimeMillis, originClusterId, epoch, database,
                 username, metadata, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), index, count, null, slice, null, null);
+                List.of(), index, count, null, slice, null, null, bootstrap, List.of(), List.of());
     }
 
     /** True for a chunk that carries a slice of the encoded whole event instead of changes. */
@@ -211,6 +236,11 @@ public record TransactionEvent(
         return baseline != null;
     }
 
+    /** True for an event of a bootstrap run (see {@link #bootstrap()}). */
+    public boolean isBootstrap() {
+        return bootstrap != null;
+    }
+
     /** True for a gap event (see {@link #gap()}). */
     public boolean isGap() {
         return gap != null;
@@ -220,7 +250,8 @@ public record TransactionEvent(
     public int changeCount() {
         return createdNodes.size() + deletedNodes.size() + labelChanges.size() + nodePropertyChanges.size()
                 + createdRelationships.size() + deletedRelationships.size()
-                + relationshipPropertyChanges.size() + schemaChanges.size();
+                + relationshipPropertyChanges.size() + schemaChanges.size() + bootstrapNodes.size()
+                + bootstrapRelationships.size();
     }
 
     /** True when this record is one slice of a transaction split into several records. */
@@ -252,6 +283,9 @@ public record TransactionEvent(
         public final java.util.ArrayList<RelationshipPropertyChange> relationshipPropertyChanges =
                 new java.util.ArrayList<>();
         public final java.util.ArrayList<SchemaChange> schemaChanges = new java.util.ArrayList<>();
+        public final java.util.ArrayList<NodeCreated> bootstrapNodes = new java.util.ArrayList<>();
+        public final java.util.ArrayList<RelationshipCreated> bootstrapRelationships = new java.util.ArrayList<>();
+        private BootstrapMark bootstrap;
 
         private Builder(long commitId, long previousCommitId) {
             this.commitId = commitId;
@@ -263,12 +297,14 @@ public record TransactionEvent(
         public Builder database(String database) { this.database = database; return this; }
         public Builder username(String username) { this.username = username; return this; }
         public Builder metadata(Map<String, String> metadata) { this.metadata = metadata; return this; }
+        public Builder bootstrap(BootstrapMark mark) { this.bootstrap = mark; return this; }
 
         public TransactionEvent build() {
             return new TransactionEvent(commitId, previousCommitId, commitTimeMillis, originClusterId, epoch,
                     database, username, metadata, createdNodes, deletedNodes, labelChanges,
                     nodePropertyChanges, createdRelationships, deletedRelationships,
-                    relationshipPropertyChanges, schemaChanges, 0, 1);
+                    relationshipPropertyChanges, schemaChanges, 0, 1, null, null, null, null, bootstrap,
+                    bootstrapNodes, bootstrapRelationships);
         }
     }
 }

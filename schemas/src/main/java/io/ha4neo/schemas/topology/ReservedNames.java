@@ -18,6 +18,11 @@ public final class ReservedNames {
     public static final String WATERMARK_LABEL = PREFIX + "Watermark";
     /** Label of the audit record left by an operator's explicit skip of one commit id. */
     public static final String SKIP_LABEL = PREFIX + "SkippedCommit";
+    /**
+     * Label of a bootstrap run's progress record on the primary ({@code ha4neo bootstrap}, one node per run). Writing it
+     * is what makes each event of the run a commit of its own; capture never turns it into a change.
+     */
+    public static final String BOOTSTRAP_LABEL = PREFIX + "Bootstrap";
     /** Uniqueness constraint on ({@link #NODE_LABEL}, {@link #ID_PROPERTY}). */
     public static final String NODE_ID_CONSTRAINT = PREFIX + "node_id";
     /** Uniqueness constraint on the watermark's database property. */
@@ -29,11 +34,26 @@ public final class ReservedNames {
     public static final String APPLIER_TAG_VALUE = "true";
 
     /** All reserved labels, for documentation and filters. */
-    public static final List<String> LABELS = List.of(NODE_LABEL, WATERMARK_LABEL, SKIP_LABEL);
+    public static final List<String> LABELS = List.of(NODE_LABEL, WATERMARK_LABEL, SKIP_LABEL, BOOTSTRAP_LABEL);
+    /**
+     * Labels of ha4neo's own bookkeeping nodes: such a node is no entity at all (not user data, never replicated,
+     * never compared), unlike a node labelled {@link #NODE_LABEL}, which is a replicated entity.
+     */
+    public static final List<String> BOOKKEEPING_LABELS = List.of(WATERMARK_LABEL, SKIP_LABEL, BOOTSTRAP_LABEL);
     /** All reserved schema object names. */
     public static final List<String> SCHEMA_NAMES = List.of(NODE_ID_CONSTRAINT, WATERMARK_CONSTRAINT);
 
     private ReservedNames() {
+    }
+
+    /** True when a node with these labels is one of ha4neo's bookkeeping nodes ({@link #BOOKKEEPING_LABELS}). */
+    public static boolean isBookkeeping(java.util.Collection<String> labels) {
+        for (String label : BOOKKEEPING_LABELS) {
+            if (labels.contains(label)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when a label, relationship type, property key or schema name belongs to ha4neo. */

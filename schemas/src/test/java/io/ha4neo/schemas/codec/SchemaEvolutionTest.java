@@ -32,8 +32,12 @@ class SchemaEvolutionTest {
     private final EventCodec codec = EventCodecs.embedded();
 
     @Test
-    void theCurrentSchemaIsVersionFiveAndReadsEveryOlderVersion() {
-        assertThat(EventSchemas.CURRENT_VERSION).isEqualTo(5);
+    void theCurrentSchemaIsVersionSixAndReadsEveryOlderVersion() {
+        assertThat(EventSchemas.CURRENT_VERSION).isEqualTo(6);
+        assertThat(EventSchemas.current().getField("bootstrap")).isNotNull();
+        assertThat(EventSchemas.current().getField("bootstrapNodes")).isNotNull();
+        assertThat(EventSchemas.version(5).getField("bootstrap")).isNull();
+        assertThat(EventSchemas.version(5).getField("baseline")).isNotNull();
         assertThat(EventSchemas.current().getField("baseline")).isNotNull();
         assertThat(EventSchemas.version(4).getField("baseline")).isNull();
         assertThat(EventSchemas.version(4).getField("epochStart")).isNotNull();
@@ -43,7 +47,8 @@ class SchemaEvolutionTest {
         assertThat(EventSchemas.version(2).getField("gap")).isNull();
         assertThat(EventSchemas.current().getField("epochStart")).isNotNull();
         assertThat(EventSchemas.version(3).getField("epochStart")).isNull();
-        for (Schema older : List.of(V1, EventSchemas.version(2), EventSchemas.version(3), EventSchemas.version(4))) {
+        for (Schema older : List.of(V1, EventSchemas.version(2), EventSchemas.version(3), EventSchemas.version(4),
+                EventSchemas.version(5))) {
             assertThat(SchemaCompatibility.checkReaderWriterCompatibility(EventSchemas.current(), older).getType())
                     .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
         }
@@ -95,6 +100,64 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void aBootstrapChunkRoundTripsInChunksWithItsMarkAndAnEventOfVersionFiveDecodesWithoutOne() throws Exception {
+        io.ha4neo.schemas.event.BootstrapMark mark = new io.ha4neo.schemas.event.BootstrapMark("run-1", "b",
+                io.ha4neo.schemas.event.BootstrapPhase.NODES, "a", new StoreContent(300, 2, 1, 0), 300, 0);
+        TransactionEvent.Builder b = TransactionEvent.builder(42, 41).origin("dc1", 2).bootstrap(mark);
+        for (int i = 0; i < 300; i++) {
+            b.bootstrapNodes.add(new NodeCreated("4:db:" + i, List.of("Person"),
+                    Map.of("name", io.ha4neo.schemas.value.Value.of("n" + "x".repeat(40) + i))));
+        }
+        TransactionEvent chunk = b.build();
+        EventCodec small = EventCodecs.embedded(4096);
+        List<byte[]> records = small.encode(chunk);
+        assertThat(records).hasSizeGreaterThan(1);
+        ChunkAssembler assembler = ChunkAssembler.create();
+        TransactionEvent whole = null;
+        for (byte[] r : records) {
+            TransactionEvent piece = small.decode(r);
+            assertThat(piece.bootstrap()).isEqualTo(mark);
+            whole = assembler.accept(piece).orElse(null);
+        }
+        assertThat(whole).isEqualTo(chunk);
+        assertThat(whole.isBootstrap()).isTrue();
+        assertThat(whole.changeCount()).isEqualTo(300);
+
+        Schema v5 = EventSchemas.version(5);
+        TransactionEvent plain = new RandomEvents(17).transaction();
+        byte[] current = codec.encode(plain).get(0);
+        GenericRecord asV5 = new GenericDatumReader<GenericRecord>(EventSchemas.current(), v5).read(null,
+                DecoderFactory.get().binaryDecoder(current, 5, current.length - 5, null));
+        TransactionEvent fromV5 = codec.decode(wire(EventSchemas.EMBEDDED_ID_V5, v5, asV5));
+        assertThat(fromV5).isEqualTo(plain);
+        assertThat(fromV5.bootstrap()).isNull();
+        assertThat(fromV5.bootstrapNodes()).isEmpty();
+    }
+
+    @Test
+    void imagesTravelOnlyOnBootstrapChunksOfTheirPhase() {
+        StoreContent totals = new StoreContent(1, 1, 0, 0);
+        NodeCreated image = new NodeCreated("4:db:1", List.of(), Map.of());
+        TransactionEvent.Builder noMark = TransactionEvent.builder(5, 4);
+        noMark.bootstrapNodes.add(image);
+        assertThatThrownBy(noMark::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only on bootstrap events");
+        TransactionEvent.Builder wrongPhase = TransactionEvent.builder(5, 4).bootstrap(new io.ha4neo.schemas.event
+                .BootstrapMark("r", "b", io.ha4neo.schemas.event.BootstrapPhase.RELATIONSHIPS, "a", totals, 1, 0));
+        wrongPhase.bootstrapNodes.add(image);
+        assertThatThrownBy(wrongPhase::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only a NODES chunk node images");
+        TransactionEvent.Builder withChange = TransactionEvent.builder(5, 4).bootstrap(new io.ha4neo.schemas.event
+                .BootstrapMark("r", "b", io.ha4neo.schemas.event.BootstrapPhase.NODES, "a", totals, 1, 0));
+        withChange.createdNodes.add(image);
+        assertThatThrownBy(withChange::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no ordinary changes");
+        assertThatThrownBy(() -> new io.ha4neo.schemas.event.BootstrapMark("", "b",
+                io.ha4neo.schemas.event.BootstrapPhase.END, "a", totals, 0, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("run id");
+    }
+
+    @Test
     void aBaselineFollowsNothingAndCarriesNothingElse() {
         CaptureBaseline b = new CaptureBaseline("a", StoreContent.EMPTY);
         TransactionEvent.Builder withChange = TransactionEvent.builder(5, 0);
@@ -102,9 +165,10 @@ class SchemaEvolutionTest {
         TransactionEvent e = withChange.build();
         assertThatThrownBy(() -> new TransactionEvent(e.commitId(), 0, 0, "dc1", 0, "neo4j", "", Map.of(),
                 e.createdNodes(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0, 1,
-                null, null, null, b)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baseline");
+                null, null, null, b, null, List.of(), List.of())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baseline");
         assertThatThrownBy(() -> new TransactionEvent(5, 4, 0, "dc1", 0, "neo4j", "", Map.of(), List.of(), List.of(),
-                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0, 1, null, null, null, b))
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0, 1, null, null, null, b, null, List.of(),
+                List.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("previousCommitId 0, was 4");
         assertThatThrownBy(() -> new StoreContent(-1, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThat(new StoreContent(1, 0, 2, 1)).hasToString("1 node, 0 relationships, 2 indexes and 1 constraint");
