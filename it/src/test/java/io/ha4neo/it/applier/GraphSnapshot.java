@@ -88,13 +88,9 @@ public final class GraphSnapshot {
         };
     }
 
-    private static boolean isBookkeeping(List<String> labels) {
-        return labels.contains(ReservedNames.WATERMARK_LABEL) || labels.contains(ReservedNames.SKIP_LABEL);
-    }
-
     private static void addNode(Record r, Map<String, String> nodes, List<String> problems) {
         List<String> labels = r.get("labels").asList(Value::asString);
-        if (isBookkeeping(labels)) {
+        if (ReservedNames.isBookkeeping(labels)) {
             return;
         }
         String labelText = labels.stream().filter(l -> !ReservedNames.isReserved(l)).sorted()
@@ -105,7 +101,8 @@ public final class GraphSnapshot {
 
     private static void addRelationship(Record r, Map<String, String> rels, List<String> problems) {
         String type = r.get("type").asString();
-        if (ReservedNames.isReserved(type) || isBookkeeping(r.get("endpointLabels").asList(Value::asString))) {
+        if (ReservedNames.isReserved(type)
+                || ReservedNames.isBookkeeping(r.get("endpointLabels").asList(Value::asString))) {
             return;
         }
         String text = "(" + r.get("start").asString() + ")-[:" + type + " " + properties(r.get("props")) + "]->("

@@ -21,7 +21,7 @@ import org.neo4j.driver.Value;
  *
  * <ul>
  *   <li>A node: its labels (sorted) and properties ({@link ValueText}), reserved labels and property keys left out
- *       ({@link ReservedNames#isReserved}); the watermark and skip-record nodes are not entities at all
+ *       ({@link ReservedNames#isReserved}); bookkeeping nodes ({@link ReservedNames#isBookkeeping}: watermark, skip records, bootstrap progress) are not entities at all
  *       ({@link #node} returns empty).</li>
  *   <li>A relationship: its type, properties and the replication keys of its start and end node; one with a reserved
  *       type or touching a bookkeeping node is no entity.</li>
@@ -49,7 +49,7 @@ public record CanonicalEntity(EntityKind kind, String key, String head, SortedMa
 
     /** A node, or empty when it is one of ha4neo's bookkeeping nodes (watermark, skip record). */
     public static Optional<CanonicalEntity> node(String key, List<String> labels, Map<String, Value> properties) {
-        if (isBookkeeping(labels)) {
+        if (ReservedNames.isBookkeeping(labels)) {
             return Optional.empty();
         }
         List<String> shown = labels.stream().filter(l -> !ReservedNames.isReserved(l)).sorted().toList();
@@ -63,7 +63,7 @@ public record CanonicalEntity(EntityKind kind, String key, String head, SortedMa
      */
     public static Optional<CanonicalEntity> relationship(String key, String type, Map<String, Value> properties,
                                                          String startKey, String endKey, List<String> endpointLabels) {
-        if (ReservedNames.isReserved(type) || isBookkeeping(endpointLabels)) {
+        if (ReservedNames.isReserved(type) || ReservedNames.isBookkeeping(endpointLabels)) {
             return Optional.empty();
         }
         return Optional.of(of(EntityKind.RELATIONSHIP, key, ":" + type, List.of(type), ValueText.properties(properties),
@@ -93,10 +93,6 @@ public record CanonicalEntity(EntityKind kind, String key, String head, SortedMa
     /** The hash that places an entity of {@code kind} with {@code key} in a bucket, the same on every member. */
     public static long keyHash(EntityKind kind, String key) {
         return new Hasher().put(kind.name()).put(key).digest();
-    }
-
-    private static boolean isBookkeeping(List<String> labels) {
-        return labels.contains(ReservedNames.WATERMARK_LABEL) || labels.contains(ReservedNames.SKIP_LABEL);
     }
 
     /** The properties as {@code {a: INTEGER 1}}. */
