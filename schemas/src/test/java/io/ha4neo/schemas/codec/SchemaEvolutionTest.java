@@ -65,12 +65,8 @@ class SchemaEvolutionTest {
         assertThat(io.ha4neo.schemas.event.ChainPosition.before(decoded))
                 .isEqualTo(new io.ha4neo.schemas.event.ChainPosition(2, 120));
 
-        Schema v3 = EventSchemas.version(3);
         TransactionEvent plain = new RandomEvents(11).transaction();
-        byte[] current = codec.encode(plain).get(0);
-        GenericRecord asV3 = new GenericDatumReader<GenericRecord>(EventSchemas.current(), v3).read(null,
-                DecoderFactory.get().binaryDecoder(current, 5, current.length - 5, null));
-        TransactionEvent fromV3 = codec.decode(wire(EventSchemas.EMBEDDED_ID_V3, v3, asV3));
+        TransactionEvent fromV3 = asWrittenBy(3, plain);
         assertThat(fromV3).isEqualTo(plain);
         assertThat(fromV3.epochStart()).isNull();
     }
@@ -89,12 +85,8 @@ class SchemaEvolutionTest {
                 new CaptureBaseline("a", StoreContent.EMPTY));
         assertThat(codec.decode(codec.encode(empty).get(0)).baseline().storeHeldData()).isFalse();
 
-        Schema v4 = EventSchemas.version(4);
         TransactionEvent plain = new RandomEvents(13).transaction();
-        byte[] current = codec.encode(plain).get(0);
-        GenericRecord asV4 = new GenericDatumReader<GenericRecord>(EventSchemas.current(), v4).read(null,
-                DecoderFactory.get().binaryDecoder(current, 5, current.length - 5, null));
-        TransactionEvent fromV4 = codec.decode(wire(EventSchemas.EMBEDDED_ID_V4, v4, asV4));
+        TransactionEvent fromV4 = asWrittenBy(4, plain);
         assertThat(fromV4).isEqualTo(plain);
         assertThat(fromV4.baseline()).isNull();
     }
@@ -123,12 +115,8 @@ class SchemaEvolutionTest {
         assertThat(whole.isBootstrap()).isTrue();
         assertThat(whole.changeCount()).isEqualTo(300);
 
-        Schema v5 = EventSchemas.version(5);
         TransactionEvent plain = new RandomEvents(17).transaction();
-        byte[] current = codec.encode(plain).get(0);
-        GenericRecord asV5 = new GenericDatumReader<GenericRecord>(EventSchemas.current(), v5).read(null,
-                DecoderFactory.get().binaryDecoder(current, 5, current.length - 5, null));
-        TransactionEvent fromV5 = codec.decode(wire(EventSchemas.EMBEDDED_ID_V5, v5, asV5));
+        TransactionEvent fromV5 = asWrittenBy(5, plain);
         assertThat(fromV5).isEqualTo(plain);
         assertThat(fromV5.bootstrap()).isNull();
         assertThat(fromV5.bootstrapNodes()).isEmpty();
@@ -313,6 +301,15 @@ class SchemaEvolutionTest {
             }
             default -> { }
         }
+    }
+
+    /** The event as a writer of an older {@code version} put it on the wire, decoded by the current codec. */
+    private TransactionEvent asWrittenBy(int version, TransactionEvent event) throws Exception {
+        Schema older = EventSchemas.version(version);
+        byte[] current = codec.encode(event).get(0);
+        GenericRecord asOlder = new GenericDatumReader<GenericRecord>(EventSchemas.current(), older).read(null,
+                DecoderFactory.get().binaryDecoder(current, 5, current.length - 5, null));
+        return codec.decode(wire(EventSchemas.embeddedId(version), older, asOlder));
     }
 
     private static TransactionEvent withoutMetadata(TransactionEvent e) {
