@@ -3,8 +3,6 @@ package io.ha4neo.topology.cli;
 import io.ha4neo.topology.cluster.ClusterClients;
 import io.ha4neo.topology.cluster.ClusterDescription;
 import io.ha4neo.topology.cluster.Member;
-import io.ha4neo.topology.status.MemberStatus;
-import io.ha4neo.topology.status.StatusProbe;
 import io.ha4neo.topology.verify.BoltMemberGraph;
 import io.ha4neo.topology.verify.BoltReplicationSync;
 import io.ha4neo.topology.verify.Throttle;
@@ -15,8 +13,6 @@ import io.ha4neo.topology.verify.VerifyReport;
 import io.ha4neo.topology.verify.VerifyText;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -71,7 +67,7 @@ final class VerifyCommand extends OpsCommand {
         try {
             VerifyOptions options = options();
             Member s = cluster.requireMember(standby);
-            Member p = primaryOf(clients, s);
+            Member p = MemberRoles.primaryFor(clients, s, primary, VerifyException::new);
             report = new Verification(cluster.database(), new BoltMemberGraph(clients, p, timeout()),
                     new BoltMemberGraph(clients, s, timeout()), new BoltReplicationSync(clients, p, s, timeout()),
                     options, Throttle.of(options.rate()), d -> Thread.sleep(d.toMillis()), System::nanoTime,
@@ -100,47 +96,6 @@ final class VerifyCommand extends OpsCommand {
         VerifyOptions d = VerifyOptions.defaults(timeout());
         return new VerifyOptions(chunkSize, rate, rounds, d.roundPause(), maxDifferences, d.buckets(),
                 d.drillBudget(), timeout());
-    }
-
-    /**
-     * The primary: the member named by --primary, or the one member whose role is primary; the standby must be a
-     * standby. Roles come from the members ({@code ha4neo.status()}), never from the file.
-     */
-    private Member primaryOf(ClusterClients clients, Member s) {
-        List<MemberStatus> members = new StatusProbe(clients).members();
-        MemberStatus standbyStatus = statusOf(members, s.name());
-        if (!standbyStatus.isStandby()) {
-            throw new VerifyException(s.label() + " is " + roleText(standbyStatus) + ", not a standby: name a "
-                    + "standby with --standby (ha4neo status shows the roles)");
-        }
-        if (primary != null) {
-            Member p = clients.cluster().requireMember(primary);
-            MemberStatus primaryStatus = statusOf(members, p.name());
-            if (!primaryStatus.isPrimary()) {
-                throw new VerifyException(p.label() + " is " + roleText(primaryStatus) + ", not the primary");
-            }
-            return p;
-        }
-        List<MemberStatus> primaries = members.stream().filter(MemberStatus::isPrimary).toList();
-        if (primaries.size() != 1) {
-            throw new VerifyException((primaries.isEmpty() ? "no member is primary"
-                    : primaries.size() + " members are primary (" + String.join(", ",
-                    primaries.stream().map(MemberStatus::name).toList()) + ")")
-                    + ": name the one to compare against with --primary (ha4neo status shows the roles)");
-        }
-        return clients.cluster().requireMember(primaries.get(0).name());
-    }
-
-    private static MemberStatus statusOf(List<MemberStatus> members, String name) {
-        Optional<MemberStatus> status = members.stream().filter(m -> m.name().equals(name)).findFirst();
-        return status.orElseThrow(() -> new VerifyException("no status for member '" + name + "'"));
-    }
-
-    private static String roleText(MemberStatus m) {
-        if (!m.reachable()) {
-            return "unreachable (" + m.error() + ")";
-        }
-        return m.role() == null ? "of unknown role (" + m.error() + ")" : m.role();
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class ProcedureFailure extends RuntimeException {
     }
 
     /** Classifies a driver exception of {@code CALL procedure} on {@code member}. */
-    static ProcedureFailure of(String procedure, String member, RuntimeException e) {
+    public static ProcedureFailure of(String procedure, String member, RuntimeException e) {
         boolean refused = e instanceof ClientException c && !c.code().startsWith("Neo.ClientError.Transaction.");
         String code = e instanceof Neo4jException n && !refused ? " (" + n.code() + ")" : "";
         return new ProcedureFailure(procedure, member, reason(e) + code + hint(e), !refused, e);
