@@ -76,9 +76,14 @@ public final class Ha4neoCli {
         @Option(names = "--interval", defaultValue = "5", description = "Seconds between status lines (default 5)")
         int intervalSeconds;
 
+        @Option(names = "--seed", defaultValue = "0", paramLabel = "<nodes>", description = "Write this many people "
+                + "(and twice as many relationships) to a before capture first starts on it, then seed b with ha4neo "
+                + "bootstrap (default 0: both start empty)")
+        int seedNodes;
+
         @Override
         public Integer call() {
-            new LocalStack(layout(), stateDir(), System.out, Duration.ofSeconds(intervalSeconds)).run();
+            new LocalStack(layout(), stateDir(), System.out, Duration.ofSeconds(intervalSeconds), seedNodes).run();
             return 0;
         }
     }

@@ -59,6 +59,7 @@ final class LocalStack {
     private final Path stateDir;
     private final PrintStream out;
     private final Duration statusInterval;
+    private final int seedNodes;
     private final long startNanos = System.nanoTime();
     private final String topic = TopicNames.topicFor(TopicNames.DEFAULT_PREFIX, CLUSTER_ID, DATABASE);
     private final StackState state = StackState.ownedByThisJvm();
@@ -67,7 +68,11 @@ final class LocalStack {
     private KafkaBroker broker;
     private List<StackMember> members;
 
-    LocalStack(ProjectLayout layout, Path stateDir, PrintStream out, Duration statusInterval) {
+    LocalStack(ProjectLayout layout, Path stateDir, PrintStream out, Duration statusInterval, int seedNodes) {
+        if (seedNodes < 0) {
+            throw new IllegalArgumentException("--seed must be 0 or more nodes, was " + seedNodes);
+        }
+        this.seedNodes = seedNodes;
         this.layout = layout;
         this.stateDir = stateDir.toAbsolutePath().normalize();
         this.out = out;
@@ -88,7 +93,13 @@ final class LocalStack {
         startBroker();
         createTopic();
         startServers();
-        startAppliers();
+        if (seedNodes > 0) {
+            seedPrimaryBeforeCapture();
+            startApplier(members.get(0));
+            bootstrapStandbys();
+        } else {
+            startAppliers();
+        }
         double readySeconds = elapsedSeconds();
         recordState("running", readySeconds);
         runDemoWorkload();
@@ -159,8 +170,11 @@ final class LocalStack {
     }
 
     private Neo4jServer server(String name, String role) {
-        return Neo4jServer.builder(name, layout.neo4jLibDir(), stateDir.resolve(name), reaper)
-                .plugin(layout.pluginJar())
+        Neo4jServer.Builder b = Neo4jServer.builder(name, layout.neo4jLibDir(), stateDir.resolve(name), reaper);
+        if (seedNodes > 0 && "primary".equals(role)) {
+            b.firstStartWithoutPlugins(); // --seed: the data comes before capture, as in an existing database
+        }
+        return b.plugin(layout.pluginJar())
                 .password(credentials.admin().password())
                 .user(credentials.applier()) // on both members: either may be the standby its applier writes to
                 .settings(Map.of("ha4neo.role", role, "ha4neo.member.name", name, "ha4neo.cluster.id", CLUSTER_ID,
@@ -235,6 +249,33 @@ final class LocalStack {
                     + m.applier().logFile()));
         } catch (RuntimeException e) {
             step(m.name() + "'s applier NOT running; the rest of the stack keeps running. " + e.getMessage());
+        }
+    }
+
+    /** --seed: the primary's first start was without the plugin; it gets the data, then restarts with capture. */
+    private void seedPrimaryBeforeCapture() {
+        StackMember primary = members.get(0);
+        timed("--seed: " + seedNodes + " people and their KNOWS relationships written to " + primary.name()
+                + " before capture started on it", () -> {
+            try (Driver driver = primary.server().driver()) {
+                StackSeed.load(driver, seedNodes);
+            }
+        });
+        timed(primary.name() + " restarted with the capture plugin (the log's baseline records what it held)", () -> {
+            primary.server().stop();
+            primary.server().start();
+        });
+        reportPlugin(primary.server());
+    }
+
+    /**
+     * --seed: each standby is seeded with {@code ha4neo bootstrap}, in this JVM, and its applier starts once the
+     * standby is prepared (before that, it would refuse a standby the log cannot fill).
+     */
+    private void bootstrapStandbys() {
+        for (StackMember standby : members.subList(1, members.size())) {
+            StackBootstrap.run(stateDir.resolve(CLUSTER_FILE), credentials, standby.name(), standby.server(),
+                    () -> startApplier(standby), this::step);
         }
     }
 
