@@ -22,14 +22,14 @@ public record BootstrapOptions(int chunkSize, long rate, boolean reseed, Duratio
 
     public BootstrapOptions {
         if (chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
-            throw new IllegalArgumentException("--chunk-size must be between 1 and " + MAX_CHUNK_SIZE + ", was "
+            throw new IllegalArgumentException("--chunk-size must be between 1 and " + MAX_CHUNK_SIZE + ", not "
                     + chunkSize);
         }
         if (rate < 0) {
-            throw new IllegalArgumentException("--rate must be 0 (no limit) or more entities per second, was " + rate);
+            throw new IllegalArgumentException("--rate must be 0 (no limit) or more entities per second, not " + rate);
         }
         if (stallTimeout.isNegative() || stallTimeout.isZero()) {
-            throw new IllegalArgumentException("--stall-timeout must be positive, was " + stallTimeout);
+            throw new IllegalArgumentException("--stall-timeout must be positive, not " + stallTimeout);
         }
     }
 

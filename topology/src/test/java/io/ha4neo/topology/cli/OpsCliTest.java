@@ -359,6 +359,40 @@ class OpsCliTest {
         assertThat(run.out).contains("ERROR: --chunk-size must be between 1 and 100000, not 0");
     }
 
+    @Test
+    void bootstrapHelpNamesItsOptionsAndExitCodes() {
+        Run run = run("bootstrap", "--help");
+
+        assertThat(run.code).isZero();
+        assertThat(run.out).contains("Usage: ha4neo bootstrap", "--standby=<member>", "--primary=<member>",
+                "--chunk-size=<entities>", "--rate=<entities/s>", "--reseed", "--stall-timeout=<duration>",
+                "A rerun resumes the run the standby is in").containsPattern("(?m)^\\s+0\\s+ok: ")
+                .containsPattern("(?m)^\\s+2\\s+usage or configuration error");
+        assertThat(run("--help").out).contains("bootstrap");
+    }
+
+    @Test
+    void bootstrapAgainstUnreachableMembersIsRefusedNamingTheStandby() throws IOException {
+        Run run = run("--cluster", clusterOnClosedPorts().toString(), "--timeout", "1", "bootstrap", "--standby", "b",
+                "--json");
+
+        assertThat(run.code).isEqualTo(ExitCodes.USAGE);
+        JsonNode json = new ObjectMapper().readTree(run.out);
+        assertThat(json.get("outcome").asText()).isEqualTo("REFUSED");
+        assertThat(json.get("run").isNull()).isTrue();
+        assertThat(json.get("error").asText()).matches("member 'b' \\(bolt://127.0.0.1:\\d+, zone z2\\) is "
+                + "unreachable \\(.+\\), not a standby.*");
+    }
+
+    @Test
+    void bootstrapRejectsAChunkSizeOutOfRangeBeforeCallingAnyMember() throws IOException {
+        Run run = run("--cluster", clusterOnClosedPorts().toString(), "bootstrap", "--standby", "b", "--chunk-size",
+                "0");
+
+        assertThat(run.code).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.out).isEqualTo("REFUSED: --chunk-size must be between 1 and 100000, not 0" + System.lineSeparator());
+    }
+
     private Path clusterOnClosedPorts() throws IOException {
         return Files.writeString(dir.resolve("cluster.json"), """
                 {"clusterId": "dc1",
