@@ -588,6 +588,14 @@ public final class ReplicationMember {
         return role;
     }
 
+    /**
+     * The replicated database, outside any caller's security context: for the plugin's own transactions (a procedure's
+     * injected database is bound to its caller and to the procedure's mode, which may not create tokens).
+     */
+    public GraphDatabaseService graph() {
+        return dbms.database(config.database());
+    }
+
     /** This member's name ({@code ha4neo.member.name}). */
     public String memberName() {
         return config.memberName();

@@ -45,7 +45,9 @@ import org.neo4j.procedure.Procedure;
  *
  * <p>Each event is a commit of an inner transaction of its own ({@code db.beginTx()}), whose only write is the run's
  * progress record; its mark and images travel to capture attached to that transaction ({@link PendingBootstrapEvents}).
- * The calling transaction itself writes nothing.
+ * The calling transaction itself writes nothing. The inner transactions run outside the caller's security context
+ * ({@link ReplicationMember#graph()}): the procedures are admin-only, and their writes (ha4neo's own records) may need
+ * new tokens, which a procedure's own mode does not allow.
  */
 public class BootstrapProcedures {
     /** Largest chunk a run accepts: a chunk is read under shared locks held until its commit. */
@@ -134,7 +136,8 @@ public class BootstrapProcedures {
             + "totalRelationships.")
     public Stream<BeginRow> begin(@Name("standby") String standby,
                                   @Name(value = "chunkSize", defaultValue = "1000") long chunkSize) {
-        ReplicationMember.BootstrapSource source = member().bootstrapSource("begin a bootstrap run");
+        ReplicationMember m = member();
+        ReplicationMember.BootstrapSource source = m.bootstrapSource("begin a bootstrap run");
         requireText(standby, "standby", "the member name of the standby to seed");
         if (chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) {
             throw new IllegalArgumentException("chunkSize must be between 1 and " + MAX_CHUNK_SIZE + ", was "
@@ -142,7 +145,7 @@ public class BootstrapProcedures {
         }
         String run = UUID.randomUUID().toString();
         BeginRow row = TransientRetry.standard().run("the begin of bootstrap run " + run,
-                () -> commitBegin(run, standby, (int) chunkSize, source));
+                () -> commitBegin(m.graph(), run, standby, (int) chunkSize, source));
         log.info("ha4neo: bootstrap run %s for standby '%s' began at commit id %d of epoch %d (offset %d): %d nodes, "
                 + "%d relationships", run, standby, row.commitId, row.epoch, row.offset, row.totalNodes,
                 row.totalRelationships);
@@ -156,10 +159,13 @@ public class BootstrapProcedures {
             + "phase, commitId, nodesSent, relationshipsSent, totalNodes, totalRelationships.")
     public Stream<NextRow> next(@Name("run") String run) {
         requireText(run, "run", "the run id that ha4neo.bootstrap.begin returned");
-        member().bootstrapSource("continue bootstrap run " + run);
-        NextRow row = TransientRetry.standard().run("the next event of bootstrap run " + run, () -> commitNext(run));
+        ReplicationMember m = member();
+        m.bootstrapSource("continue bootstrap run " + run);
+        GraphDatabaseService graph = m.graph();
+        NextRow row = TransientRetry.standard().run("the next event of bootstrap run " + run,
+                () -> commitNext(graph, run));
         if (BootstrapPhase.END.name().equals(row.phase)) {
-            recordEndCommitId(run, row.commitId);
+            recordEndCommitId(graph, run, row.commitId);
         }
         return Stream.of(row);
     }
@@ -176,7 +182,7 @@ public class BootstrapProcedures {
         m.requireStandby("prepare bootstrap run " + run);
         String[] stage = new String[1];
         WriteGuard.internally(() -> { // the standby's guard refuses every write but the applier's and the plugin's own
-            try (Transaction inner = db.beginTx()) {
+            try (Transaction inner = m.graph().beginTx()) {
                 stage[0] = StandbyWatermark.prepare(inner, db.databaseName(), m.topic(), run, epoch, offset, reseed,
                         System.currentTimeMillis());
                 inner.commit();
@@ -196,11 +202,12 @@ public class BootstrapProcedures {
 
     // ------------------------------------------------------------------------------------------ primary side
 
-    private BeginRow commitBegin(String run, String standby, int chunkSize, ReplicationMember.BootstrapSource source) {
-        try (Transaction inner = db.beginTx()) {
-            StoreContent totals = BootstrapKernelAccess.storeContent(db);
+    private static BeginRow commitBegin(GraphDatabaseService graph, String run, String standby, int chunkSize,
+                                        ReplicationMember.BootstrapSource source) {
+        try (Transaction inner = graph.beginTx()) {
+            StoreContent totals = BootstrapKernelAccess.storeContent(graph);
             BootstrapProgress p = BootstrapProgress.begun(run, standby, source.member(), source.epoch(), chunkSize,
-                    BootstrapKernelAccess.highestNodeId(db), totals);
+                    BootstrapKernelAccess.highestNodeId(graph), totals);
             Node record = inner.createNode(Label.label(ReservedNames.BOOTSTRAP_LABEL));
             p.toProperties().forEach(record::setProperty);
             var begin = new PendingBootstrapEvents.Attachment(p.mark(), BootstrapKernelAccess.userSchema(inner),
@@ -209,30 +216,30 @@ public class BootstrapProcedures {
         }
     }
 
-    private NextRow commitNext(String run) {
-        try (Transaction inner = db.beginTx()) {
+    private static NextRow commitNext(GraphDatabaseService graph, String run) {
+        try (Transaction inner = graph.beginTx()) {
             Node record = findRun(inner, run);
             inner.acquireWriteLock(record); // concurrent calls of the same run take turns, each reading the progress
             BootstrapProgress progress = BootstrapProgress.fromProperties(record.getAllProperties());
             if (progress.nextStep() == BootstrapProgress.Step.DONE) {
                 return new NextRow(progress, progress.endCommitId()); // nothing to commit: the run has ended
             }
-            EventPlanner.Planned planned = EventPlanner.next(progress, source(inner));
+            EventPlanner.Planned planned = EventPlanner.next(progress, source(graph, inner));
             planned.progress().toProperties().forEach(record::setProperty);
             return new NextRow(planned.progress(), commit(inner, planned.attachment()));
         }
     }
 
-    private EventPlanner.Source source(Transaction inner) {
+    private static EventPlanner.Source source(GraphDatabaseService graph, Transaction inner) {
         return new EventPlanner.Source() {
             @Override
             public long highestNodeId() {
-                return BootstrapKernelAccess.highestNodeId(db);
+                return BootstrapKernelAccess.highestNodeId(graph);
             }
 
             @Override
             public long highestRelationshipId() {
-                return BootstrapKernelAccess.highestRelationshipId(db);
+                return BootstrapKernelAccess.highestRelationshipId(graph);
             }
 
             @Override
@@ -267,8 +274,8 @@ public class BootstrapProcedures {
      * The end's commit id is known only after it committed: a small commit of its own records it on the progress
      * record, so that later calls return it. If that fails, they return -1 and the run is complete all the same.
      */
-    private void recordEndCommitId(String run, long commitId) {
-        try (Transaction inner = db.beginTx()) {
+    private void recordEndCommitId(GraphDatabaseService graph, String run, long commitId) {
+        try (Transaction inner = graph.beginTx()) {
             Node record = findRun(inner, run);
             if (!(record.getProperty(BootstrapProgress.END_COMMIT_ID, -1L) instanceof Long known) || known < 0) {
                 record.setProperty(BootstrapProgress.END_COMMIT_ID, commitId);
