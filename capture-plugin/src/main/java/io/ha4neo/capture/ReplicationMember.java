@@ -613,19 +613,20 @@ public final class ReplicationMember {
      */
     public BootstrapSource bootstrapSource(String what) {
         CaptureService c = capture;
-        if (role != Role.PRIMARY || c == null) {
+        if (role != Role.PRIMARY) {
             throw new IllegalStateException("member '" + config.memberName() + "' (database '" + config.database()
                     + "') is " + role + ", not a primary: cannot " + what + ". A bootstrap run reads from the primary; "
                     + "call it there");
         }
-        String refusal = c.publisherState() == PublisherState.SUPERSEDED ? "the log holds a newer epoch than "
-                + epoch + " (another member was promoted)" : primaryRefusal();
+        String refusal = c == null ? "it does not capture (it found a newer epoch in the log and rejoins as a standby)"
+                : c.publisherState() == PublisherState.SUPERSEDED ? "the log holds a newer epoch than " + epoch
+                + " (another member was promoted)" : primaryRefusal();
         if (refusal != null) {
             throw new IllegalStateException("member '" + config.memberName() + "' (database '" + config.database()
                     + "') is PRIMARY but does not accept writes: " + refusal + ". Cannot " + what + "; retry once it "
                     + "accepts writes, or on the new primary");
         }
-        return new BootstrapSource(config.memberName(), c.epoch(), c.publishedOffset());
+        return new BootstrapSource(config.memberName(), c.epoch(), c.publishedOffset()); // c != null: no refusal
     }
 
     /**

@@ -64,7 +64,14 @@ public final class StandbyWatermark {
      */
     public static String prepare(Transaction tx, String database, String topic, String run, long epoch, long offset,
                                  boolean reseed, long nowMillis) {
+        if (epoch < 0 || offset < -1) {
+            throw new IllegalArgumentException("bootstrap run " + run + ": epoch must be >= 0 and offset >= -1 (as "
+                    + "ha4neo.bootstrap.begin returned them), were " + epoch + " and " + offset + "; nothing was changed");
+        }
         Node w = find(tx, database);
+        if (w != null) {
+            tx.acquireWriteLock(w); // the decision reads what a concurrent prepare (or the applier) may be writing
+        }
         Decision d = decide(Optional.ofNullable(w).map(Node::getAllProperties), database, run, reseed);
         if (!d.write()) {
             return d.stage();
@@ -73,7 +80,6 @@ public final class StandbyWatermark {
             w = tx.createNode(Label.label(WatermarkNode.LABEL));
             w.setProperty(WatermarkNode.DATABASE, database);
         }
-        tx.acquireWriteLock(w);
         for (Map.Entry<String, Object> p : properties(topic, run, epoch, offset, nowMillis).entrySet()) {
             w.setProperty(p.getKey(), p.getValue());
         }

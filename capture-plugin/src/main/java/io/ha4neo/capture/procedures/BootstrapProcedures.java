@@ -143,6 +143,10 @@ public class BootstrapProcedures {
             throw new IllegalArgumentException("chunkSize must be between 1 and " + MAX_CHUNK_SIZE + ", was "
                     + chunkSize + "; nothing was started");
         }
+        if (standby.equals(source.member())) {
+            throw new IllegalArgumentException("standby '" + standby + "' is this primary itself: a bootstrap run seeds "
+                    + "another member; nothing was started");
+        }
         String run = UUID.randomUUID().toString();
         BeginRow row = TransientRetry.standard().run("the begin of bootstrap run " + run,
                 () -> commitBegin(m.graph(), run, standby, (int) chunkSize, source));
@@ -165,7 +169,7 @@ public class BootstrapProcedures {
         NextRow row = TransientRetry.standard().run("the next event of bootstrap run " + run,
                 () -> commitNext(graph, run));
         if (BootstrapPhase.END.name().equals(row.phase)) {
-            recordEndCommitId(graph, run, row.commitId);
+            recordEnd(graph, row);
         }
         return Stream.of(row);
     }
@@ -274,16 +278,23 @@ public class BootstrapProcedures {
      * The end's commit id is known only after it committed: a small commit of its own records it on the progress
      * record, so that later calls return it. If that fails, they return -1 and the run is complete all the same.
      */
-    private void recordEndCommitId(GraphDatabaseService graph, String run, long commitId) {
+    private void recordEnd(GraphDatabaseService graph, NextRow end) {
+        if (end.commitId < 0) {
+            return; // capture reported no id (or a later call found none recorded): nothing to record
+        }
         try (Transaction inner = graph.beginTx()) {
-            Node record = findRun(inner, run);
-            if (!(record.getProperty(BootstrapProgress.END_COMMIT_ID, -1L) instanceof Long known) || known < 0) {
-                record.setProperty(BootstrapProgress.END_COMMIT_ID, commitId);
-                inner.commit();
+            Node record = findRun(inner, end.run);
+            if (record.getProperty(BootstrapProgress.END_COMMIT_ID, -1L) instanceof Long known && known >= 0) {
+                return; // a call after the end: recorded already
             }
+            record.setProperty(BootstrapProgress.END_COMMIT_ID, end.commitId);
+            inner.commit();
+            log.info("ha4neo: bootstrap run %s ended at commit id %d: %d nodes and %d relationships sent (%d and %d "
+                    + "at its begin)", end.run, end.commitId, end.nodesSent, end.relationshipsSent, end.totalNodes,
+                    end.totalRelationships);
         } catch (RuntimeException e) {
             log.warn("ha4neo: bootstrap run %s ended at commit id %d, but that id could not be recorded (%s); later "
-                    + "calls of %s return commit id -1 for its end", run, commitId, e.getMessage(),
+                    + "calls of %s return commit id -1 for its end", end.run, end.commitId, e.getMessage(),
                     ProcedureNames.BOOTSTRAP_NEXT);
         }
     }

@@ -211,6 +211,16 @@ class BootstrapCaptureIT {
     }
 
     @Test
+    void aRunForThePrimaryItselfOrWithAnInvalidChunkSizeIsRefused() {
+        try (Driver driver = STACK.get().server("primary").driver(); Session s = driver.session()) {
+            assertThatThrownBy(() -> s.run("CALL " + ProcedureNames.BOOTSTRAP_BEGIN + "('primary')").consume())
+                    .hasMessageContaining("standby 'primary' is this primary itself");
+            assertThatThrownBy(() -> s.run("CALL " + ProcedureNames.BOOTSTRAP_BEGIN + "('standby', 0)").consume())
+                    .hasMessageContaining("chunkSize must be between 1 and");
+        }
+    }
+
+    @Test
     void beginOnAStandbyIsRefusedNamingTheMemberAndItsRole() {
         try (Driver driver = STACK.get().server("standby").driver(); Session s = driver.session()) {
             assertThatThrownBy(() -> s.run("CALL " + ProcedureNames.BOOTSTRAP_BEGIN + "('standby')").consume())
