@@ -452,6 +452,11 @@ final class CaptureService {
         return publisher.awaitPublished(commitId, timeoutMillis);
     }
 
+    /** Kafka offset of the last record published (or found in the topic at connection), -1 when none is known. */
+    long publishedOffset() {
+        return publisher.publishedOffset();
+    }
+
     PublisherState publisherState() {
         return publisher.state();
     }

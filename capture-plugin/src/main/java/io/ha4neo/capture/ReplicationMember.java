@@ -64,6 +64,13 @@ public final class ReplicationMember {
     public record Handover(ChainPosition position, long offset) {
     }
 
+    /**
+     * Where a bootstrap run reads from: this primary's member name, its epoch, and the offset of the last record its
+     * publisher has in Kafka now (-1 when unknown), read before the run's begin commits.
+     */
+    public record BootstrapSource(String member, long epoch, long publishedOffset) {
+    }
+
     /** The outcome of a rejoin. */
     public record Rejoined(Role role, ChainPosition handover, List<String> divergentTail) {
     }
@@ -579,6 +586,60 @@ public final class ReplicationMember {
 
     public Role role() {
         return role;
+    }
+
+    /**
+     * The replicated database, outside any caller's security context: for the plugin's own transactions (a procedure's
+     * injected database is bound to its caller and to the procedure's mode, which may not create tokens).
+     */
+    public GraphDatabaseService graph() {
+        return dbms.database(config.database());
+    }
+
+    /** This member's name ({@code ha4neo.member.name}). */
+    public String memberName() {
+        return config.memberName();
+    }
+
+    /** The replication topic of this database. */
+    public String topic() {
+        return config.topic();
+    }
+
+    /**
+     * For a bootstrap run on this member: it must be a publishing primary that accepts client writes now.
+     *
+     * @throws IllegalStateException naming the member and its role (or why it refuses writes) otherwise
+     */
+    public BootstrapSource bootstrapSource(String what) {
+        CaptureService c = capture;
+        if (role != Role.PRIMARY) {
+            throw new IllegalStateException("member '" + config.memberName() + "' (database '" + config.database()
+                    + "') is " + role + ", not a primary: cannot " + what + ". A bootstrap run reads from the primary; "
+                    + "call it there");
+        }
+        String refusal = c == null ? "it does not capture (it found a newer epoch in the log and rejoins as a standby)"
+                : c.publisherState() == PublisherState.SUPERSEDED ? "the log holds a newer epoch than " + epoch
+                + " (another member was promoted)" : primaryRefusal();
+        if (refusal != null) {
+            throw new IllegalStateException("member '" + config.memberName() + "' (database '" + config.database()
+                    + "') is PRIMARY but does not accept writes: " + refusal + ". Cannot " + what + "; retry once it "
+                    + "accepts writes, or on the new primary");
+        }
+        return new BootstrapSource(config.memberName(), c.epoch(), c.publishedOffset()); // c != null: no refusal
+    }
+
+    /**
+     * For the standby side of a bootstrap run: this member must be a standby.
+     *
+     * @throws IllegalStateException naming the member and its role otherwise
+     */
+    public void requireStandby(String what) {
+        if (role != Role.STANDBY) {
+            throw new IllegalStateException("member '" + config.memberName() + "' (database '" + config.database()
+                    + "') is " + role + ", not a standby: cannot " + what + ". Only a standby is seeded by a bootstrap "
+                    + "run");
+        }
     }
 
     public String database() {

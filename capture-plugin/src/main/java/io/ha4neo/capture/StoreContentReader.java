@@ -16,7 +16,7 @@ import org.neo4j.token.api.TokenConstants;
 
 /**
  * Counts what a store holds of user data ({@link StoreContent}, by its rules), for the log's baseline when capture
- * first starts on a database.
+ * first starts on a database, and for the totals of a bootstrap run's begin.
  *
  * <p>It reads the storage engine, not a transaction: capture first starts inside the database's own start-up (a
  * database extension's {@code start()}), where the database accepts no transaction yet, and the baseline must be
@@ -34,9 +34,10 @@ final class StoreContentReader {
         StorageEngine engine = database.getDependencyResolver().resolveDependency(StorageEngine.class);
         TokenHolders tokens = database.getDependencyResolver().resolveDependency(TokenHolders.class);
         try (StorageReader reader = engine.newReader()) {
-            long nodes = reader.countsForNode(TokenConstants.ANY_LABEL, CursorContext.NULL_CONTEXT)
-                    - nodesLabelled(reader, tokens, ReservedNames.WATERMARK_LABEL)
-                    - nodesLabelled(reader, tokens, ReservedNames.SKIP_LABEL);
+            long nodes = reader.countsForNode(TokenConstants.ANY_LABEL, CursorContext.NULL_CONTEXT);
+            for (String bookkeeping : ReservedNames.BOOKKEEPING_LABELS) { // watermark, skip records, bootstrap runs
+                nodes -= nodesLabelled(reader, tokens, bookkeeping);
+            }
             // the counts store, exact (StorageReader.relationshipsGetCount is an estimate from the store's high id)
             long relationships = reader.countsForRelationship(TokenConstants.ANY_LABEL,
                     TokenConstants.ANY_RELATIONSHIP_TYPE, TokenConstants.ANY_LABEL, CursorContext.NULL_CONTEXT);

@@ -1,5 +1,6 @@
 package io.ha4neo.capture;
 
+import io.ha4neo.capture.bootstrap.PendingBootstrapEvents;
 import io.ha4neo.capture.mapping.CapturedChanges;
 import io.ha4neo.capture.mapping.ChangeEventMapper;
 import io.ha4neo.capture.mapping.SchemaChangeMapper;
@@ -21,11 +22,22 @@ import org.neo4j.kernel.internal.event.InternalTransactionEventListener;
  * carry ({@link UnreplicableValueException}): the transaction is rolled back with a message naming the entity and
  * property. Any other capture failure is recorded as a gap event for that commit id (ERROR log, status, metric)
  * and the user's transaction is unaffected.
+ *
+ * <p>A bootstrap procedure's transaction carries its event's mark and images ({@link PendingBootstrapEvents}, keyed by
+ * the kernel transaction): beforeCommit takes them into the captured changes (so the event is never "nothing", though
+ * its only write, the progress record, is no change), and afterCommit tells the procedure its commit id.
  */
 final class TransactionCapture implements InternalTransactionEventListener<TransactionCapture.Captured> {
-    /** What beforeCommit hands to afterCommit: the changes, or why there are none. */
-    record Captured(CapturedChanges changes, String failure) {
-        static final Captured NOTHING = new Captured(null, null);
+    /**
+     * What beforeCommit hands to afterCommit: the changes, or why there are none; and the bootstrap attachment whose
+     * commit id afterCommit reports, if any.
+     */
+    record Captured(CapturedChanges changes, String failure, PendingBootstrapEvents.Attachment bootstrap) {
+        static final Captured NOTHING = new Captured(null, null, null);
+
+        Captured(CapturedChanges changes, String failure) {
+            this(changes, failure, null);
+        }
     }
 
     private final CaptureService service;
@@ -38,17 +50,21 @@ final class TransactionCapture implements InternalTransactionEventListener<Trans
 
     @Override
     public Captured beforeCommit(TransactionData data, KernelTransaction transaction, GraphDatabaseService db) {
+        PendingBootstrapEvents.Attachment bootstrap = PendingBootstrapEvents.take(transaction).orElse(null);
         try {
             if (!captureApplierWrites && WriteGuard.isApplierTagged(data)) {
                 return Captured.NOTHING; // never reached on a primary: its WriteGuard refuses such transactions
             }
             CapturedChanges changes = ChangeEventMapper.map(data);
             changes.addSchemaChanges(SchemaChangeMapper.map(transaction));
-            return changes.isEmpty() ? Captured.NOTHING : new Captured(changes, null);
+            if (bootstrap != null) {
+                changes.attachBootstrap(bootstrap.mark(), bootstrap.schema(), bootstrap.nodes(), bootstrap.relationships());
+            }
+            return changes.isEmpty() ? Captured.NOTHING : new Captured(changes, null, bootstrap);
         } catch (UnreplicableValueException e) {
             throw e; // rolls the transaction back: it must not commit if it cannot be replicated
         } catch (Throwable t) {
-            return new Captured(null, "capture failed in beforeCommit: " + t);
+            return new Captured(null, "capture failed in beforeCommit: " + t, bootstrap);
         }
     }
 
@@ -64,6 +80,9 @@ final class TransactionCapture implements InternalTransactionEventListener<Trans
             long commitId = data.getTransactionId();
             if (commitId <= 0) {
                 return; // changes cancelled out: Neo4j assigned no id, so the chain has nothing to account for
+            }
+            if (state != null && state.bootstrap() != null) {
+                state.bootstrap().committed(commitId); // read by the procedure once its commit() returns
             }
             service.committed(commitId, data.getCommitTime(), state == null ? Captured.NOTHING : state);
         } catch (Throwable t) {

@@ -37,21 +37,22 @@ class StoreContentReaderTest {
             assertThat(StartupContentProbe.AT_LAST_START.get(EmbeddedNeo4j.DATABASE))
                     .as("read inside the database's start-up").isEqualTo(new StoreContent(4, 2, 1, 1));
             restarted.write(tx -> tx.execute("MATCH (n) WHERE NOT n:" + ReservedNames.WATERMARK_LABEL + " AND NOT n:"
-                    + ReservedNames.SKIP_LABEL + " DETACH DELETE n"));
+                    + ReservedNames.SKIP_LABEL + " AND NOT n:" + ReservedNames.BOOTSTRAP_LABEL + " DETACH DELETE n"));
             restarted.write(tx -> tx.execute("DROP INDEX person_name"));
             restarted.write(tx -> tx.execute("DROP CONSTRAINT person_id"));
             assertThat(read(restarted)).as("user data deleted, bookkeeping kept").isEqualTo(StoreContent.EMPTY);
         }
     }
 
-    /** The applier's watermark, an operator's skip record and the reserved constraints. */
+    /** The applier's watermark, an operator's skip record, a bootstrap run's progress and the reserved constraints. */
     private static void reservedOnly(EmbeddedNeo4j neo4j) {
         neo4j.write(tx -> tx.execute("CREATE CONSTRAINT " + ReservedNames.WATERMARK_CONSTRAINT + " FOR (w:"
                 + ReservedNames.WATERMARK_LABEL + ") REQUIRE w.database IS UNIQUE"));
         neo4j.write(tx -> tx.execute("CREATE CONSTRAINT " + ReservedNames.NODE_ID_CONSTRAINT + " FOR (n:"
                 + ReservedNames.NODE_LABEL + ") REQUIRE n." + ReservedNames.ID_PROPERTY + " IS UNIQUE"));
         neo4j.write(tx -> tx.execute("CREATE (:" + ReservedNames.WATERMARK_LABEL + " {database: 'neo4j', commitId: 3}), "
-                + "(:" + ReservedNames.SKIP_LABEL + " {commitId: 2})"));
+                + "(:" + ReservedNames.SKIP_LABEL + " {commitId: 2}), (:" + ReservedNames.BOOTSTRAP_LABEL
+                + " {run: 'r1', nextNodeId: 0})"));
     }
 
     private static StoreContent read(EmbeddedNeo4j neo4j) {

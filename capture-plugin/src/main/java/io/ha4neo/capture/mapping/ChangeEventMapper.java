@@ -12,6 +12,7 @@ import io.ha4neo.schemas.event.RelationshipCreated;
 import io.ha4neo.schemas.event.RelationshipDeleted;
 import io.ha4neo.schemas.event.RelationshipPropertyChange;
 import io.ha4neo.schemas.event.RelationshipRef;
+import io.ha4neo.schemas.topology.ReservedNames;
 import io.ha4neo.schemas.value.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.neo4j.graphdb.Entity;
-import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
 import org.neo4j.graphdb.Relationship;
 import org.neo4j.graphdb.event.LabelEntry;
@@ -37,6 +37,11 @@ import org.neo4j.graphdb.event.TransactionData;
  * replicated here, see docs/identity.md), otherwise its elementId on this store. Reserved labels and
  * properties are never part of the captured changes. Output lists are in a deterministic order (sorted by
  * key) so that equal transactions give equal events.
+ *
+ * <p>ha4neo's own bookkeeping nodes ({@link ReservedNames#BOOKKEEPING_LABELS}: the watermark, skip records, a
+ * bootstrap run's progress record) are no entities: their creation, labels, properties and deletion are never changes.
+ * A bootstrap event is therefore a commit whose data changes all vanish here; its mark and images are attached
+ * separately ({@link CapturedChanges#attachBootstrap}).
  */
 public final class ChangeEventMapper {
     private final TransactionData data;
@@ -47,6 +52,8 @@ public final class ChangeEventMapper {
     private final Set<String> deletedNodeIds = new HashSet<>();
     private final Set<String> createdRelIds = new HashSet<>();
     private final Set<String> deletedRelIds = new HashSet<>();
+    private final Map<String, List<String>> removedLabels = new HashMap<>();
+    private final Map<String, Boolean> bookkeeping = new HashMap<>();
 
     private ChangeEventMapper(TransactionData data) {
         this.data = data;
@@ -74,6 +81,9 @@ public final class ChangeEventMapper {
         data.deletedNodes().forEach(n -> deletedNodeIds.add(n.getElementId()));
         data.createdRelationships().forEach(r -> createdRelIds.add(r.getElementId()));
         data.deletedRelationships().forEach(r -> deletedRelIds.add(r.getElementId()));
+        for (LabelEntry e : data.removedLabels()) {
+            removedLabels.computeIfAbsent(e.node().getElementId(), k -> new ArrayList<>()).add(e.label().name());
+        }
         for (PropertyEntry<Node> e : data.removedNodeProperties()) {
             if (deletedNodeIds.contains(e.entity().getElementId()) && e.previouslyCommittedValue() != null) {
                 removedNodeProps.computeIfAbsent(e.entity().getElementId(), k -> new TreeMap<>())
@@ -90,17 +100,14 @@ public final class ChangeEventMapper {
 
     private void mapNodes(CapturedChanges out) {
         for (Node n : data.createdNodes()) {
-            if (!deletedNodeIds.contains(n.getElementId())) {
-                out.createdNodes.add(new NodeCreated(nodeKey(n), labelsOf(n), userProperties(n, n.getAllProperties())));
+            if (!deletedNodeIds.contains(n.getElementId()) && !isBookkeeping(n)) {
+                out.createdNodes.add(new NodeCreated(nodeKey(n), EntityImages.userLabels(n),
+                        EntityImages.userProperties(n, n.getAllProperties())));
             }
         }
-        Map<String, List<String>> removedLabels = new HashMap<>();
-        for (LabelEntry e : data.removedLabels()) {
-            removedLabels.computeIfAbsent(e.node().getElementId(), k -> new ArrayList<>()).add(e.label().name());
-        }
         for (Node n : data.deletedNodes()) {
-            if (!createdNodeIds.contains(n.getElementId())) {
-                List<String> labels = userLabels(removedLabels.getOrDefault(n.getElementId(), List.of()));
+            if (!createdNodeIds.contains(n.getElementId()) && !isBookkeeping(n)) {
+                List<String> labels = EntityImages.userLabels(removedLabels.getOrDefault(n.getElementId(), List.of()));
                 out.deletedNodes.add(new NodeDeleted(nodeKey(n), labels, withoutReserved(removedNodeProps
                         .getOrDefault(n.getElementId(), Map.of()))));
             }
@@ -122,19 +129,22 @@ public final class ChangeEventMapper {
 
     private void addLabelChange(CapturedChanges out, LabelEntry e, boolean added) {
         String id = e.node().getElementId();
-        if (!isReserved(e.label().name()) && !createdNodeIds.contains(id) && !deletedNodeIds.contains(id)) {
+        if (!isReserved(e.label().name()) && !createdNodeIds.contains(id) && !deletedNodeIds.contains(id)
+                && !isBookkeeping(e.node())) {
             out.labelChanges.add(new LabelChange(nodeKey(e.node()), e.label().name(), added));
         }
     }
 
     private void mapNodeProperties(CapturedChanges out) {
         for (PropertyEntry<Node> e : data.assignedNodeProperties()) {
-            if (isLiveExisting(e.entity(), createdNodeIds, deletedNodeIds) && !isReserved(e.key())) {
+            if (isLiveExisting(e.entity(), createdNodeIds, deletedNodeIds) && !isReserved(e.key())
+                    && !isBookkeeping(e.entity())) {
                 out.nodePropertyChanges.add(new NodePropertyChange(nodeKey(e.entity()), assigned(e)));
             }
         }
         for (PropertyEntry<Node> e : data.removedNodeProperties()) {
-            if (isLiveExisting(e.entity(), createdNodeIds, deletedNodeIds) && !isReserved(e.key())) {
+            if (isLiveExisting(e.entity(), createdNodeIds, deletedNodeIds) && !isReserved(e.key())
+                    && !isBookkeeping(e.entity())) {
                 out.nodePropertyChanges.add(new NodePropertyChange(nodeKey(e.entity()), removed(e)));
             }
         }
@@ -145,7 +155,8 @@ public final class ChangeEventMapper {
     private void mapRelationships(CapturedChanges out) {
         for (Relationship r : data.createdRelationships()) {
             if (!deletedRelIds.contains(r.getElementId())) {
-                out.createdRelationships.add(new RelationshipCreated(ref(r), userProperties(r, r.getAllProperties())));
+                out.createdRelationships.add(new RelationshipCreated(ref(r),
+                        EntityImages.userProperties(r, r.getAllProperties())));
             }
         }
         for (Relationship r : data.deletedRelationships()) {
@@ -190,13 +201,13 @@ public final class ChangeEventMapper {
     }
 
     private RelationshipRef ref(Relationship r) {
-        return new RelationshipRef(keyOf(r, r.getProperty(ID_PROPERTY, null)), r.getType().name(),
+        return new RelationshipRef(EntityImages.keyOf(r), r.getType().name(),
                 nodeKey(r.getStartNode()), nodeKey(r.getEndNode()));
     }
 
     private RelationshipRef ref(Relationship r, Map<String, Value> before) {
         Value id = before.get(ID_PROPERTY);
-        return new RelationshipRef(keyOf(r, id == null ? null : id.raw()), r.getType().name(),
+        return new RelationshipRef(EntityImages.keyOf(r, id == null ? null : id.raw()), r.getType().name(),
                 nodeKey(r.getStartNode()), nodeKey(r.getEndNode()));
     }
 
@@ -205,41 +216,29 @@ public final class ChangeEventMapper {
         return nodeKeys.computeIfAbsent(n.getElementId(), id -> {
             if (deletedNodeIds.contains(id)) {
                 Value v = removedNodeProps.getOrDefault(id, Map.of()).get(ID_PROPERTY);
-                return keyOf(n, v == null ? null : v.raw());
+                return EntityImages.keyOf(n, v == null ? null : v.raw());
             }
-            return keyOf(n, n.getProperty(ID_PROPERTY, null));
+            return EntityImages.keyOf(n);
         });
     }
 
-    private static String keyOf(Entity e, Object reservedId) {
-        return reservedId instanceof String s && !s.isEmpty() ? s : e.getElementId();
-    }
-
-    private static List<String> labelsOf(Node n) {
-        List<String> labels = new ArrayList<>();
-        for (Label l : n.getLabels()) {
-            labels.add(l.name());
-        }
-        return userLabels(labels);
-    }
-
-    private static List<String> userLabels(List<String> labels) {
-        return labels.stream().filter(l -> !isReserved(l)).sorted().toList();
-    }
-
-    private static Map<String, Value> userProperties(Entity owner, Map<String, Object> props) {
-        Map<String, Value> out = new LinkedHashMap<>();
-        props.forEach((k, v) -> {
-            if (!isReserved(k)) {
-                out.put(k, EmbeddedToEventValueMapper.toValue(v, owner, k));
+    /**
+     * True for one of ha4neo's bookkeeping nodes, by its labels now and those this transaction removed (a deleted
+     * node's labels are only in the latter).
+     */
+    private boolean isBookkeeping(Node n) {
+        return bookkeeping.computeIfAbsent(n.getElementId(), id -> {
+            List<String> labels = new ArrayList<>(removedLabels.getOrDefault(id, List.of()));
+            if (!deletedNodeIds.contains(id)) {
+                labels.addAll(EntityImages.labelNames(n));
             }
+            return ReservedNames.isBookkeeping(labels);
         });
-        return out;
     }
 
     private static Map<String, Value> withoutReserved(Map<String, Value> props) {
         Map<String, Value> out = new LinkedHashMap<>(props);
-        out.keySet().removeIf(io.ha4neo.schemas.topology.ReservedNames::isReserved);
+        out.keySet().removeIf(ReservedNames::isReserved);
         return out;
     }
 

@@ -53,6 +53,29 @@ public final class SchemaChangeMapper {
         return out;
     }
 
+    /**
+     * The store's user indexes and constraints now, as CREATE entries in the form {@link #map} gives a created one (for
+     * a bootstrap run's begin): indexes first, then constraints, each by name. Left out, by the rules of
+     * {@code StoreContent}: token lookup indexes, indexes that back a constraint, and reserved names.
+     */
+    public static List<SchemaChange> existing(KernelTransaction ktx) {
+        TokenNameLookup tokens = ktx.tokenRead();
+        List<SchemaChange> out = new ArrayList<>();
+        List<IndexDescriptor> indexes = new ArrayList<>();
+        ktx.schemaRead().indexesGetAll().forEachRemaining(indexes::add);
+        indexes.stream().filter(i -> i.getIndexType() != IndexType.LOOKUP && !isConstraintOwned(i)
+                        && !io.ha4neo.schemas.topology.ReservedNames.isReserved(i.getName()))
+                .sorted(Comparator.comparing(IndexDescriptor::getName))
+                .forEach(i -> out.add(new SchemaChange(Operation.CREATE, Kind.INDEX, i.getName(), createIndex(i, tokens))));
+        List<ConstraintDescriptor> constraints = new ArrayList<>();
+        ktx.schemaRead().constraintsGetAll().forEachRemaining(constraints::add);
+        constraints.stream().filter(c -> !io.ha4neo.schemas.topology.ReservedNames.isReserved(c.getName()))
+                .sorted(Comparator.comparing(ConstraintDescriptor::getName))
+                .forEach(c -> out.add(new SchemaChange(Operation.CREATE, Kind.CONSTRAINT, c.getName(),
+                        createConstraint(c, tokens))));
+        return out;
+    }
+
     private static boolean isConstraintOwned(IndexDescriptor index) {
         return index.isUnique() || index.getOwningConstraintId().isPresent();
     }

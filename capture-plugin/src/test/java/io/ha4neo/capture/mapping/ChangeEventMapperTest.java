@@ -372,6 +372,40 @@ class ChangeEventMapperTest {
     }
 
     @Test
+    void bookkeepingNodesAreNeverChangesWhetherCreatedChangedOrDeleted() {
+        Label progress = Label.label(ReservedNames.BOOTSTRAP_LABEL);
+        TransactionEvent created = capture(tx -> {
+            Node n = tx.createNode(progress);
+            n.setProperty("run", "r1");
+            n.setProperty("nextNodeId", 0L);
+            tx.createNode(Label.label(ReservedNames.WATERMARK_LABEL)).setProperty("database", "neo4j");
+        });
+        assertThat(created.createdNodes()).isEmpty();
+
+        String id = neo4j.writeAndGet(tx -> tx.findNode(progress, "run", "r1").getElementId());
+        TransactionEvent changed = capture(tx -> {
+            Node n = tx.getNodeByElementId(id);
+            n.setProperty("nextNodeId", 7L);
+            n.removeProperty("run");
+            n.addLabel(Label.label("Extra"));
+        });
+        assertThat(changed.nodePropertyChanges()).isEmpty();
+        assertThat(changed.labelChanges()).isEmpty();
+
+        TransactionEvent deleted = capture(tx -> tx.getNodeByElementId(id).delete());
+        assertThat(deleted.deletedNodes()).isEmpty();
+    }
+
+    @Test
+    void aUserNodeBesideABookkeepingNodeIsStillCaptured() {
+        TransactionEvent e = capture(tx -> {
+            tx.createNode(Label.label(ReservedNames.BOOTSTRAP_LABEL)).setProperty("run", "r2");
+            tx.createNode(Label.label("User")).setProperty("x", 1L);
+        });
+        assertThat(e.createdNodes()).extracting(NodeCreated::labels).containsExactly(List.of("User"));
+    }
+
+    @Test
     void carriesTransactionMetadataAsStrings() {
         TransactionEvent e = capture(tx -> {
             ((InternalTransaction) tx).setMetaData(Map.of("app", "billing", "attempt", 3));
