@@ -8,6 +8,7 @@ import io.ha4neo.applier.observe.ApplierMetrics;
 import io.ha4neo.applier.observe.ApplierState;
 import io.ha4neo.applier.observe.ApplierStatus;
 import io.ha4neo.applier.standby.StandbyStore;
+import io.ha4neo.applier.standby.WatermarkPreparedException;
 import io.ha4neo.schemas.codec.ChunkAssembler;
 import io.ha4neo.schemas.codec.EventCodec;
 import java.time.Clock;
@@ -134,6 +135,8 @@ public final class ApplierLoop {
             if (!stop.isRequested()) {
                 throw e;
             }
+        } catch (WatermarkPreparedException e) {
+            prepared(e);
         } catch (RuntimeException e) {
             recover(e, "applying " + batch.describe(topic));
         }
@@ -173,6 +176,16 @@ public final class ApplierLoop {
         if (result.lastWatermark().isPresent()) {
             errors.wrote(); // resets the back-off: the standby took a write
         }
+    }
+
+    /**
+     * {@code ha4neo.bootstrap.prepare} rewrote the watermark under this applier (the write was rolled back): not an
+     * error, the operator started a seed. Drops what was read and re-positions from the prepared watermark.
+     */
+    private void prepared(WatermarkPreparedException e) {
+        log.info("{}; nothing of {} was applied", e.getMessage(), batch.describe(topic));
+        batch.dropAll();
+        positioner.repositionBeforeNextStep("the watermark was prepared for " + e.prepared());
     }
 
     /** Pauses or resumes as the member's role says. */
