@@ -16,7 +16,8 @@ public final class ApplyResult {
     private Watermark last;
     private BootstrapMark bootstrap; // of the last applied bootstrap event, if any
 
-    void record(List<TransactionEvent> events, int skippedCount, Watermark watermark) {
+    /** Records one standby write: the events it applied, the operator skips among it, the watermark it wrote. */
+    public void record(List<TransactionEvent> events, int skippedCount, Watermark watermark) {
         transactions += events.size() + skippedCount;
         skipped += skippedCount;
         events.forEach(e -> {

@@ -9,6 +9,7 @@ import io.ha4neo.applier.plan.PlannedStatement;
 import io.ha4neo.applier.standby.SkippedCommit;
 import io.ha4neo.applier.standby.StandbyStore;
 import io.ha4neo.applier.standby.Watermark;
+import io.ha4neo.applier.standby.WatermarkPreparedException;
 import io.ha4neo.schemas.event.ChainPosition;
 import io.ha4neo.schemas.event.SchemaChange;
 import io.ha4neo.schemas.event.TransactionEvent;
@@ -105,6 +106,17 @@ public final class ChangeApplier {
      */
     public void standbyMayHaveChanged() {
         reservedSchemaReady = false;
+    }
+
+    /**
+     * The bootstrap run the standby's watermark was prepared for under this applier ({@code ha4neo.bootstrap.prepare}
+     * while it runs), if it names one in stage awaiting_begin that this applier does not know: the caller
+     * re-positions. Reads only the watermark's bootstrap properties; for an idle applier, which writes nothing that a
+     * compare-and-set could find changed ({@link WatermarkPreparedException} is that case's answer).
+     */
+    public Optional<BootstrapStage> preparedUnderIt() {
+        return store.readBootstrapStage().filter(BootstrapStage::isAwaitingBegin)
+                .filter(found -> !Optional.of(found).equals(bootstrapStage()));
     }
 
     /** The watermark as of the last successful write or {@link #position()}. */

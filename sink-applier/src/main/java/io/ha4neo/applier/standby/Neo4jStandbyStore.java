@@ -107,6 +107,17 @@ public final class Neo4jStandbyStore implements StandbyStore {
     }
 
     @Override
+    public Optional<BootstrapStage> readBootstrapStage() {
+        try (Session s = session(); Transaction tx = s.beginTransaction(TAGGED)) {
+            return tx.run("MATCH " + WM_PATTERN + " RETURN w." + WatermarkNode.BOOTSTRAP_RUN + " AS run, w."
+                    + WatermarkNode.BOOTSTRAP_STAGE + " AS stage", Map.of("db", database)).list().stream()
+                    .filter(r -> !r.get("run").isNull()).findFirst()
+                    .map(r -> new BootstrapStage(r.get("run").asString(),
+                            BootstrapStage.Stage.of(r.get("stage").isNull() ? null : r.get("stage").asString())));
+        }
+    }
+
+    @Override
     public void writeBatch(Optional<ChainPosition> expected, Optional<BootstrapStage> expectedBootstrap,
                            List<PlannedStatement> statements, Watermark next, List<SkippedCommit> skips) {
         try (Session s = session(); Transaction tx = s.beginTransaction(TAGGED)) {

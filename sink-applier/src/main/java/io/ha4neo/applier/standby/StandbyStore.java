@@ -30,6 +30,12 @@ public interface StandbyStore {
     Optional<Watermark> readWatermark();
 
     /**
+     * Only the watermark's bootstrap run and stage (empty when it has none, or there is no watermark): what an idle
+     * applier checks to notice a {@code ha4neo.bootstrap.prepare} that ran under it.
+     */
+    Optional<BootstrapStage> readBootstrapStage();
+
+    /**
      * In one transaction: checks that the watermark still names {@code expected}, epoch and commit id (empty = no
      * watermark yet; anything else means a second writer, and the transaction is rolled back with a
      * {@link FatalApplierException}), runs the statements in order, verifies each found all its targets, records

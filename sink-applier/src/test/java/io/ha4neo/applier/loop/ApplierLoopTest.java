@@ -119,6 +119,27 @@ class ApplierLoopTest {
     }
 
     @Test
+    void anIdleApplierNoticesAWatermarkPreparedUnderItAndReadsTheRunFromThePreparedOffset() throws Exception {
+        store.watermark = new Watermark("neo4j", 7, 1, Events.TOPIC, 0, 3, 1_000_007, 0);
+        TransactionEvent[] events = {createsNode(3, 0, "a"), createsNode(5, 3, "b"),
+                Events.bootstrap(6, 5, Events.mark("r2", BootstrapPhase.BEGIN, 0, 0)).build(),
+                Events.bootstrap(7, 6, Events.mark("r2", BootstrapPhase.END, 0, 0)).build()};
+        consumer.schedulePollTask(() -> assignWithRecords(events)); // all applied: the applier idles at commit 7
+
+        try (Running running = start(loop())) {
+            running.await(() -> status.state() == ApplierState.CAUGHT_UP || status.state() == ApplierState.APPLYING);
+            addRecords(events); // read again once re-positioned
+            store.watermark = new Watermark("neo4j", 0, 1, Events.TOPIC, 0, 1, 0, 0,
+                    io.ha4neo.applier.standby.BootstrapStage.awaitingBegin("r2")); // prepare, after the begin
+            running.await(() -> store.watermark.commitId() == 7);
+        }
+
+        assertThat(store.log).containsExactly("ensure", "delete 0", "drop user schema []", "await 30", "write 6@2",
+                "write 7@3");
+        assertThat(store.watermark.bootstrapStage()).isEmpty();
+    }
+
+    @Test
     void retriesAFailedWriteAfterRepositioningAndAppliesEachTransactionOnce() throws Exception {
         TransactionEvent[] events = {createsNode(3, 0, "a"), createsNode(5, 3, "b")};
         consumer.schedulePollTask(() -> assignWithRecords(events));
