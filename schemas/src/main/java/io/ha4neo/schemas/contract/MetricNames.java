@@ -52,8 +52,11 @@ public final class MetricNames {
     public static final String APPLIER_BOOTSTRAP_ACTIVE = "ha4neo_applier_bootstrap_active";
     /** Gauge: entity images (nodes and relationships) of the current bootstrap run applied on the standby. */
     public static final String APPLIER_BOOTSTRAP_ENTITIES_APPLIED = "ha4neo_applier_bootstrap_entities_applied";
-    /** Gauge: entities the primary held when the current bootstrap run began (0 before its begin). */
-    public static final String APPLIER_BOOTSTRAP_ENTITIES_TOTAL = "ha4neo_applier_bootstrap_entities_total";
+    /**
+     * Gauge: entities the primary held when the current bootstrap run began (0 before its begin). Not named
+     * {@code ..._total}: Prometheus reserves that suffix for counters, and its client refuses a gauge so named.
+     */
+    public static final String APPLIER_BOOTSTRAP_ENTITIES_TOTAL = "ha4neo_applier_bootstrap_entities_at_begin";
 
     /** Every plugin metric. */
     public static final List<String> PLUGIN = List.of(CAPTURE_LAST_COMMITTED_ID, CAPTURE_LAST_CAPTURED_ID,

@@ -1,12 +1,15 @@
 package io.ha4neo.applier.apply;
 
+import io.ha4neo.applier.apply.BootstrapRules.Step;
 import io.ha4neo.applier.apply.CommitChain.Decision;
+import io.ha4neo.applier.standby.BootstrapStage;
 import io.ha4neo.applier.error.FatalApplierException;
 import io.ha4neo.applier.plan.ApplyPlanner;
 import io.ha4neo.applier.plan.PlannedStatement;
 import io.ha4neo.applier.standby.SkippedCommit;
 import io.ha4neo.applier.standby.StandbyStore;
 import io.ha4neo.applier.standby.Watermark;
+import io.ha4neo.applier.standby.WatermarkPreparedException;
 import io.ha4neo.schemas.event.ChainPosition;
 import io.ha4neo.schemas.event.SchemaChange;
 import io.ha4neo.schemas.event.TransactionEvent;
@@ -49,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * {@code db.awaitIndexes}, then a transaction that only moves the watermark. A crash between those steps
  * leaves the watermark before the schema event, so it is replayed, and the existence check makes the
  * replay a no-op.
+ *
+ * <p><b>Bootstrap.</b> A watermark prepared for a bootstrap run ({@link BootstrapStage}) changes what the items mean
+ * ({@link BootstrapRules}): awaiting the run's begin everything is passed over; its begin empties the standby
+ * ({@link Seeding}); while seeding, images are upserts and changes to entities not held yet are passed over; its end
+ * returns the standby to normal strictness. Other runs' events are passed over.
  */
 public final class ChangeApplier {
     private static final Logger log = LoggerFactory.getLogger(ChangeApplier.class);
@@ -60,6 +68,7 @@ public final class ChangeApplier {
     private final String database;
     private final int schemaAwaitSeconds;
     private final Clock clock;
+    private final Seeding seeding;
     private Watermark watermark; // null until the first transaction is applied to a fresh standby
     private boolean watermarkUncertain; // a write failed: it may have committed all the same
     private boolean reservedSchemaReady; // the reserved constraints exist, as of the first write since start or resume
@@ -72,6 +81,7 @@ public final class ChangeApplier {
         this.database = database;
         this.schemaAwaitSeconds = schemaAwaitSeconds;
         this.clock = clock;
+        this.seeding = new Seeding(this, store, schemaAwaitSeconds, clock);
     }
 
     /**
@@ -86,6 +96,7 @@ public final class ChangeApplier {
             chain = chain.skippingOnlyInEpoch(watermark.epoch());
         }
         skipBound = true;
+        seeding.positioned(watermark);
         return Optional.ofNullable(watermark);
     }
 
@@ -95,6 +106,17 @@ public final class ChangeApplier {
      */
     public void standbyMayHaveChanged() {
         reservedSchemaReady = false;
+    }
+
+    /**
+     * The bootstrap run the standby's watermark was prepared for under this applier ({@code ha4neo.bootstrap.prepare}
+     * while it runs), if it names one in stage awaiting_begin that this applier does not know: the caller
+     * re-positions. Reads only the watermark's bootstrap properties; for an idle applier, which writes nothing that a
+     * compare-and-set could find changed ({@link WatermarkPreparedException} is that case's answer).
+     */
+    public Optional<BootstrapStage> preparedUnderIt() {
+        return store.readBootstrapStage().filter(BootstrapStage::isAwaitingBegin)
+                .filter(found -> !Optional.of(found).equals(bootstrapStage()));
     }
 
     /** The watermark as of the last successful write or {@link #position()}. */
@@ -118,15 +140,29 @@ public final class ChangeApplier {
         ApplyResult result = new ApplyResult();
         Segment segment = new Segment();
         for (LogItem item : items) {
-            Decision d = admitOrFlush(item, segment, result);
-            if (d == Decision.ALREADY_APPLIED) {
-                log.debug("skipping {}: already covered by the watermark {}", item.position(), watermark);
-            } else if (d == Decision.APPLY && isSchema(item)) {
-                flush(segment, result);
-                applySchema((LogItem.Transaction) item, result);
-            } else { // data, an epoch start, or an operator skip of any kind of item: written with the data around it
-                logEpochStart(item);
-                segment.add(item, d);
+            Step step = decideOrFlush(item, segment, result);
+            switch (step) {
+                case ALREADY_APPLIED -> log.debug("skipping {}: already covered by the watermark {}", item.position(),
+                        watermark);
+                case APPLY_SCHEMA -> {
+                    flush(segment, result);
+                    applySchema((LogItem.Transaction) item, result);
+                }
+                case BEGIN_RUN -> {
+                    flush(segment, result);
+                    seeding.begin((LogItem.Transaction) item, result);
+                }
+                case END_RUN -> {
+                    flush(segment, result);
+                    seeding.end((LogItem.Transaction) item, result);
+                }
+                case PASS_OVER_UNCHAINED -> segment.passOverUnchained(item);
+                case PASS_OVER -> segment.passOver(item);
+                // data, images, an epoch start, or an operator skip of any kind of item: written with the data around it
+                default -> {
+                    logEpochStart(item);
+                    segment.add(item, step);
+                }
             }
         }
         flush(segment, result);
@@ -162,25 +198,46 @@ public final class ChangeApplier {
      * Any write, checked against the watermark this applier last read or wrote (epoch and commit id); a failure leaves
      * the watermark uncertain until it is read again.
      */
-    private void write(List<PlannedStatement> statements, Watermark next, List<SkippedCommit> skips) {
+    void write(List<PlannedStatement> statements, Watermark next, List<SkippedCommit> skips) {
         prepareStandby();
         watermarkUncertain = true;
-        store.writeBatch(watermark().map(Watermark::chainPosition), statements, next, skips);
+        store.writeBatch(watermark().map(Watermark::chainPosition), bootstrapStage(), statements, next, skips);
         watermarkUncertain = false;
     }
 
-    /** Admits the item; on a fatal item, first commits what came before it, then rethrows. */
-    private Decision admitOrFlush(LogItem item, Segment segment, ApplyResult result) {
+    /** After a write of this applier: the watermark it wrote. */
+    void wrote(Watermark next) {
+        watermark = next;
+    }
+
+    /** Decides for the item; on a fatal item, first commits what came before it, then rethrows. */
+    private Step decideOrFlush(LogItem item, Segment segment, ApplyResult result) {
         try {
-            return admit(item, segment);
+            return decide(item, segment);
         } catch (FatalApplierException e) {
             flush(segment, result);
             throw e;
         }
     }
 
-    private Decision admit(LogItem item, Segment segment) {
-        return chain.admit(segment.positionAfter(AppliedPosition.of(watermark())), item);
+    /**
+     * The bootstrap stage first (awaiting a run's begin, nothing is chained), then the chain, then what applying means
+     * in the stage ({@link BootstrapRules}). The stage is the written watermark's: a run's begin and end are written
+     * alone, so it is the same for every item of a segment.
+     */
+    private Step decide(LogItem item, Segment segment) {
+        Optional<BootstrapStage> stage = bootstrapStage();
+        Optional<Step> awaiting = BootstrapRules.beforeChain(stage, item);
+        if (awaiting.isPresent()) {
+            return awaiting.get();
+        }
+        Decision d = chain.admit(segment.positionAfter(AppliedPosition.of(watermark())), item);
+        return BootstrapRules.admitted(stage, item, d);
+    }
+
+    /** The bootstrap run and stage of the watermark this applier last read or wrote. */
+    Optional<BootstrapStage> bootstrapStage() {
+        return watermark().flatMap(Watermark::bootstrapStage);
     }
 
     private static void logEpochStart(LogItem item) {
@@ -192,29 +249,36 @@ public final class ChangeApplier {
         }
     }
 
-    private static boolean isSchema(LogItem item) {
-        return item instanceof LogItem.Transaction t && !t.event().schemaChanges().isEmpty();
-    }
-
     /** Writes one run of data transactions (and operator skips) with the watermark of its last item. */
     private void flush(Segment segment, ApplyResult result) {
         if (segment.isEmpty()) {
             return;
         }
         Watermark next = nextWatermark(segment.last, segment.position);
-        write(planner.plan(segment.events), next, segment.skips);
+        write(plan(segment.events), next, segment.skips);
         segment.skips.forEach(s -> log.warn("operator skip: commit {} was NOT applied, recorded as skipped; remove "
                 + "skip.commit.id from the configuration now", s.commitId()));
         result.record(segment.events, segment.skips.size(), next);
         watermark = next;
+        seeding.applied(segment.events);
         segment.clear();
+    }
+
+    /**
+     * The statements of a run of data transactions; while seeding, a row whose entity the standby does not hold yet
+     * may find nothing (its image comes later in the run), so the count is "at most" (images stay exact).
+     */
+    private List<PlannedStatement> plan(List<TransactionEvent> events) {
+        List<PlannedStatement> statements = planner.plan(events);
+        boolean seedingNow = bootstrapStage().filter(BootstrapStage::isSeeding).isPresent();
+        return seedingNow ? statements.stream().map(PlannedStatement::whileSeeding).toList() : statements;
     }
 
     /**
      * The reserved constraints, created if missing, before the first write since start or resume: not earlier, so
      * that a standby the log must not be applied to ({@link BaselineCheck}) gets nothing at all.
      */
-    private void prepareStandby() {
+    void prepareStandby() {
         if (!reservedSchemaReady) {
             store.ensureReservedSchema();
             reservedSchemaReady = true;
@@ -233,7 +297,7 @@ public final class ChangeApplier {
         watermark = next;
     }
 
-    private void applySchemaChange(SchemaChange change, LogItem.Transaction t) {
+    void applySchemaChange(SchemaChange change, LogItem.Transaction t) {
         boolean exists = store.schemaObjectExists(change.name());
         boolean create = change.operation() == SchemaChange.Operation.CREATE;
         if (exists == create) {
@@ -245,12 +309,15 @@ public final class ChangeApplier {
         store.runSchemaStatement(change.statement());
     }
 
-    /** The watermark at {@code at}, the position after {@code last}, with {@code last}'s origin commit time. */
-    private Watermark nextWatermark(LogItem last, AppliedPosition at) {
+    /**
+     * The watermark at {@code at}, the position after {@code last}, with {@code last}'s origin commit time, in the
+     * bootstrap stage of the watermark before it (a run's begin and end change it, {@link Seeding}).
+     */
+    Watermark nextWatermark(LogItem last, AppliedPosition at) {
         long sourceTime = last instanceof LogItem.Transaction t ? t.event().commitTimeMillis() : 0;
         LogPosition p = at.log();
         return new Watermark(database, at.commitId(), at.epoch(), p.topic(), p.partition(), p.offset(), sourceTime,
-                clock.millis());
+                clock.millis(), watermark == null ? null : watermark.bootstrap());
     }
 
     /** What the audit record says was passed over. */
@@ -282,16 +349,32 @@ public final class ChangeApplier {
         LogItem last;
         AppliedPosition position;
 
-        void add(LogItem item, Decision d) {
+        void add(LogItem item, Step step) {
             position = CommitChain.after(positionAfter(AppliedPosition.of(watermark())), item);
             last = item;
-            if (d == Decision.APPLY) {
+            if (step != Step.OPERATOR_SKIP) {
                 events.add(((LogItem.Transaction) item).event());
             } else {
                 long id = position.commitId();
                 skips.add(new SkippedCommit(id, clock.millis(), "operator: skip.commit.id=" + id + " on "
                         + describeSkipped(item)));
             }
+        }
+
+        /** An item next in the chain with nothing to apply (a bootstrap event of no run of this standby's). */
+        void passOver(LogItem item) {
+            position = CommitChain.after(positionAfter(AppliedPosition.of(watermark())), item);
+            last = item;
+        }
+
+        /**
+         * Awaiting a run's begin: the item is passed over unchained; the standby stays at its place in the history
+         * (commit 0 of the prepared epoch) and only the log offset moves past the item.
+         */
+        void passOverUnchained(LogItem item) {
+            AppliedPosition at = positionAfter(AppliedPosition.of(watermark())).orElseThrow();
+            position = new AppliedPosition(at.chain(), item.position());
+            last = item;
         }
 
         /** Where the standby is once the items so far commit: the segment's last position, else {@code written}. */

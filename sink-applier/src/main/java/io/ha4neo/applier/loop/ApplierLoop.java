@@ -8,6 +8,7 @@ import io.ha4neo.applier.observe.ApplierMetrics;
 import io.ha4neo.applier.observe.ApplierState;
 import io.ha4neo.applier.observe.ApplierStatus;
 import io.ha4neo.applier.standby.StandbyStore;
+import io.ha4neo.applier.standby.WatermarkPreparedException;
 import io.ha4neo.schemas.codec.ChunkAssembler;
 import io.ha4neo.schemas.codec.EventCodec;
 import java.time.Clock;
@@ -76,6 +77,7 @@ public final class ApplierLoop {
     private final ErrorHandler errors;
     private final RoleWatch roles;
     private final Clock clock;
+    private long lastPreparedCheck;
 
     public ApplierLoop(Source source, Target target, BatchPolicy policy, Backoff backoff, Reporting reporting,
                        Clock clock) {
@@ -84,6 +86,7 @@ public final class ApplierLoop {
         this.target = target;
         this.reporting = reporting;
         this.clock = clock;
+        this.lastPreparedCheck = clock.millis();
         BatchLimit limit = new BatchLimit(policy.maxTransactions(), policy.maxChanges());
         reporting.metrics().batchLimits(limit.transactions(), limit.changes());
         this.batch = new PendingBatch(limit, policy.linger(), new RecordDecoder(source.codec(), source.assembler()),
@@ -134,6 +137,8 @@ public final class ApplierLoop {
             if (!stop.isRequested()) {
                 throw e;
             }
+        } catch (WatermarkPreparedException e) {
+            prepared(e);
         } catch (RuntimeException e) {
             recover(e, "applying " + batch.describe(topic));
         }
@@ -159,6 +164,26 @@ public final class ApplierLoop {
             flush();
         }
         lag.checkIfDue(batch.unappliedRecords());
+        checkPreparedIfIdle(records.isEmpty());
+    }
+
+    /**
+     * While idle (nothing polled, nothing pending), once per role check interval: was the watermark prepared for a
+     * bootstrap run under this applier? A busy applier finds out at its next write's compare-and-set; an idle one
+     * may have passed over the run's begin already (prepare comes after it) and have nothing more to write.
+     */
+    private void checkPreparedIfIdle(boolean polledNothing) {
+        long now = clock.millis();
+        if (!polledNothing || batch.size() > 0 || now - lastPreparedCheck < target.roleCheckInterval().toMillis()) {
+            return;
+        }
+        lastPreparedCheck = now;
+        target.applier().preparedUnderIt().ifPresent(stage -> {
+            log.info("the watermark of this standby was prepared for {} while the applier was idle; re-reading it and "
+                    + "re-positioning from it", stage);
+            batch.dropAll();
+            positioner.repositionBeforeNextStep("the watermark was prepared for " + stage);
+        });
     }
 
     /** Applies the pending batch, then commits the consumer offset for lag tools (never for positioning). */
@@ -173,6 +198,16 @@ public final class ApplierLoop {
         if (result.lastWatermark().isPresent()) {
             errors.wrote(); // resets the back-off: the standby took a write
         }
+    }
+
+    /**
+     * {@code ha4neo.bootstrap.prepare} rewrote the watermark under this applier (the write was rolled back): not an
+     * error, the operator started a seed. Drops what was read and re-positions from the prepared watermark.
+     */
+    private void prepared(WatermarkPreparedException e) {
+        log.info("{}; nothing of {} was applied", e.getMessage(), batch.describe(topic));
+        batch.dropAll();
+        positioner.repositionBeforeNextStep("the watermark was prepared for " + e.prepared());
     }
 
     /** Pauses or resumes as the member's role says. */

@@ -57,6 +57,14 @@ public final class ApplierMetrics {
     private final Counter errors = Counter.builder().name(MetricNames.APPLIER_ERRORS_TOTAL)
             .help("Errors by kind (retriable and fatal).").labelNames("kind").register(registry);
 
+    private final Gauge bootstrapActive = gauge(MetricNames.APPLIER_BOOTSTRAP_ACTIVE, "1 while the standby is being "
+            + "seeded by a bootstrap run (its watermark in stage awaiting_begin or seeding), else 0.");
+    private final Gauge bootstrapApplied = gauge(MetricNames.APPLIER_BOOTSTRAP_ENTITIES_APPLIED, "Entity images "
+            + "(nodes and relationships) of the current or last bootstrap run applied on the standby, as of the last "
+            + "applied event of the run.");
+    private final Gauge bootstrapTotal = gauge(MetricNames.APPLIER_BOOTSTRAP_ENTITIES_TOTAL, "Entities the primary "
+            + "held when the current or last bootstrap run began; 0 before its begin is applied.");
+
     private volatile ChainPosition applied; // null until a watermark was read or written: nothing applied
     private volatile long appliedSourceMillis;
     private volatile ChainPosition newestSeen; // null until a record was read
@@ -98,6 +106,10 @@ public final class ApplierMetrics {
             sendToPoll.observe(seconds(s.polledMillis() - s.sentMillis()));
             pollToApply.observe(seconds(now - s.polledMillis()));
         }
+        result.lastBootstrapMark().ifPresent(m -> {
+            bootstrapApplied.set(m.entitiesSent());
+            bootstrapTotal.set(m.totals().nodes() + m.totals().relationships());
+        });
         batchTransactions.observe(result.transactions());
         batchChanges.observe(result.changes());
         refreshLag();
@@ -109,6 +121,11 @@ public final class ApplierMetrics {
 
     /** After reading the watermark, or after a write. */
     public void positioned(Watermark w) {
+        bootstrapActive.set(w.bootstrap() == null ? 0 : 1);
+        if (w.bootstrap() != null && w.bootstrap().isAwaitingBegin()) { // a new run: nothing of it applied yet
+            bootstrapApplied.set(0);
+            bootstrapTotal.set(0);
+        }
         applied = w.chainPosition();
         if (w.sourceCommitTimeMillis() > 0) {
             appliedSourceMillis = w.sourceCommitTimeMillis();

@@ -47,7 +47,10 @@ import java.util.Set;
  * MATCH clauses read only reserved identity (label {@code _ha4neo_Node}, property {@code _ha4neo_id}, whose
  * absence marks a native entity) that user changes never modify, elementIds, and relationship types and endpoints,
  * none of which ever change, so a row's write cannot change what a later row of the same statement finds.
- * Schema events are never planned here: the caller applies them alone.
+ * Schema events are never planned here: the caller applies them alone. The images of a bootstrap chunk
+ * ({@link TransactionEvent#bootstrapNodes()}, {@link TransactionEvent#bootstrapRelationships()}) form a group of their
+ * own: an image must replace its entity exactly at its place in the log, after every change before it and before
+ * every change after it, which merging phase by phase would not keep.
  */
 public final class ApplyPlanner {
 
@@ -65,6 +68,15 @@ public final class ApplyPlanner {
         Set<String> deleted = new HashSet<>();
         for (TransactionEvent e : events) {
             requireData(e);
+            if (hasImages(e)) { // a chunk's upserts: alone, in log order between the changes around it
+                if (!current.isEmpty()) {
+                    groups.add(current);
+                }
+                groups.add(List.of(e));
+                current = new ArrayList<>();
+                deleted.clear();
+                continue;
+            }
             if (recreatesDeletedKey(e, deleted)) {
                 groups.add(current);
                 current = new ArrayList<>();
@@ -78,6 +90,10 @@ public final class ApplyPlanner {
             groups.add(current);
         }
         return groups;
+    }
+
+    private static boolean hasImages(TransactionEvent e) {
+        return !e.bootstrapNodes().isEmpty() || !e.bootstrapRelationships().isEmpty();
     }
 
     private static boolean recreatesDeletedKey(TransactionEvent e, Set<String> deleted) {
@@ -114,6 +130,14 @@ public final class ApplyPlanner {
                 .forEach(r -> p.get(Phase.RELATIONSHIP_PROPERTIES_CHANGED).add(id, r));
         e.deletedRelationships().forEach(r -> p.get(Phase.RELATIONSHIPS_DELETED).add(id, relRef(r.ref())));
         e.deletedNodes().forEach(n -> p.get(Phase.NODES_DELETED).add(id, nodeDeleted(n)));
+        for (NodeCreated n : e.bootstrapNodes()) {
+            p.get(Phase.NODE_IMAGES_CREATED).add(id, row("key", n.key()));
+            p.get(Phase.NODE_IMAGES_REPLACED).add(id, nodeCreated(n));
+        }
+        for (RelationshipCreated r : e.bootstrapRelationships()) {
+            p.get(Phase.RELATIONSHIP_IMAGES_CREATED).add(id, relRef(r.ref()));
+            p.get(Phase.RELATIONSHIP_IMAGES_REPLACED).add(id, relCreated(r));
+        }
     }
 
     private static Map<String, Object> nodeCreated(NodeCreated n) {

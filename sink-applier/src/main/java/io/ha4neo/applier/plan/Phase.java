@@ -35,12 +35,48 @@ public enum Phase {
     RELATIONSHIPS_DELETED("UNWIND $rows AS r" + Names.betweenEndpoints("DELETE x")),
     // Plain DELETE, not DETACH: a node the primary deleted has no relationships left; if the standby still
     // has some, it has diverged and the transaction must fail rather than hide it.
-    NODES_DELETED("UNWIND $rows AS r" + Names.node("n", "r.key") + " DELETE n");
+    NODES_DELETED("UNWIND $rows AS r" + Names.node("n", "r.key") + " DELETE n"),
+
+    // The images of a bootstrap chunk (docs/bootstrap.md): upserts by replication key, each image event planned
+    // alone. First the entities the standby does not hold are created bare (as many rows as are missing, so at most
+    // the rows), then every row's entity, found by key like any other, gets the image's labels and properties
+    // (reserved ones kept: _ha4neo_id is read before the properties are replaced and written back after).
+    NODE_IMAGES_CREATED("UNWIND $rows AS r WITH r WHERE NOT EXISTS { MATCH (n:" + N + " {" + ID + ": r.key}) }"
+            + " AND NOT EXISTS { MATCH (n) WHERE elementId(n) = r.key AND n." + ID + " IS NULL }"
+            + " CREATE (n:" + N + " {" + ID + ": r.key})", Flags.IMAGE_AT_MOST),
+    NODE_IMAGES_REPLACED("UNWIND $rows AS r" + Names.node("n", "r.key")
+            + " WITH r, n, n." + ID + " AS id, [l IN labels(n) WHERE NOT l STARTS WITH '" + Names.PREFIX
+            + "' AND NOT l IN r.labels] AS gone"
+            + " REMOVE n:$(gone) SET n:$(r.labels) SET n = r.props SET n." + ID + " = id", Flags.IMAGE),
+    RELATIONSHIP_IMAGES_CREATED("UNWIND $rows AS r" + Names.node("a", "r.start") + Names.node("b", "r.end")
+            + " WITH r, a, b WHERE NOT EXISTS { MATCH (a)-[x:$(r.type)]->(b) WHERE " + Names.relationshipKeyed("x")
+            + " } CREATE (a)-[x:$(r.type) {" + ID + ": r.key}]->(b)", Flags.IMAGE_AT_MOST),
+    RELATIONSHIP_IMAGES_REPLACED("UNWIND $rows AS r" + Names.betweenEndpoints("WITH r, x, x." + ID + " AS id"
+            + " SET x = r.props SET x." + ID + " = id"), Flags.IMAGE);
+
+    /** What kind of statement a phase is. */
+    private enum Flags { CHANGE, IMAGE, IMAGE_AT_MOST }
 
     private final String cypher;
+    private final Flags flags;
 
     Phase(String body) {
+        this(body, Flags.CHANGE);
+    }
+
+    Phase(String body, Flags flags) {
         this.cypher = body + " RETURN count(*) AS applied";
+        this.flags = flags;
+    }
+
+    /** True for the upserts of a bootstrap chunk's images. */
+    public boolean isImage() {
+        return flags != Flags.CHANGE;
+    }
+
+    /** True when the statement creates only what is missing: it finds at most its rows, by design. */
+    public boolean findsAtMostItsRows() {
+        return flags == Flags.IMAGE_AT_MOST;
     }
 
     /** The statement; its only parameter is {@code $rows}. */
@@ -52,6 +88,13 @@ public enum Phase {
     static final class Names {
         static final String N = ReservedNames.NODE_LABEL;
         static final String ID = ReservedNames.ID_PROPERTY;
+        static final String PREFIX = ReservedNames.PREFIX;
+
+        /** Relationship {@code x} is the one of row {@code r}: replicated with its key, or native with it as id. */
+        static String relationshipKeyed(String x) {
+            return x + "." + ID + " = r.key OR (" + x + "." + ID + " IS NULL AND elementId(" + x + ") = r.key)";
+        }
+
         /**
          * Finds relationship {@code x} of row {@code r} by its start node, type, end node and key (its
          * {@code _ha4neo_id}, or, for a native relationship, its elementId), then applies {@code update} to it. Both
@@ -65,8 +108,8 @@ public enum Phase {
          */
         static String betweenEndpoints(String update) {
             return node("a", "r.start") + node("b", "r.end")
-                    + " CALL (r, a, b) { MATCH (a)-[x:$(r.type)]->(b) WHERE x." + ID + " = r.key OR (x." + ID
-                    + " IS NULL AND elementId(x) = r.key) " + update + " RETURN 1 AS found }";
+                    + " CALL (r, a, b) { MATCH (a)-[x:$(r.type)]->(b) WHERE " + relationshipKeyed("x") + " " + update
+                    + " RETURN 1 AS found }";
         }
 
         /**

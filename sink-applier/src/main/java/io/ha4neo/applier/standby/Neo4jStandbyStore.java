@@ -8,6 +8,7 @@ import io.ha4neo.schemas.event.ChainPosition;
 import io.ha4neo.schemas.event.StoreContent;
 import io.ha4neo.schemas.topology.ReservedNames;
 import io.ha4neo.schemas.topology.Role;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +31,9 @@ public final class Neo4jStandbyStore implements StandbyStore {
     private static final String WM_PATTERN = WatermarkNode.matchPattern("w", "db");
     private static final TransactionConfig TAGGED = TransactionConfig.builder()
             .withMetadata(Map.of(ReservedNames.APPLIER_METADATA_KEY, ReservedNames.APPLIER_TAG_VALUE)).build();
+
+    private static final String NOT_BOOKKEEPING = ReservedNames.BOOKKEEPING_LABELS.stream()
+            .map(l -> "NOT n:" + l).collect(java.util.stream.Collectors.joining(" AND "));
 
     private static final Logger log = LoggerFactory.getLogger(Neo4jStandbyStore.class);
     private static final String PROCEDURE_NOT_FOUND = "Neo.ClientError.Procedure.ProcedureNotFound";
@@ -103,10 +107,21 @@ public final class Neo4jStandbyStore implements StandbyStore {
     }
 
     @Override
-    public void writeBatch(Optional<ChainPosition> expected, List<PlannedStatement> statements, Watermark next,
-                           List<SkippedCommit> skips) {
+    public Optional<BootstrapStage> readBootstrapStage() {
         try (Session s = session(); Transaction tx = s.beginTransaction(TAGGED)) {
-            moveWatermark(tx, expected, next);
+            return tx.run("MATCH " + WM_PATTERN + " RETURN w." + WatermarkNode.BOOTSTRAP_RUN + " AS run, w."
+                    + WatermarkNode.BOOTSTRAP_STAGE + " AS stage", Map.of("db", database)).list().stream()
+                    .filter(r -> !r.get("run").isNull()).findFirst()
+                    .map(r -> new BootstrapStage(r.get("run").asString(),
+                            BootstrapStage.Stage.of(r.get("stage").isNull() ? null : r.get("stage").asString())));
+        }
+    }
+
+    @Override
+    public void writeBatch(Optional<ChainPosition> expected, Optional<BootstrapStage> expectedBootstrap,
+                           List<PlannedStatement> statements, Watermark next, List<SkippedCommit> skips) {
+        try (Session s = session(); Transaction tx = s.beginTransaction(TAGGED)) {
+            moveWatermark(tx, expected, expectedBootstrap, next);
             statements.forEach(st -> runChecked(tx, st));
             skips.forEach(skip -> tx.run("CREATE (:" + ReservedNames.SKIP_LABEL + " {commitId: $c, "
                     + "skippedAtMillis: $t, reason: $r})", Map.of("c", skip.commitId(), "t", skip.skippedAtMillis(),
@@ -120,30 +135,92 @@ public final class Neo4jStandbyStore implements StandbyStore {
      * commit id it held, and moves it to {@code next}. Once the lock is held no other writer can move it until this
      * transaction ends, so the comparison cannot race; when it fails, the transaction is rolled back with the move.
      * Both are compared: commit ids of different epochs come from different stores, so an equal commit id alone
-     * proves nothing.
+     * proves nothing. The bootstrap run and stage are compared too: {@code ha4neo.bootstrap.prepare} may have
+     * rewritten the watermark under this applier ({@link WatermarkPreparedException}: re-position, not a
+     * divergence).
      */
-    private void moveWatermark(Transaction tx, Optional<ChainPosition> expected, Watermark next) {
+    private void moveWatermark(Transaction tx, Optional<ChainPosition> expected,
+                               Optional<BootstrapStage> expectedBootstrap, Watermark next) {
         Record r = tx.run("MERGE " + WM_PATTERN + " SET w." + WatermarkNode.APPLIED_AT_MILLIS + " = $now WITH w, w."
-                + WatermarkNode.EPOCH + " AS e, w." + WatermarkNode.COMMIT_ID + " AS c SET w += $p RETURN e, c",
+                + WatermarkNode.EPOCH + " AS e, w." + WatermarkNode.COMMIT_ID + " AS c, w." + WatermarkNode.BOOTSTRAP_RUN
+                + " AS run, w." + WatermarkNode.BOOTSTRAP_STAGE + " AS stage SET w += $p RETURN e, c, run, stage",
                 Map.of("db", database, "now", next.appliedAtMillis(), "p", next.toProperties())).single();
         Optional<ChainPosition> found = r.get("c").isNull() ? Optional.empty()
                 : Optional.of(new ChainPosition(r.get("e").isNull() ? 0 : r.get("e").asLong(), r.get("c").asLong()));
-        if (!found.equals(expected)) {
-            throw new FatalApplierException("divergence", "the watermark of database " + database + " names "
-                    + found.map(Object::toString).orElse("nothing") + " but this applier expected "
-                    + expected.map(Object::toString).orElse("no watermark") + " before applying up to " + next
-                    + ": another applier is writing to this standby. Rolled back; applier stopped. Run exactly one "
-                    + "applier per standby database and restart.");
+        Optional<BootstrapStage> foundBootstrap = r.get("run").isNull() ? Optional.empty()
+                : Optional.of(new BootstrapStage(r.get("run").asString(),
+                        BootstrapStage.Stage.of(r.get("stage").isNull() ? null : r.get("stage").asString())));
+        if (found.equals(expected) && foundBootstrap.equals(expectedBootstrap)) {
+            return;
         }
+        String names = found.map(Object::toString).orElse("nothing") + foundBootstrap.map(b -> ", " + b).orElse("");
+        String expectedNames = expected.map(Object::toString).orElse("no watermark")
+                + expectedBootstrap.map(b -> ", " + b).orElse("");
+        if (foundBootstrap.filter(BootstrapStage::isAwaitingBegin).isPresent()
+                && !foundBootstrap.equals(expectedBootstrap)) {
+            throw new WatermarkPreparedException(foundBootstrap.get(), "the watermark of database " + database
+                    + " was prepared for " + foundBootstrap.get() + " (it names " + names + ", this applier expected "
+                    + expectedNames + "): rolled back; re-reading the watermark and re-positioning from it");
+        }
+        throw new FatalApplierException("divergence", "the watermark of database " + database + " names " + names
+                + " but this applier expected " + expectedNames + " before applying up to " + next
+                + ": another applier is writing to this standby. Rolled back; applier stopped. Run exactly one "
+                + "applier per standby database and restart.");
     }
 
     private void runChecked(Transaction tx, PlannedStatement st) {
         long applied = tx.run(st.cypher(), st.parameters()).single().get("applied").asLong();
-        if (applied != st.expectedCount()) {
+        if (!st.accepts(applied)) {
             throw new FatalApplierException("divergence", "standby diverged: " + st.describe() + " matched "
-                    + applied + " of " + st.expectedCount() + " target entities in database " + database
+                    + applied + " of " + (st.atMost() ? "at most " : "") + st.expectedCount()
+                    + " target entities in database " + database
                     + ". Rolled back; applier stopped. Re-bootstrap the standby.");
         }
+    }
+
+    /** Relationships first, so that no node delete has to detach thousands of them in one transaction. */
+    @Override
+    public long deleteUserEntities(int batchSize) {
+        long relationships = deleteBatch("MATCH ()-[r]->() WITH r LIMIT $n DELETE r RETURN count(*) AS c", batchSize);
+        if (relationships > 0) {
+            return relationships;
+        }
+        return deleteBatch("MATCH (n) WHERE " + NOT_BOOKKEEPING + " WITH n LIMIT $n DETACH DELETE n "
+                + "RETURN count(*) AS c", batchSize);
+    }
+
+    private long deleteBatch(String cypher, int batchSize) {
+        try (Session s = session(); Transaction tx = s.beginTransaction(TAGGED)) {
+            long deleted = tx.run(cypher, Map.of("n", (long) batchSize)).single().get("c").asLong();
+            tx.commit();
+            return deleted;
+        }
+    }
+
+    @Override
+    public List<String> dropUserSchema() {
+        List<String> dropped = new ArrayList<>();
+        for (String name : userSchemaNames("SHOW CONSTRAINTS YIELD name")) {
+            runSchemaStatement("DROP CONSTRAINT " + quoted(name) + " IF EXISTS");
+            dropped.add(name);
+        }
+        // after the constraints: an index that backed one is gone with it
+        for (String name : userSchemaNames("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'")) {
+            runSchemaStatement("DROP INDEX " + quoted(name) + " IF EXISTS");
+            dropped.add(name);
+        }
+        return dropped;
+    }
+
+    private List<String> userSchemaNames(String show) {
+        try (Session s = session()) {
+            return s.run(show + " RETURN name").list().stream().map(r -> r.get("name").asString())
+                    .filter(name -> !ReservedNames.isReserved(name)).toList();
+        }
+    }
+
+    private static String quoted(String name) {
+        return "`" + name.replace("`", "``") + "`";
     }
 
     @Override

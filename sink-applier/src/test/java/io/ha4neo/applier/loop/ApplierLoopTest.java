@@ -21,6 +21,7 @@ import io.ha4neo.schemas.codec.ChunkAssembler;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
 import io.ha4neo.schemas.event.StoreContent;
+import io.ha4neo.schemas.event.BootstrapPhase;
 import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.topology.Role;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -88,6 +89,54 @@ class ApplierLoopTest {
         assertThat(createdNodeKeys()).containsExactly("x", "y");
         assertThat(gauge(MetricNames.APPLIER_APPLIED_EPOCH)).isEqualTo(1);
         assertThat(gauge(MetricNames.APPLIER_LAG_TRANSACTIONS)).isZero();
+    }
+
+    @Test
+    void aWatermarkPreparedForABootstrapRunUnderTheRunningApplierRepositionsFromItInsteadOfStopping() throws Exception {
+        store.watermark = new Watermark("neo4j", 3, 1, Events.TOPIC, 0, 0, 1_000_003, 0);
+        TransactionEvent[] events = {createsNode(3, 0, "a"), createsNode(5, 3, "b"),
+                Events.bootstrap(6, 5, Events.mark("r2", BootstrapPhase.BEGIN, 0, 0)).build(),
+                Events.bootstrap(7, 6, Events.mark("r2", BootstrapPhase.END, 0, 0)).build()};
+        consumer.schedulePollTask(() -> assignWithRecords(events));
+        java.util.concurrent.atomic.AtomicBoolean prepared = new java.util.concurrent.atomic.AtomicBoolean();
+        store.failIf = (statements, next) -> {
+            if (!prepared.getAndSet(true)) { // ha4neo.bootstrap.prepare(r2, epoch 1, offset 1) just before this write
+                store.watermark = new Watermark("neo4j", 0, 1, Events.TOPIC, 0, 1, 0, 0,
+                        io.ha4neo.applier.standby.BootstrapStage.awaitingBegin("r2"));
+                addRecords(events); // read again from the prepared offset + 1
+            }
+            return null;
+        };
+
+        int exit = runUntil(loop(), () -> store.watermark.commitId() == 7);
+
+        assertThat(exit).isZero();
+        assertThat(store.log).containsExactly("ensure", "prepared under the applier", "delete 0",
+                "drop user schema []", "await 30", "write 6@2", "write 7@3");
+        assertThat(store.watermark.bootstrapStage()).isEmpty();
+        assertThat(states).doesNotContain(ApplierState.FAILED, ApplierState.RETRYING);
+        assertThat(gauge(MetricNames.APPLIER_BOOTSTRAP_ACTIVE)).isZero();
+    }
+
+    @Test
+    void anIdleApplierNoticesAWatermarkPreparedUnderItAndReadsTheRunFromThePreparedOffset() throws Exception {
+        store.watermark = new Watermark("neo4j", 7, 1, Events.TOPIC, 0, 3, 1_000_007, 0);
+        TransactionEvent[] events = {createsNode(3, 0, "a"), createsNode(5, 3, "b"),
+                Events.bootstrap(6, 5, Events.mark("r2", BootstrapPhase.BEGIN, 0, 0)).build(),
+                Events.bootstrap(7, 6, Events.mark("r2", BootstrapPhase.END, 0, 0)).build()};
+        consumer.schedulePollTask(() -> assignWithRecords(events)); // all applied: the applier idles at commit 7
+
+        try (Running running = start(loop())) {
+            running.await(() -> status.state() == ApplierState.CAUGHT_UP || status.state() == ApplierState.APPLYING);
+            addRecords(events); // read again once re-positioned
+            store.watermark = new Watermark("neo4j", 0, 1, Events.TOPIC, 0, 1, 0, 0,
+                    io.ha4neo.applier.standby.BootstrapStage.awaitingBegin("r2")); // prepare, after the begin
+            running.await(() -> store.watermark.commitId() == 7);
+        }
+
+        assertThat(store.log).containsExactly("ensure", "delete 0", "drop user schema []", "await 30", "write 6@2",
+                "write 7@3");
+        assertThat(store.watermark.bootstrapStage()).isEmpty();
     }
 
     @Test
