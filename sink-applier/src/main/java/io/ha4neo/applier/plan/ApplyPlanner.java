@@ -130,14 +130,8 @@ public final class ApplyPlanner {
                 .forEach(r -> p.get(Phase.RELATIONSHIP_PROPERTIES_CHANGED).add(id, r));
         e.deletedRelationships().forEach(r -> p.get(Phase.RELATIONSHIPS_DELETED).add(id, relRef(r.ref())));
         e.deletedNodes().forEach(n -> p.get(Phase.NODES_DELETED).add(id, nodeDeleted(n)));
-        for (NodeCreated n : e.bootstrapNodes()) {
-            p.get(Phase.NODE_IMAGES_CREATED).add(id, row("key", n.key()));
-            p.get(Phase.NODE_IMAGES_REPLACED).add(id, nodeCreated(n));
-        }
-        for (RelationshipCreated r : e.bootstrapRelationships()) {
-            p.get(Phase.RELATIONSHIP_IMAGES_CREATED).add(id, relRef(r.ref()));
-            p.get(Phase.RELATIONSHIP_IMAGES_REPLACED).add(id, relCreated(r));
-        }
+        e.bootstrapNodes().forEach(n -> p.get(Phase.NODE_IMAGES).add(id, nodeCreated(n)));
+        e.bootstrapRelationships().forEach(r -> p.get(Phase.RELATIONSHIP_IMAGES).add(id, relCreated(r)));
     }
 
     private static Map<String, Object> nodeCreated(NodeCreated n) {

@@ -38,45 +38,41 @@ public enum Phase {
     NODES_DELETED("UNWIND $rows AS r" + Names.node("n", "r.key") + " DELETE n"),
 
     // The images of a bootstrap chunk (docs/bootstrap.md): upserts by replication key, each image event planned
-    // alone. First the entities the standby does not hold are created bare (as many rows as are missing, so at most
-    // the rows), then every row's entity, found by key like any other, gets the image's labels and properties
-    // (reserved ones kept: _ha4neo_id is read before the properties are replaced and written back after).
-    NODE_IMAGES_CREATED("UNWIND $rows AS r WITH r WHERE NOT EXISTS { MATCH (n:" + N + " {" + ID + ": r.key}) }"
-            + " AND NOT EXISTS { MATCH (n) WHERE elementId(n) = r.key AND n." + ID + " IS NULL }"
-            + " CREATE (n:" + N + " {" + ID + ": r.key})", Flags.IMAGE_AT_MOST),
-    NODE_IMAGES_REPLACED("UNWIND $rows AS r" + Names.node("n", "r.key")
-            + " WITH r, n, n." + ID + " AS id, [l IN labels(n) WHERE NOT l STARTS WITH '" + Names.PREFIX
+    // alone. The entity is found by key like any other (both branches), or created bare when the standby does not
+    // hold it; then it gets the image's labels and properties, reserved ones kept (_ha4neo_id is read before the
+    // properties are replaced and written back after). One statement per kind: finding the endpoints once costs half
+    // of a create-missing statement followed by a replace statement.
+    NODE_IMAGES("UNWIND $rows AS r OPTIONAL" + Names.node("n", "r.key")
+            + " CALL (r, n) { WITH * WHERE n IS NULL CREATE (m:" + N + " {" + ID + ": r.key}) RETURN m"
+            + " UNION ALL WITH * WHERE n IS NOT NULL RETURN n AS m }"
+            + " WITH r, m, m." + ID + " AS id, [l IN labels(m) WHERE NOT l STARTS WITH '" + Names.PREFIX
             + "' AND NOT l IN r.labels] AS gone"
-            + " REMOVE n:$(gone) SET n:$(r.labels) SET n = r.props SET n." + ID + " = id", Flags.IMAGE),
-    RELATIONSHIP_IMAGES_CREATED("UNWIND $rows AS r" + Names.node("a", "r.start") + Names.node("b", "r.end")
-            + " WITH r, a, b WHERE NOT EXISTS { MATCH (a)-[x:$(r.type)]->(b) WHERE " + Names.relationshipKeyed("x")
-            + " } CREATE (a)-[x:$(r.type) {" + ID + ": r.key}]->(b)", Flags.IMAGE_AT_MOST),
-    RELATIONSHIP_IMAGES_REPLACED("UNWIND $rows AS r" + Names.betweenEndpoints("WITH r, x, x." + ID + " AS id"
-            + " SET x = r.props SET x." + ID + " = id"), Flags.IMAGE);
-
-    /** What kind of statement a phase is. */
-    private enum Flags { CHANGE, IMAGE, IMAGE_AT_MOST }
+            + " REMOVE m:$(gone) SET m:$(r.labels) SET m = r.props SET m." + ID + " = id", true),
+    RELATIONSHIP_IMAGES("UNWIND $rows AS r" + Names.node("a", "r.start") + Names.node("b", "r.end")
+            + " OPTIONAL CALL (r, a, b) { MATCH (a)-[x:$(r.type)]->(b) WHERE " + Names.relationshipKeyed("x")
+            + " RETURN x }"
+            + " CALL (r, a, b, x) { WITH * WHERE x IS NULL CREATE (a)-[y:$(r.type) {" + ID + ": r.key}]->(b) RETURN y"
+            + " UNION ALL WITH * WHERE x IS NOT NULL RETURN x AS y }"
+            + " WITH r, y, y." + ID + " AS id SET y = r.props SET y." + ID + " = id", true);
 
     private final String cypher;
-    private final Flags flags;
+    private final boolean image;
 
     Phase(String body) {
-        this(body, Flags.CHANGE);
+        this(body, false);
     }
 
-    Phase(String body, Flags flags) {
+    Phase(String body, boolean image) {
         this.cypher = body + " RETURN count(*) AS applied";
-        this.flags = flags;
+        this.image = image;
     }
 
-    /** True for the upserts of a bootstrap chunk's images. */
+    /**
+     * True for the upserts of a bootstrap chunk's images: every row finds or creates its entity, so they count
+     * exactly, even while seeding (a relationship image whose endpoint is missing is a divergence).
+     */
     public boolean isImage() {
-        return flags != Flags.CHANGE;
-    }
-
-    /** True when the statement creates only what is missing: it finds at most its rows, by design. */
-    public boolean findsAtMostItsRows() {
-        return flags == Flags.IMAGE_AT_MOST;
+        return image;
     }
 
     /** The statement; its only parameter is {@code $rows}. */

@@ -11,17 +11,15 @@ import java.util.Map;
  * @param firstCommitId commit id of the first event contributing a row (for error messages)
  * @param lastCommitId commit id of the last event contributing a row
  * @param atMost true when fewer rows than {@link #expectedCount()} may find their target: a standby being seeded
- *               passes over changes to entities it does not hold yet (docs/bootstrap.md), or the phase creates only
- *               what is missing ({@link Phase#findsAtMostItsRows()})
+ *               passes over changes to entities it does not hold yet (docs/bootstrap.md)
  */
 public record PlannedStatement(Phase phase, List<Map<String, Object>> rows, long firstCommitId, long lastCommitId,
                                boolean atMost) {
     public PlannedStatement {
         rows = List.copyOf(rows);
-        atMost = atMost || phase.findsAtMostItsRows();
     }
 
-    /** A statement every row of which must find its target (unless its phase says otherwise). */
+    /** A statement every row of which must find its target. */
     public PlannedStatement(Phase phase, List<Map<String, Object>> rows, long firstCommitId, long lastCommitId) {
         this(phase, rows, firstCommitId, lastCommitId, false);
     }

@@ -70,8 +70,7 @@ class SeedingChangeApplierTest {
         assertThat(store.batches.get(2)).extracting(PlannedStatement::phase, PlannedStatement::atMost).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(Phase.NODES_CREATED, true),
                 org.assertj.core.groups.Tuple.tuple(Phase.LABELS_CHANGED, true),
-                org.assertj.core.groups.Tuple.tuple(Phase.NODE_IMAGES_CREATED, true),
-                org.assertj.core.groups.Tuple.tuple(Phase.NODE_IMAGES_REPLACED, false));
+                org.assertj.core.groups.Tuple.tuple(Phase.NODE_IMAGES, false));
         assertThat(store.batches.get(4)).extracting(PlannedStatement::atMost).as("strict after the end")
                 .containsExactly(false);
         assertThat(store.watermark).isEqualTo(new Watermark("neo4j", 27, 1, Events.TOPIC, 0, 14, 1_000_027, 5_000_000));
