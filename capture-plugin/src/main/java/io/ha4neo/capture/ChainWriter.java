@@ -85,8 +85,7 @@ final class ChainWriter {
         if (baseline.storeHeldData()) {
             log.warn("ha4neo: capture starts on database '%s' for the first time, after commit id %d of epoch %d, on a "
                     + "store that already holds %s. None of it is in the log: every standby refuses to follow until "
-                    + "it is seeded with `%s` (coming in a later version). Today: start capture before the first "
-                    + "write, on an empty store, and load existing data through this primary (see README, operations)",
+                    + "it is seeded with `%s --standby <member>` (README, operations with the CLI)",
                     origin.database(), commitId, origin.epoch(), baseline.content(), BootstrapRefusal.COMMAND);
         } else {
             log.info("ha4neo: capture starts on database '%s' for the first time, after commit id %d of epoch %d, on a "

@@ -81,9 +81,12 @@ class BootstrapIT {
     static void thePrimaryHoldsABigGraphBeforeCaptureFirstStartsOnIt() throws Exception {
         STACK.get().applier().stop(); // it starts with the stack; this test starts it once the standby is prepared
         Neo4jServer primary = STACK.get().server("a");
+        long t0 = System.nanoTime();
         try (Driver driver = primary.driver()) {
             load(driver);
         }
+        System.out.printf("bootstrap: loaded %d nodes and %d relationships in %.1f s%n", NODES, RELATIONSHIPS,
+                (System.nanoTime() - t0) / 1e9);
         primary.stop();
         primary.start(); // with the plugin: capture's first start, on a store with data (the log's baseline says so)
         assertThat(primary.logContains(TestStack.PLUGIN_STARTED_LINE)).isTrue();
@@ -109,6 +112,7 @@ class BootstrapIT {
         churn.start();
         ApplierProcess applier = STACK.get().applier();
 
+        long t0 = System.nanoTime();
         Process cli = startCli("first");
         Map<String, Object> stage = awaitStandby(s -> WatermarkNode.STAGE_AWAITING_BEGIN.equals(s.get("stage")),
                 "prepared by the CLI", cli, "first");
@@ -127,13 +131,16 @@ class BootstrapIT {
 
         assertThat(rerun.waitFor(10, TimeUnit.MINUTES)).as("the rerun ended").isTrue();
         String out = Files.readString(cliLog("rerun"));
+        System.out.println("bootstrap CLI, first run (killed):\n" + Files.readString(cliLog("first")) + "rerun:\n" + out);
         assertThat(rerun.exitValue()).as("rerun's exit code; output:\n%s", out).isEqualTo(ExitCodes.OK);
         assertThat(out).contains("is in stage seeding of run " + run + ": resuming it")
                 .contains("is seeded from member 'a'");
 
+        long seeded = System.nanoTime();
         churn.stop();
         assertThat(churn.commits.get()).as("writer commits (failures %s)", churn.failures).isGreaterThan(100);
         awaitCaughtUp();
+        long caughtUp = System.nanoTime();
         GraphSnapshot expected = GraphSnapshot.of(a, Identity.ORIGIN);
         GraphSnapshot actual = GraphSnapshot.of(b, Identity.REPLICA);
         System.out.printf("bootstrap: primary %s, standby %s, %d writer commits%n", expected, actual,
@@ -143,8 +150,13 @@ class BootstrapIT {
         expected.assertSameAs(actual);
         assertThat(standbyStage()).containsEntry("stage", ProcedureNames.STAGE_FOLLOWING);
 
-        OpsCliRun verify = OpsCliRun.of("--cluster", cluster.toString(), "verify", "--standby", "b");
+        long compared = System.nanoTime();
+        OpsCliRun verify = OpsCliRun.of("--cluster", cluster.toString(), "verify", "--standby", "b", "--rate",
+                "0");
         assertThat(verify.code()).as(verify.toString()).isEqualTo(ExitCodes.OK);
+        System.out.printf("bootstrap: seeded in %.1f s, caught up %.1f s later, compared in %.1f s, verified in %.1f s%n",
+                (seeded - t0) / 1e9, (caughtUp - seeded) / 1e9, (compared - caughtUp) / 1e9,
+                (System.nanoTime() - compared) / 1e9);
     }
 
     // ------------------------------------------------------------------------------------------ the graph

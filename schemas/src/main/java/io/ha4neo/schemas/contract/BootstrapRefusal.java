@@ -12,7 +12,7 @@ public final class BootstrapRefusal {
      * the FAILED state's reason, and the word in parentheses of the fatal log line.
      */
     public static final String KIND = "bootstrap_required";
-    /** The ops CLI command that seeds a standby from the log (issue #14, part 2; not in this version yet). */
+    /** The ops CLI command that seeds a standby from the log ({@code ha4neo.bootstrap.*} procedures, docs/bootstrap.md). */
     public static final String COMMAND = "ha4neo bootstrap";
     /** The fix every refusal message names. */
     public static final String FIX = "seed it with `" + COMMAND + "`";

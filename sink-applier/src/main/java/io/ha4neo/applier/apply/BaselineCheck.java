@@ -43,9 +43,9 @@ final class BaselineCheck {
             throw new FatalApplierException(BootstrapRefusal.KIND, "standby " + standby + " has no watermark but "
                     + "already holds " + content + " that this applier did not write; the log begins at "
                     + describe(first) + ". Applying the log onto other data would mix two histories. Nothing was "
-                    + "written; applier stopped. To follow the log, " + BootstrapRefusal.FIX + " (coming in a later "
-                    + "version). Today: give the applier an empty standby database (drop and re-create it) and "
-                    + "restart it.");
+                    + "written; applier stopped. To follow the log, " + BootstrapRefusal.FIX + " (`"
+                    + BootstrapRefusal.COMMAND + " --standby <member> --reseed`, which replaces that data with the "
+                    + "primary's graph), then start this applier again.");
         }
         CaptureBaseline baseline = baselineOf(first);
         if (baseline != null && baseline.storeHeldData()) {
@@ -55,9 +55,8 @@ final class BaselineCheck {
                     + baseline.member() + "' after commit " + e.commitId() + ", on a store that already held "
                     + baseline.content() + ". None of it is in the log, so this standby would silently lack it. "
                     + "Nothing was written; applier stopped. To follow the log, " + BootstrapRefusal.FIX + " up to "
-                    + ChainPosition.of(e) + " or later (coming in a later version). Today: start capture before the "
-                    + "first write, on an empty store, and load existing data through that primary (see README, "
-                    + "operations).");
+                    + ChainPosition.of(e) + " or later: run `" + BootstrapRefusal.COMMAND + " --standby <member>`, "
+                    + "then start this applier again (README, operations with the CLI).");
         }
         return baseline != null;
     }

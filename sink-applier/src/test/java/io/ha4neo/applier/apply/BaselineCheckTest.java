@@ -50,7 +50,7 @@ class BaselineCheckTest {
                 .hasMessageContaining("capture first started on member 'member-a' after commit 7, on a store that "
                         + "already held 3 nodes, 1 relationship, 1 index and 0 constraints")
                 .hasMessageContaining("up to (epoch 1, commit 7) or later")
-                .hasMessageContaining("start capture before the first write, on an empty store");
+                .hasMessageContaining("run `ha4neo bootstrap --standby <member>`, then start this applier again");
     }
 
     @Test
@@ -58,7 +58,8 @@ class BaselineCheckTest {
         assertRefused(() -> BaselineCheck.requireSeeded(STANDBY, STANDBY_HOLDS, at(0, baseline(7, StoreContent.EMPTY))))
                 .hasMessageContaining("already holds 1 node, 0 relationships, 0 indexes and 2 constraints that this "
                         + "applier did not write")
-                .hasMessageContaining("the log begins at its baseline (epoch 1, commit 7)");
+                .hasMessageContaining("the log begins at its baseline (epoch 1, commit 7)")
+                .hasMessageContaining("seed it with `ha4neo bootstrap` (`ha4neo bootstrap --standby <member> --reseed`, which replaces that data");
         assertRefused(() -> BaselineCheck.requireSeeded(STANDBY, STANDBY_HOLDS, at(0, baseline(7, PRIMARY_HELD))))
                 .hasMessageContaining("already holds 1 node");
         assertRefused(() -> BaselineCheck.requireSeeded(STANDBY, STANDBY_HOLDS, at(0, createsNode(3, 0, "a"))))
