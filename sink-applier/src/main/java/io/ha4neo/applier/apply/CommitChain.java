@@ -118,7 +118,8 @@ public final class CommitChain {
             throw new FatalApplierException("chain_gap", "standby has no watermark, but the first transaction in "
                     + item.position() + " is commit " + e.commitId() + " which follows commit " + e.previousCommitId()
                     + ", not the start of the log. Nothing was written; applier stopped. The standby must be "
-                    + "bootstrapped first: " + BootstrapRefusal.FIX + " --standby <member>, then start this applier again.");
+                    + "bootstrapped first: " + BootstrapRefusal.FIX + " (`" + BootstrapRefusal.COMMAND
+                    + " --standby <member>`), then start this applier again.");
         }
         return admitInEpoch(0, false, item);
     }
@@ -175,7 +176,8 @@ public final class CommitChain {
             throw new FatalApplierException("chain_gap", "standby has no watermark, but the first item in "
                     + item.position() + " is the start of epoch " + e.epoch() + " after " + ChainPosition.before(e)
                     + ", not the start of the log. Nothing was written; applier stopped. The standby must be "
-                    + "bootstrapped first: " + BootstrapRefusal.FIX + " --standby <member>, then start this applier again.");
+                    + "bootstrapped first: " + BootstrapRefusal.FIX + " (`" + BootstrapRefusal.COMMAND
+                    + " --standby <member>`), then start this applier again.");
         }
         AppliedPosition w = applied.get();
         if (e.epoch() < w.epoch()) {
