@@ -88,6 +88,9 @@ public final class ApplierMain implements Callable<Integer> {
     /** The one start-up line with the effective configuration, secrets masked. */
     static void logEffectiveConfiguration(ApplierConfig config) {
         log.info("starting ha4neo applier with configuration {}", config.describe());
+        if (!config.applyWindow().isOpen()) {
+            log.info("point in time: this applier {}", config.applyWindow().describe());
+        }
     }
 
     private static ApplierLoop newLoop(ApplierConfig config, Driver driver, ApplierMetrics metrics,
@@ -100,7 +103,8 @@ public final class ApplierMain implements Callable<Integer> {
                 config.topic(), Codecs.embeddedCodec(), Codecs.chunkAssembler());
         ApplierLoop.BatchPolicy policy = new ApplierLoop.BatchPolicy(config.batchMaxTransactions(),
                 config.batchMaxChanges(), config.batchLinger());
-        return new ApplierLoop(source, new ApplierLoop.Target(applier, store, config.memberRoleCheckInterval()), policy,
+        return new ApplierLoop(source, new ApplierLoop.Target(applier, store, config.memberRoleCheckInterval(),
+                config.applyWindow()), policy,
                 new Backoff(config.retryBackoffInitial(), config.retryBackoffMax()),
                 new ApplierLoop.Reporting(metrics, status), clock);
     }

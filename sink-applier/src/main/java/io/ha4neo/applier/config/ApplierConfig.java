@@ -1,5 +1,9 @@
 package io.ha4neo.applier.config;
 
+import io.ha4neo.applier.apply.ApplyWindow;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
 import io.ha4neo.schemas.config.ConfigDef;
 import io.ha4neo.schemas.config.ConfigDef.Type;
 import io.ha4neo.schemas.config.ConfigException;
@@ -63,6 +67,10 @@ public final class ApplierConfig {
     public static final String SCHEMA_AWAIT_SECONDS = "schema.await.indexes.seconds";
     public static final String SKIP_COMMIT_ID = "skip.commit.id";
     public static final String MEMBER_ROLE_CHECK_INTERVAL_MS = "member.role.check.interval.ms";
+    public static final String APPLY_UNTIL_COMMIT_ID = "apply.until.commit.id";
+    public static final String APPLY_UNTIL_EPOCH = "apply.until.epoch";
+    public static final String APPLY_UNTIL_COMMIT_TIME = "apply.until.commit.time";
+    public static final String APPLY_DELAY_MS = "apply.delay.ms";
 
     /** Every key, declared once. Order is the order of the reference table. */
     public static final ConfigDef DEF = new ConfigDef("")
@@ -98,6 +106,18 @@ public final class ApplierConfig {
             .define(SKIP_COMMIT_ID, Type.LONG, null, ConfigDef.atLeast(1), "Operator escape hatch: apply an empty "
                     + "transaction for exactly this commit id when it is the next one in the chain (see "
                     + "docs/applier.md). Remove it after use.")
+            .define(APPLY_UNTIL_COMMIT_ID, Type.LONG, null, ConfigDef.atLeast(0), "Point in time: apply up to and "
+                    + "including this commit id, then hold (state HELD; nothing after it is applied) until restarted "
+                    + "without it. Commit ids restart with every epoch: name the epoch too after roles moved.")
+            .define(APPLY_UNTIL_EPOCH, Type.LONG, null, ConfigDef.atLeast(0), "The epoch of "
+                    + "`apply.until.commit.id` (default: the commit id is compared in whatever epoch the log is in).")
+            .define(APPLY_UNTIL_COMMIT_TIME, Type.STRING, null, ConfigDef.matches(
+                    "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?Z", "an ISO-8601 UTC instant such as "
+                    + "2026-12-02T10:15:30Z"), "Point in time: hold before the first transaction the primary "
+                    + "committed after this instant (UTC, e.g. `2026-12-02T10:15:30Z`).")
+            .define(APPLY_DELAY_MS, Type.LONG, "0", ConfigDef.atLeast(0), "A delayed standby: apply each "
+                    + "transaction only this long after its commit on the primary (0: at once), like MySQL's "
+                    + "SOURCE_DELAY. Set `ready.max.lag.ms` above it. See docs/applier.md, point in time.")
             .passThrough(KAFKA_PREFIX, "Passed to the Kafka consumer without the prefix.", FORCED_CONSUMER_SETTINGS,
                     "the applier positions from the standby's watermark and applies only committed transactions")
             .environmentOverrides(ENV_PREFIX);
@@ -126,6 +146,11 @@ public final class ApplierConfig {
 
     /** Rules spanning several keys, all checked here. */
     private void checkCrossKeyRules() {
+        if (values.getOptionalLong(APPLY_UNTIL_EPOCH).isPresent() && applyUntilCommitId().isEmpty()) {
+            throw new ConfigException(APPLY_UNTIL_EPOCH, "is the epoch of " + APPLY_UNTIL_COMMIT_ID + ", which is not "
+                    + "set; set both, or neither");
+        }
+        applyUntilCommitTime(); // parses it: an impossible date is named here, at start-up
         if (retryBackoffMax().compareTo(retryBackoffInitial()) < 0) {
             throw new ConfigException(RETRY_BACKOFF_MAX_MS, "must be >= " + RETRY_BACKOFF_INITIAL_MS + " ("
                     + retryBackoffMax().toMillis() + " < " + retryBackoffInitial().toMillis() + "); raise it or "
@@ -155,6 +180,29 @@ public final class ApplierConfig {
     /** The commit id the operator asked to skip, if any. */
     public OptionalLong skipCommitId() {
         return values.getOptionalLong(SKIP_COMMIT_ID);
+    }
+
+    private OptionalLong applyUntilCommitId() {
+        return values.getOptionalLong(APPLY_UNTIL_COMMIT_ID);
+    }
+
+    private OptionalLong applyUntilCommitTime() {
+        String text = values.getString(APPLY_UNTIL_COMMIT_TIME);
+        if (text == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Instant.parse(text).toEpochMilli());
+        } catch (DateTimeParseException e) {
+            throw new ConfigException(APPLY_UNTIL_COMMIT_TIME, "'" + text + "' is not a valid instant ("
+                    + e.getMessage() + "); use e.g. 2026-12-02T10:15:30Z");
+        }
+    }
+
+    /** The point-in-time window: {@code apply.until.*} and {@code apply.delay.ms}. */
+    public ApplyWindow applyWindow() {
+        return new ApplyWindow(applyUntilCommitId(), values.getOptionalLong(APPLY_UNTIL_EPOCH), applyUntilCommitTime(),
+                values.getLong(APPLY_DELAY_MS));
     }
 
     /** True when {@link #neo4jPassword()} is empty, i.e. the standby runs without authentication. */

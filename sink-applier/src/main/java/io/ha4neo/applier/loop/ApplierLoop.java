@@ -1,6 +1,8 @@
 package io.ha4neo.applier.loop;
 
 import io.ha4neo.applier.apply.ApplyResult;
+import io.ha4neo.applier.apply.ApplyWindow;
+import io.ha4neo.applier.apply.LogItem;
 import io.ha4neo.applier.apply.ChangeApplier;
 import io.ha4neo.applier.kafka.RecordDecoder;
 import io.ha4neo.applier.loop.ErrorHandler.FatalStop;
@@ -59,8 +61,15 @@ public final class ApplierLoop {
      * Where it goes: the exactly-once applier, the standby it writes to, and how often the standby's role is checked
      * ({@code member.role.check.interval.ms}): the applier works only while its member is a standby.
      */
-    public record Target(ChangeApplier applier, StandbyStore store, Duration roleCheckInterval) {
+    public record Target(ChangeApplier applier, StandbyStore store, Duration roleCheckInterval, ApplyWindow window) {
+        /** A target without a point-in-time window. */
+        public Target(ChangeApplier applier, StandbyStore store, Duration roleCheckInterval) {
+            this(applier, store, roleCheckInterval, ApplyWindow.NONE);
+        }
     }
+
+    /** The shortest pause of a delayed standby: the commits that matured meanwhile are applied together. */
+    private static final Duration MIN_DELAY_PAUSE = Duration.ofMillis(100);
 
     /** Who is told: metrics, and the lifecycle state the HTTP endpoints read. */
     public record Reporting(ApplierMetrics metrics, ApplierStatus status) {
@@ -78,6 +87,8 @@ public final class ApplierLoop {
     private final RoleWatch roles;
     private final Clock clock;
     private long lastPreparedCheck;
+    private long delayedUntilMillis = -1; // apply.delay.ms: fetching is paused until then
+    private String heldBecause; // apply.until.*: set once the window's end is reached
 
     public ApplierLoop(Source source, Target target, BatchPolicy policy, Backoff backoff, Reporting reporting,
                        Clock clock) {
@@ -150,18 +161,25 @@ public final class ApplierLoop {
             idle();
             return;
         }
+        if (heldBecause != null) {
+            idleHeld();
+            return;
+        }
+        if (delayedUntilMillis >= 0 && !delayPassed()) {
+            return;
+        }
         positioner.repositionIfRetried();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(batch.pollTimeout());
         long polledMillis = clock.millis();
         for (ConsumerRecord<byte[], byte[]> r : records) {
             batch.accept(r, polledMillis);
             lag.saw(r, batch.epochOfLastRecord());
-            if (batch.isFull()) {
-                flush();
+            if (batch.isFull() && !flush()) {
+                return; // the window's end or a delay: the rest of the poll is read again later
             }
         }
-        if (batch.isDue(records.isEmpty() || lag.fetchedToEnd())) {
-            flush();
+        if (batch.isDue(records.isEmpty() || lag.fetchedToEnd()) && !flush()) {
+            return;
         }
         lag.checkIfDue(batch.unappliedRecords());
         checkPreparedIfIdle(records.isEmpty());
@@ -186,9 +204,18 @@ public final class ApplierLoop {
         });
     }
 
-    /** Applies the pending batch, then commits the consumer offset for lag tools (never for positioning). */
-    private void flush() {
-        ApplyResult result = target.applier().apply(batch.items());
+    /**
+     * Applies the pending batch, then commits the consumer offset for lag tools (never for positioning). Returns false
+     * when the point-in-time window stopped it part-way ({@link #stopAtWindow}): nothing more is read in this step.
+     */
+    private boolean flush() {
+        List<LogItem> items = batch.items();
+        int admitted = target.window().admitted(items, clock.millis());
+        if (admitted < items.size()) {
+            stopAtWindow(items, admitted);
+            return false;
+        }
+        ApplyResult result = target.applier().apply(items);
         lag.standbyAnswered();
         reporting.metrics().applied(result, batch.stageTimes());
         log.debug("applied {} transactions ({} changes), watermark {}", result.transactions(), result.changes(),
@@ -198,6 +225,57 @@ public final class ApplierLoop {
         if (result.lastWatermark().isPresent()) {
             errors.wrote(); // resets the back-off: the standby took a write
         }
+        return true;
+    }
+
+    /**
+     * The window stopped the batch at {@code items[admitted]}: the items before it are applied, the rest is dropped
+     * (read again from the watermark later), and fetching pauses: until the item's delay has passed (WAIT), or for good
+     * (HOLD: the applier holds at the end of its window until restarted without it).
+     */
+    private void stopAtWindow(List<LogItem> items, int admitted) {
+        ApplyWindow.Verdict verdict = target.window().verdict(items.get(admitted), clock.millis());
+        if (admitted > 0) {
+            ApplyResult result = target.applier().apply(items.subList(0, admitted));
+            reporting.metrics().applied(result, List.of());
+            lag.applied(result.lastWatermark());
+            if (result.lastWatermark().isPresent()) {
+                errors.wrote();
+            }
+        }
+        batch.dropAll();
+        consumer.pause(consumer.assignment());
+        if (verdict.kind() == ApplyWindow.Kind.HOLD) {
+            heldBecause = verdict.reason();
+            log.info("point in time reached: {}; the standby holds at {}; nothing after it is applied. Restart the "
+                    + "applier without apply.until.* to follow the log again", heldBecause,
+                    target.applier().watermark().map(Object::toString).orElse("no watermark"));
+            reporting.status().moveTo(ApplierState.HELD, "holding: " + heldBecause);
+        } else {
+            delayedUntilMillis = Math.max(verdict.notBeforeMillis(), clock.millis() + MIN_DELAY_PAUSE.toMillis());
+            log.debug("delayed standby: {}", verdict.reason());
+        }
+    }
+
+    /** A delayed standby's pause: polls only to stay in its group until the delay has passed, then re-positions. */
+    private boolean delayPassed() {
+        long left = delayedUntilMillis - clock.millis();
+        if (left > 0) {
+            consumer.pause(consumer.assignment());
+            consumer.poll(Duration.ofMillis(Math.min(left, roles.idlePoll().toMillis())));
+            return false;
+        }
+        delayedUntilMillis = -1;
+        consumer.resume(consumer.paused());
+        positioner.repositionBeforeNextStep("the delay of the next commit has passed");
+        return true;
+    }
+
+    /** One step while held at the window's end: polls only to stay in the group. */
+    private void idleHeld() {
+        reporting.status().moveTo(ApplierState.HELD, "holding: " + heldBecause); // back from a rebalance or a pause
+        consumer.pause(consumer.assignment());
+        consumer.poll(roles.idlePoll());
     }
 
     /**

@@ -13,6 +13,8 @@ import java.util.Set;
  *
  * STARTING | POSITIONING | APPLYING | CAUGHT_UP | RETRYING ──► PAUSED ──► STARTING | POSITIONING | RETRYING
  *          (the member's role is primary or fenced)                 (a standby again, or the role check failed)
+ *
+ * POSITIONING | APPLYING | CAUGHT_UP ──► HELD ──► POSITIONING | PAUSED        (at the end of apply.until.*)
  * </pre>
  *
  * PAUSED and RETRYING go back through STARTING or POSITIONING, so the consumer is always re-positioned from the
@@ -34,6 +36,11 @@ public enum ApplierState {
      * partition is paused, the consumer stays in its group) until its role is {@code standby} again.
      */
     PAUSED,
+    /**
+     * At the end of its point-in-time window ({@code apply.until.*}): everything up to it is applied, nothing after it
+     * is, and nothing new is consumed, until the applier is restarted without the window.
+     */
+    HELD,
     /** Stopped on a fatal error; the process exits non-zero. */
     FAILED,
     /** Stopped on request (SIGTERM); exits 0. */
@@ -43,8 +50,10 @@ public enum ApplierState {
     public Set<ApplierState> allowedNext() {
         return switch (this) {
             case STARTING -> EnumSet.of(POSITIONING, RETRYING, PAUSED, FAILED, STOPPED);
-            case POSITIONING -> EnumSet.of(APPLYING, CAUGHT_UP, RETRYING, PAUSED, FAILED, STOPPED);
-            case APPLYING, CAUGHT_UP -> EnumSet.of(APPLYING, CAUGHT_UP, POSITIONING, RETRYING, PAUSED, FAILED, STOPPED);
+            case POSITIONING -> EnumSet.of(APPLYING, CAUGHT_UP, RETRYING, PAUSED, HELD, FAILED, STOPPED);
+            case APPLYING, CAUGHT_UP -> EnumSet.of(APPLYING, CAUGHT_UP, POSITIONING, RETRYING, PAUSED, HELD, FAILED,
+                    STOPPED);
+            case HELD -> EnumSet.of(HELD, POSITIONING, PAUSED, FAILED, STOPPED);
             case RETRYING -> EnumSet.of(STARTING, POSITIONING, RETRYING, PAUSED, FAILED, STOPPED);
             case PAUSED -> EnumSet.of(STARTING, POSITIONING, RETRYING, FAILED, STOPPED);
             case FAILED, STOPPED -> EnumSet.noneOf(ApplierState.class);

@@ -3,6 +3,8 @@ package io.ha4neo.applier.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ha4neo.applier.apply.ApplyWindow;
+
 import io.ha4neo.schemas.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +79,35 @@ class ApplierConfigTest {
         Map<String, String> same = minimal();
         same.put("kafka.isolation.level", "read_committed");
         assertThat(ApplierConfig.parse(same).consumerProperties()).containsEntry("isolation.level", "read_committed");
+    }
+
+    @Test
+    void readsThePointInTimeWindowAndNamesTheKeyOfEachMistake() {
+        Map<String, String> m = minimal();
+        m.put("apply.until.commit.id", "42");
+        m.put("apply.until.epoch", "1");
+        m.put("apply.until.commit.time", "2026-12-02T10:15:30Z");
+        m.put("apply.delay.ms", "30000");
+        ApplyWindow w = ApplierConfig.parse(m).applyWindow();
+        assertThat(w.describe()).isEqualTo("holds after commit 42 of epoch 1; holds before the first commit after "
+                + "2026-12-02T10:15:30Z; applies each commit 30000 ms after it was committed");
+        assertThat(ApplierConfig.parse(minimal()).applyWindow().isOpen()).isTrue();
+
+        Map<String, String> epochOnly = minimal();
+        epochOnly.put("apply.until.epoch", "1");
+        assertThatThrownBy(() -> ApplierConfig.parse(epochOnly)).hasMessageContaining("apply.until.epoch: is the "
+                + "epoch of apply.until.commit.id, which is not set; set both, or neither");
+        Map<String, String> local = minimal();
+        local.put("apply.until.commit.time", "2026-12-02 10:15");
+        assertThatThrownBy(() -> ApplierConfig.parse(local)).hasMessageContaining("apply.until.commit.time: "
+                + "'2026-12-02 10:15' is not an ISO-8601 UTC instant");
+        Map<String, String> impossible = minimal();
+        impossible.put("apply.until.commit.time", "2026-02-30T10:15:30Z");
+        assertThatThrownBy(() -> ApplierConfig.parse(impossible)).hasMessageContaining("apply.until.commit.time: "
+                + "'2026-02-30T10:15:30Z' is not a valid instant");
+        Map<String, String> negative = minimal();
+        negative.put("apply.delay.ms", "-1");
+        assertThatThrownBy(() -> ApplierConfig.parse(negative)).hasMessageContaining("apply.delay.ms: -1 is outside");
     }
 
     @Test

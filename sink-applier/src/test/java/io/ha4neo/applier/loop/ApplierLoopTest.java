@@ -3,6 +3,7 @@ package io.ha4neo.applier.loop;
 import static io.ha4neo.applier.fixtures.Events.createsNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ha4neo.applier.apply.ApplyWindow;
 import io.ha4neo.applier.apply.ChangeApplier;
 import io.ha4neo.applier.apply.CommitChain;
 import io.ha4neo.applier.error.ApplierErrors;
@@ -137,6 +138,45 @@ class ApplierLoopTest {
         assertThat(store.log).containsExactly("ensure", "delete 0", "drop user schema []", "await 30", "write 6@2",
                 "write 7@3");
         assertThat(store.watermark.bootstrapStage()).isEmpty();
+    }
+
+    @Test
+    void untilACommitIdAppliesUpToItThenHoldsAndConsumesNothingMore() throws Exception {
+        window = new ApplyWindow(OptionalLong.of(6), OptionalLong.empty(), OptionalLong.empty(), 0);
+        store.watermark = new Watermark("neo4j", 3, 1, Events.TOPIC, 0, 0, 1_000_003, 0);
+        consumer.schedulePollTask(() -> assignWithRecords(createsNode(3, 0, "a"), createsNode(4, 3, "b"),
+                createsNode(5, 4, "c"), createsNode(6, 5, "d"), createsNode(7, 6, "e"), createsNode(8, 7, "f")));
+
+        try (Running running = start(loop())) {
+            running.await(() -> states.contains(ApplierState.HELD));
+            Thread.sleep(100); // more steps while held: still nothing past commit 6
+            assertThat(status.reason()).isEqualTo("holding: commit 7 (epoch 1) is past apply.until.commit.id 6");
+            assertThat(stateGauge(ApplierState.HELD)).isEqualTo(1);
+        }
+
+        assertThat(store.watermark.commitId()).isEqualTo(6);
+        assertThat(createdNodeKeys()).containsExactly("b", "c", "d");
+        assertThat(states).containsSubsequence(ApplierState.HELD, ApplierState.STOPPED);
+    }
+
+    @Test
+    void aDelayedStandbyAppliesEachCommitOnlyOnceTheDelayHasPassedSinceItsCommit() throws Exception {
+        long delay = 400;
+        window = new ApplyWindow(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), delay);
+        long committed = clock.millis();
+        TransactionEvent first = committedAt(1, committed);
+        TransactionEvent second = committedAt(2, committed + 150);
+        consumer.replayOnSeek = true; // the loop re-reads from the watermark after each pause
+        consumer.schedulePollTask(() -> assignWithRecords(first, second));
+
+        int exit = runUntil(loop(), () -> store.watermark != null && store.watermark.commitId() == 2);
+
+        assertThat(exit).isZero();
+        assertThat(store.watermark.commitId()).isEqualTo(2);
+        assertThat(store.written).as("each commit written only once its delay had passed").isNotEmpty()
+                .allSatisfy(w -> assertThat(w.appliedAtMillis()).isGreaterThanOrEqualTo(w.sourceCommitTimeMillis()
+                        + delay));
+        assertThat(createdNodeKeys()).containsExactly("n1", "n2");
     }
 
     @Test
@@ -452,6 +492,12 @@ class ApplierLoopTest {
         return new Running(loop);
     }
 
+    private static TransactionEvent committedAt(long commitId, long commitTimeMillis) {
+        TransactionEvent.Builder b = Events.tx(commitId, commitId - 1).commitTime(commitTimeMillis);
+        b.createdNodes.add(Events.node("n" + commitId, List.of("Person"), Map.of()));
+        return b.build();
+    }
+
     private static TransactionEvent[] chainOfNodes(int n) {
         TransactionEvent[] events = new TransactionEvent[n];
         for (int i = 0; i < n; i++) {
@@ -557,6 +603,23 @@ class ApplierLoopTest {
     /** Remembers the offsets the loop commits for lag tools (MockConsumer refuses to answer once closed). */
     private static final class RecordingConsumer extends MockConsumer<byte[], byte[]> {
         volatile Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
+        /** When set, a seek delivers every record added so far again from the offset sought, as Kafka would. */
+        volatile boolean replayOnSeek;
+        private final List<ConsumerRecord<byte[], byte[]>> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public synchronized void addRecord(ConsumerRecord<byte[], byte[]> record) {
+            log.add(record);
+            super.addRecord(record);
+        }
+
+        @Override
+        public synchronized void seek(TopicPartition partition, long offset) {
+            super.seek(partition, offset);
+            if (replayOnSeek) {
+                log.stream().filter(r -> r.offset() >= offset).forEach(super::addRecord);
+            }
+        }
 
         RecordingConsumer() {
             super("earliest");
@@ -570,6 +633,7 @@ class ApplierLoopTest {
     }
 
     private ApplierLoop current;
+    private ApplyWindow window = ApplyWindow.NONE;
 
     private ApplierLoop loop() {
         return loop(OptionalLong.empty());
@@ -592,7 +656,7 @@ class ApplierLoopTest {
         ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(skipCommitId),
                 "neo4j", 30, clock);
         current = new ApplierLoop(new ApplierLoop.Source(consumer, Events.TOPIC, codec, ChunkAssembler.create()),
-                new ApplierLoop.Target(applier, store, ROLE_CHECK_INTERVAL),
+                new ApplierLoop.Target(applier, store, ROLE_CHECK_INTERVAL, window),
                 new ApplierLoop.BatchPolicy(10, 100_000, Duration.ofMillis(5)),
                 backoff, new ApplierLoop.Reporting(metrics, status),
                 clock);
