@@ -225,7 +225,13 @@ final class LocalStack {
         if (!failures.isEmpty()) {
             throw failures.get(0);
         }
-        members.forEach(m -> reportPlugin(m.server()));
+        for (StackMember m : members) {
+            if (seedNodes > 0 && m == members.get(0)) {
+                step(m.name() + ": first start without the capture plugin (--seed: its data comes first)");
+            } else {
+                reportPlugin(m.server());
+            }
+        }
     }
 
     private void reportPlugin(Neo4jServer server) {
