@@ -29,22 +29,17 @@ import java.util.function.LongSupplier;
  *
  * <pre>{@code
  * BootstrapReport r = new Bootstrap(new BoltBootstrapCalls(clients), primary, standby, options,
- *         Throttle.of(options.rate()), Thread::sleep, System::nanoTime, log::info, view::show).run();
+ *         Throttle.of(options.rate()), d -> Thread.sleep(d.toMillis()), System::nanoTime, log::info,
+ *         view::show).run();
  * }</pre>
  */
 public final class Bootstrap {
-    /** Sleeps (the real one: {@code Thread.sleep}). */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(long millis) throws InterruptedException;
-    }
-
     private final BootstrapCalls calls;
     private final Member primary;
     private final Member standby;
     private final BootstrapOptions options;
     private final Throttle throttle;
-    private final Sleeper sleeper;
+    private final Throttle.Sleeper sleeper;
     private final LongSupplier nanoTime;
     private final Consumer<String> log;
     private final Consumer<BootstrapProgress> view;
@@ -55,7 +50,7 @@ public final class Bootstrap {
     private long lastStandbyRead;
 
     public Bootstrap(BootstrapCalls calls, Member primary, Member standby, BootstrapOptions options, Throttle throttle,
-                     Sleeper sleeper, LongSupplier nanoTime, Consumer<String> log, Consumer<BootstrapProgress> view) {
+                     Throttle.Sleeper sleeper, LongSupplier nanoTime, Consumer<String> log, Consumer<BootstrapProgress> view) {
         this.calls = calls;
         this.primary = primary;
         this.standby = standby;
@@ -218,7 +213,7 @@ public final class Bootstrap {
 
     private void pause(Duration d) {
         try {
-            sleeper.sleep(d.toMillis());
+            sleeper.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw BootstrapException.failed("bootstrap was interrupted; the run goes on in the log, rerun to watch it",

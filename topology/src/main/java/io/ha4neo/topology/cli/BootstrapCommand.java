@@ -68,7 +68,7 @@ final class BootstrapCommand extends OpsCommand {
             Member s = clients.cluster().requireMember(standby);
             Member p = MemberRoles.primaryFor(clients, s, primary, BootstrapException::refused);
             report = new Bootstrap(new BoltBootstrapCalls(clients), p, s, options, Throttle.of(options.rate()),
-                    Thread::sleep, System::nanoTime, line -> err().println("ha4neo bootstrap: " + line),
+                    d -> Thread.sleep(d.toMillis()), System::nanoTime, line -> err().println("ha4neo bootstrap: " + line),
                     view(options.reportInterval())).run();
             if (System.console() != null) {
                 err().println(); // ends the bar's line

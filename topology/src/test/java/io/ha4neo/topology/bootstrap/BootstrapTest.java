@@ -127,7 +127,7 @@ class BootstrapTest {
 
         new Bootstrap(members, PRIMARY, STANDBY, new BootstrapOptions(1_000, 500, false, Duration.ofMinutes(2),
                 Duration.ofMillis(500), Duration.ofSeconds(5)), new Throttle(500, () -> now, d -> now += d.toNanos()),
-                ms -> now += ms * 1_000_000, () -> now, log::add, p -> lines.add(p.line())).run();
+                d -> now += d.toNanos(), () -> now, log::add, p -> lines.add(p.line())).run();
 
         assertThat(calls.stream().filter(c -> c.startsWith("next")).count()).isEqualTo(6);
         assertThat(now - start).as("5 chunks of 1000 at 500/s: the 5th and the end start 8 s after the first")
@@ -139,7 +139,7 @@ class BootstrapTest {
     private Bootstrap bootstrap(Simulated members, boolean reseed) {
         BootstrapOptions defaults = BootstrapOptions.defaults(reseed);
         return new Bootstrap(members, PRIMARY, STANDBY, defaults, new Throttle(0, () -> now, d -> now += d.toNanos()),
-                ms -> now += ms * 1_000_000, () -> now, log::add, p -> lines.add(p.line()));
+                d -> now += d.toNanos(), () -> now, log::add, p -> lines.add(p.line()));
     }
 
     private static BootstrapCalls.StandbyStage stage(String stage, String run, long commitId) {
