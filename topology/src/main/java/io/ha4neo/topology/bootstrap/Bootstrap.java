@@ -234,7 +234,7 @@ public final class Bootstrap {
             String message = "could not " + what + " " + member.label() + ": " + e.getMessage();
             throw beforeAnyChange ? BootstrapException.refused(message + ". Nothing was changed")
                     : BootstrapException.failed(message + ". Rerun to resume the run (a run's progress is kept on "
-                    + "both members)", e);
+                    + "both members), or rerun with --reseed to start a new one", e);
         }
     }
 

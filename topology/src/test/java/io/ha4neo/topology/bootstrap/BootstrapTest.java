@@ -117,7 +117,7 @@ class BootstrapTest {
         assertThat(r.outcome()).isEqualTo(BootstrapReport.Outcome.FAILED);
         assertThat(r.run()).isEqualTo("run-1");
         assertThat(r.error()).isEqualTo("could not prepare member 'b' (bolt://b:7687): the member is a primary. Rerun to resume the "
-                + "run (a run's progress is kept on both members)");
+                + "run (a run's progress is kept on both members), or rerun with --reseed to start a new one");
     }
 
     @Test
