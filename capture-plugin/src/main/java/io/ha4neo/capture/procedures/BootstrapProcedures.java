@@ -51,7 +51,7 @@ import org.neo4j.procedure.Procedure;
  */
 public class BootstrapProcedures {
     /** Largest chunk a run accepts: a chunk is read under shared locks held until its commit. */
-    static final int MAX_CHUNK_SIZE = 100_000;
+    static final int MAX_CHUNK_SIZE = ProcedureNames.BOOTSTRAP_MAX_CHUNK_SIZE;
 
     @Context
     public GraphDatabaseService db;

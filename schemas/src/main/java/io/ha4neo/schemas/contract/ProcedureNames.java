@@ -89,6 +89,8 @@ public final class ProcedureNames {
     public static final String TOTAL_NODES_COLUMN = "totalNodes";
     /** Relationships the primary held when the run began. */
     public static final String TOTAL_RELATIONSHIPS_COLUMN = "totalRelationships";
+    /** The largest {@code chunkSize} {@link #BOOTSTRAP_BEGIN} accepts (entities per chunk commit). */
+    public static final int BOOTSTRAP_MAX_CHUNK_SIZE = 100_000;
     /** Stage {@code following} of {@link #BOOTSTRAP_PROGRESS}: a watermark of no run. */
     public static final String STAGE_FOLLOWING = "following";
     /** Stage {@code none} of {@link #BOOTSTRAP_PROGRESS}: no watermark at all. */

@@ -10,10 +10,6 @@ import io.ha4neo.topology.cluster.Member;
 public interface BootstrapCalls {
     /** The begin of a run on the primary: its id, the begin's place in the log, and the primary's totals. */
     record RunStart(String run, long epoch, long commitId, long offset, long totalNodes, long totalRelationships) {
-        /** Nodes and relationships the primary held when the run began. */
-        public long totalEntities() {
-            return totalNodes + totalRelationships;
-        }
     }
 
     /** One event of a run committed by {@code next}: a chunk, or the end ({@code phase} END). */

@@ -16,7 +16,7 @@ import java.time.Duration;
 public record BootstrapOptions(int chunkSize, long rate, boolean reseed, Duration stallTimeout, Duration pollInterval,
                                Duration reportInterval) {
     public static final int DEFAULT_CHUNK_SIZE = 1000;
-    public static final int MAX_CHUNK_SIZE = 100_000;
+    public static final int MAX_CHUNK_SIZE = io.ha4neo.schemas.contract.ProcedureNames.BOOTSTRAP_MAX_CHUNK_SIZE;
     public static final long DEFAULT_RATE = 0;
     public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofMinutes(2);
 
