@@ -27,9 +27,10 @@ import org.neo4j.driver.Driver;
  * java -jar bench/target/bench-0.1.0-SNAPSHOT-all.jar --quick    # < 3 min, writes to a temp directory
  * }</pre>
  *
- * Options: {@code --quick}; {@code --out <file.md>} (Markdown destination; with {@code --quick} this is how to
+ * Options: {@code --quick}; {@code --only seeding} (step 6 alone, report in a temp directory); {@code --out <file.md>} (Markdown destination; with {@code --quick} this is how to
  * overwrite BENCHMARKS.md deliberately); {@code --json <file>}; {@code --jfr async,standby,applier} (Java Flight
- * Recorder on those processes, files in {@code bench/target/bench-work/run/*.jfr}).
+ * Recorder on those processes, files in {@code bench/target/bench-work/run/*.jfr}; in step 6, {@code primary},
+ * {@code standby} and {@code applier} name its own, files in {@code bench/target/bench-work/run/seeding/}).
  * Run it from the project directory (or pass {@code -Dha4neo.project.dir=<dir>}). Work directory:
  * {@code bench/target/bench-work/run}, wiped at start; every child process is stopped at exit.
  */
@@ -60,11 +61,32 @@ public final class BenchMain {
         Path workRoot = layout.projectDir().resolve("bench/target/bench-work");
         ProjectLayout artifacts = ArtifactSnapshot.take(layout, layout.projectDir().resolve("bench/target/artifacts"));
         System.out.println("ha4neo bench (" + p.name() + "): starting a broker and the Neo4j servers in " + workRoot);
-        try (BenchStack stack = BenchStack.start(artifacts, workRoot, options.jfr(), p.dedicatedLimitServer());
-             Drivers d = new Drivers(stack)) {
+        boolean seedingOnly = options.only() != null;
+        try (BenchStack stack = BenchStack.start(artifacts, workRoot, options.jfr(), p.dedicatedLimitServer(),
+                seedingOnly)) {
             System.out.printf("  processes ready after %.1f s%n", (System.nanoTime() - t0) / 1e9);
-            return new Steps(p, stack, d).runAll(options, machine, started, t0);
+            if (seedingOnly) {
+                StandbySeeding.Result seeding = seeding(p, artifacts, stack, options, new Workload());
+                return new BenchResults(p.name(), options.command(), started.toString(),
+                        (System.nanoTime() - t0) / 1e9, machine, p, null, null, null, null, null, seeding, null, null,
+                        Machine.loadAverage());
+            }
+            try (Drivers d = new Drivers(stack)) {
+                return new Steps(p, stack, d, artifacts).runAll(options, machine, started, t0);
+            }
         }
+    }
+
+    /** Step 6, on the run's broker, with its own servers (the other steps' servers are stopped by then). */
+    static StandbySeeding.Result seeding(Params p, ProjectLayout artifacts, BenchStack stack, Options options,
+                                         Workload workload) throws Exception {
+        System.out.printf("step 6: seeding a standby from a primary holding %d nodes / %d relationships: ha4neo "
+                + "bootstrap beside neo4j-admin dump + load%n", p.seedNodes(), 2 * p.seedNodes());
+        StandbySeeding.Result r = StandbySeeding.run(p, artifacts, stack.workDir.resolve("seeding"), stack.broker,
+                stack.reaper, options.jfr(), workload);
+        System.out.printf("  bootstrap ÷ (dump + load) %.2f×; commit rate during bootstrap %.2f×, during verify %.2f×"
+                + " of quiet%n", r.onlineOverOffline(), r.duringBootstrapRatio(), r.duringVerifyRatio());
+        return r;
     }
 
     private static void write(Path file, String text) throws IOException {
@@ -106,12 +128,14 @@ public final class BenchMain {
         private final Params p;
         private final BenchStack stack;
         private final Drivers d;
+        private final ProjectLayout artifacts;
         private final Workload workload = new Workload();
 
-        Steps(Params p, BenchStack stack, Drivers d) {
+        Steps(Params p, BenchStack stack, Drivers d, ProjectLayout artifacts) {
             this.p = p;
             this.stack = stack;
             this.d = d;
+            this.artifacts = artifacts;
         }
 
         BenchResults runAll(Options options, Map<String, String> machine, Instant started, long t0) throws Exception {
@@ -137,8 +161,10 @@ public final class BenchMain {
             Switchovers.Result switchover = Switchovers.run(p.switchovers(), stack, stack.workDir.resolve("ops"));
             System.out.printf("  switchover RTO median %d ms (min %d, max %d) over %d%n", switchover.medianMillis(),
                     switchover.minMillis(), switchover.maxMillis(), switchover.rtoMillis().size());
+            stack.stopAllButBroker();
+            StandbySeeding.Result seeding = seeding(p, artifacts, stack, options, workload);
             return new BenchResults(p.name(), options.command(), started.toString(), (System.nanoTime() - t0) / 1e9,
-                    machine, p, capture, lag, drain, bulk, switchover, rss, cpu(capture, lag, drain),
+                    machine, p, capture, lag, drain, bulk, switchover, seeding, rss, cpu(capture, lag, drain),
                     Machine.loadAverage());
         }
 
@@ -182,25 +208,34 @@ public final class BenchMain {
      * @param out Markdown destination, or null for the default
      * @param json JSON destination, or null for the default
      * @param jfr processes to record with JFR
+     * @param only null for every step, or {@code seeding}: step 6 alone, on a broker of its own
      * @param args the raw arguments
      */
-    record Options(boolean quick, Path out, Path json, List<String> jfr, List<String> args) {
+    record Options(boolean quick, Path out, Path json, List<String> jfr, String only, List<String> args) {
+        static final String USAGE = "usage: [--quick] [--only seeding] [--out file.md] [--json file.json] "
+                + "[--jfr async,standby,applier,primary]";
+
         static Options parse(String[] args) {
             boolean quick = false;
             Path out = null;
             Path json = null;
             List<String> jfr = new ArrayList<>();
+            String only = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick" -> quick = true;
                     case "--out" -> out = Path.of(value(args, ++i));
                     case "--json" -> json = Path.of(value(args, ++i));
                     case "--jfr" -> jfr.addAll(Arrays.asList(value(args, ++i).split(",")));
-                    default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; usage: [--quick] [--out file.md] [--json file.json] [--jfr async,standby,applier]");
+                    case "--only" -> only = value(args, ++i);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
                 }
             }
-            return new Options(quick, out, json, List.copyOf(jfr), List.of(args));
+            if (only != null && !only.equals("seeding")) {
+                throw new IllegalArgumentException("--only " + only + ": the only step that runs alone is seeding; "
+                        + USAGE);
+            }
+            return new Options(quick, out, json, List.copyOf(jfr), only, List.of(args));
         }
 
         private static String value(String[] args, int i) {
@@ -216,17 +251,18 @@ public final class BenchMain {
     }
 
     /**
-     * Where the report goes: a full run writes BENCHMARKS.md and bench/results/; a quick run writes to a fresh temp
-     * directory unless {@code --out}/{@code --json} say otherwise.
+     * Where the report goes: a full run writes BENCHMARKS.md and bench/results/; a quick run, or one step alone,
+     * writes to a fresh temp directory unless {@code --out}/{@code --json} say otherwise.
      */
     record Outputs(Path markdown, Path json) {
         static Outputs choose(Options o, ProjectLayout layout) throws IOException {
             String stamp = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "");
-            Path defaultDir = o.quick() ? Files.createTempDirectory("ha4neo-bench-") : null;
+            boolean temp = o.quick() || o.only() != null;
+            Path defaultDir = temp ? Files.createTempDirectory("ha4neo-bench-") : null;
             Path md = o.out() != null ? o.out()
-                    : o.quick() ? defaultDir.resolve("BENCHMARKS.md") : layout.projectDir().resolve("BENCHMARKS.md");
+                    : temp ? defaultDir.resolve("BENCHMARKS.md") : layout.projectDir().resolve("BENCHMARKS.md");
             Path json = o.json() != null ? o.json()
-                    : o.quick() ? defaultDir.resolve("results.json")
+                    : temp ? defaultDir.resolve("results.json")
                     : layout.projectDir().resolve("bench/results/full-" + stamp + ".json");
             return new Outputs(md, json);
         }

@@ -3,7 +3,7 @@ package io.ha4neo.bench;
 import java.util.Map;
 
 /**
- * Everything one run measured; written as JSON to {@code bench/results/} and rendered by {@link Report}.
+ * Everything one run measured (with {@code --only seeding}, every other step's figures are null); written as JSON to {@code bench/results/} and rendered by {@link Report}.
  *
  * @param mode full or quick
  * @param command the command that produced it
@@ -16,6 +16,7 @@ import java.util.Map;
  * @param drain step 3
  * @param bulk step 4
  * @param switchover step 5: planned switchover RTO
+ * @param seeding step 6: bootstrap beside dump + load, and the primary's commit rate during bootstrap and verify
  * @param peakRssMb step 5: VmHWM per process
  * @param cpuPer1000 step 5: CPU seconds per 1,000 transactions per component
  * @param loadAverageAtEnd 1/5/15 min load average when the run ended
@@ -23,6 +24,7 @@ import java.util.Map;
 record BenchResults(String mode, String command, String startedAt, double wallSeconds, Map<String, String> machine,
                     Params params, CaptureOverhead.Result capture, EndToEndLag.Result lag,
                     ApplyThroughput.Result drain, BulkReplication.Result bulk, Switchovers.Result switchover,
+                    StandbySeeding.Result seeding,
                     Map<String, Double> peakRssMb,
                     Map<String, Double> cpuPer1000, String loadAverageAtEnd) {
 }

@@ -42,6 +42,7 @@ final class BenchStack implements AutoCloseable {
     static final String SEMI_TOPIC = "ha4neo.bench.semi";
 
     final Path workDir;
+    final ProcessReaper reaper;
     final KafkaBroker broker;
     final Neo4jServer off;
     final Neo4jServer async;
@@ -56,6 +57,7 @@ final class BenchStack implements AutoCloseable {
     private BenchStack(ProjectLayout layout, Path workDir, ProcessReaper reaper, List<String> jfrDirs,
                        boolean withLimit) {
         this.workDir = workDir;
+        this.reaper = reaper;
         this.broker = KafkaBroker.builder(layout.kafkaLibDir(), workDir.resolve("kafka"), reaper)
                 .setting("auto.create.topics.enable", "false").readinessTimeout(Duration.ofSeconds(240)).build();
         this.off = server(layout, reaper, "off", null, jfrDirs).build();
@@ -76,18 +78,22 @@ final class BenchStack implements AutoCloseable {
     }
 
     /**
-     * Builds the stack in {@code <workRoot>/run} and starts the broker and every server (not the applier).
+     * Builds the stack in {@code <workRoot>/run} and starts the broker and, unless {@code brokerOnly}, every server
+     * (not the applier).
      *
      * @param jfrTargets names of the processes to record with Java Flight Recorder ("async", "standby", "applier")
      */
-    static BenchStack start(ProjectLayout layout, Path workRoot, List<String> jfrTargets, boolean withLimit) {
+    static BenchStack start(ProjectLayout layout, Path workRoot, List<String> jfrTargets, boolean withLimit,
+                            boolean brokerOnly) {
         ProcessReaper reaper = ProcessReaper.forStateRoot(workRoot);
         Path workDir = workRoot.resolve("run");
         wipe(workDir);
         BenchStack stack = new BenchStack(layout, workDir, reaper, jfrTargets, withLimit);
         try {
             stack.broker.start();
-            inParallel(stack.servers());
+            if (!brokerOnly) {
+                inParallel(stack.servers());
+            }
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -159,9 +165,15 @@ final class BenchStack implements AutoCloseable {
         return limit == off ? List.of(off, async, semi, standby) : List.of(off, async, semi, standby, limit);
     }
 
-    /** Stops the applier, then the servers in parallel, then the broker. */
+    /** Stops the appliers, then the servers in parallel, then the broker. */
     @Override
     public void close() {
+        stopAllButBroker();
+        broker.stop();
+    }
+
+    /** Stops the appliers, then the servers in parallel; the broker keeps running for the steps that follow. */
+    void stopAllButBroker() {
         asyncApplier.stop();
         applier.stop();
         List<Thread> stoppers = new ArrayList<>();
@@ -171,7 +183,6 @@ final class BenchStack implements AutoCloseable {
             stoppers.add(t);
         }
         stoppers.forEach(BenchStack::join);
-        broker.stop();
     }
 
     private static void inParallel(List<Neo4jServer> servers) {

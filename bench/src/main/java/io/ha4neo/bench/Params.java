@@ -20,19 +20,25 @@ package io.ha4neo.bench;
  *                             server without plugin, which holds only the few nodes of step 1, to start one JVM less
  * @param switchovers planned switchovers between the async primary and its standby (step 5; the report shows the
  *                    median RTO)
+ * @param seedNodes nodes of the graph seeded in step 6 (it has twice as many relationships)
+ * @param seedQuietSeconds length of each quiet window around the bootstrap and the verify of step 6
+ * @param seedVerifyRate {@code ha4neo verify --rate} in step 6 (ids per second from each member)
  */
 record Params(String name, int writerThreads, double warmupSeconds, double roundSeconds, int repetitions,
               double lagSeconds, double lagLoadFraction, double lagProbesPerSecond, double drainSecondsOfPrimaryWork,
               long minDrainTransactions, int limitBatchSize, int bulkTransactions, int bulkNodesPerTransaction,
-              boolean dedicatedLimitServer, int switchovers) {
+              boolean dedicatedLimitServer, int switchovers, long seedNodes, double seedQuietSeconds,
+              long seedVerifyRate) {
 
     static Params full() {
         // The drain backlog must give the applier >= 30 s of work: it drains ~8x faster than the primary commits,
         // so the fill is ~4.5 minutes of the primary's maximum rate (at least 360,000 transactions).
-        return new Params("full", 8, 6, 10, 3, 30, 0.5, 100, 270, 360_000, 10_000, 40, 1_000, true, 5);
+        return new Params("full", 8, 6, 10, 3, 30, 0.5, 100, 270, 360_000, 10_000, 40, 1_000, true, 5,
+                1_000_000, 10, 20_000);
     }
 
     static Params quick() {
-        return new Params("quick", 8, 2, 4, 1, 8, 0.5, 100, 4, 2_000, 10_000, 8, 1_000, false, 3);
+        return new Params("quick", 8, 2, 4, 1, 8, 0.5, 100, 4, 2_000, 10_000, 8, 1_000, false, 3,
+                10_000, 3, 10_000);
     }
 }

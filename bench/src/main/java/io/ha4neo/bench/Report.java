@@ -10,6 +10,8 @@ final class Report {
     static final double GOAL_LAG_P99_MS = 100;
     static final double GOAL_APPLIER_VS_LIMIT = 0.80;
     static final double GOAL_SWITCHOVER_RTO_MS = 2000;
+    static final double GOAL_BOOTSTRAP_VS_OFFLINE = 2.0;
+    static final double GOAL_COMMIT_RATE_DURING_VERIFY = 0.90;
 
     private final StringBuilder md = new StringBuilder();
     private final BenchResults r;
@@ -24,13 +26,18 @@ final class Report {
 
     private String render() {
         header();
-        goals();
-        capture();
-        lag();
-        drain();
-        bulk();
-        switchover();
-        resources();
+        if (r.capture() != null) {
+            goals();
+            capture();
+            lag();
+            drain();
+            bulk();
+            switchover();
+        }
+        seeding();
+        if (r.peakRssMb() != null) {
+            resources();
+        }
         notes();
         return md.toString();
     }
@@ -66,6 +73,53 @@ final class Report {
                 limitRatio >= GOAL_APPLIER_VS_LIMIT);
         goal("switchover RTO median ≤ " + f(GOAL_SWITCHOVER_RTO_MS, 0) + " ms", r.switchover().medianMillis() + " ms",
                 r.switchover().medianMillis() <= GOAL_SWITCHOVER_RTO_MS);
+        seedingGoals();
+        line("");
+    }
+
+    private void seedingGoals() {
+        StandbySeeding.Result s = r.seeding();
+        goal("online bootstrap ÷ offline dump + load ≤ " + ratio(GOAL_BOOTSTRAP_VS_OFFLINE) + " (step 6)",
+                ratio(s.onlineOverOffline()), s.onlineOverOffline() <= GOAL_BOOTSTRAP_VS_OFFLINE);
+        goal("primary commit rate during verify ÷ quiet ≥ " + GOAL_COMMIT_RATE_DURING_VERIFY + " (step 6)",
+                ratio(s.duringVerifyRatio()), s.duringVerifyRatio() >= GOAL_COMMIT_RATE_DURING_VERIFY);
+    }
+
+    private void seeding() {
+        StandbySeeding.Result s = r.seeding();
+        if (r.capture() == null) {
+            line("## Goals");
+            line("");
+            line("| Goal | Measured | Met |");
+            line("|---|---|---|");
+            seedingGoals();
+            line("");
+        }
+        line("## 6. Seeding a standby from a primary holding " + s.nodes() + " nodes and " + s.relationships()
+                + " relationships (every value type)");
+        line("");
+        line("| Figure | Value | Ratio |");
+        line("|---|---|---|");
+        row("offline: `neo4j-admin database dump` of the stopped primary", f(s.dumpSeconds(), 1) + " s ("
+                + (s.dumpBytes() >> 20) + " MiB)", "");
+        row("offline: `neo4j-admin database load` into an empty server", f(s.restoreSeconds(), 1) + " s", "");
+        row("offline total (the primary is down throughout)", f(s.offlineSeconds(), 1) + " s", "1.00×");
+        row("**online: `ha4neo bootstrap`**, one client committing on the primary throughout",
+                f(s.bootstrapSeconds(), 1) + " s, " + f((s.nodes() + s.relationships()) / s.bootstrapSeconds(), 0)
+                        + " entities/s", "**" + ratio(s.onlineOverOffline()) + " of offline**");
+        row("`ha4neo verify --rate " + s.verifyRate() + "` of the seeded standby: EQUAL", f(s.verifySeconds(), 1)
+                + " s", "");
+        row("writing the graph into the primary (before capture; not compared)", f(s.loadSeconds(), 1) + " s", "");
+        line("");
+        line("| Primary commit rate, one client | window s | tx/s | ÷ quiet | per second p10 / p50 / p90 |");
+        line("|---|---|---|---|---|");
+        double quiet = s.quietTxPerSecond();
+        s.commitRates().forEach((window, rate) -> line("| " + window + " | " + f(rate.seconds(), 1) + " | "
+                + f(rate.txPerSecond(), 0) + " | " + ratio(rate.txPerSecond() / quiet) + " | " + f(rate.p10(), 0)
+                + " / " + f(rate.p50(), 0) + " / " + f(rate.p90(), 0) + " |"));
+        line("");
+        line("÷ quiet: the window's rate ÷ the mean of the three quiet windows. Servers of this step: heap "
+                + StandbySeeding.HEAP + ", page cache " + StandbySeeding.PAGE_CACHE + ".");
         line("");
     }
 

@@ -274,23 +274,55 @@ public final class Neo4jServer extends ManagedProcess {
             return;
         }
         // A short-lived JVM: the C1 compiler and the serial collector halve its CPU time, which counts on 2 cores.
-        List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary(), "-Xmx128m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp",
-                libDir.toAbsolutePath() + "/*", "org.neo4j.cli.AdminTool", "dbms", "set-initial-password", password));
-        Path log = homeDir.resolve("logs").resolve("admin.log");
+        runAdmin(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                List.of("dbms", "set-initial-password", password), "admin.log", Duration.ofSeconds(120),
+                "setting the initial password of Neo4j server '" + name + "' failed; the server will not start");
+    }
+
+    /**
+     * Runs {@code neo4j-admin <arguments>} on this server's home and configuration while the server is stopped, e.g.
+     * {@code database dump neo4j --to-path=<dir>} or {@code database load neo4j --from-path=<dir>
+     * --overwrite-destination=true} (Community's offline backup and restore). A server never started gets its home
+     * and neo4j.conf first, so a dump can be loaded into it before its first start. Output goes to
+     * {@code logs/admin-<first two arguments>.log}.
+     *
+     * @throws IllegalStateException when the server is running, or the tool fails or outlasts {@code timeout}; the
+     *                               message holds the end of the tool's log
+     */
+    public synchronized void admin(Duration timeout, String... arguments) {
+        if (isRunning()) {
+            throw new IllegalStateException("neo4j-admin " + String.join(" ", arguments) + " needs Neo4j server '"
+                    + name + "' stopped, but it is running (pid " + pid() + ")");
+        }
+        createHome();
+        writeConfiguration();
+        List<String> args = List.of(arguments);
+        String log = "admin-" + String.join("-", args.subList(0, Math.min(2, args.size()))) + ".log";
+        runAdmin(List.of("-Xmx512m", "-XX:+UseSerialGC"), args, log, timeout,
+                "neo4j-admin " + String.join(" ", args) + " on Neo4j server '" + name + "' failed");
+    }
+
+    private void runAdmin(List<String> jvmOptions, List<String> arguments, String logName, Duration timeout,
+                          String failure) {
+        List<String> command = new ArrayList<>();
+        command.add(ChildProcess.javaBinary());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", libDir.toAbsolutePath() + "/*", "org.neo4j.cli.AdminTool"));
+        command.addAll(arguments);
+        Path log = homeDir.resolve("logs").resolve(logName);
         ChildProcess admin = ChildProcess.launch("neo4j-admin-" + name, ChildProcess.Phase.CLIENT, command, homeDir,
                 log, neo4jEnvironment(), reaper);
         try {
-            boolean exited = admin.handle().onExit().get(120, TimeUnit.SECONDS) != null;
+            boolean exited = admin.handle().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS) != null;
             admin.stop(Duration.ZERO);
             if (!exited || admin.exitCode() != 0) {
-                throw new IllegalStateException("setting the initial password of Neo4j server '" + name
-                        + "' failed; the server will not start; see " + log + ":\n" + Logs.tail(log, 20));
+                throw new IllegalStateException(failure + " (exit " + (exited ? admin.exitCode() : "none") + "); see "
+                        + log + ":\n" + Logs.tail(log, 20));
             }
         } catch (Exception e) {
             admin.kill();
             throw e instanceof RuntimeException r ? r
-                    : new IllegalStateException("neo4j-admin set-initial-password for '" + name + "' did not finish", e);
+                    : new IllegalStateException(failure + ": it did not finish within " + timeout, e);
         }
     }
 
