@@ -27,7 +27,9 @@ import org.neo4j.driver.Driver;
  * java -jar bench/target/bench-0.1.0-SNAPSHOT-all.jar --quick    # < 3 min, writes to a temp directory
  * }</pre>
  *
- * Options: {@code --quick}; {@code --only seeding} (step 6 alone, report in a temp directory); {@code --out <file.md>} (Markdown destination; with {@code --quick} this is how to
+ * Options: {@code --quick}; {@code --only seeding} (step 6 alone, report in a temp directory); {@code --only lag}
+ * (steps 1 and 2: capture overhead, then the lag at half the measured maximum; report in a temp directory);
+ * {@code --lag-load F} (step 2 at F × the measured maximum instead of 0.5); {@code --out <file.md>} (Markdown destination; with {@code --quick} this is how to
  * overwrite BENCHMARKS.md deliberately); {@code --json <file>}; {@code --jfr async,standby,applier} (Java Flight
  * Recorder on those processes, files in {@code bench/target/bench-work/run/*.jfr}; in step 6, {@code primary},
  * {@code standby} and {@code applier} name its own, files in {@code bench/target/bench-work/run/seeding/}).
@@ -54,14 +56,15 @@ public final class BenchMain {
     }
 
     private static BenchResults run(Options options, ProjectLayout layout) throws Exception {
-        Params p = options.quick() ? Params.quick() : Params.full();
+        Params base = options.quick() ? Params.quick() : Params.full();
+        Params p = options.lagLoad() > 0 ? base.withLagLoadFraction(options.lagLoad()) : base;
         Map<String, String> machine = Machine.describe(layout);
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         long t0 = System.nanoTime();
         Path workRoot = layout.projectDir().resolve("bench/target/bench-work");
         ProjectLayout artifacts = ArtifactSnapshot.take(layout, layout.projectDir().resolve("bench/target/artifacts"));
         System.out.println("ha4neo bench (" + p.name() + "): starting a broker and the Neo4j servers in " + workRoot);
-        boolean seedingOnly = options.only() != null;
+        boolean seedingOnly = "seeding".equals(options.only());
         try (BenchStack stack = BenchStack.start(artifacts, workRoot, options.jfr(), p.dedicatedLimitServer(),
                 seedingOnly)) {
             System.out.printf("  processes ready after %.1f s%n", (System.nanoTime() - t0) / 1e9);
@@ -149,6 +152,11 @@ public final class BenchMain {
                     workload);
             System.out.printf("  lag p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", lag.lag().p50Ms(), lag.lag().p99Ms(),
                     lag.lag().maxMs());
+            if ("lag".equals(options.only())) {
+                return new BenchResults(p.name(), options.command(), started.toString(),
+                        (System.nanoTime() - t0) / 1e9, machine, p, capture, lag, null, null, null, null,
+                        peakRss(stack.pids()), null, Machine.loadAverage());
+            }
             System.out.println("step 3: applier drain vs physical limit");
             ApplyThroughput.Result drain = ApplyThroughput.run(p, d.async, d.limit, stack.limit.pid(), stack.applier,
                     pids.get("standby"), max, workload);
@@ -208,11 +216,13 @@ public final class BenchMain {
      * @param out Markdown destination, or null for the default
      * @param json JSON destination, or null for the default
      * @param jfr processes to record with JFR
-     * @param only null for every step, or {@code seeding}: step 6 alone, on a broker of its own
+     * @param only null for every step, {@code seeding}: step 6 alone, on a broker of its own, or {@code lag}: steps 1
+         *             and 2
+         * @param lagLoad step 2's offered rate as a fraction of the measured maximum, 0 for the default
      * @param args the raw arguments
      */
-    record Options(boolean quick, Path out, Path json, List<String> jfr, String only, List<String> args) {
-        static final String USAGE = "usage: [--quick] [--only seeding] [--out file.md] [--json file.json] "
+    record Options(boolean quick, Path out, Path json, List<String> jfr, String only, double lagLoad, List<String> args) {
+        static final String USAGE = "usage: [--quick] [--only seeding|lag] [--lag-load 0.5] [--out file.md] [--json file.json] "
                 + "[--jfr async,standby,applier,primary]";
 
         static Options parse(String[] args) {
@@ -221,6 +231,7 @@ public final class BenchMain {
             Path json = null;
             List<String> jfr = new ArrayList<>();
             String only = null;
+            double lagLoad = 0;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick" -> quick = true;
@@ -228,14 +239,28 @@ public final class BenchMain {
                     case "--json" -> json = Path.of(value(args, ++i));
                     case "--jfr" -> jfr.addAll(Arrays.asList(value(args, ++i).split(",")));
                     case "--only" -> only = value(args, ++i);
+                    case "--lag-load" -> lagLoad = fraction(value(args, ++i));
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
                 }
             }
-            if (only != null && !only.equals("seeding")) {
-                throw new IllegalArgumentException("--only " + only + ": the only step that runs alone is seeding; "
+            if (only != null && !only.equals("seeding") && !only.equals("lag")) {
+                throw new IllegalArgumentException("--only " + only + ": the steps that run alone are seeding and lag; "
                         + USAGE);
             }
-            return new Options(quick, out, json, List.copyOf(jfr), only, List.of(args));
+            return new Options(quick, out, json, List.copyOf(jfr), only, lagLoad, List.of(args));
+        }
+
+        private static double fraction(String text) {
+            try {
+                double f = Double.parseDouble(text);
+                if (f > 0 && f <= 1) {
+                    return f;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("--lag-load " + text + ": a fraction of the primary's maximum rate, "
+                    + "above 0 and at most 1 (0.5 by default); " + USAGE);
         }
 
         private static String value(String[] args, int i) {

@@ -18,7 +18,7 @@ import org.neo4j.driver.Session;
  * thread blocks in {@code ha4neo.awaitCommit} on the standby (woken by the standby's write guard the moment the
  * applier's transaction commits). Lag = awaitCommit returned − primary commit returned. The bookmark may cover a few
  * later commits too, so the figure is an upper bound. The applier's own apply-minus-commit histogram is read from
- * /metrics over the same window.
+ * /metrics over the same window. A warm-up at the same rate and with the same probes comes first, not measured.
  */
 final class EndToEndLag {
     static final String APPLY_LATENCY = MetricNames.APPLIER_APPLY_LATENCY_SECONDS;
@@ -60,8 +60,11 @@ final class EndToEndLag {
                       double primaryMaxTxPerSecond, Workload workload) throws InterruptedException {
         double rate = primaryMaxTxPerSecond * p.lagLoadFraction();
         long every = Math.max(1, Math.round(rate / p.lagProbesPerSecond()));
+        warmUp(p, primary, standby, applier, workload, rate, every);
         Latencies lag = new Latencies();
-        ExecutorService probes = Executors.newFixedThreadPool(32);
+        // Never a bounded pool: a probe that waits for a thread starts late and returns at once, so its lag would be the
+        // pool's queueing, not replication (with 32 threads and ~100 probes/s that happened once the lag passed 0.3 s).
+        ExecutorService probes = Executors.newCachedThreadPool();
         AtomicLong commits = new AtomicLong();
         MetricsScrape before = MetricsScrape.of(applier.metricsBaseUrl());
         double applierCpu0 = ProcStats.cpuSeconds(applier.pid());
@@ -87,6 +90,29 @@ final class EndToEndLag {
                         1000 * MetricsScrape.quantile(before, after, e.getValue(), 0.50),
                         1000 * MetricsScrape.quantile(before, after, e.getValue(), 0.99),
                         1000 * MetricsScrape.mean(before, after, e.getValue()))).toList());
+    }
+
+    /**
+     * The same load and probes for {@code lagWarmupSeconds}, not measured: the standby and the applier start getting
+     * work only at step 2, and until their JIT has compiled the apply path the compiler threads take a core of the
+     * two (seen in JFR: more CPU in C2 than in Bolt workers), which would be measured as lag.
+     */
+    private static void warmUp(Params p, Driver primary, Driver standby, ApplierProcess applier, Workload workload,
+                               double rate, long every) throws InterruptedException {
+        if (p.lagWarmupSeconds() <= 0) {
+            return;
+        }
+        ExecutorService probes = Executors.newCachedThreadPool();
+        AtomicLong commits = new AtomicLong();
+        Latencies ignored = new Latencies();
+        new WriteLoad(primary, workload, p.writerThreads()).fixedRate(rate, p.lagWarmupSeconds(), (session, committed) -> {
+            if (commits.incrementAndGet() % every == 0) {
+                follow(session, committed, standby, probes, ignored);
+            }
+        });
+        probes.shutdown();
+        probes.awaitTermination(120, TimeUnit.SECONDS);
+        ReplicationWatch.awaitApplied(applier, ReplicationWatch.awaitPublished(primary, 60), 120);
     }
 
     private static void follow(Session session, long committedNanos, Driver standby, ExecutorService probes,

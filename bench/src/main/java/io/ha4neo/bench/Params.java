@@ -9,6 +9,7 @@ package io.ha4neo.bench;
  * @param roundSeconds length of one measured capture round
  * @param repetitions capture rounds per server (the report shows the median)
  * @param lagSeconds length of the fixed-rate end-to-end lag run
+ * @param lagWarmupSeconds the same load before the lag run, not measured (the standby's and the applier's JIT)
  * @param lagLoadFraction offered rate as a fraction of the async primary's measured maximum
  * @param lagProbesPerSecond how many commits per second are followed to the standby
  * @param drainSecondsOfPrimaryWork topic fill for the drain run, in seconds of the primary's maximum rate
@@ -25,7 +26,7 @@ package io.ha4neo.bench;
  * @param seedVerifyRate {@code ha4neo verify --rate} in step 6 (ids per second from each member)
  */
 record Params(String name, int writerThreads, double warmupSeconds, double roundSeconds, int repetitions,
-              double lagSeconds, double lagLoadFraction, double lagProbesPerSecond, double drainSecondsOfPrimaryWork,
+              double lagSeconds, double lagWarmupSeconds, double lagLoadFraction, double lagProbesPerSecond, double drainSecondsOfPrimaryWork,
               long minDrainTransactions, int limitBatchSize, int bulkTransactions, int bulkNodesPerTransaction,
               boolean dedicatedLimitServer, int switchovers, long seedNodes, double seedQuietSeconds,
               long seedVerifyRate) {
@@ -33,12 +34,20 @@ record Params(String name, int writerThreads, double warmupSeconds, double round
     static Params full() {
         // The drain backlog must give the applier >= 30 s of work: it drains ~8x faster than the primary commits,
         // so the fill is ~4.5 minutes of the primary's maximum rate (at least 360,000 transactions).
-        return new Params("full", 8, 6, 10, 3, 30, 0.5, 100, 270, 360_000, 10_000, 40, 1_000, true, 5,
+        return new Params("full", 8, 6, 10, 3, 30, 20, 0.5, 50, 270, 360_000, 10_000, 40, 1_000, true, 5,
                 1_000_000, 10, 20_000);
     }
 
     static Params quick() {
-        return new Params("quick", 8, 2, 4, 1, 8, 0.5, 100, 4, 2_000, 10_000, 8, 1_000, false, 3,
+        return new Params("quick", 8, 2, 4, 1, 8, 4, 0.5, 100, 4, 2_000, 10_000, 8, 1_000, false, 3,
                 10_000, 3, 10_000);
+    }
+
+    /** The same parameters with another offered rate for step 2 ({@code --lag-load}), as a fraction of the maximum. */
+    Params withLagLoadFraction(double fraction) {
+        return new Params(name, writerThreads, warmupSeconds, roundSeconds, repetitions, lagSeconds, lagWarmupSeconds,
+                fraction, lagProbesPerSecond, drainSecondsOfPrimaryWork, minDrainTransactions, limitBatchSize,
+                bulkTransactions, bulkNodesPerTransaction, dedicatedLimitServer, switchovers, seedNodes,
+                seedQuietSeconds, seedVerifyRate);
     }
 }

@@ -1,0 +1,38 @@
+package io.ha4neo.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+
+    @Test
+    void lagAloneAtAChosenLoadIsAccepted() {
+        BenchMain.Options o = BenchMain.Options.parse(new String[] {"--only", "lag", "--lag-load", "0.25"});
+        assertThat(o.only()).isEqualTo("lag");
+        assertThat(o.lagLoad()).isEqualTo(0.25);
+        assertThat(Params.full().withLagLoadFraction(o.lagLoad()).lagLoadFraction()).isEqualTo(0.25);
+    }
+
+    @Test
+    void theDefaultLoadIsHalfTheMaximum() {
+        BenchMain.Options o = BenchMain.Options.parse(new String[] {"--quick"});
+        assertThat(o.lagLoad()).isZero();
+        assertThat(Params.quick().lagLoadFraction()).isEqualTo(0.5);
+    }
+
+    @Test
+    void aLoadOutsideZeroToOneIsRefusedNamingTheOption() {
+        for (String bad : new String[] {"0", "1.5", "-0.1", "half"}) {
+            assertThatThrownBy(() -> BenchMain.Options.parse(new String[] {"--lag-load", bad}))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--lag-load " + bad);
+        }
+    }
+
+    @Test
+    void aStepThatCannotRunAloneIsRefused() {
+        assertThatThrownBy(() -> BenchMain.Options.parse(new String[] {"--only", "drain"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seeding and lag");
+    }
+}
