@@ -31,10 +31,12 @@ class ArchitectureTest {
      * Root-package classes on the kernel seam by design: the extension factory, its lifecycle, the listener, and the
      * reader of the store's content for the log's baseline (the storage engine, before the database takes
      * transactions), and what the bootstrap procedures read from the kernel (a transaction's kernel transaction, the
-     * highest ids handed out, the user schema).
+     * highest ids handed out, the user schema), and the reader of Neo4j's own transaction log for repair (its log
+     * store, transaction id store, record-storage commands and version; the contract is in {@code txlog}).
      */
     private static final Set<Class<?>> KERNEL_SEAM = Set.of(CaptureExtensionFactory.class, CaptureLifecycle.class,
-            TransactionCapture.class, StoreContentReader.class, BootstrapKernelAccess.class);
+            TransactionCapture.class, StoreContentReader.class, BootstrapKernelAccess.class,
+            Neo4j526TransactionLogReader.class);
 
     /**
      * TODO(#10 item 6): subpackage classes that use kernel internals today, against the rule that only the root

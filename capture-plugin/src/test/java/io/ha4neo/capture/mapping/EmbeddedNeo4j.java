@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.neo4j.configuration.GraphDatabaseSettings;
@@ -12,6 +13,7 @@ import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
+import org.neo4j.graphdb.config.Setting;
 
 /** A small in-process Neo4j Community DBMS for mapping tests: no Bolt, a tiny page cache. */
 public final class EmbeddedNeo4j implements AutoCloseable {
@@ -21,10 +23,16 @@ public final class EmbeddedNeo4j implements AutoCloseable {
     public final GraphDatabaseService db;
 
     public EmbeddedNeo4j(Path home) {
+        this(home, Map.of());
+    }
+
+    /** With {@code settings} on top of the defaults above (a tiny transaction-log retention, for instance). */
+    public EmbeddedNeo4j(Path home, Map<Setting<?>, Object> settings) {
         keepThePluginAway(home);
         dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, 16L << 20)
                 .setConfig(BoltConnector.enabled, false)
+                .setConfig(settings)
                 .build();
         db = dbms.database(DATABASE);
     }
