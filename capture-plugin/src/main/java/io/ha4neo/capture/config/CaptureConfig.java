@@ -161,6 +161,11 @@ public final class CaptureConfig {
                         + "(idempotent, transactional producer with byte[] serializers); remove the setting");
             }
         }
+        if (Boolean.parseBoolean(kafka.getOrDefault("enable.metrics.push", "false").trim())) {
+            throw new ConfigException(PREFIX + KAFKA_PREFIX + "enable.metrics.push", "is not supported: the plugin "
+                    + "jar leaves out the OpenTelemetry classes that pushing client metrics to the broker needs; "
+                    + "remove the setting (the plugin's own metrics are served on ha4neo.metrics.port)");
+        }
         TopicNames.validate(topic());
     }
 

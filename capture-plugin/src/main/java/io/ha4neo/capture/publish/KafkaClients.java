@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -18,6 +19,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Creates the plugin's Kafka clients from the user's pass-through properties plus the settings the
  * replication log depends on (idempotent transactional producer, acks=all, read_committed tail reads).
  * An interface so tests can substitute clients.
+ *
+ * <p>Client-metrics push (KIP-714, {@code enable.metrics.push}) is off on every client: it needs Kafka's shaded
+ * OpenTelemetry classes, which the plugin jar leaves out (capture-plugin/pom.xml) because Neo4j loads every class of
+ * a plugin jar at start-up. A client that had it on would fail in its I/O thread as soon as a broker asked it for
+ * metrics. {@code CaptureConfig} refuses {@code ha4neo.kafka.enable.metrics.push=true} for the same reason.
  */
 public interface KafkaClients {
     Producer<byte[], byte[]> producer();
@@ -43,6 +49,7 @@ public interface KafkaClients {
                 p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
                 p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
                 p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer");
+                p.put(ProducerConfig.ENABLE_METRICS_PUSH_CONFIG, "false");
                 return withPluginClassLoader(() -> new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer()));
             }
 
@@ -50,6 +57,7 @@ public interface KafkaClients {
             public Admin admin() {
                 Map<String, Object> p = new HashMap<>(adminSafe(userProperties));
                 p.put("client.id", clientId + "-admin");
+                p.put(CommonClientConfigs.ENABLE_METRICS_PUSH_CONFIG, "false");
                 p.putIfAbsent("request.timeout.ms", "10000");
                 p.putIfAbsent("default.api.timeout.ms", "15000");
                 return withPluginClassLoader(() -> Admin.create(p));
@@ -61,6 +69,7 @@ public interface KafkaClients {
                 p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
                 p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
                 p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-tail");
+                p.put(ConsumerConfig.ENABLE_METRICS_PUSH_CONFIG, "false");
                 p.putIfAbsent(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
                 p.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
                 p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Math.max(1 << 20, maxRecordBytes + (64 << 10))));

@@ -120,6 +120,21 @@ class CaptureConfigTest {
                 .hasMessageContaining("managed by the plugin");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"true", "TRUE", " true "})
+    void refusesClientMetricsPushNamingTheKey(String value) {
+        assertThatThrownBy(() -> parse(primary("ha4neo.kafka.enable.metrics.push", value)))
+                .isInstanceOfSatisfying(ConfigException.class,
+                        e -> assertThat(e.key()).isEqualTo("ha4neo.kafka.enable.metrics.push"))
+                .hasMessageContaining("remove the setting");
+    }
+
+    @Test
+    void acceptsClientMetricsPushOff() {
+        assertThat(parse(primary("ha4neo.kafka.enable.metrics.push", "false")).kafkaProperties())
+                .containsEntry("enable.metrics.push", "false");
+    }
+
     @Test
     void aPrimaryNeedsBootstrapServersButAStandbyDoesNot() {
         assertThatThrownBy(() -> parse(Map.of("ha4neo.role", "primary")))
