@@ -49,8 +49,7 @@ public enum Phase {
             + "' AND NOT l IN r.labels] AS gone"
             + " REMOVE m:$(gone) SET m:$(r.labels) SET m = r.props SET m." + ID + " = id", true),
     RELATIONSHIP_IMAGES("UNWIND $rows AS r" + Names.node("a", "r.start") + Names.node("b", "r.end")
-            + " OPTIONAL CALL (r, a, b) { MATCH (a)-[x:$(r.type)]->(b) WHERE " + Names.relationshipKeyed("x")
-            + " RETURN x }"
+            + " OPTIONAL" + Names.relationshipBetweenEndpoints()
             + " CALL (r, a, b, x) { WITH * WHERE x IS NULL CREATE (a)-[y:$(r.type) {" + ID + ": r.key}]->(b) RETURN y"
             + " UNION ALL WITH * WHERE x IS NOT NULL RETURN x AS y }"
             + " WITH r, y, y." + ID + " AS id SET y = r.props SET y." + ID + " = id", true);
@@ -93,19 +92,33 @@ public enum Phase {
 
         /**
          * Finds relationship {@code x} of row {@code r} by its start node, type, end node and key (its
-         * {@code _ha4neo_id}, or, for a native relationship, its elementId), then applies {@code update} to it. Both
-         * endpoints come from the unique index or an elementId seek ({@link #node}); the subquery receives them
-         * bound, so the planner cannot expand from one endpoint and filter the other (it did, and even scanned the
-         * whole index for the other, when both were in one pattern, with or without {@code USING INDEX} hints): the
-         * only plan is Expand(Into), which walks the endpoint with fewer relationships, so a node with 100k
-         * relationships costs nothing when a neighbour is found through it. The subquery returns one row per
-         * relationship found, for the count. Relationship types and endpoints never change, so, like the reserved
-         * identity, no row's write can change what a later row of the same statement finds.
+         * {@code _ha4neo_id}, or, for a native relationship, its elementId), then applies {@code update} to it; one row
+         * per relationship found, for the count. See {@link #relationshipBetweenEndpoints()} for how it is found.
+         * Relationship types and endpoints never change, so, like the reserved identity, no row's write can change
+         * what a later row of the same statement finds.
          */
         static String betweenEndpoints(String update) {
-            return node("a", "r.start") + node("b", "r.end")
-                    + " CALL (r, a, b) { MATCH (a)-[x:$(r.type)]->(b) WHERE " + relationshipKeyed("x") + " " + update
-                    + " RETURN 1 AS found }";
+            return node("a", "r.start") + node("b", "r.end") + relationshipBetweenEndpoints() + " " + update;
+        }
+
+        /**
+         * A subquery binding {@code x}, the relationship of row {@code r} between the bound endpoints {@code a} and
+         * {@code b} (no row when there is none). Its plan must not depend on the standby's statistics: a plain
+         * {@code MATCH (a)-[x:$(r.type)]->(b)} is planned as a scan of every relationship with a filter when the
+         * standby holds no relationship yet (a fresh standby, or one emptied by a bootstrap run), and that plan stays
+         * cached while the relationships grow, so each row read them all (seen in a bootstrap profile: half the
+         * standby's CPU in {@code DirectedAllRelationshipsScan}). A one-hop variable-length pattern between bound
+         * nodes has no plan but {@code VarLengthExpand(Into)}, which walks the relationships of the node it starts
+         * from; so the walk starts from whichever endpoint has fewer relationships in the pattern's direction (its
+         * degree, which {@code COUNT} reads without walking, from the relationship groups of a dense node), and a node
+         * with 100k relationships costs nothing when a neighbour is found through it ({@code HubNodeIT}).
+         */
+        static String relationshipBetweenEndpoints() {
+            String keyed = " WITH r, xs[0] AS x WHERE " + relationshipKeyed("x") + " RETURN x";
+            return " CALL (r, a, b) { WITH * WHERE COUNT { (a)-->() } <= COUNT { (b)<--() }"
+                    + " MATCH (a)-[xs:$(r.type)*1..1]->(b)" + keyed
+                    + " UNION ALL WITH * WHERE COUNT { (a)-->() } > COUNT { (b)<--() }"
+                    + " MATCH (b)<-[xs:$(r.type)*1..1]-(a)" + keyed + " }";
         }
 
         /**

@@ -147,8 +147,11 @@ class ApplyPlannerTest {
         assertThat(plan.get(1).rows().get(0)).containsEntry("key", "r2").containsEntry("type", "LIKES")
                 .containsEntry("start", "c").containsEntry("end", "d");
         plan.forEach(st -> assertThat(st.cypher()).contains("MATCH (b:_ha4neo_Node {_ha4neo_id: r.end})")
-                .contains("CALL (r, a, b) { MATCH (a)-[x:$(r.type)]->(b) WHERE x._ha4neo_id = r.key")
-                .endsWith(" RETURN 1 AS found } RETURN count(*) AS applied"));
+                .contains("MATCH (a)-[xs:$(r.type)*1..1]->(b) WITH r, xs[0] AS x WHERE x._ha4neo_id = r.key")
+                .contains("MATCH (b)<-[xs:$(r.type)*1..1]-(a) WITH r, xs[0] AS x WHERE x._ha4neo_id = r.key")
+                .endsWith(" RETURN count(*) AS applied"));
+        assertThat(plan.get(0).cypher()).endsWith("RETURN x } SET x += r.props RETURN count(*) AS applied");
+        assertThat(plan.get(1).cypher()).endsWith("RETURN x } DELETE x RETURN count(*) AS applied");
     }
 
     @Test
