@@ -192,8 +192,9 @@ public final class ApplierLoop {
      */
     private void checkPreparedIfIdle(boolean polledNothing) {
         long now = clock.millis();
-        if (!polledNothing || batch.size() > 0 || now - lastPreparedCheck < target.roleCheckInterval().toMillis()) {
-            return;
+        if (!polledNothing || batch.size() > 0 || now - lastPreparedCheck < target.roleCheckInterval().toMillis()
+                || consumer.assignment().isEmpty()) {
+            return; // without a partition there is nothing to re-position: the assignment positions from the watermark
         }
         lastPreparedCheck = now;
         target.applier().preparedUnderIt().ifPresent(stage -> {
