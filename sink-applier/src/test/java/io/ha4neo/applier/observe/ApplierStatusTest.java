@@ -19,4 +19,15 @@ class ApplierStatusTest {
         status.moveTo(ApplierState.STOPPED, "bye");
         assertThat(ApplierState.STOPPED.allowedNext()).isEmpty();
     }
+
+    @Test
+    void onlyTheMovesBetweenApplyingAndCaughtUpAreRoutine() {
+        for (ApplierState from : ApplierState.values()) {
+            for (ApplierState to : ApplierState.values()) {
+                boolean expected = from != to && java.util.Set.of(ApplierState.APPLYING, ApplierState.CAUGHT_UP)
+                        .containsAll(java.util.List.of(from, to));
+                assertThat(ApplierStatus.isRoutine(from, to)).as(from + " -> " + to).isEqualTo(expected);
+            }
+        }
+    }
 }
