@@ -166,8 +166,18 @@ public final class CaptureConfig {
                     + "jar leaves out the OpenTelemetry classes that pushing client metrics to the broker needs; "
                     + "remove the setting (the plugin's own metrics are served on ha4neo.metrics.port)");
         }
+        String compression = kafka.getOrDefault("compression.type", "none").trim();
+        if (!SUPPORTED_COMPRESSION.contains(compression)) {
+            throw new ConfigException(PREFIX + KAFKA_PREFIX + "compression.type", "is " + compression + "; the plugin "
+                    + "supports " + String.join(", ", SUPPORTED_COMPRESSION) + " (the native zstd and snappy codecs "
+                    + "cannot be shaded into a plugin jar): choose one of those, or compress on the broker with the "
+                    + "topic's compression.type");
+        }
         TopicNames.validate(topic());
     }
+
+    /** The producer's compression codecs the shaded jar can run (capture-plugin/pom.xml leaves the native ones out). */
+    static final java.util.List<String> SUPPORTED_COMPRESSION = java.util.List.of("none", "gzip", "lz4");
 
     public Role role() {
         return Role.parse(values.getString("role"));

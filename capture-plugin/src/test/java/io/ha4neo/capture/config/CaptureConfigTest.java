@@ -129,6 +129,22 @@ class CaptureConfigTest {
                 .hasMessageContaining("remove the setting");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"zstd", "snappy", "brotli"})
+    void refusesACompressionCodecTheJarCannotRunNamingTheKeyAndTheChoices(String codec) {
+        assertThatThrownBy(() -> parse(primary("ha4neo.kafka.compression.type", codec)))
+                .isInstanceOfSatisfying(ConfigException.class,
+                        e -> assertThat(e.key()).isEqualTo("ha4neo.kafka.compression.type"))
+                .hasMessageContaining("is " + codec).hasMessageContaining("none, gzip, lz4");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "gzip", "lz4"})
+    void acceptsTheCompressionCodecsTheJarCanRun(String codec) {
+        assertThat(parse(primary("ha4neo.kafka.compression.type", codec)).kafkaProperties())
+                .containsEntry("compression.type", codec);
+    }
+
     @Test
     void acceptsClientMetricsPushOff() {
         assertThat(parse(primary("ha4neo.kafka.enable.metrics.push", "false")).kafkaProperties())
