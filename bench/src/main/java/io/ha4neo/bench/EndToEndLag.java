@@ -59,24 +59,20 @@ final class EndToEndLag {
     static Result run(Params p, Driver primary, Driver standby, ApplierProcess applier, long standbyPid,
                       double primaryMaxTxPerSecond, Workload workload) throws InterruptedException {
         double rate = primaryMaxTxPerSecond * p.lagLoadFraction();
-        long every = Math.max(1, Math.round(rate / p.lagProbesPerSecond()));
-        warmUp(p, primary, standby, applier, workload, rate, every);
+        ProbedLoad load = new ProbedLoad(new WriteLoad(primary, workload, p.writerThreads()), standby, rate,
+                Math.max(1, Math.round(rate / p.lagProbesPerSecond())));
+        if (p.lagWarmupSeconds() > 0) {
+            // Not measured: the standby and the applier start getting work only here, and until their JIT has compiled
+            // the apply path the compiler threads take a core of the two (seen in JFR: more CPU in C2 than in Bolt
+            // workers), which would be measured as lag.
+            load.run(p.lagWarmupSeconds(), new Latencies());
+            ReplicationWatch.awaitApplied(applier, ReplicationWatch.awaitPublished(primary, 60), 120);
+        }
         Latencies lag = new Latencies();
-        // Never a bounded pool: a probe that waits for a thread starts late and returns at once, so its lag would be the
-        // pool's queueing, not replication (with 32 threads and ~100 probes/s that happened once the lag passed 0.3 s).
-        ExecutorService probes = Executors.newCachedThreadPool();
-        AtomicLong commits = new AtomicLong();
         MetricsScrape before = MetricsScrape.of(applier.metricsBaseUrl());
         double applierCpu0 = ProcStats.cpuSeconds(applier.pid());
         double standbyCpu0 = ProcStats.cpuSeconds(standbyPid);
-        WriteLoad.Result r = new WriteLoad(primary, workload, p.writerThreads()).fixedRate(rate, p.lagSeconds(),
-                (session, committed) -> {
-                    if (commits.incrementAndGet() % every == 0) {
-                        follow(session, committed, standby, probes, lag);
-                    }
-                });
-        probes.shutdown();
-        probes.awaitTermination(120, TimeUnit.SECONDS);
+        WriteLoad.Result r = load.run(p.lagSeconds(), lag);
         ReplicationWatch.awaitApplied(applier, ReplicationWatch.awaitPublished(primary, 60), 120);
         MetricsScrape after = MetricsScrape.of(applier.metricsBaseUrl());
         double applierCpu = ProcStats.perThousand(applierCpu0, ProcStats.cpuSeconds(applier.pid()), r.transactions());
@@ -92,27 +88,23 @@ final class EndToEndLag {
                         1000 * MetricsScrape.mean(before, after, e.getValue()))).toList());
     }
 
-    /**
-     * The same load and probes for {@code lagWarmupSeconds}, not measured: the standby and the applier start getting
-     * work only at step 2, and until their JIT has compiled the apply path the compiler threads take a core of the
-     * two (seen in JFR: more CPU in C2 than in Bolt workers), which would be measured as lag.
-     */
-    private static void warmUp(Params p, Driver primary, Driver standby, ApplierProcess applier, Workload workload,
-                               double rate, long every) throws InterruptedException {
-        if (p.lagWarmupSeconds() <= 0) {
-            return;
+    /** The fixed-rate load with every {@code every}-th commit followed to the standby by a probe. */
+    private record ProbedLoad(WriteLoad writers, Driver standby, double rate, long every) {
+        WriteLoad.Result run(double seconds, Latencies lag) throws InterruptedException {
+            // Never a bounded pool: a probe that waits for a thread starts late and returns at once, so its lag would
+            // be the pool's queueing, not replication (with 32 threads and ~100 probes/s that happened once the lag
+            // passed 0.3 s).
+            ExecutorService probes = Executors.newCachedThreadPool();
+            AtomicLong commits = new AtomicLong();
+            WriteLoad.Result r = writers.fixedRate(rate, seconds, (session, committed) -> {
+                if (commits.incrementAndGet() % every == 0) {
+                    follow(session, committed, standby, probes, lag);
+                }
+            });
+            probes.shutdown();
+            probes.awaitTermination(120, TimeUnit.SECONDS);
+            return r;
         }
-        ExecutorService probes = Executors.newCachedThreadPool();
-        AtomicLong commits = new AtomicLong();
-        Latencies ignored = new Latencies();
-        new WriteLoad(primary, workload, p.writerThreads()).fixedRate(rate, p.lagWarmupSeconds(), (session, committed) -> {
-            if (commits.incrementAndGet() % every == 0) {
-                follow(session, committed, standby, probes, ignored);
-            }
-        });
-        probes.shutdown();
-        probes.awaitTermination(120, TimeUnit.SECONDS);
-        ReplicationWatch.awaitApplied(applier, ReplicationWatch.awaitPublished(primary, 60), 120);
     }
 
     private static void follow(Session session, long committedNanos, Driver standby, ExecutorService probes,
