@@ -4,9 +4,11 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * Starts a {@link TestStack} once before all tests of a class and stops it after them, even when a test fails.
+ * Starts a {@link TestStack} once before all tests of a class and stops it after them, even when a test fails. A
+ * failed test first leaves its stack's recent log lines in {@link FailureDiagnostics}.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }
  * }</pre>
  */
-public final class TestStackExtension implements BeforeAllCallback, AfterAllCallback {
+public final class TestStackExtension implements BeforeAllCallback, AfterAllCallback, TestWatcher {
     private final Supplier<TestStack> starter;
     private TestStack stack;
 
@@ -39,6 +41,14 @@ public final class TestStackExtension implements BeforeAllCallback, AfterAllCall
     @Override
     public void beforeAll(ExtensionContext context) {
         stack = starter.get();
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        if (stack != null) {
+            FailureDiagnostics.record(context.getRequiredTestClass().getSimpleName() + "."
+                    + context.getRequiredTestMethod().getName(), cause, stack);
+        }
     }
 
     @Override

@@ -291,6 +291,9 @@ public final class ApplierLoop {
 
     /** Pauses or resumes as the member's role says. */
     private void follow(RoleWatch.Change change) {
+        if (change != RoleWatch.Change.NONE) {
+            errors.roleChanged();
+        }
         if (change == RoleWatch.Change.PAUSE) {
             pause();
         } else if (change == RoleWatch.Change.RESUME) {

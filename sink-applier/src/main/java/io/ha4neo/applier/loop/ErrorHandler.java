@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * The loop's one reaction to an error, after {@link ApplierErrors} classified it: a fatal error is counted,
  * logged with what the standby keeps, and stops the loop ({@link FatalStop}); a retriable one is counted,
  * logged with the delay, and answered with the next {@link Backoff} delay. Consecutive failures double the
- * delay, whatever their kinds; a successful write, or an idle step that finds the topic applied, resets it.
+ * delay, whatever their kinds; a successful write, an idle step that finds the topic applied, or a change of the
+ * member's role resets it.
  */
 final class ErrorHandler {
     private static final Logger log = LoggerFactory.getLogger(ApplierLoop.class); // the loop's own log lines
@@ -100,6 +101,16 @@ final class ErrorHandler {
             log.info("batch limits raised to {} transactions and {} changes after {} successful writes",
                     limit.transactions(), limit.changes(), BatchLimit.RECOVER_AFTER);
         }
+    }
+
+    /**
+     * The member answered a role check with another role than before: whatever failed belonged to its previous role
+     * (typically: it was down while it restarted, or while it was promoted or fenced), so the next failure waits the
+     * initial delay again. Without this, an applier whose member was down for a minute would wait the longest delay
+     * after every hiccup of its first writes as a standby again.
+     */
+    void roleChanged() {
+        backoff.reset();
     }
 
     /** Nothing pending and a fresh lag check found the topic applied: whatever failed works again. */

@@ -436,6 +436,33 @@ class ApplierLoopTest {
         assertThat(store.log).isEmpty();
     }
 
+    @Test
+    void theBackOffStartsOverWhenTheMemberComesBackAsAStandbyAfterAnOutage() throws Exception {
+        store.role = Role.FENCED;
+        consumer.schedulePollTask(() -> assignWithRecords(createsNode(3, 0, "a")));
+        Backoff backoff = new Backoff(Duration.ofMillis(1), Duration.ofSeconds(10));
+        Deque<RuntimeException> hiccups = new ArrayDeque<>(List.of(new TransientException(
+                "Neo.TransientError.Transaction.DeadlockDetected", "deadlock")));
+        store.failIf = (statements, next) -> hiccups.poll();
+        List<Long> delays = new ArrayList<>();
+        store.onFailedWrite = () -> {
+            delays.add(backoff.upcoming().toMillis());
+            addRecords(createsNode(3, 0, "a"));
+        };
+
+        try (Running running = start(loop(OptionalLong.empty(), backoff))) {
+            running.await(() -> status.state() == ApplierState.PAUSED);
+            store.roleError = new ServiceUnavailableException("member restarting");
+            running.await(() -> backoff.upcoming().toMillis() >= 64); // the outage: six failed role checks
+            store.role = Role.STANDBY; // it comes back, rejoined
+            store.roleError = null;
+            running.await(() -> store.watermark != null && store.watermark.commitId() == 3);
+        }
+
+        assertThat(store.log).containsExactly("ensure", "failed write 3@0", "write 3@0");
+        assertThat(delays).as("the first hiccup as a standby waits the initial delay, not the outage's").containsExactly(1L);
+    }
+
     private static ClientException guardRefusal() {
         return new ClientException("Neo.ClientError.Transaction.TransactionHookFailed", "database 'neo4j' is the "
                 + "primary of replication cluster 'dc1': it refuses transactions tagged ha4neo.applier=true, which "
