@@ -205,7 +205,7 @@ class EndToEndEqualityIT {
                                                                                   long caughtUp) throws Exception {
         long watermarkOffset = ((Number) Replication.watermark(standby).orElseThrow().get("offset")).longValue();
         TopicPartition tp = new TopicPartition(stack.topic(), 0);
-        String group = io.ha4neo.schemas.topology.TopicNames.defaultApplierGroup(stack.topic());
+        String group = io.ha4neo.schemas.topology.TopicNames.applierGroup(stack.topic(), "standby");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String metrics;
         long committed;

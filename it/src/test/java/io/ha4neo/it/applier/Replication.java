@@ -7,6 +7,7 @@ import io.ha4neo.schemas.contract.ProcedureNames;
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.schemas.topology.ReservedNames;
 import io.ha4neo.launcher.process.ApplierProcess;
+import io.ha4neo.schemas.contract.MetricNames;
 import io.ha4neo.launcher.process.Logs;
 import java.io.IOException;
 import java.net.URI;
@@ -26,7 +27,7 @@ import org.neo4j.driver.Session;
  * Observes replication in a {@link TestStack} from the outside: the primary's {@code ha4neo.status()}, the
  * standby's watermark node, the applier's {@code /metrics}, and waiting for catch-up with a deadline.
  */
-final class Replication {
+public final class Replication {
     private Replication() {
     }
 
@@ -85,7 +86,7 @@ final class Replication {
     }
 
     /** The body of the applier's {@code GET /metrics}. */
-    static String metrics(ApplierProcess applier) throws IOException, InterruptedException {
+    public static String metrics(ApplierProcess applier) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(applier.metricsBaseUrl() + "/metrics"))
                 .timeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
@@ -93,6 +94,20 @@ final class Replication {
             throw new AssertionError("GET /metrics answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
+    }
+
+    /** The applier's state as its {@code /metrics} says ({@code ha4neo_applier_state} 1), or null when it does not answer. */
+    public static String state(ApplierProcess applier) {
+        try {
+            Matcher m = Pattern.compile("(?m)^" + Pattern.quote(MetricNames.APPLIER_STATE) + "\\{state=\"(\\w+)\"\\} 1\\.0$")
+                    .matcher(metrics(applier));
+            return m.find() ? m.group(1) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     /** The value of an unlabelled gauge in a Prometheus text exposition; fails when it is absent. */

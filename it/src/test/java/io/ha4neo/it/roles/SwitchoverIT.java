@@ -5,6 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ha4neo.it.applier.GraphSnapshot;
+import io.ha4neo.it.applier.Replication;
+import io.ha4neo.launcher.process.ApplierProcess;
+import io.ha4neo.schemas.topology.TopicNames;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import io.ha4neo.it.support.OpsCliRun;
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.it.support.TestStackExtension;
@@ -41,7 +53,13 @@ import org.neo4j.driver.Session;
  * new primary across the epoch changes by itself (the regression test for standbys that dropped a new primary's
  * events as "already applied"). After each switchover: RPO 0, RTO printed, every acknowledged write on the new
  * primary, and all three graphs equal (typed comparison, entities by replication key).
+ *
+ * <p>Before that, on the same stack, the standbys' own appliers: b and c each have a consumer group of their own
+ * (their lag shows separately through Kafka's Admin API), and c has two appliers in its group, of which the group lets
+ * exactly one apply. kill -9 of that one under load: the passive one takes over (within 10 s), the killed one comes
+ * back passive, and every graph ends equal. The switchovers then run with c's second applier.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SwitchoverIT {
     private static final int SWITCHOVERS = Integer.getInteger("ha4neo.it.switchovers", 10);
     private static final int WRITERS = 3;
@@ -51,7 +69,7 @@ class SwitchoverIT {
     @RegisterExtension
     static final TestStackExtension STACK = new TestStackExtension(() -> TestStack.builder("roles-switchover")
             .withBroker().withPrimary("a").withStandby("b").withStandby("c")
-            .withApplier("a").withApplier("b").withApplier("c").start());
+            .withApplier("a").withApplier("b").withApplier("c").withApplierNamed("c2", "c", x -> { }).start());
 
     @TempDir
     static Path dir;
@@ -69,11 +87,124 @@ class SwitchoverIT {
     }
 
     @Test
-    void tenSwitchoversUnderLoadLoseNothingAndEveryMemberEndsEqual() throws Exception {
-        Path cluster = clusterFile();
+    @Order(1)
+    void eachStandbyHasAGroupOfItsOwnAndAPassiveApplierTakesOverWhenTheActiveOneIsKilled() throws Exception {
+        createLoadIndex();
+        ApplierProcess first = STACK.get().applier("c");
+        ApplierProcess second = STACK.get().applier("c2");
+        Workload load = new Workload();
+        load.start();
+        ApplierProcess active;
+        ApplierProcess passive;
+        long takeoverMillis;
+        try {
+            active = awaitOneActiveOnePassive(first, second);
+            passive = active == first ? second : first;
+            Thread.sleep(1000); // under load
+            long killedAt = System.nanoTime();
+            active.kill();
+            awaitState(passive, s -> !s.equals("PASSIVE"), "the passive applier takes over");
+            takeoverMillis = (System.nanoTime() - killedAt) / 1_000_000;
+            System.out.printf("applier failover: c's passive applier held the partition %d ms after kill -9 of the "
+                    + "active one%n", takeoverMillis);
+            Thread.sleep(1000); // the new one applies under load
+            active.start();
+            awaitState(active, s -> s.equals("PASSIVE"), "the killed applier comes back passive");
+        } finally {
+            load.pause();
+        }
+        try {
+            assertEveryMemberHasEverythingAndEqual("a", 0, load, 0);
+            eachStandbysLagShowsSeparatelyInItsOwnGroup(active, passive);
+        } finally {
+            load.resume();
+            load.stop();
+        }
+        assertThat(load.failures()).as("unexpected writer errors").isEmpty();
+        assertThat(takeoverMillis).as("the passive applier's takeover after kill -9 of the active one (the group's "
+                + "session timeout is 6 s)").isLessThan(10_000);
+    }
+
+    private static ApplierProcess awaitOneActiveOnePassive(ApplierProcess first, ApplierProcess second)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        String a = null;
+        String b = null;
+        while (System.nanoTime() < deadline) {
+            a = Replication.state(first);
+            b = Replication.state(second);
+            if ("PASSIVE".equals(a) != "PASSIVE".equals(b) && APPLYING_STATES.contains(a == null || a.equals("PASSIVE")
+                    ? b : a)) {
+                return "PASSIVE".equals(a) ? second : first;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("c's two appliers are not one applying and one passive within 60 s: " + a + ", " + b);
+    }
+
+    private static final Set<String> APPLYING_STATES = Set.of("POSITIONING", "APPLYING", "CAUGHT_UP");
+
+    private static void awaitState(ApplierProcess applier, java.util.function.Predicate<String> wanted, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        String state = null;
+        while (System.nanoTime() < deadline) {
+            state = Replication.state(applier);
+            if (state != null && wanted.test(state)) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(what + ": not within 60 s; state " + state);
+    }
+
+    /**
+     * Every standby's group has committed the end of the topic (the workload is paused and each standby has applied
+     * everything), each in its own group; in c's group both appliers are members and exactly one holds the partition.
+     */
+    private static void eachStandbysLagShowsSeparatelyInItsOwnGroup(ApplierProcess active, ApplierProcess passive)
+            throws Exception {
+        String topic = STACK.get().topic();
+        TopicPartition tp = new TopicPartition(topic, 0);
+        Map<String, String> groups = Map.of("b", TopicNames.applierGroup(topic, "b"),
+                "c", TopicNames.applierGroup(topic, "c"));
+        try (Admin admin = STACK.get().broker().admin()) {
+            long end = admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get(30, TimeUnit.SECONDS)
+                    .offset();
+            for (Map.Entry<String, String> g : groups.entrySet()) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                long committed;
+                do {
+                    Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(g.getValue())
+                            .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                    committed = offsets.containsKey(tp) ? offsets.get(tp).offset() : -1;
+                    if (committed != end) {
+                        Thread.sleep(200);
+                    }
+                } while (committed != end && System.nanoTime() < deadline);
+                assertThat(end - committed).as("lag of standby %s in its group %s", g.getKey(), g.getValue()).isZero();
+            }
+            ConsumerGroupDescription c = admin.describeConsumerGroups(List.of(groups.get("c"))).describedGroups()
+                    .get(groups.get("c")).get(30, TimeUnit.SECONDS);
+            assertThat(c.members()).as("c's group: both appliers").hasSize(2);
+            assertThat(c.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty()).toList())
+                    .as("c's group: exactly one applier holds the partition").hasSize(1);
+        }
+        assertThat(Replication.state(passive)).isIn(APPLYING_STATES);
+        assertThat(Replication.state(active)).isEqualTo("PASSIVE");
+    }
+
+    private static void createLoadIndex() {
         try (Session s = drivers.get("a").session()) {
             s.run("CREATE INDEX load_id IF NOT EXISTS FOR (n:Load) ON (n.id)").consume();
         }
+    }
+
+    @Test
+    @Order(2)
+    void tenSwitchoversUnderLoadLoseNothingAndEveryMemberEndsEqual() throws Exception {
+        Path cluster = clusterFile();
+        createLoadIndex();
         Workload load = new Workload();
         load.start();
         List<Long> rtos = new ArrayList<>();
@@ -178,7 +309,7 @@ class SwitchoverIT {
          * "Unable to load NODE", a conflict of the workload, not of replication).
          */
         private final List<Long> linkable = java.util.Collections.synchronizedList(new ArrayList<>());
-        private final AtomicLong ids = new AtomicLong();
+        private static final AtomicLong ids = new AtomicLong(); // across the tests' workloads: ids stay unique
         private final AtomicBoolean stop = new AtomicBoolean();
         private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
         private final List<Thread> threads = new ArrayList<>();

@@ -1,6 +1,5 @@
 package io.ha4neo.it.support;
 
-import io.ha4neo.launcher.process.WorkDirs;
 import io.ha4neo.launcher.process.ApplierProcess;
 import io.ha4neo.launcher.process.Credentials;
 import io.ha4neo.launcher.process.FreePorts;
@@ -9,6 +8,8 @@ import io.ha4neo.launcher.process.Neo4jClassArchive;
 import io.ha4neo.launcher.process.Neo4jServer;
 import io.ha4neo.launcher.process.ProcessReaper;
 import io.ha4neo.launcher.process.ProjectLayout;
+import io.ha4neo.launcher.process.WorkDirs;
+import io.ha4neo.schemas.topology.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,7 +160,7 @@ public final class TestStack implements AutoCloseable {
         return java.nio.file.Files.writeString(file, text);
     }
 
-    /** The applier that writes to server {@code target}. */
+    /** The applier named {@code target}: the (first) applier of that server, or one added by name. */
     public ApplierProcess applier(String target) {
         ApplierProcess a = appliers.get(target);
         if (a == null) {
@@ -168,7 +169,7 @@ public final class TestStack implements AutoCloseable {
         return a;
     }
 
-    /** Every applier by the server it writes to. */
+    /** Every applier by name (the server it writes to, or the name it was added with). */
     public Map<String, ApplierProcess> appliers() {
         return appliers;
     }
@@ -295,7 +296,9 @@ public final class TestStack implements AutoCloseable {
         private boolean withBroker;
         private final Map<String, Consumer<Neo4jServer.Builder>> serverCustomizers = new LinkedHashMap<>();
         private final Map<String, String> roles = new LinkedHashMap<>();
-        private final Map<String, Consumer<ApplierProcess.Builder>> applierTargets = new LinkedHashMap<>();
+        /** Appliers by name: the server each writes to, and its customiser. */
+        private final Map<String, Map.Entry<String, Consumer<ApplierProcess.Builder>>> applierTargets =
+                new LinkedHashMap<>();
         private Consumer<KafkaBroker.Builder> brokerCustomizer = b -> { };
         private String topic = "ha4neo." + CLUSTER_ID + "." + DATABASE;
         private boolean parallelServerStart = true;
@@ -353,11 +356,24 @@ public final class TestStack implements AutoCloseable {
         }
 
         /**
-         * Adds an applier, customised further (properties, metrics port, JVM options). Several appliers (one per
-         * target server) each get a consumer group of their own.
+         * Adds an applier, customised further (properties, metrics port, JVM options), named after its server. Its
+         * {@code member.name} is the server's name, so each server's appliers have a consumer group of their own,
+         * {@code ha4neo-applier-<topic>-<server>}.
          */
         public Builder withApplier(String targetServer, Consumer<ApplierProcess.Builder> customizer) {
-            applierTargets.put(targetServer, customizer);
+            return withApplierNamed(targetServer, targetServer, customizer);
+        }
+
+        /**
+         * Adds a further applier of a server that has one already ({@link #applier(String)} by {@code name}): the
+         * same consumer group, a {@code kafka.group.instance.id} of its own (both run on this host). The group gives
+         * the partition to one of them; the other is PASSIVE until that one stops.
+         */
+        public Builder withApplierNamed(String name, String targetServer, Consumer<ApplierProcess.Builder> customizer) {
+            if (applierTargets.containsKey(name)) {
+                throw new IllegalArgumentException("the stack has an applier named '" + name + "' already");
+            }
+            applierTargets.put(name, Map.entry(targetServer, customizer));
             return this;
         }
 
@@ -383,8 +399,8 @@ public final class TestStack implements AutoCloseable {
             Map<String, Neo4jServer> servers = new LinkedHashMap<>();
             serverCustomizers.forEach((name, customizer) -> servers.put(name, buildServer(name, customizer, broker)));
             Map<String, ApplierProcess> appliers = new LinkedHashMap<>();
-            applierTargets.forEach((target, customizer) -> appliers.put(target,
-                    buildApplier(target, customizer, servers, broker, appliers.isEmpty())));
+            applierTargets.forEach((name, target) -> appliers.put(name,
+                    buildApplier(name, target.getKey(), target.getValue(), servers, broker, appliers.isEmpty())));
             return new TestStack(this, broker, Map.copyOf(servers), java.util.Collections.unmodifiableMap(appliers))
                     .startAll();
         }
@@ -424,7 +440,8 @@ public final class TestStack implements AutoCloseable {
             return s;
         }
 
-        private ApplierProcess buildApplier(String applierTarget, Consumer<ApplierProcess.Builder> applierCustomizer,
+        private ApplierProcess buildApplier(String name, String applierTarget,
+                                            Consumer<ApplierProcess.Builder> applierCustomizer,
                                             Map<String, Neo4jServer> servers, KafkaBroker broker, boolean first) {
             Neo4jServer target = servers.get(applierTarget);
             if (target == null || broker == null) {
@@ -432,7 +449,7 @@ public final class TestStack implements AutoCloseable {
                         + "of that name; servers: " + servers.keySet());
             }
             ApplierProcess.Builder b = ApplierProcess.builder(layout.applierJar(),
-                            workDir.resolve(first ? "applier" : "applier-" + applierTarget), reaper)
+                            workDir.resolve(first ? "applier" : "applier-" + name), reaper)
                     .property("neo4j.uri", target.boltUri())
                     .property("neo4j.database", DATABASE)
                     .property("topic", topic)
@@ -443,8 +460,9 @@ public final class TestStack implements AutoCloseable {
             } else {
                 b.property("neo4j.password", ""); // a test that turned authentication off on purpose
             }
-            if (applierTargets.size() > 1) {
-                b.property("kafka.group.id", "ha4neo-applier-" + topic + "-" + applierTarget);
+            b.property("member.name", applierTarget);
+            if (!name.equals(applierTarget)) {
+                b.property("kafka.group.instance.id", TopicNames.applierGroup(topic, applierTarget) + "-" + name);
             }
             applierCustomizer.accept(b);
             return b.build();

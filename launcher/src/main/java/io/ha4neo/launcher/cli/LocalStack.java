@@ -150,7 +150,7 @@ final class LocalStack {
                 .property("neo4j.database", DATABASE)
                 .property("topic", topic)
                 .property("kafka.bootstrap.servers", broker.bootstrapServers())
-                .property("kafka.group.id", group)
+                .property("member.name", name) // its consumer group is then ha4neo-applier-<topic>-<name>
                 .metricsPort(FreePorts.next())
                 .build();
         return new StackMember(name, server, applier, group);

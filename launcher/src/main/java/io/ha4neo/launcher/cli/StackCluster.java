@@ -44,7 +44,7 @@ final class StackCluster {
      * hold the partition and the standby's applier would get none.
      */
     static String applierGroup(String topic, String member) {
-        return TopicNames.defaultApplierGroup(topic) + "-" + member;
+        return TopicNames.applierGroup(topic, member);
     }
 
     /** Every member's applier group, as the control file records them. */

@@ -19,11 +19,13 @@ public final class TopicNames {
     }
 
     /**
-     * The applier's default consumer group for a topic, {@code ha4neo-applier-<topic>}: the group whose committed
-     * offsets lag tools read (positioning never uses them; the standby's watermark does).
+     * The consumer group of the appliers of one member (one standby) on a topic, {@code ha4neo-applier-<topic>-<member>}:
+     * the group whose committed offsets lag tools read (positioning never uses them; the standby's watermark does).
+     * One group per member, so that each standby's lag shows separately and two standbys never compete for the
+     * topic's one partition; the appliers of one member share it, so that exactly one of them holds the partition.
      */
-    public static String defaultApplierGroup(String topic) {
-        return "ha4neo-applier-" + topic;
+    public static String applierGroup(String topic, String member) {
+        return "ha4neo-applier-" + topic + "-" + member;
     }
 
     /** Checks Kafka's topic-name rules, naming the topic and the broken rule. */

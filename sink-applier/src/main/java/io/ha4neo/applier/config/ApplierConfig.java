@@ -57,6 +57,7 @@ public final class ApplierConfig {
     public static final String TOPIC = "topic";
     public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap.servers";
     public static final String KAFKA_GROUP_ID = "kafka.group.id";
+    public static final String MEMBER_NAME = "member.name";
     public static final String METRICS_PORT = "metrics.port";
     public static final String BATCH_MAX_TRANSACTIONS = "batch.max.transactions";
     public static final String BATCH_MAX_CHANGES = "batch.max.changes";
@@ -83,8 +84,15 @@ public final class ApplierConfig {
                     "Replication topic (one partition) to consume.")
             .define(KAFKA_BOOTSTRAP, Type.STRING, ConfigDef.REQUIRED, ConfigDef.nonEmpty(),
                     "Kafka bootstrap servers. Every other `kafka.*` key is passed to the consumer without the prefix.")
+            .define(MEMBER_NAME, Type.STRING, null, ConfigDef.matches("[A-Za-z0-9._-]{1,100}",
+                    "1 to 100 ASCII letters, digits, '.', '_' or '-'"), "Name of the member (the standby) this "
+                    + "applier writes to, as in the cluster description. It names the consumer group "
+                    + "`ha4neo-applier-<topic>-<member.name>`, so each standby's lag shows separately in lag tools; "
+                    + "the appliers of one standby share it, and exactly one of them applies (see docs/applier.md, "
+                    + "several appliers). Default: host and port of `neo4j.uri`, e.g. `standby-7687`.")
             .define(KAFKA_GROUP_ID, Type.STRING, null, "Consumer group, used only so lag tools can see the "
-                    + "applier's progress; default `ha4neo-applier-<topic>`.")
+                    + "applier's progress and to choose the one applier of a standby that applies; default "
+                    + "`ha4neo-applier-<topic>-<member.name>`.")
             .define(METRICS_PORT, Type.INT, "9404", ConfigDef.portOrZero(),
                     "Port of `/metrics`, `/health` and `/ready`; 0 turns the endpoint off.")
             .define(BATCH_MAX_TRANSACTIONS, Type.INT, "500", ConfigDef.atLeast(1),
@@ -211,19 +219,71 @@ public final class ApplierConfig {
     }
 
     /**
+     * The member this applier writes to: {@code member.name}, or host and port of {@code neo4j.uri}
+     * ({@code standby-7687}; characters other than letters, digits, '.', '_' and '-' become '_').
+     */
+    public String memberName() {
+        String configured = values.getString(MEMBER_NAME);
+        if (configured != null) {
+            return configured;
+        }
+        java.net.URI uri = java.net.URI.create(neo4jUri());
+        String host = uri.getHost() == null ? "localhost" : uri.getHost();
+        return (host + "-" + (uri.getPort() < 0 ? 7687 : uri.getPort())).replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /** The consumer group: {@code kafka.group.id}, or {@code ha4neo-applier-<topic>-<member>}. */
+    public String consumerGroup() {
+        String configured = values.getString(KAFKA_GROUP_ID);
+        return configured != null ? configured : TopicNames.applierGroup(topic(), memberName());
+    }
+
+    /**
      * Properties for the Kafka consumer: defaults, pass-through {@code kafka.*}, then forced settings.
      *
-     * <p>{@code group.instance.id} defaults to a fixed name (static membership): a restarted applier, after a
-     * crash or kill -9 too, takes over the partition at once instead of waiting for the dead member's session
-     * to time out (45 s by default). Exactly one applier runs per topic and standby, so one fixed name fits.
+     * <ul>
+     *   <li>{@code group.id}: one group per standby ({@link #consumerGroup()}). Two appliers of one standby share it,
+     *       and the group gives the topic's one partition to exactly one of them; the other is PASSIVE until the
+     *       group gives the partition to it. The standby's watermark (a compare-and-set in every apply transaction)
+     *       keeps even a stalled former holder from applying anything twice.</li>
+     *   <li>{@code group.instance.id} {@code <group>-<host name>} (static membership): an applier restarted on its
+     *       host, after a kill -9 too, gets the partition back at once. Two appliers of one standby on one host
+     *       must each set {@code kafka.group.instance.id}.</li>
+     *   <li>{@code session.timeout.ms} 6000 (the broker's minimum by default) and {@code heartbeat.interval.ms} 1000:
+     *       when the applier that holds the partition dies, a passive one takes over within about 7 s.</li>
+     *   <li>{@code partition.assignment.strategy} sticky: a passive applier joining the group does not take the
+     *       partition away from the one applying.</li>
+     * </ul>
      */
-    public Properties consumerProperties() {
+    public Properties consumerProperties(String hostName) {
         Properties p = new Properties();
-        p.put("group.id", TopicNames.defaultApplierGroup(topic()));
-        p.put("group.instance.id", TopicNames.defaultApplierGroup(topic()));
-        p.put("client.id", TopicNames.defaultApplierGroup(topic()));
+        String group = consumerGroup();
+        String instance = (group + "-" + hostName).replaceAll("[^A-Za-z0-9._-]", "_");
+        p.put("group.id", group);
+        p.put("group.instance.id", instance.length() > 249 ? instance.substring(0, 249) : instance);
+        p.put("client.id", group);
+        p.put("session.timeout.ms", "6000");
+        p.put("heartbeat.interval.ms", "1000");
+        p.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.StickyAssignor");
         p.putAll(values.passThrough(KAFKA_PREFIX)); // the forced settings are part of it and win
         return p;
+    }
+
+    /** {@link #consumerProperties(String)} with this machine's host name ({@code HOSTNAME}, else the resolver's). */
+    public Properties consumerProperties() {
+        return consumerProperties(localHostName());
+    }
+
+    private static String localHostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.strip();
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
     }
 
     /** The effective configuration as one line, secrets masked; logged once at start-up. */

@@ -37,6 +37,11 @@ public final class ApplierErrors {
     public static final String NEO4J_TIMEOUT = "neo4j_timeout";
     /** The transaction, or the server's transaction memory pool, ran out of memory. */
     public static final String NEO4J_MEMORY = "neo4j_memory";
+    /**
+     * Another applier process joined the consumer group with this one's {@code group.instance.id}: fatal, since the two
+     * would fence each other forever.
+     */
+    public static final String DUPLICATE_INSTANCE = "duplicate_applier_instance";
     /** The member's write guard refused the applier's write: the member is the primary (it was promoted), or fenced. */
     public static final String MEMBER_NOT_STANDBY = "member_not_standby";
 

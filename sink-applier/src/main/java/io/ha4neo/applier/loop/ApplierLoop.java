@@ -4,6 +4,8 @@ import io.ha4neo.applier.apply.ApplyResult;
 import io.ha4neo.applier.apply.ApplyWindow;
 import io.ha4neo.applier.apply.LogItem;
 import io.ha4neo.applier.apply.ChangeApplier;
+import io.ha4neo.applier.error.ApplierErrors;
+import io.ha4neo.applier.error.FatalApplierException;
 import io.ha4neo.applier.kafka.RecordDecoder;
 import io.ha4neo.applier.loop.ErrorHandler.FatalStop;
 import io.ha4neo.applier.observe.ApplierMetrics;
@@ -17,9 +19,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -334,7 +338,8 @@ public final class ApplierLoop {
         if (pausedByRole(e)) {
             return;
         }
-        Duration delay = errors.retryDelayOrStop(e, doing, batch.size(), batch.changes());
+        RuntimeException error = e instanceof FencedInstanceIdException fenced ? duplicateInstance(fenced) : e;
+        Duration delay = errors.retryDelayOrStop(error, doing, batch.size(), batch.changes());
         batch.dropAll();
         if (!stop.awaitFor(delay)) {
             positioner.repositionBeforeNextStep("retrying");
@@ -359,9 +364,34 @@ public final class ApplierLoop {
         return roles.isPaused();
     }
 
+    /**
+     * Another applier process joined this one's consumer group with the same {@code group.instance.id}: the group
+     * fenced this one. Fatal, naming the group and the id: the two would fence each other forever.
+     */
+    private FatalApplierException duplicateInstance(FencedInstanceIdException e) {
+        String group = "(unknown)";
+        String instance = "(unknown)";
+        try {
+            group = consumer.groupMetadata().groupId();
+            instance = consumer.groupMetadata().groupInstanceId().orElse("(none)");
+        } catch (RuntimeException ignored) {
+            // the ids are only for the message
+        }
+        return new FatalApplierException(ApplierErrors.DUPLICATE_INSTANCE, "another applier joined "
+                + "consumer group " + group + " with this applier's group.instance.id " + instance + ", and the group "
+                + "fenced this one. Each applier of a standby needs an instance id of its own: the default is "
+                + "<group>-<host name>, so two appliers of one standby on one host must each set "
+                + "kafka.group.instance.id (" + e.getMessage() + ")", e);
+    }
+
+    /**
+     * Closes the consumer leaving its group, so that a passive applier of the same standby gets the partition at once
+     * instead of after this one's session timeout (a static member does not leave by default).
+     */
     private void closeConsumer() {
         try {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(5)));
         } catch (RuntimeException e) {
             log.warn("closing the Kafka consumer failed: {}; exiting anyway", e.toString());
         }

@@ -30,6 +30,7 @@ final class Positioner implements ConsumerRebalanceListener {
     private final BooleanSupplier paused;
     private boolean afterRetry;
     private String retryReason = "retrying";
+    private boolean passive; // the last rebalance gave this applier no partition
 
     Positioner(Consumer<byte[], byte[]> consumer, ChangeApplier applier, PendingBatch batch, LagTracker lag,
                ApplierLoop.Reporting reporting, BooleanSupplier paused) {
@@ -48,7 +49,12 @@ final class Positioner implements ConsumerRebalanceListener {
      */
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        passive = consumer.assignment().isEmpty();
         if (partitions.isEmpty()) {
+            if (passive && !paused.getAsBoolean()) {
+                batch.dropAll();
+                status.moveTo(ApplierState.PASSIVE, passiveReason());
+            }
             return;
         }
         if (paused.getAsBoolean()) {
@@ -82,11 +88,33 @@ final class Positioner implements ConsumerRebalanceListener {
             return;
         }
         if (consumer.assignment().isEmpty()) {
-            status.moveTo(ApplierState.STARTING, retryReason + "; waiting for the partition assignment");
+            if (passive) {
+                status.moveTo(ApplierState.PASSIVE, passiveReason());
+            } else {
+                status.moveTo(ApplierState.STARTING, retryReason + "; waiting for the partition assignment");
+            }
         } else {
             position(consumer.assignment());
         }
         afterRetry = false;
+    }
+
+    /** True when the last rebalance gave this applier no partition: another applier of its standby holds it. */
+    boolean isPassive() {
+        return passive;
+    }
+
+    private String passiveReason() {
+        return "consumer group " + groupId() + " gave the partition to another applier of this standby; this one "
+                + "takes over, from the watermark, when the group gives the partition to it";
+    }
+
+    private String groupId() {
+        try {
+            return consumer.groupMetadata().groupId();
+        } catch (RuntimeException e) {
+            return "(unknown)";
+        }
     }
 
     /** Reads the watermark and seeks every partition to just after it; drops unapplied state. */

@@ -15,6 +15,9 @@ import java.util.Set;
  *          (the member's role is primary or fenced)                 (a standby again, or the role check failed)
  *
  * POSITIONING | APPLYING | CAUGHT_UP ──► HELD ──► POSITIONING | PAUSED        (at the end of apply.until.*)
+ *
+ * STARTING | POSITIONING | APPLYING | CAUGHT_UP | RETRYING | PAUSED ──► PASSIVE ──► POSITIONING | RETRYING | PAUSED
+ *          (the group gave the partition to another applier of this standby)   (it gave it to this one)
  * </pre>
  *
  * PAUSED and RETRYING go back through STARTING or POSITIONING, so the consumer is always re-positioned from the
@@ -37,6 +40,12 @@ public enum ApplierState {
      */
     PAUSED,
     /**
+     * Another applier of this standby (the same consumer group) holds the topic's partition: this one applies nothing,
+     * and takes over, positioned from the watermark, when the group gives the partition to it (the other one stopped
+     * or died).
+     */
+    PASSIVE,
+    /**
      * At the end of its point-in-time window ({@code apply.until.*}): everything up to it is applied, nothing after it
      * is, and nothing new is consumed, until the applier is restarted without the window.
      */
@@ -49,13 +58,14 @@ public enum ApplierState {
     /** States this one may move to. */
     public Set<ApplierState> allowedNext() {
         return switch (this) {
-            case STARTING -> EnumSet.of(POSITIONING, RETRYING, PAUSED, FAILED, STOPPED);
-            case POSITIONING -> EnumSet.of(APPLYING, CAUGHT_UP, RETRYING, PAUSED, HELD, FAILED, STOPPED);
-            case APPLYING, CAUGHT_UP -> EnumSet.of(APPLYING, CAUGHT_UP, POSITIONING, RETRYING, PAUSED, HELD, FAILED,
-                    STOPPED);
-            case HELD -> EnumSet.of(HELD, POSITIONING, PAUSED, FAILED, STOPPED);
-            case RETRYING -> EnumSet.of(STARTING, POSITIONING, RETRYING, PAUSED, FAILED, STOPPED);
-            case PAUSED -> EnumSet.of(STARTING, POSITIONING, RETRYING, FAILED, STOPPED);
+            case STARTING -> EnumSet.of(POSITIONING, RETRYING, PAUSED, PASSIVE, FAILED, STOPPED);
+            case POSITIONING -> EnumSet.of(APPLYING, CAUGHT_UP, RETRYING, PAUSED, HELD, PASSIVE, FAILED, STOPPED);
+            case APPLYING, CAUGHT_UP -> EnumSet.of(APPLYING, CAUGHT_UP, POSITIONING, RETRYING, PAUSED, HELD, PASSIVE,
+                    FAILED, STOPPED);
+            case HELD -> EnumSet.of(HELD, POSITIONING, PAUSED, PASSIVE, FAILED, STOPPED);
+            case RETRYING -> EnumSet.of(STARTING, POSITIONING, RETRYING, PAUSED, PASSIVE, FAILED, STOPPED);
+            case PAUSED -> EnumSet.of(STARTING, POSITIONING, RETRYING, PASSIVE, FAILED, STOPPED);
+            case PASSIVE -> EnumSet.of(PASSIVE, POSITIONING, RETRYING, PAUSED, FAILED, STOPPED);
             case FAILED, STOPPED -> EnumSet.noneOf(ApplierState.class);
         };
     }

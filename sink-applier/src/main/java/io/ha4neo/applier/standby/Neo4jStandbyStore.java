@@ -164,8 +164,10 @@ public final class Neo4jStandbyStore implements StandbyStore {
         }
         throw new FatalApplierException("divergence", "the watermark of database " + database + " names " + names
                 + " but this applier expected " + expectedNames + " before applying up to " + next
-                + ": another applier is writing to this standby. Rolled back; applier stopped. Run exactly one "
-                + "applier per standby database and restart.");
+                + ": another applier is writing to this standby, either one of another consumer group (the appliers "
+                + "of one standby must share member.name and kafka.group.id), or one of this group that got the "
+                + "partition while this one stalled. Rolled back; applier stopped. Restart it: it positions from the "
+                + "watermark, and applies only if its group gives the partition to it.");
     }
 
     private void runChecked(Transaction tx, PlannedStatement st) {

@@ -30,10 +30,44 @@ class ApplierConfigTest {
         assertThat(c.metricsPort()).isEqualTo(9404);
         assertThat(c.neo4jAuthDisabled()).isTrue();
         assertThat(c.skipCommitId()).isEmpty();
-        assertThat(c.consumerProperties()).containsEntry("group.id", "ha4neo-applier-ha4neo.dc1.neo4j")
-                .containsEntry("group.instance.id", "ha4neo-applier-ha4neo.dc1.neo4j")
+        assertThat(c.consumerProperties("host-1")).containsEntry("group.id", "ha4neo-applier-ha4neo.dc1.neo4j-localhost-7687")
+                .containsEntry("group.instance.id", "ha4neo-applier-ha4neo.dc1.neo4j-localhost-7687-host-1")
+                .containsEntry("session.timeout.ms", "6000")
+                .containsEntry("partition.assignment.strategy", "org.apache.kafka.clients.consumer.StickyAssignor")
                 .containsEntry("enable.auto.commit", "false").containsEntry("isolation.level", "read_committed")
                 .containsEntry("auto.offset.reset", "earliest").containsEntry("bootstrap.servers", "localhost:9092");
+    }
+
+    @Test
+    void eachStandbyHasAConsumerGroupOfItsOwnAndEachApplierProcessAnInstanceIdOfItsOwn() {
+        Map<String, String> b = minimal();
+        b.put("neo4j.uri", "neo4j+s://standby-b.zone1:7617");
+        Map<String, String> c = minimal();
+        c.put("member.name", "c");
+
+        assertThat(ApplierConfig.parse(b).memberName()).as("default: host and port of neo4j.uri")
+                .isEqualTo("standby-b.zone1-7617");
+        assertThat(ApplierConfig.parse(minimal()).memberName()).isNotEqualTo(ApplierConfig.parse(b).memberName());
+        assertThat(ApplierConfig.parse(c).consumerGroup()).isEqualTo("ha4neo-applier-ha4neo.dc1.neo4j-c");
+        assertThat(ApplierConfig.parse(c).consumerProperties("host-1").get("group.instance.id"))
+                .as("two appliers of one standby on two hosts: one group, two static members")
+                .isNotEqualTo(ApplierConfig.parse(c).consumerProperties("host-2").get("group.instance.id"));
+        assertThat(ApplierConfig.parse(c).consumerProperties("host-1")).containsEntry("group.id",
+                ApplierConfig.parse(c).consumerProperties("host-2").get("group.id"));
+
+        c.put("kafka.group.id", "lag-dashboard-c");
+        c.put("kafka.group.instance.id", "c-passive");
+        assertThat(ApplierConfig.parse(c).consumerProperties("host-1")).containsEntry("group.id", "lag-dashboard-c")
+                .containsEntry("group.instance.id", "c-passive");
+    }
+
+    @Test
+    void rejectsAMemberNameKafkaCouldNotUseInAGroupName() {
+        Map<String, String> m = minimal();
+        m.put("member.name", "standby b");
+        assertThatThrownBy(() -> ApplierConfig.parse(m))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("member.name"))
+                .hasMessageContaining("ASCII letters, digits");
     }
 
     @Test

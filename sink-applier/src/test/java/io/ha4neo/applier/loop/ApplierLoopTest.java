@@ -45,6 +45,7 @@ import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.neo4j.driver.exceptions.ClientException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
 import org.neo4j.driver.exceptions.TransactionTerminatedException;
@@ -461,6 +462,47 @@ class ApplierLoopTest {
 
         assertThat(store.log).containsExactly("ensure", "failed write 3@0", "write 3@0");
         assertThat(delays).as("the first hiccup as a standby waits the initial delay, not the outage's").containsExactly(1L);
+    }
+
+    // ------------------------------------------------------------------ several appliers of one standby
+
+    @Test
+    void anApplierWhoseGroupGaveThePartitionToAnotherIsPassiveAndTakesOverFromTheWatermark() throws Exception {
+        store.watermark = new Watermark("neo4j", 3, 1, Events.TOPIC, 0, 0, 1_000_003, 0); // the other one applied 3
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of());
+            current.rebalanceListener().onPartitionsAssigned(List.of());
+        });
+
+        try (Running running = start(loop())) {
+            running.await(() -> status.state() == ApplierState.PASSIVE);
+            assertThat(status.reason()).contains("gave the partition to another applier of this standby");
+            int checks = store.roleChecks;
+            running.await(() -> store.roleChecks >= checks + 3); // it keeps polling, and stays passive
+            assertThat(status.state()).isEqualTo(ApplierState.PASSIVE);
+            assertThat(stateGauge(ApplierState.PASSIVE)).isEqualTo(1);
+
+            consumer.schedulePollTask(() -> assignWithRecords(createsNode(3, 0, "a"), createsNode(5, 3, "b")));
+            running.await(() -> store.watermark.commitId() == 5);
+        }
+
+        assertThat(store.log).as("only what the other one had not applied").containsExactly("ensure", "write 5@1");
+        assertThat(states).containsSubsequence(ApplierState.PASSIVE, ApplierState.POSITIONING, ApplierState.APPLYING);
+    }
+
+    @Test
+    void anotherApplierWithThisOnesInstanceIdStopsItNamingTheKeyToSet() throws Exception {
+        consumer.schedulePollTask(() -> assignWithRecords(createsNode(3, 0, "a")));
+        consumer.schedulePollTask(() -> consumer.setPollException(new FencedInstanceIdException("The broker rejected "
+                + "this static consumer since another consumer with the same group.instance.id has registered with a "
+                + "different member.id.")));
+
+        int exit = runUntil(loop(), () -> false);
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(status.state()).isEqualTo(ApplierState.FAILED);
+        assertThat(status.reason()).startsWith(ApplierErrors.DUPLICATE_INSTANCE + ": another applier joined consumer "
+                + "group").contains("must each set kafka.group.instance.id");
     }
 
     private static ClientException guardRefusal() {
