@@ -116,6 +116,7 @@ class SwitchoverIT {
         try {
             assertEveryMemberHasEverythingAndEqual("a", 0, load, 0);
             eachStandbysLagShowsSeparatelyInItsOwnGroup(active, passive);
+            statusShowsTheApplierThatAppliesAndTheOneStandingBy(passive, active);
         } finally {
             load.resume();
             load.stop();
@@ -192,6 +193,26 @@ class SwitchoverIT {
         }
         assertThat(Replication.state(passive)).isIn(APPLYING_STATES);
         assertThat(Replication.state(active)).isEqualTo("PASSIVE");
+    }
+
+    /** {@code ha4neo status} with both of c's appliers in the cluster file: healthy, the applying one described. */
+    private static void statusShowsTheApplierThatAppliesAndTheOneStandingBy(ApplierProcess applying,
+                                                                           ApplierProcess standingBy) throws Exception {
+        OpsCliRun run = OpsCliRun.of("--cluster", clusterFile().toString(), "--json", "status");
+        assertThat(run.code()).as(run.toString()).isEqualTo(ExitCodes.OK);
+        JsonNode c = null;
+        for (JsonNode m : JSON.readTree(run.out()).get("members")) {
+            if (m.get("name").asText().equals("c")) {
+                c = m;
+            }
+        }
+        assertThat(c).as(run.toString()).isNotNull();
+        JsonNode applier = c.get("applier");
+        assertThat(applier.get("url").asText()).startsWith(applying.metricsBaseUrl());
+        assertThat(applier.get("ready").asBoolean()).as(run.toString()).isTrue();
+        assertThat(applier.get("others")).hasSize(1);
+        assertThat(applier.get("others").get(0).get("url").asText()).startsWith(standingBy.metricsBaseUrl());
+        assertThat(applier.get("others").get(0).get("detail").asText()).contains("state PASSIVE");
     }
 
     private static void createLoadIndex() {

@@ -70,6 +70,7 @@ public final class TestStack implements AutoCloseable {
     private final KafkaBroker broker;
     private final Map<String, Neo4jServer> servers;
     private final Map<String, ApplierProcess> appliers;
+    private final Map<String, String> appliersTargets; // applier name -> the server it writes to
     private final String topic;
     private final boolean parallelServerStart;
     private final Credentials applierCredentials;
@@ -82,6 +83,9 @@ public final class TestStack implements AutoCloseable {
         this.broker = broker;
         this.servers = servers;
         this.appliers = appliers;
+        Map<String, String> targets = new LinkedHashMap<>();
+        b.applierTargets.forEach((name, target) -> targets.put(name, target.getKey()));
+        this.appliersTargets = targets;
         this.topic = b.topic;
         this.parallelServerStart = b.parallelServerStart;
         this.applierCredentials = b.applierCredentials;
@@ -130,7 +134,7 @@ public final class TestStack implements AutoCloseable {
 
     /**
      * Writes a cluster description of this stack, as an operator would, listing {@code members} (each with its
-     * applier's metrics endpoint, when it has an applier); the servers' generated admin passwords are written
+     * appliers' metrics endpoints, when it has appliers); the servers' generated admin passwords are written
      * literally, since the ops CLI runs in the test's JVM, whose environment a test cannot set for a {@code ${NAME}}
      * reference.
      */
@@ -141,8 +145,14 @@ public final class TestStack implements AutoCloseable {
             if (entries.length() > 0) {
                 entries.append(",\n");
             }
-            String applier = appliers.containsKey(m)
-                    ? ", \"applierMetrics\": \"" + applier(m).metricsBaseUrl() + "/metrics\"" : "";
+            List<String> urls = new ArrayList<>();
+            appliers.forEach((name, a) -> {
+                if (appliersTargets.get(name).equals(m)) {
+                    urls.add("\"" + a.metricsBaseUrl() + "/metrics\"");
+                }
+            });
+            String applier = urls.isEmpty() ? "" : urls.size() == 1 ? ", \"applierMetrics\": " + urls.get(0)
+                    : ", \"applierMetrics\": [" + String.join(", ", urls) + "]";
             entries.append("""
                     {"name": "%s", "zone": "z-%s", "bolt": "%s", "user": "%s", "password": "%s"%s}"""
                     .formatted(m, m, server.boltUri(), Neo4jServer.USER, server.password(), applier));

@@ -41,7 +41,9 @@ import java.util.regex.Pattern;
  *   },
  *   "members": [
  *     {"name": "a", "zone": "z1", "bolt": "bolt://neo4j-a:7687", "user": "neo4j",
- *      "password": "${NEO4J_A_PASSWORD}", "applierMetrics": "http://applier-a:9404/metrics"}
+ *      "password": "${NEO4J_A_PASSWORD}", "applierMetrics": "http://applier-a:9404/metrics"},
+ *     {"name": "b", "zone": "z2", "bolt": "bolt://neo4j-b:7687", "password": "${NEO4J_B_PASSWORD}",
+ *      "applierMetrics": ["http://applier-b1:9404/metrics", "http://applier-b2:9404/metrics"]}  // one stands by
  *   ]
  * }
  * }</pre>
@@ -150,7 +152,11 @@ public final class ClusterFile {
         if (!m.password().isEmpty()) {
             node.put("password", m.password().written());
         }
-        m.applierMetricsUrl().ifPresent(url -> node.put("applierMetrics", url.toString()));
+        if (m.applierMetrics().size() == 1) {
+            node.put("applierMetrics", m.applierMetrics().get(0).toString());
+        } else if (!m.applierMetrics().isEmpty()) {
+            m.applierMetrics().forEach(url -> node.withArray("applierMetrics").add(url.toString()));
+        }
     }
 
     private static String location(JsonProcessingException e) {
@@ -263,9 +269,16 @@ public final class ClusterFile {
             String user = entry.optional("user").orElse(Member.DEFAULT_USER);
             Secret password = entry.optional("password").flatMap(p -> secret(entry, "password", p))
                     .orElse(Secret.NONE);
-            URI applier = uri(entry, "applierMetrics", entry.optional("applierMetrics").orElse(null),
-                    Set.of("http", "https"), "an HTTP URL; expected http://host:port/metrics");
-            return new Member(name, zone, bolt, user, password, applier);
+            List<String> written = entry.optionalTextList("applierMetrics"); // one URL, or a list: a passive applier
+            List<URI> appliers = new ArrayList<>();
+            for (int i = 0; i < written.size(); i++) {
+                URI applier = uri(entry, written.size() == 1 ? "applierMetrics" : "applierMetrics[" + i + "]",
+                        written.get(i), Set.of("http", "https"), "an HTTP URL; expected http://host:port/metrics");
+                if (applier != null) {
+                    appliers.add(applier);
+                }
+            }
+            return new Member(name, zone, bolt, user, password, appliers);
         }
 
         private Optional<Secret> secret(Fields fields, String field, String written) {

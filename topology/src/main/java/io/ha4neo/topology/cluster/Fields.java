@@ -109,6 +109,11 @@ final class Fields {
         return items;
     }
 
+    /** Like {@link #textList}, but empty (and no problem) when the field is absent. */
+    List<String> optionalTextList(String field) {
+        return isPresent(field) ? textList(field) : List.of();
+    }
+
     /** The objects of an array field, each with its own path ({@code members[0]}); reports a missing array. */
     List<Fields> objects(String field) {
         if (!isPresent(field)) {

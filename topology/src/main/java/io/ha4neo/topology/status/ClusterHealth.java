@@ -116,7 +116,16 @@ public final class ClusterHealth {
         if (!applier.reachable()) {
             problems.add(label + ": its applier at " + applier.url() + " does not answer: " + applier.detail());
         } else if (!Boolean.TRUE.equals(applier.ready())) {
-            problems.add(label + ": its applier is " + applier.detail());
+            problems.add(label + ": its applier" + (applier.others().isEmpty() ? "" : " at " + applier.url()) + " is "
+                    + applier.detail());
+        }
+        for (ApplierStatus other : applier.others()) {
+            if (!other.reachable()) {
+                problems.add(label + ": its applier at " + other.url() + " does not answer: " + other.detail()
+                        + "; nothing stands by for the one at " + applier.url());
+            } else if (!other.passive() && !Boolean.TRUE.equals(other.ready())) {
+                problems.add(label + ": its applier at " + other.url() + " is " + other.detail());
+            }
         }
     }
 

@@ -98,7 +98,8 @@ public final class StatusProbe {
     }
 
     private MemberStatus probe(Member member) {
-        ApplierStatus applier = member.applierMetricsUrl().map(this::probeApplier).orElse(null);
+        ApplierStatus applier = ApplierStatus.ofMember(member.applierMetrics().stream().map(this::probeApplier)
+                .toList());
         try (Session session = clients.session(member)) {
             Record row = session.run(STATUS_QUERY, TransactionConfig.builder().withTimeout(timeout).build()).single();
             return fromRow(member, row, applier);

@@ -87,7 +87,10 @@ public final class StatusTable {
             return null;
         }
         String state = !a.reachable() ? "unreachable" : Boolean.TRUE.equals(a.ready()) ? "ready" : "NOT ready";
-        return a.lagSeconds() == null ? state : state + String.format(Locale.ROOT, " (lag %.1f s)", a.lagSeconds());
+        String text = a.lagSeconds() == null ? state : state + String.format(Locale.ROOT, " (lag %.1f s)", a.lagSeconds());
+        long passive = a.others().stream().filter(ApplierStatus::passive).count();
+        long down = a.others().size() - passive;
+        return text + (passive == 0 ? "" : ", " + passive + " passive") + (down == 0 ? "" : ", " + down + " other" + (down == 1 ? "" : "s") + " not standing by");
     }
 
     private record Column(String title, Function<MemberStatus, Object> value) {

@@ -147,7 +147,7 @@ class BootstrapTest {
     }
 
     private static Member member(String name) {
-        return new Member(name, "", URI.create("bolt://" + name + ":7687"), "neo4j", Secret.NONE, null);
+        return new Member(name, "", URI.create("bolt://" + name + ":7687"), "neo4j", Secret.NONE, java.util.List.of());
     }
 
     /** A primary whose runs send {@code total} entities, and a standby whose applier applies one commit per read. */

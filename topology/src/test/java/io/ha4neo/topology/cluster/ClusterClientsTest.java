@@ -14,7 +14,7 @@ class ClusterClientsTest {
         ClusterDescription cluster = new ClusterDescription("dc1", "neo4j", "ha4neo.dc1.neo4j",
                 new KafkaCluster("k1:9092,k2:9092", (short) 3, Map.of("security.protocol",
                         Secret.of("${P}", "SASL_SSL"), "request.timeout.ms", Secret.literal("99"))),
-                List.of(new Member("a", "", URI.create("bolt://a:7687"), "neo4j", Secret.NONE, null)));
+                List.of(new Member("a", "", URI.create("bolt://a:7687"), "neo4j", Secret.NONE, java.util.List.of())));
 
         try (ClusterClients clients = new ClusterClients(cluster, Duration.ofSeconds(4))) {
             assertThat(clients.adminConfig())
@@ -31,7 +31,7 @@ class ClusterClientsTest {
         ClusterDescription cluster = new ClusterDescription("dc1", "neo4j", "ha4neo.dc1.neo4j",
                 new KafkaCluster("k1:9092", (short) 3, Map.of("security.protocol", Secret.literal("SSL"),
                         "isolation.level", Secret.literal("read_uncommitted"))),
-                List.of(new Member("a", "", URI.create("bolt://a:7687"), "neo4j", Secret.NONE, null)));
+                List.of(new Member("a", "", URI.create("bolt://a:7687"), "neo4j", Secret.NONE, java.util.List.of())));
 
         try (ClusterClients clients = new ClusterClients(cluster, Duration.ofSeconds(4))) {
             assertThat(clients.consumerConfig())

@@ -43,13 +43,13 @@ class ClusterFileTest {
         Member a = c.member("a").orElseThrow();
         assertThat(a.user()).isEqualTo(Member.DEFAULT_USER);
         assertThat(a.password().isEmpty()).isTrue();
-        assertThat(a.applierMetricsUrl()).isEmpty();
+        assertThat(a.applierMetrics()).isEmpty();
         Member b = c.member("b").orElseThrow();
         assertThat(b.bolt()).isEqualTo(URI.create("neo4j+s://neo4j-b:7687"));
         assertThat(b.zone()).isEqualTo("z2");
         assertThat(b.user()).isEqualTo("ops");
         assertThat(b.password().reveal()).isEqualTo("s3cret");
-        assertThat(b.applierMetricsUrl()).contains(URI.create("http://applier-b:9404/metrics"));
+        assertThat(b.applierMetrics()).containsExactly(URI.create("http://applier-b:9404/metrics"));
     }
 
     @Test
@@ -137,6 +137,27 @@ class ClusterFileTest {
                 .hasMessageContaining("kafka.bootstrapServers: missing")
                 .hasMessageContaining("members[0]: unknown field 'bolt_uri' (did you mean 'bolt'?)")
                 .hasMessageContaining("members[0].bolt: missing");
+    }
+
+    @Test
+    void aMemberMayNameSeveralAppliersOneOfWhichStandsByAndTheyAreWrittenBackAsAList() throws Exception {
+        String text = """
+                {"clusterId": "dc1", "kafka": {"bootstrapServers": "k:9092"},
+                 "members": [{"name": "a", "bolt": "bolt://a:7687"},
+                             {"name": "b", "bolt": "bolt://b:7687",
+                              "applierMetrics": ["http://applier-b1:9404/metrics", "http://applier-b2:9404/metrics"]}]}
+                """;
+        ClusterDescription c = ClusterFile.load(write("c.json", text), NO_ENV);
+
+        assertThat(c.member("b").orElseThrow().applierMetrics()).containsExactly(
+                URI.create("http://applier-b1:9404/metrics"), URI.create("http://applier-b2:9404/metrics"));
+        assertThat(ClusterFile.parse(ClusterFile.toJson(c), false, "round trip", NO_ENV)).isEqualTo(c);
+
+        ClusterFileException e = (ClusterFileException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> ClusterFile.load(write("bad.json", text.replace("http://applier-b2", "ftp://applier-b2")),
+                        NO_ENV));
+        assertThat(e.problems()).containsExactly("members[1].applierMetrics[1]: 'ftp://applier-b2:9404/metrics' is "
+                + "not an HTTP URL; expected http://host:port/metrics");
     }
 
     @Test

@@ -124,7 +124,7 @@ public final class SimulatedCluster implements MemberProcedures, LogTail {
     }
 
     static Member member(String name) {
-        return new Member(name, "", URI.create("bolt://" + name + ":7687"), "neo4j", Secret.NONE, null);
+        return new Member(name, "", URI.create("bolt://" + name + ":7687"), "neo4j", Secret.NONE, java.util.List.of());
     }
 
     public Role role(String name) {

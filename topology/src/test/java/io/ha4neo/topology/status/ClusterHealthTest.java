@@ -19,6 +19,25 @@ class ClusterHealthTest {
     }
 
     @Test
+    void aStandbyWithOneApplierApplyingAndOneStandingByIsHealthyAndLosingTheOneStandingByIsAProblem() {
+        ApplierStatus applying = new ApplierStatus("http://b1/metrics", true, true, "ready, state CAUGHT_UP", 0.1);
+        ApplierStatus passive = new ApplierStatus("http://b2/metrics", true, false, "not ready: state PASSIVE: "
+                + "consumer group g gave the partition to another applier of this standby", null);
+        ApplierStatus down = new ApplierStatus("http://b2/metrics", false, null, "Connection refused", null);
+
+        ApplierStatus healthy = ApplierStatus.ofMember(List.of(passive, applying));
+        assertThat(healthy.url()).as("the one that applies describes the member").isEqualTo("http://b1/metrics");
+        assertThat(healthy.others()).containsExactly(passive);
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(primary("a", "PUBLISHING"),
+                standby("b", 12, healthy)))).isEmpty();
+
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(primary("a", "PUBLISHING"),
+                standby("b", 12, ApplierStatus.ofMember(List.of(applying, down)))))).containsExactly(
+                "member 'b' (bolt://b:7687, zone z-b): its applier at http://b2/metrics does not answer: Connection "
+                        + "refused; nothing stands by for the one at http://b1/metrics");
+    }
+
+    @Test
     void anUnreachableMemberIsNamedWithItsAddressAndZone() {
         assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(primary("a", "PUBLISHING"), unreachable("b"))))
                 .containsExactly("member 'b' (bolt://b:7687) unreachable: Connection refused");

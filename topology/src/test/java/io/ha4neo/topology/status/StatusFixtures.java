@@ -19,7 +19,7 @@ final class StatusFixtures {
     }
 
     static Member member(String name) {
-        return new Member(name, "z-" + name, URI.create("bolt://" + name + ":7687"), "neo4j", Secret.NONE, null);
+        return new Member(name, "z-" + name, URI.create("bolt://" + name + ":7687"), "neo4j", Secret.NONE, java.util.List.of());
     }
 
     static MemberStatus primary(String name, String publisherState) {
