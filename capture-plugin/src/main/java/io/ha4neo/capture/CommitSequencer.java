@@ -97,8 +97,10 @@ public final class CommitSequencer<T> {
             pendingCount = waiting.size();
             try {
                 sink.accept(nextExpected, p == SKIP ? null : (T) p);
-            } catch (RuntimeException e) {
-                // A sink that throws must not wedge the order: the id is reported and the stream moves on.
+            } catch (RuntimeException | Error e) {
+                // A sink that throws must not wedge the order: the id is reported and the stream moves on. Errors
+                // too (a class the shaded jar lacks, a stack overflow on a deep value): escaping here, they would
+                // leave the id taken but not passed, and every later commit waiting for the stall timeout.
                 gaps.gap(nextExpected, nextExpected, "capture failed while writing it: " + e);
             }
             nextExpected++;

@@ -236,6 +236,22 @@ class CommitSequencerTest {
     }
 
     @Test
+    void aSinkThatThrowsAnErrorIsReportedLikeAnyFailureAndDoesNotHoldUpLaterIds() throws Exception {
+        CommitSequencer<String> seq = new CommitSequencer<>(1, 100, 1_000, clock::get, (id, p) -> {
+            if (id == 2) {
+                throw new NoClassDefFoundError("org/example/Missing");
+            }
+            delivered.add(new Delivered(id, p));
+        }, (f, l, r) -> gaps.add(new Gap(f, l, r)));
+        for (long id = 1; id <= 3; id++) {
+            seq.offer(id, "tx-" + id);
+        }
+        assertThat(delivered).extracting(Delivered::commitId).containsExactly(1L, 3L);
+        assertThat(gaps).singleElement().satisfies(g -> assertThat(g.reason()).contains("NoClassDefFoundError"));
+        assertThat(seq.nextExpected()).isEqualTo(4);
+    }
+
+    @Test
     void neverReportsAStallWhenNothingWaits() throws Exception {
         CommitSequencer<String> seq = sequencer(1, 100, 1_000);
         seq.offer(1, "tx-1");
