@@ -171,6 +171,17 @@ final class CaptureService {
         if (archived != null) {
             log.info("ha4neo: the spool of the previous epoch was moved to %s", archived);
         }
+        pruneArchives(config, log);
+    }
+
+    /** Keeps the newest {@code ha4neo.spool.archive.retain} archived spools, logging what it deleted. */
+    static void pruneArchives(CaptureConfig config, InternalLog log) {
+        java.util.List<java.nio.file.Path> deleted = EventSpool.pruneArchives(config.spoolDir(),
+                config.spoolArchiveRetain());
+        if (!deleted.isEmpty()) {
+            log.info("ha4neo: deleted %d archived spool(s) of earlier epochs beyond ha4neo.spool.archive.retain=%d: %s",
+                    deleted.size(), config.spoolArchiveRetain(), deleted);
+        }
     }
 
     /**

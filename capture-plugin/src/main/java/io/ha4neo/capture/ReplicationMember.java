@@ -444,6 +444,7 @@ public final class ReplicationMember {
         progress.reset(at.epoch(), at.commitId(), 0, System.currentTimeMillis());
         Path archived = io.ha4neo.capture.spool.EventSpool.archive(config.spoolDir(), "epoch-" + epoch + "-rejoined-"
                 + System.currentTimeMillis());
+        CaptureService.pruneArchives(config, log);
         divergentTail = List.of();
         deleteTailFile();
         switchRole(Role.STANDBY, epoch, false);

@@ -69,6 +69,10 @@ public final class CaptureConfig {
                     "Largest size of unpublished events on disk. When full, commits block (logged, metric "
                             + "ha4neo_capture_commits_blocked_seconds) until Kafka accepts events again; space is "
                             + "freed as soon as Kafka acknowledges a batch.")
+            .define("spool.archive.retain", Type.INT, "5", ConfigDef.between(0, 10_000), "How many spools of "
+                    + "earlier epochs to keep in `<spool dir>/archive/` (each role change moves the spool there, "
+                    + "for the operator; a divergent tail is exported on its own). The oldest are deleted when a "
+                    + "newer one is archived; 0 keeps none.")
             .define("spool.sync", Type.STRING, "segment", ConfigDef.oneOf("none", "segment", "append"),
                     "When spool writes are forced to disk. append: every commit's event before afterCommit returns "
                             + "(survives an OS crash, costs one flush per commit); segment: each complete segment "
@@ -236,6 +240,11 @@ public final class CaptureConfig {
 
     public Path spoolDir() {
         return spoolDir;
+    }
+
+    /** How many archived spools of earlier epochs to keep ({@code spool.archive.retain}). */
+    public int spoolArchiveRetain() {
+        return values.getInt("spool.archive.retain");
     }
 
     public long spoolMaxBytes() {

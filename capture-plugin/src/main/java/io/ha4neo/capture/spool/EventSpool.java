@@ -355,6 +355,51 @@ public final class EventSpool implements EventLog, AutoCloseable {
         }
     }
 
+    /**
+     * Deletes all but the {@code retain} newest archives under {@code <dir>/archive/} (newest by the time the archive
+     * was made, the directory's modification time, then by name), and returns what it deleted. A directory that
+     * cannot be deleted is left and reported by the caller's log only: pruning never fails a role change.
+     */
+    public static List<Path> pruneArchives(Path dir, int retain) {
+        Path archive = dir.resolve("archive");
+        if (!Files.isDirectory(archive)) {
+            return List.of();
+        }
+        List<Path> archives;
+        try (Stream<Path> entries = Files.list(archive)) {
+            archives = entries.filter(Files::isDirectory).sorted(java.util.Comparator.comparing(EventSpool::modified)
+                    .thenComparing(Path::getFileName).reversed()).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+        List<Path> deleted = new java.util.ArrayList<>();
+        for (Path old : archives.subList(Math.min(retain, archives.size()), archives.size())) {
+            if (deleteTree(old)) {
+                deleted.add(old);
+            }
+        }
+        return deleted;
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return java.nio.file.attribute.FileTime.fromMillis(0);
+        }
+    }
+
+    private static boolean deleteTree(Path root) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
     /** A reader of events with commit id greater than {@code afterCommitId}, in order. */
     public SpoolReader readerAfter(long afterCommitId) {
         lock.lock();

@@ -463,4 +463,27 @@ class EventSpoolTest {
             }
         }
     }
+
+    @Test
+    void archivingKeepsTheNewestArchivesUpToTheRetentionAndDeletesTheOlderOnes() throws Exception {
+        for (int epoch = 1; epoch <= 4; epoch++) {
+            try (EventSpool spool = EventSpool.open(dir, MAX_BYTES)) {
+                append(spool, epoch * 10L, epoch * 10L - 1, 1, 100);
+            }
+            Path archived = EventSpool.archive(dir, "before-epoch-" + epoch);
+            Files.setLastModifiedTime(archived, java.nio.file.attribute.FileTime.fromMillis(1_000_000L * epoch));
+        }
+
+        List<Path> deleted = EventSpool.pruneArchives(dir, 2);
+
+        assertThat(deleted).extracting(p -> p.getFileName().toString())
+                .containsExactlyInAnyOrder("before-epoch-1", "before-epoch-2");
+        try (Stream<Path> left = Files.list(dir.resolve("archive"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("before-epoch-3",
+                    "before-epoch-4");
+        }
+        assertThat(EventSpool.pruneArchives(dir, 2)).as("nothing more to delete").isEmpty();
+        assertThat(EventSpool.pruneArchives(dir, 0)).hasSize(2);
+        assertThat(EventSpool.pruneArchives(dir.resolve("no-such-spool"), 0)).isEmpty();
+    }
 }
