@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ha4neo.it.applier.GraphSnapshot.Identity;
+import io.ha4neo.it.support.DashboardQueries;
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.launcher.process.Credentials;
+import io.ha4neo.launcher.process.FreePorts;
 import io.ha4neo.launcher.process.Neo4jServer;
 import io.ha4neo.schemas.topology.ReservedNames;
+import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -18,10 +22,12 @@ import java.time.OffsetTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.SortedSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -39,9 +45,10 @@ import org.neo4j.driver.exceptions.ClientException;
  * label/property/relationship churn, deletes, a transaction of more than 1 MB that the plugin chunks, index and
  * constraint creation and drops) is captured, published, consumed by the applier process and applied to the
  * standby, whose graph must then equal the primary's exactly. Also checks that lag is visible, both on the
- * applier's {@code /metrics} and through Kafka's own consumer-group offsets, and that the stack runs with the secure
- * defaults: authentication on, the applier logged in as its own user (the standby refuses the same tagged write
- * from neo4j), and {@code LOAD CSV} confined to each server's empty import directory.
+ * applier's {@code /metrics} and through Kafka's own consumer-group offsets, that every metric the Grafana dashboard
+ * queries is exposed by the plugins or the applier, and that the stack runs with the secure defaults: authentication
+ * on, the applier logged in as its own user (the standby refuses the same tagged write from neo4j), and
+ * {@code LOAD CSV} confined to each server's empty import directory.
  */
 class EndToEndEqualityIT {
     private static final long SEED = 20_240_501L;
@@ -49,8 +56,12 @@ class EndToEndEqualityIT {
     @Test
     void standbyEqualsPrimaryAfterARandomConcurrentWorkloadWithEveryValueTypeSchemaChangesAndAChunkedTransaction()
             throws Exception {
-        try (TestStack stack = TestStack.builder("applier-e2e").withBroker().withPrimary("primary")
-                .withStandby("standby").withApplier("standby").start();
+        int primaryMetricsPort = FreePorts.next();
+        int standbyMetricsPort = FreePorts.next();
+        try (TestStack stack = TestStack.builder("applier-e2e").withBroker()
+                .withPrimary("primary", s -> s.setting("ha4neo.metrics.port", Integer.toString(primaryMetricsPort)))
+                .withStandby("standby", s -> s.setting("ha4neo.metrics.port", Integer.toString(standbyMetricsPort)))
+                .withApplier("standby").start();
              Driver primary = stack.server("primary").driver();
              Driver standby = stack.server("standby").driver()) {
             loadCsvReadsOnlyTheImportDirectory(stack.server("primary"));
@@ -74,6 +85,7 @@ class EndToEndEqualityIT {
             expected.assertSameAs(actual);
             assertThat(actual.problems()).as("duplicate keys on the standby").isEmpty();
             lagIsVisibleOnMetricsAndThroughKafkasConsumerGroupOffsets(stack, standby, caughtUp);
+            everyMetricTheDashboardQueriesIsExposedByAPluginOrTheApplier(stack, primaryMetricsPort, standbyMetricsPort);
             theApplierWroteAsItsOwnUserWhoseTagAloneIsTrusted(stack, standby);
         }
     }
@@ -229,6 +241,35 @@ class EndToEndEqualityIT {
         assertThat(Replication.gauge(metrics, MetricNames.APPLIER_LAG_SECONDS)).isZero();
         assertThat(committed).as("offset the applier committed for group %s", group).isGreaterThan(watermarkOffset);
         assertThat(end - committed).as("consumer-group lag seen by Kafka tools when caught up (end %d)", end).isZero();
+    }
+
+    /**
+     * Every series the shipped Grafana dashboard queries has samples on a real process: the primary's or the
+     * standby's plugin endpoint, or the applier's. A metric renamed or dropped in code would leave its panel empty
+     * without any other test noticing.
+     */
+    private static void everyMetricTheDashboardQueriesIsExposedByAPluginOrTheApplier(TestStack stack, int primaryPort,
+                                                                                   int standbyPort) throws Exception {
+        Path dashboard = stack.layout().projectDir().resolve(DashboardQueries.DASHBOARD);
+        SortedSet<String> queried = DashboardQueries.metricNames(dashboard);
+        assertThat(queried).as("metrics %s queries", dashboard).contains(MetricNames.APPLIER_LAG_SECONDS,
+                MetricNames.APPLIER_LAG_TRANSACTIONS, MetricNames.APPLIER_APPLY_LATENCY_SECONDS + "_bucket",
+                MetricNames.CAPTURE_SPOOL_BYTES, MetricNames.CAPTURE_PUBLISHER_UP,
+                MetricNames.CAPTURE_SEMI_SYNC_FALLBACK);
+        Map<String, URI> endpoints = new LinkedHashMap<>();
+        endpoints.put("primary's plugin", Replication.pluginMetrics(primaryPort));
+        endpoints.put("standby's plugin", Replication.pluginMetrics(standbyPort));
+        endpoints.put("applier", Replication.applierMetrics(stack.applier()));
+        List<String> expositions = new ArrayList<>();
+        for (URI endpoint : endpoints.values()) {
+            expositions.add(Replication.metrics(endpoint));
+        }
+        List<String> missing = queried.stream()
+                .filter(name -> expositions.stream().noneMatch(text -> DashboardQueries.exposes(text, name)))
+                .toList();
+        assertThat(missing).as("metrics %s queries that none of these endpoints exposes: %s", dashboard, endpoints)
+                .isEmpty();
+        System.out.printf("e2e dashboard: all %d metrics it queries exposed: %s%n", queried.size(), queried);
     }
 
     static void run(Driver driver, String cypher) {

@@ -87,11 +87,25 @@ public final class Replication {
 
     /** The body of the applier's {@code GET /metrics}. */
     public static String metrics(ApplierProcess applier) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(applier.metricsBaseUrl() + "/metrics"))
-                .timeout(Duration.ofSeconds(5)).build();
+        return metrics(applierMetrics(applier));
+    }
+
+    /** The applier's {@code /metrics} endpoint. */
+    static URI applierMetrics(ApplierProcess applier) {
+        return URI.create(applier.metricsBaseUrl() + "/metrics");
+    }
+
+    /** The capture plugin's endpoint of a server of this machine started with {@code ha4neo.metrics.port}. */
+    static URI pluginMetrics(int port) {
+        return URI.create("http://127.0.0.1:" + port + "/metrics");
+    }
+
+    /** The body of {@code GET endpoint}, a Prometheus text exposition; fails unless it answers 200 within 5 s. */
+    static String metrics(URI endpoint) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new AssertionError("GET /metrics answered " + response.statusCode() + ": " + response.body());
+            throw new AssertionError("GET " + endpoint + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
     }
