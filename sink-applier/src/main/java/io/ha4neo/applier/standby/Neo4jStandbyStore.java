@@ -12,12 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.Transaction;
 import org.neo4j.driver.TransactionConfig;
+import org.neo4j.driver.async.AsyncSession;
+import org.neo4j.driver.async.AsyncTransaction;
+import org.neo4j.driver.async.ResultCursor;
 import org.neo4j.driver.exceptions.ClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +34,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class Neo4jStandbyStore implements StandbyStore {
     private static final String WM_PATTERN = WatermarkNode.matchPattern("w", "db");
+    /**
+     * In one statement: takes the watermark node's write lock (MERGE + SET), reads the epoch and commit id it held,
+     * and moves it to {@code $p}; {@link #checkWatermark} compares what it held with what the applier expected.
+     */
+    private static final String MOVE_WATERMARK = "MERGE " + WM_PATTERN + " SET w." + WatermarkNode.APPLIED_AT_MILLIS
+            + " = $now WITH w, w." + WatermarkNode.EPOCH + " AS e, w." + WatermarkNode.COMMIT_ID + " AS c, w."
+            + WatermarkNode.BOOTSTRAP_RUN + " AS run, w." + WatermarkNode.BOOTSTRAP_STAGE + " AS stage SET w += $p "
+            + "RETURN e, c, run, stage";
     private static final TransactionConfig TAGGED = TransactionConfig.builder()
             .withMetadata(Map.of(ReservedNames.APPLIER_METADATA_KEY, ReservedNames.APPLIER_TAG_VALUE)).build();
 
@@ -117,34 +130,109 @@ public final class Neo4jStandbyStore implements StandbyStore {
         }
     }
 
+    /**
+     * One standby transaction, pipelined: the watermark move, every statement and every skip record are sent at once
+     * (Bolt keeps them in order within the transaction), and only then are their answers checked, in order; the
+     * commit follows when all of them passed. Two round trips to the standby whatever the number of statements,
+     * instead of one per statement. Any failed check or statement rolls the whole transaction back.
+     */
     @Override
     public void writeBatch(Optional<ChainPosition> expected, Optional<BootstrapStage> expectedBootstrap,
                            List<PlannedStatement> statements, Watermark next, List<SkippedCommit> skips) {
-        try (Session s = session(); Transaction tx = s.beginTransaction(TAGGED)) {
-            moveWatermark(tx, expected, expectedBootstrap, next);
-            statements.forEach(st -> runChecked(tx, st));
-            skips.forEach(skip -> tx.run("CREATE (:" + ReservedNames.SKIP_LABEL + " {commitId: $c, "
-                    + "skippedAtMillis: $t, reason: $r})", Map.of("c", skip.commitId(), "t", skip.skippedAtMillis(),
-                    "r", skip.reason())).consume());
-            tx.commit();
+        AsyncSession s = driver.session(AsyncSession.class, SessionConfig.forDatabase(database));
+        try {
+            AsyncTransaction tx = await(s.beginTransactionAsync(TAGGED));
+            boolean committed = false;
+            try {
+                CompletableFuture<Record> watermark = single(tx.runAsync(MOVE_WATERMARK,
+                        Map.of("db", database, "now", next.appliedAtMillis(), "p", next.toProperties())));
+                List<CompletableFuture<Record>> applied = new ArrayList<>(statements.size());
+                statements.forEach(st -> applied.add(single(tx.runAsync(st.cypher(), st.parameters()))));
+                List<CompletableFuture<?>> skipped = new ArrayList<>(skips.size());
+                skips.forEach(skip -> skipped.add(tx.runAsync("CREATE (:" + ReservedNames.SKIP_LABEL + " {commitId: "
+                        + "$c, skippedAtMillis: $t, reason: $r})", Map.of("c", skip.commitId(), "t",
+                        skip.skippedAtMillis(), "r", skip.reason())).thenCompose(ResultCursor::consumeAsync)
+                        .toCompletableFuture()));
+                checkWatermark(await(watermark), expected, expectedBootstrap, next);
+                for (int i = 0; i < statements.size(); i++) {
+                    check(await(applied.get(i)), statements.get(i));
+                }
+                skipped.forEach(Neo4jStandbyStore::await);
+                await(tx.commitAsync());
+                committed = true;
+            } finally {
+                if (!committed) {
+                    rollbackQuietly(tx);
+                }
+            }
+        } finally {
+            closeQuietly(s);
+        }
+    }
+
+    private static CompletableFuture<Record> single(CompletionStage<ResultCursor> cursor) {
+        return cursor.thenCompose(ResultCursor::singleAsync).toCompletableFuture();
+    }
+
+    /**
+     * Waits for a stage of the async driver and throws what failed it as the driver's own exception (a
+     * {@code Neo4jException}, a {@code ServiceUnavailableException}, ...), as the synchronous API would, so that the
+     * applier classifies it the same way.
+     */
+    private static <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new org.neo4j.driver.exceptions.ServiceUnavailableException("interrupted while waiting for the "
+                    + "standby", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private static void rollbackQuietly(AsyncTransaction tx) {
+        try {
+            tx.rollbackAsync().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception | Error e) {
+            // the transaction failed already; the server rolls it back when the connection or session closes
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void closeQuietly(AsyncSession s) {
+        try {
+            s.closeAsync().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception | Error e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     /**
-     * In one statement (one round trip): takes the watermark node's write lock (MERGE + SET), reads the epoch and
-     * commit id it held, and moves it to {@code next}. Once the lock is held no other writer can move it until this
+     * Checks what {@link #MOVE_WATERMARK} found: it took the watermark node's write lock, read the epoch and commit
+     * id it held, and moved it to {@code next}. Once the lock is held no other writer can move it until this
      * transaction ends, so the comparison cannot race; when it fails, the transaction is rolled back with the move.
      * Both are compared: commit ids of different epochs come from different stores, so an equal commit id alone
      * proves nothing. The bootstrap run and stage are compared too: {@code ha4neo.bootstrap.prepare} may have
      * rewritten the watermark under this applier ({@link WatermarkPreparedException}: re-position, not a
      * divergence).
      */
-    private void moveWatermark(Transaction tx, Optional<ChainPosition> expected,
-                               Optional<BootstrapStage> expectedBootstrap, Watermark next) {
-        Record r = tx.run("MERGE " + WM_PATTERN + " SET w." + WatermarkNode.APPLIED_AT_MILLIS + " = $now WITH w, w."
-                + WatermarkNode.EPOCH + " AS e, w." + WatermarkNode.COMMIT_ID + " AS c, w." + WatermarkNode.BOOTSTRAP_RUN
-                + " AS run, w." + WatermarkNode.BOOTSTRAP_STAGE + " AS stage SET w += $p RETURN e, c, run, stage",
-                Map.of("db", database, "now", next.appliedAtMillis(), "p", next.toProperties())).single();
+    private void checkWatermark(Record r, Optional<ChainPosition> expected,
+                                Optional<BootstrapStage> expectedBootstrap, Watermark next) {
         Optional<ChainPosition> found = r.get("c").isNull() ? Optional.empty()
                 : Optional.of(new ChainPosition(r.get("e").isNull() ? 0 : r.get("e").asLong(), r.get("c").asLong()));
         Optional<BootstrapStage> foundBootstrap = r.get("run").isNull() ? Optional.empty()
@@ -170,8 +258,8 @@ public final class Neo4jStandbyStore implements StandbyStore {
                 + "watermark, and applies only if its group gives the partition to it.");
     }
 
-    private void runChecked(Transaction tx, PlannedStatement st) {
-        long applied = tx.run(st.cypher(), st.parameters()).single().get("applied").asLong();
+    private void check(Record r, PlannedStatement st) {
+        long applied = r.get("applied").asLong();
         if (!st.accepts(applied)) {
             throw new FatalApplierException("divergence", "standby diverged: " + st.describe() + " matched "
                     + applied + " of " + (st.atMost() ? "at most " : "") + st.expectedCount()

@@ -15,6 +15,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.neo4j.driver.Session;
+import org.neo4j.driver.exceptions.ClientException;
+import io.ha4neo.applier.plan.ApplyPlanner;
+import io.ha4neo.applier.plan.PlannedStatement;
 
 /** The standby store against an in-process Neo4j (without the ha4neo plugin). */
 class Neo4jStandbyStoreTest {
@@ -38,6 +41,32 @@ class Neo4jStandbyStoreTest {
         store.writeBatch(Optional.of(new ChainPosition(0, 57)), List.of(), watermark(1, 60, 11), List.of());
 
         assertThat(store.readWatermark().orElseThrow().chainPosition()).isEqualTo(new ChainPosition(1, 60));
+    }
+
+    @Test
+    void aRefusedWatermarkOrAFailedStatementRollsBackEverythingSentWithItAndThrowsTheDriversOwnException() {
+        store.writeBatch(Optional.empty(), List.of(), watermark(0, 57, 10), List.of());
+        List<PlannedStatement> creates = new ApplyPlanner().plan(List.of(Events.createsNode(58, 57, "k1")));
+
+        assertThatThrownBy(() -> store.writeBatch(Optional.of(new ChainPosition(0, 56)), creates,
+                watermark(0, 58, 11), List.of())).as("the watermark check fails after the statements were sent")
+                .isInstanceOf(FatalApplierException.class);
+        assertThat(nodesWithKey("k1")).as("the statement sent with it was rolled back").isZero();
+
+        store.writeBatch(Optional.of(new ChainPosition(0, 57)), creates, watermark(0, 58, 11), List.of());
+        assertThatThrownBy(() -> store.writeBatch(Optional.of(new ChainPosition(0, 58)), creates,
+                watermark(0, 59, 12), List.of())).as("the same key again breaks the uniqueness constraint")
+                .isInstanceOf(ClientException.class).hasMessageContaining("k1");
+        assertThat(store.readWatermark().orElseThrow().chainPosition()).as("the watermark move was rolled back")
+                .isEqualTo(new ChainPosition(0, 58));
+        assertThat(nodesWithKey("k1")).isEqualTo(1);
+    }
+
+    private static long nodesWithKey(String key) {
+        try (Session s = InProcessNeo4j.driver().session()) {
+            return s.run("MATCH (n:" + ReservedNames.NODE_LABEL + " {" + ReservedNames.ID_PROPERTY + ": $k}) "
+                    + "RETURN count(n) AS c", java.util.Map.of("k", key)).single().get("c").asLong();
+        }
     }
 
     @Test
