@@ -99,11 +99,6 @@ final class Positioner implements ConsumerRebalanceListener {
         afterRetry = false;
     }
 
-    /** True when the last rebalance gave this applier no partition: another applier of its standby holds it. */
-    boolean isPassive() {
-        return passive;
-    }
-
     private String passiveReason() {
         return "consumer group " + groupId() + " gave the partition to another applier of this standby; this one "
                 + "takes over, from the watermark, when the group gives the partition to it";

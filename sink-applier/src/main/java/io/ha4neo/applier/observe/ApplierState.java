@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * POSITIONING | APPLYING | CAUGHT_UP ──► HELD ──► POSITIONING | PAUSED        (at the end of apply.until.*)
  *
- * STARTING | POSITIONING | APPLYING | CAUGHT_UP | RETRYING | PAUSED ──► PASSIVE ──► POSITIONING | RETRYING | PAUSED
+ * STARTING | POSITIONING | APPLYING | CAUGHT_UP | RETRYING | PAUSED ──► PASSIVE ──► STARTING | POSITIONING | RETRYING | PAUSED
  *          (the group gave the partition to another applier of this standby)   (it gave it to this one)
  * </pre>
  *
@@ -65,7 +65,7 @@ public enum ApplierState {
             case HELD -> EnumSet.of(HELD, POSITIONING, PAUSED, PASSIVE, FAILED, STOPPED);
             case RETRYING -> EnumSet.of(STARTING, POSITIONING, RETRYING, PAUSED, PASSIVE, FAILED, STOPPED);
             case PAUSED -> EnumSet.of(STARTING, POSITIONING, RETRYING, PASSIVE, FAILED, STOPPED);
-            case PASSIVE -> EnumSet.of(PASSIVE, POSITIONING, RETRYING, PAUSED, FAILED, STOPPED);
+            case PASSIVE -> EnumSet.of(PASSIVE, STARTING, POSITIONING, RETRYING, PAUSED, FAILED, STOPPED);
             case FAILED, STOPPED -> EnumSet.noneOf(ApplierState.class);
         };
     }
