@@ -162,11 +162,11 @@ public final class Neo4jStandbyStore implements StandbyStore {
                 committed = true;
             } finally {
                 if (!committed) {
-                    rollbackQuietly(tx);
+                    awaitQuietly(tx.rollbackAsync());
                 }
             }
         } finally {
-            closeQuietly(s);
+            awaitQuietly(s.closeAsync());
         }
     }
 
@@ -201,20 +201,13 @@ public final class Neo4jStandbyStore implements StandbyStore {
         }
     }
 
-    private static void rollbackQuietly(AsyncTransaction tx) {
+    /**
+     * Waits (at most 30 s) for a rollback or a session close, ignoring how it ends: the transaction failed already, and
+     * the server rolls it back when the connection or session closes anyway.
+     */
+    private static void awaitQuietly(CompletionStage<?> stage) {
         try {
-            tx.rollbackAsync().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (Exception | Error e) {
-            // the transaction failed already; the server rolls it back when the connection or session closes
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static void closeQuietly(AsyncSession s) {
-        try {
-            s.closeAsync().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            stage.toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (Exception | Error e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
