@@ -159,6 +159,7 @@ public final class ApplierConfig {
                     + "set; set both, or neither");
         }
         applyUntilCommitTime(); // parses it: an impossible date is named here, at start-up
+        memberName(); // derives it from neo4j.uri when not set: a URI it cannot parse is named here
         if (retryBackoffMax().compareTo(retryBackoffInitial()) < 0) {
             throw new ConfigException(RETRY_BACKOFF_MAX_MS, "must be >= " + RETRY_BACKOFF_INITIAL_MS + " ("
                     + retryBackoffMax().toMillis() + " < " + retryBackoffInitial().toMillis() + "); raise it or "
@@ -227,7 +228,13 @@ public final class ApplierConfig {
         if (configured != null) {
             return configured;
         }
-        java.net.URI uri = java.net.URI.create(neo4jUri());
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(neo4jUri());
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(NEO4J_URI, "'" + neo4jUri() + "' is not a URI (" + e.getMessage() + "), so no "
+                    + MEMBER_NAME + " can be derived from it; fix it, or set " + MEMBER_NAME);
+        }
         String host = uri.getHost() == null ? "localhost" : uri.getHost();
         return (host + "-" + (uri.getPort() < 0 ? 7687 : uri.getPort())).replaceAll("[^A-Za-z0-9._-]", "_");
     }

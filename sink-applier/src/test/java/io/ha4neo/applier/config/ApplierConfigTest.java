@@ -62,6 +62,17 @@ class ApplierConfigTest {
     }
 
     @Test
+    void aNeo4jUriNoMemberNameCanBeDerivedFromIsNamedAtStartUp() {
+        Map<String, String> m = minimal();
+        m.put("neo4j.uri", "bolt://stand by:7687");
+        assertThatThrownBy(() -> ApplierConfig.parse(m))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("neo4j.uri"))
+                .hasMessageContaining("or set member.name");
+        m.put("member.name", "b");
+        assertThat(ApplierConfig.parse(m).consumerGroup()).isEqualTo("ha4neo-applier-ha4neo.dc1.neo4j-b");
+    }
+
+    @Test
     void rejectsAMemberNameKafkaCouldNotUseInAGroupName() {
         Map<String, String> m = minimal();
         m.put("member.name", "standby b");
