@@ -8,6 +8,7 @@ import io.ha4neo.capture.txlog.TransactionLogException;
 import io.ha4neo.capture.txlog.TransactionLogReader;
 import io.ha4neo.capture.txlog.UnreadableTransactionLogException;
 import io.ha4neo.capture.txlog.UnsupportedNeo4jVersionException;
+import io.ha4neo.schemas.topology.ReservedNames;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
@@ -18,8 +19,12 @@ import org.neo4j.configuration.Config;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.internal.recordstorage.Command;
+import org.neo4j.kernel.impl.store.LongerShortString;
+import org.neo4j.kernel.impl.store.PropertyStore;
+import org.neo4j.kernel.impl.store.PropertyType;
 import org.neo4j.kernel.impl.store.record.DynamicRecord;
 import org.neo4j.kernel.impl.store.record.NodeRecord;
+import org.neo4j.kernel.impl.store.record.PropertyBlock;
 import org.neo4j.kernel.impl.store.record.PropertyRecord;
 import org.neo4j.kernel.impl.store.record.RelationshipGroupRecord;
 import org.neo4j.kernel.impl.store.record.RelationshipRecord;
@@ -34,6 +39,8 @@ import org.neo4j.storageengine.api.CommandBatch;
 import org.neo4j.storageengine.api.StorageCommand;
 import org.neo4j.storageengine.api.TransactionId;
 import org.neo4j.storageengine.api.TransactionIdStore;
+import org.neo4j.token.TokenHolders;
+import org.neo4j.token.api.TokenConstants;
 
 /**
  * The {@link TransactionLogReader} for Neo4j 5.26 with the record storage engine (Community's only one), on the
@@ -58,12 +65,14 @@ public final class Neo4j526TransactionLogReader implements TransactionLogReader 
     private final TransactionIdStore transactionIds;
     private final LogFiles logFiles;
     private final Config config;
+    private final TokenHolders tokens;
 
     private Neo4j526TransactionLogReader(DependencyResolver dependencies) {
         this.store = dependencies.resolveDependency(LogicalTransactionStore.class);
         this.transactionIds = dependencies.resolveDependency(TransactionIdStore.class);
         this.logFiles = dependencies.resolveDependency(LogFiles.class);
         this.config = dependencies.resolveDependency(Config.class);
+        this.tokens = dependencies.resolveDependency(TokenHolders.class);
     }
 
     /** A reader of {@code db}'s log, after checking that the running Neo4j is a supported version. */
@@ -88,7 +97,8 @@ public final class Neo4j526TransactionLogReader implements TransactionLogReader 
         checkRange(first, last, lastCommitted.id());
         long offset = lastCommitted.appendIndex() - lastCommitted.id();
         try {
-            return new TouchedEntities(first, last, readFrom(first + offset, first, last));
+            int keyProperty = tokens.propertyKeyTokens().getIdByName(ReservedNames.ID_PROPERTY);
+            return new TouchedEntities(first, last, readFrom(first + offset, first, last, keyProperty));
         } catch (NoSuchLogEntryException | NoSuchFileException e) {
             throw new RangePrunedException(first, last, oldestAvailableCommitId(), retention(), e);
         } catch (IOException | RuntimeException e) {
@@ -110,7 +120,7 @@ public final class Neo4j526TransactionLogReader implements TransactionLogReader 
     }
 
     /** Positions at {@code first}, starting the search at {@code appendIndex}, and reads the range. */
-    private List<TouchedTransaction> readFrom(long appendIndex, long first, long last)
+    private List<TouchedTransaction> readFrom(long appendIndex, long first, long last, int keyProperty)
             throws IOException, UnreadableTransactionLogException {
         long candidate = appendIndex;
         for (int step = 0; step < MAX_POSITIONING_STEPS; step++) {
@@ -120,7 +130,7 @@ public final class Neo4j526TransactionLogReader implements TransactionLogReader 
                 }
                 long found = cursor.get().txId();
                 if (found <= first) {
-                    return readForward(cursor, first, last);
+                    return readForward(cursor, first, last, keyProperty);
                 }
                 candidate -= found - first; // each commit takes at least one append index: never steps past it
             }
@@ -130,8 +140,8 @@ public final class Neo4j526TransactionLogReader implements TransactionLogReader 
     }
 
     /** Reads from the cursor's current batch on: skips commits before {@code first}, stops after {@code last}. */
-    private static List<TouchedTransaction> readForward(CommandBatchCursor cursor, long first, long last)
-            throws IOException, UnreadableTransactionLogException {
+    private static List<TouchedTransaction> readForward(CommandBatchCursor cursor, long first, long last,
+                                                        int keyProperty) throws IOException, UnreadableTransactionLogException {
         List<TouchedTransaction> touched = new ArrayList<>((int) Math.min(last - first + 1, 1 << 16));
         long expected = first;
         do {
@@ -143,7 +153,7 @@ public final class Neo4j526TransactionLogReader implements TransactionLogReader 
                 throw unreadable(first, last, "commit " + expected + " is missing (the next batch is commit "
                         + batch.txId() + ")");
             }
-            touched.add(touchedBy(batch, first, last));
+            touched.add(touchedBy(batch, first, last, keyProperty));
             expected++;
         } while (expected <= last && cursor.next());
         if (expected <= last) {
@@ -152,8 +162,8 @@ public final class Neo4j526TransactionLogReader implements TransactionLogReader 
         return touched;
     }
 
-    private static TouchedTransaction touchedBy(CommittedCommandBatchRepresentation batch, long first, long last)
-            throws UnreadableTransactionLogException {
+    private static TouchedTransaction touchedBy(CommittedCommandBatchRepresentation batch, long first, long last,
+                                                int keyProperty) throws UnreadableTransactionLogException {
         CommandBatch commands = batch.commandBatch();
         if (batch.isRollback() || !commands.isFirst() || !commands.isLast()) {
             throw unreadable(first, last, "commit " + batch.txId() + " is a chunked or rolled-back transaction "
@@ -161,19 +171,19 @@ public final class Neo4j526TransactionLogReader implements TransactionLogReader 
         }
         TouchedTransaction.Builder builder = new TouchedTransaction.Builder(batch.txId(), batch.timeWritten());
         for (StorageCommand command : commands) {
-            classify(command, builder, batch.txId(), first, last);
+            classify(command, builder, batch.txId(), first, last, keyProperty);
         }
         return builder.build();
     }
 
     private static void classify(StorageCommand command, TouchedTransaction.Builder builder, long commitId, long first,
-                                 long last) throws UnreadableTransactionLogException {
+                                 long last, int keyProperty) throws UnreadableTransactionLogException {
         if (command instanceof Command.NodeCommand node) {
             node(node, builder);
         } else if (command instanceof Command.RelationshipCommand relationship) {
             relationship(relationship, builder);
         } else if (command instanceof Command.PropertyCommand property) {
-            property(property, builder, commitId, first, last);
+            property(property, builder, commitId, first, last, keyProperty);
         } else if (command instanceof Command.RelationshipGroupCommand group) {
             RelationshipGroupRecord record = group.getAfter().inUse() ? group.getAfter() : group.getBefore();
             builder.nodeGroupRewritten(record.getOwningNode());
@@ -243,20 +253,59 @@ public final class Neo4j526TransactionLogReader implements TransactionLogReader 
         return record.getSecondNode();
     }
 
-    /** A property record belongs to a node, a relationship or a schema rule: the one in use says, else the one before. */
+    /**
+     * A property record belongs to a node, a relationship or a schema rule: the one in use says, else the one before.
+     * When the record lost the replication key property ({@code keyProperty}, {@link TokenConstants#NO_TOKEN} when the
+     * store never had one), its value is read from the record before: Neo4j loads a property record with its dynamic
+     * value records before it changes it, and logs that before-image whole, so the deleted key is in the log.
+     */
     private static void property(Command.PropertyCommand command, TouchedTransaction.Builder builder, long commitId,
-                                 long first, long last) throws UnreadableTransactionLogException {
+                                 long first, long last, int keyProperty) throws UnreadableTransactionLogException {
         PropertyRecord record = command.getAfter().inUse() ? command.getAfter() : command.getBefore();
+        String removedKey = keyProperty == TokenConstants.NO_TOKEN ? null
+                : removedKey(command.getBefore(), command.getAfter(), keyProperty, commitId, first, last);
         if (record.isNodeSet()) {
             builder.nodeProperties(record.getNodeId());
+            if (removedKey != null) {
+                builder.nodeKeyRemoved(record.getNodeId(), removedKey);
+            }
         } else if (record.isRelSet()) {
             builder.relationshipProperties(record.getRelId());
+            if (removedKey != null) {
+                builder.relationshipKeyRemoved(record.getRelId(), removedKey);
+            }
         } else if (record.isSchemaSet()) {
             builder.schema();
         } else {
             throw unreadable(first, last, "commit " + commitId + " writes property record " + command.getKey()
                     + " without an owner");
         }
+    }
+
+    /** The string value of {@code keyProperty} if the record had it before and no longer has it after, else null. */
+    private static String removedKey(PropertyRecord before, PropertyRecord after, int keyProperty, long commitId,
+                                     long first, long last) throws UnreadableTransactionLogException {
+        if (!before.inUse()) {
+            return null;
+        }
+        PropertyBlock block = before.getPropertyBlock(keyProperty);
+        if (block == null || (after.inUse() && after.getPropertyBlock(keyProperty) != null)) {
+            return null;
+        }
+        PropertyType type = block.getType();
+        if (type == PropertyType.SHORT_STRING) {
+            return LongerShortString.decode(block).stringValue();
+        }
+        if (type == PropertyType.STRING && !block.isLight()) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            for (DynamicRecord value : block.getValueRecords()) { // a string's records have no header
+                bytes.write(value.getData(), 0, value.getData().length);
+            }
+            return PropertyStore.decodeString(bytes.toByteArray());
+        }
+        throw unreadable(first, last, "commit " + commitId + " removes the replication key property of property "
+                + "record " + before.getId() + ", but its value is not in the log (" + type
+                + (block.isLight() ? ", value records not logged" : "") + ")");
     }
 
     private long oldestAvailableCommitId() {

@@ -358,6 +358,47 @@ class Neo4j526TransactionLogReaderTest {
         }
     }
 
+    /**
+     * A deleted entity that had a replication key ({@code _ha4neo_id}: it came from another primary) can be named on
+     * the standbys only by that key, and after the delete the key is only in the log: in the before-image of the
+     * deleted property records. Keys of every storage form: an inlined short string, an elementId-sized string in one
+     * dynamic record, and a long one over several records.
+     */
+    @Test
+    void readsTheReplicationKeysOfDeletedEntitiesFromTheLog() throws Exception {
+        String inlined = "k1";
+        String elementIdSized = "4:" + java.util.UUID.randomUUID() + ":1234567";
+        String long300 = "5:" + "r".repeat(300);
+        long[] ids = new long[5];
+        commit(tx -> {
+            Node x = tx.createNode(Label.label("_ha4neo_Node"), P);
+            x.setProperty("_ha4neo_id", elementIdSized);
+            x.setProperty("name", "x");
+            Node y = tx.createNode(Label.label("_ha4neo_Node"));
+            y.setProperty("_ha4neo_id", inlined);
+            Node z = tx.createNode(P); // native: no key property, its key is its elementId
+            Relationship xy = x.createRelationshipTo(y, R);
+            xy.setProperty("_ha4neo_id", long300);
+            Relationship yz = y.createRelationshipTo(z, R);
+            ids[0] = x.getId();
+            ids[1] = y.getId();
+            ids[2] = z.getId();
+            ids[3] = xy.getId();
+            ids[4] = yz.getId();
+        });
+        long delete = commit(tx -> tx.execute("MATCH (n) WHERE id(n) IN $ids DETACH DELETE n",
+                Map.of("ids", List.of(ids[0], ids[1], ids[2]))));
+
+        TouchedTransaction t = reader.read(delete, delete).transaction(delete);
+
+        assertThat(t.nodes()).containsOnlyKeys(ids[0], ids[1], ids[2]).allSatisfy((id, touch) ->
+                assertThat(touch).isEqualTo(Touch.DELETED));
+        assertThat(t.deletedNodeKeys()).containsExactlyInAnyOrderEntriesOf(
+                Map.of(ids[0], elementIdSized, ids[1], inlined));
+        assertThat(t.deletedRelationshipKeys()).containsExactlyInAnyOrderEntriesOf(Map.of(ids[3], long300));
+        assertThat(t.relationships()).containsOnlyKeys(ids[3], ids[4]);
+    }
+
     private static void assertNoRelationshipsTokensOrSchema(TouchedTransaction t) {
         assertThat(t.relationships()).as("relationships of commit " + t.commitId()).isEmpty();
         assertThat(t.relinkedRelationships()).isEmpty();

@@ -25,15 +25,24 @@ import java.util.TreeSet;
  * @param relinkedRelationships relationships whose record was rewritten only for chain pointers
  * @param tokens                whether it created a label, relationship type or property key
  * @param schema                whether it created or dropped an index or constraint
+ * @param deletedNodeKeys       of the nodes it deleted, those that had a replication key property
+ *                              ({@code _ha4neo_id}: they were replicated here while this member was a standby), by id,
+ *                              with the key read from the deleted property records' before-state. A deleted node
+ *                              without an entry had none: its key was its elementId
+ * @param deletedRelationshipKeys the same for the relationships it deleted
  */
 public record TouchedTransaction(long commitId, long commitTimeMillis, SortedMap<Long, Touch> nodes,
                                  SortedMap<Long, RelationshipTouch> relationships, SortedSet<Long> relinkedNodes,
-                                 SortedSet<Long> relinkedRelationships, boolean tokens, boolean schema) {
+                                 SortedSet<Long> relinkedRelationships, boolean tokens, boolean schema,
+                                 SortedMap<Long, String> deletedNodeKeys,
+                                 SortedMap<Long, String> deletedRelationshipKeys) {
     public TouchedTransaction {
         nodes = Collections.unmodifiableSortedMap(new TreeMap<>(nodes));
         relationships = Collections.unmodifiableSortedMap(new TreeMap<>(relationships));
         relinkedNodes = Collections.unmodifiableSortedSet(new TreeSet<>(relinkedNodes));
         relinkedRelationships = Collections.unmodifiableSortedSet(new TreeSet<>(relinkedRelationships));
+        deletedNodeKeys = Collections.unmodifiableSortedMap(new TreeMap<>(deletedNodeKeys));
+        deletedRelationshipKeys = Collections.unmodifiableSortedMap(new TreeMap<>(deletedRelationshipKeys));
     }
 
     /** Whether it touched no node or relationship (a token or schema transaction, or one that changed nothing). */
@@ -114,6 +123,18 @@ public record TouchedTransaction(long commitId, long commitTimeMillis, SortedMap
             return this;
         }
 
+        /** A property record of the node lost its replication key property, whose value was {@code key}. */
+        public Builder nodeKeyRemoved(long id, String key) {
+            node(id).removedKey = key;
+            return this;
+        }
+
+        /** A property record of the relationship lost its replication key property, whose value was {@code key}. */
+        public Builder relationshipKeyRemoved(long id, String key) {
+            relationships.computeIfAbsent(id, k -> new RelationshipFacts()).removedKey = key;
+            return this;
+        }
+
         /** A label, relationship type or property key token was created. */
         public Builder token() {
             tokens = true;
@@ -129,8 +150,13 @@ public record TouchedTransaction(long commitId, long commitTimeMillis, SortedMap
         public TouchedTransaction build() {
             SortedMap<Long, Touch> touchedNodes = new TreeMap<>();
             SortedSet<Long> relinkedNodes = new TreeSet<>();
+            SortedMap<Long, String> deletedNodeKeys = new TreeMap<>();
+            SortedMap<Long, String> deletedRelationshipKeys = new TreeMap<>();
             nodes.forEach((id, f) -> {
                 Touch touch = f.touch();
+                if (touch == Touch.DELETED && f.removedKey != null) {
+                    deletedNodeKeys.put(id, f.removedKey);
+                }
                 if (touch != null) {
                     touchedNodes.put(id, touch);
                 } else if (f.rewritten) {
@@ -141,6 +167,9 @@ public record TouchedTransaction(long commitId, long commitTimeMillis, SortedMap
             SortedSet<Long> relinkedRelationships = new TreeSet<>();
             relationships.forEach((id, f) -> {
                 Touch touch = f.touch();
+                if (touch == Touch.DELETED && f.removedKey != null) {
+                    deletedRelationshipKeys.put(id, f.removedKey);
+                }
                 if (touch != null) {
                     touchedRelationships.put(id, f.hasRecord
                             ? new RelationshipTouch(touch, f.startNodeId, f.endNodeId, f.typeId)
@@ -150,7 +179,7 @@ public record TouchedTransaction(long commitId, long commitTimeMillis, SortedMap
                 }
             });
             return new TouchedTransaction(commitId, commitTimeMillis, touchedNodes, touchedRelationships, relinkedNodes,
-                    relinkedRelationships, tokens, schema);
+                    relinkedRelationships, tokens, schema, deletedNodeKeys, deletedRelationshipKeys);
         }
 
         private NodeFacts node(long id) {
@@ -171,6 +200,7 @@ public record TouchedTransaction(long commitId, long commitTimeMillis, SortedMap
             Touch record;
             boolean changed;
             boolean rewritten;
+            String removedKey;
 
             Touch touch() {
                 return record != null ? record : changed ? Touch.CHANGED : null;
