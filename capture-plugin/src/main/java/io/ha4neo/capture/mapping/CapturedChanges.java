@@ -81,6 +81,6 @@ public final class CapturedChanges {
         return new TransactionEvent(commitId, previousCommitId, commitTimeMillis, clusterId, epoch, database,
                 username, metadata, createdNodes, deletedNodes, labelChanges, nodePropertyChanges,
                 createdRelationships, deletedRelationships, relationshipPropertyChanges, schemaChanges, 0, 1, null,
-                null, null, null, bootstrap, bootstrapNodes, bootstrapRelationships);
+                null, null, null, bootstrap, bootstrapNodes, bootstrapRelationships, null);
     }
 }

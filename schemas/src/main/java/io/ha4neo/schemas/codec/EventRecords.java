@@ -15,6 +15,7 @@ import io.ha4neo.schemas.event.RelationshipCreated;
 import io.ha4neo.schemas.event.RelationshipDeleted;
 import io.ha4neo.schemas.event.RelationshipPropertyChange;
 import io.ha4neo.schemas.event.RelationshipRef;
+import io.ha4neo.schemas.event.RepairMark;
 import io.ha4neo.schemas.event.SchemaChange;
 import io.ha4neo.schemas.event.StoreContent;
 import io.ha4neo.schemas.event.TransactionEvent;
@@ -93,6 +94,16 @@ final class EventRecords {
         r.put("epochStart", e.epochStart() == null ? null : epochStartRecord(e.epochStart()));
         r.put("baseline", e.baseline() == null ? null : baselineRecord(e.baseline()));
         r.put("bootstrap", e.bootstrap() == null ? null : bootstrapRecord(e.bootstrap()));
+        r.put("repair", e.repair() == null ? null : repairRecord(e.repair()));
+        return r;
+    }
+
+    private GenericRecord repairRecord(RepairMark mark) {
+        GenericRecord r = new GenericData.Record(header.getField("repair").schema().getTypes().get(1));
+        r.put("firstCommitId", mark.firstCommitId());
+        r.put("lastCommitId", mark.lastCommitId());
+        r.put("transactions", mark.transactions());
+        r.put("reason", mark.reason());
         return r;
     }
 
@@ -299,7 +310,13 @@ final class EventRecords {
                 fragment(r.get("fragment")), epochStart((GenericRecord) r.get("epochStart")),
                 baseline((GenericRecord) r.get("baseline")), bootstrap((GenericRecord) r.get("bootstrap")),
                 list(r, Section.BOOTSTRAP_NODES, i -> new NodeCreated(str(i.get(0)), strings(i.get(1)), props(i.get(2)))),
-                list(r, Section.BOOTSTRAP_RELATIONSHIPS, i -> new RelationshipCreated(ref(i.get(0)), props(i.get(1)))));
+                list(r, Section.BOOTSTRAP_RELATIONSHIPS, i -> new RelationshipCreated(ref(i.get(0)), props(i.get(1)))),
+                repair((GenericRecord) r.get("repair")));
+    }
+
+    private static RepairMark repair(GenericRecord g) {
+        return g == null ? null : new RepairMark((Long) g.get("firstCommitId"), (Long) g.get("lastCommitId"),
+                (Long) g.get("transactions"), str(g.get("reason")));
     }
 
     private static BootstrapMark bootstrap(GenericRecord g) {

@@ -25,10 +25,14 @@ import org.apache.avro.Schema;
  *   <tr><td>5</td><td>{@value #EMBEDDED_ID_V5}</td><td>{@code avro/history/transaction-event-v5.avsc}</td>
  *       <td>adds {@code baseline} (null or a {@code CaptureBaseline} record, default null): the first event of the
  *       log, written when capture first starts, with what the store already held then</td></tr>
- *   <tr><td>6</td><td>{@value #EMBEDDED_ID_V6}</td><td>{@code avro/transaction-event.avsc}</td>
+ *   <tr><td>6</td><td>{@value #EMBEDDED_ID_V6}</td><td>{@code avro/history/transaction-event-v6.avsc}</td>
  *       <td>adds {@code bootstrap} (null or a {@code BootstrapMark} record, default null) and the lists
  *       {@code bootstrapNodes} and {@code bootstrapRelationships} (default empty): the events of an online seed of a
  *       standby, with complete entity images</td></tr>
+ *   <tr><td>7</td><td>{@value #EMBEDDED_ID_V7}</td><td>{@code avro/transaction-event.avsc}</td>
+ *       <td>adds {@code repair} (null or a {@code RepairMark} record, default null): repair events, a range of commit
+ *       ids committed but not captured, rebuilt from Neo4j's transaction log as entity images and deletions by
+ *       key</td></tr>
  * </table>
  * Compatibility rule: BACKWARD, i.e. the current schema reads every older version. An embedded id is
  * never reused for another schema: a new version gets the next id and keeps its predecessors readable.
@@ -44,10 +48,12 @@ public final class EventSchemas {
     public static final int EMBEDDED_ID_V4 = 4;
     /** Embedded schema id of version 5. */
     public static final int EMBEDDED_ID_V5 = 5;
-    /** Embedded schema id of version 6, the current version. */
+    /** Embedded schema id of version 6. */
     public static final int EMBEDDED_ID_V6 = 6;
+    /** Embedded schema id of version 7, the current version. */
+    public static final int EMBEDDED_ID_V7 = 7;
     /** The version new events are written with. */
-    public static final int CURRENT_VERSION = 6;
+    public static final int CURRENT_VERSION = 7;
 
     private static final Map<Integer, String> RESOURCES = Map.of(
             1, "/avro/history/transaction-event-v1.avsc",
@@ -55,9 +61,10 @@ public final class EventSchemas {
             3, "/avro/history/transaction-event-v3.avsc",
             4, "/avro/history/transaction-event-v4.avsc",
             5, "/avro/history/transaction-event-v5.avsc",
-            6, "/avro/transaction-event.avsc");
+            6, "/avro/history/transaction-event-v6.avsc",
+            7, "/avro/transaction-event.avsc");
     private static final Map<Integer, Schema> SCHEMAS = Map.of(1, load(1), 2, load(2), 3, load(3), 4, load(4),
-            5, load(5), 6, load(6));
+            5, load(5), 6, load(6), 7, load(7));
 
     private EventSchemas() {
     }

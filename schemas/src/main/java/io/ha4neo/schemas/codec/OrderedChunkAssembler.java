@@ -62,11 +62,13 @@ final class OrderedChunkAssembler implements ChunkAssembler {
                 && c.commitTimeMillis() == f.commitTimeMillis() && c.epoch() == f.epoch()
                 && c.originClusterId().equals(f.originClusterId()) && c.database().equals(f.database())
                 && c.username().equals(f.username()) && c.metadata().equals(f.metadata())
-                && c.isFragment() == f.isFragment() && java.util.Objects.equals(c.bootstrap(), f.bootstrap());
+                && c.isFragment() == f.isFragment() && java.util.Objects.equals(c.bootstrap(), f.bootstrap())
+                && java.util.Objects.equals(c.repair(), f.repair());
         if (!same) {
             throw new ChunkSequenceException(f.commitId(), "chunk " + c.chunkIndex() + " of " + c.chunkCount()
                     + " has a header different from chunk 0 of " + f.chunkCount() + " (previousCommitId, time, origin, "
-                    + "epoch, database, user, metadata, bootstrap mark, chunk count or fragmenting differ)");
+                    + "epoch, database, user, metadata, bootstrap mark, repair mark, chunk count or fragmenting "
+                    + "differ)");
         }
     }
 
@@ -106,7 +108,7 @@ final class OrderedChunkAssembler implements ChunkAssembler {
                 list(Section.NODE_PROPERTY_CHANGES), list(Section.CREATED_RELATIONSHIPS),
                 list(Section.DELETED_RELATIONSHIPS), list(Section.RELATIONSHIP_PROPERTY_CHANGES),
                 list(Section.SCHEMA_CHANGES), 0, 1, null, null, null, null, f.bootstrap(),
-                list(Section.BOOTSTRAP_NODES), list(Section.BOOTSTRAP_RELATIONSHIPS));
+                list(Section.BOOTSTRAP_NODES), list(Section.BOOTSTRAP_RELATIONSHIPS), f.repair());
         reset();
         return whole;
     }
@@ -124,6 +126,10 @@ final class OrderedChunkAssembler implements ChunkAssembler {
         if (event.commitId() != f.commitId() || event.isChunked() || event.isFragment()) {
             throw new ChunkSequenceException(f.commitId(), "the fragments of commit " + f.commitId() + " decode to "
                     + "commit " + event.commitId() + " chunk " + event.chunkIndex() + " of " + event.chunkCount());
+        }
+        if (!java.util.Objects.equals(event.repair(), f.repair())) {
+            throw new ChunkSequenceException(f.commitId(), "the fragments of commit " + f.commitId() + " carry the "
+                    + "repair mark " + f.repair() + " but decode to an event with " + event.repair());
         }
         return event;
     }

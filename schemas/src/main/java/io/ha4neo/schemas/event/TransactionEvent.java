@@ -35,11 +35,12 @@ import java.util.Map;
  * @param username the user who committed, empty when authentication is off
  * @param metadata the transaction's metadata ({@code TransactionConfig.withMetadata}), values as strings
  * @param createdNodes nodes created, with their full state
- * @param deletedNodes nodes deleted, with their state before deletion
+ * @param deletedNodes nodes deleted, with their state before deletion (on a repair event possibly only the key)
  * @param labelChanges labels added to or removed from surviving pre-existing nodes
  * @param nodePropertyChanges properties set or removed on surviving pre-existing nodes
  * @param createdRelationships relationships created, with properties
- * @param deletedRelationships relationships deleted, with their properties before deletion
+ * @param deletedRelationships relationships deleted, with their properties before deletion (on a repair event
+ *                             possibly none)
  * @param relationshipPropertyChanges properties set or removed on surviving pre-existing relationships
  * @param schemaChanges index and constraint creations and drops
  * @param chunkIndex 0-based index of this chunk
@@ -57,8 +58,14 @@ import java.util.Map;
  * @param bootstrap null, except on the events of a bootstrap run ({@link BootstrapMark}): real commits of the primary
  *                  whose only write is ha4neo's progress record. They carry no ordinary changes, except the begin event,
  *                  whose {@code schemaChanges} are the primary's indexes and constraints (creations)
- * @param bootstrapNodes only on a bootstrap chunk: complete images of existing nodes, to be upserted
- * @param bootstrapRelationships only on a bootstrap chunk: complete images of existing relationships, to be upserted
+ * @param bootstrapNodes only on a bootstrap chunk or a repair event: complete images of existing nodes, to be upserted
+ * @param bootstrapRelationships only on a bootstrap chunk or a repair event: complete images of existing
+ *                               relationships, to be upserted
+ * @param repair null, except on a repair event ({@link RepairMark}): commit ids {@code repair.firstCommitId()..}
+ *               {@code repair.lastCommitId()} (its own commit id) that were committed but not captured, rebuilt from
+ *               Neo4j's transaction log and the store. It carries only images ({@code bootstrapNodes},
+ *               {@code bootstrapRelationships}) and deletions by key ({@code deletedNodes},
+ *               {@code deletedRelationships}), applied idempotently; it may be chunked, every chunk keeping the mark
  */
 public record TransactionEvent(
         long commitId,
@@ -85,7 +92,8 @@ public record TransactionEvent(
         CaptureBaseline baseline,
         BootstrapMark bootstrap,
         List<NodeCreated> bootstrapNodes,
-        List<RelationshipCreated> bootstrapRelationships) {
+        List<RelationshipCreated> bootstrapRelationships,
+        RepairMark repair) {
 
     public TransactionEvent {
         if (commitId <= 0) {
@@ -123,8 +131,21 @@ public record TransactionEvent(
         schemaChanges = List.copyOf(schemaChanges);
         bootstrapNodes = bootstrapNodes == null ? List.of() : List.copyOf(bootstrapNodes);
         bootstrapRelationships = bootstrapRelationships == null ? List.of() : List.copyOf(bootstrapRelationships);
-        if (bootstrap == null && !(bootstrapNodes.isEmpty() && bootstrapRelationships.isEmpty())) {
-            throw new IllegalArgumentException("commit " + commitId + ": entity images travel only on bootstrap events");
+        if (bootstrap == null && repair == null && !(bootstrapNodes.isEmpty() && bootstrapRelationships.isEmpty())) {
+            throw new IllegalArgumentException("commit " + commitId + ": entity images travel only on bootstrap or "
+                    + "repair events");
+        }
+        if (repair != null && (repair.lastCommitId() != commitId || repair.firstCommitId() <= previousCommitId)) {
+            throw new IllegalArgumentException("commit " + commitId + ": a repair event's range (" + repair + ") ends "
+                    + "at its commit id and starts after previousCommitId " + previousCommitId);
+        }
+        if (repair != null && (gap != null || epochStart != null || baseline != null || bootstrap != null
+                || !(createdNodes.isEmpty() && labelChanges.isEmpty() && nodePropertyChanges.isEmpty()
+                        && createdRelationships.isEmpty() && relationshipPropertyChanges.isEmpty()
+                        && schemaChanges.isEmpty()))) {
+            throw new IllegalArgumentException("commit " + commitId + ": a repair event (" + repair + ") carries only "
+                    + "entity images and deletions by key: no other changes, no gap, no epoch start, no baseline and "
+                    + "no bootstrap mark");
         }
         if (bootstrap != null && (gap != null || epochStart != null || baseline != null
                 || !(createdNodes.isEmpty() && deletedNodes.isEmpty() && labelChanges.isEmpty()
@@ -175,7 +196,7 @@ public record TransactionEvent(
         this(commitId, previousCommitId, commitTimeMillis, originClusterId, epoch, database, username, metadata,
                 createdNodes, deletedNodes, labelChanges, nodePropertyChanges, createdRelationships,
                 deletedRelationships, relationshipPropertyChanges, schemaChanges, chunkIndex, chunkCount, null, null,
-                null, null, null, List.of(), List.of());
+                null, null, null, List.of(), List.of(), null);
     }
 
     /**
@@ -188,7 +209,7 @@ public record TransactionEvent(
                                                    EpochStart start) {
         return new TransactionEvent(commitId, previousCommitId, startedAtMillis, originClusterId, epoch, database, "",
                 Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0, 1,
-                null, null, java.util.Objects.requireNonNull(start, "start"), null, null, List.of(), List.of());
+                null, null, java.util.Objects.requireNonNull(start, "start"), null, null, List.of(), List.of(), null);
     }
 
     /**
@@ -199,7 +220,7 @@ public record TransactionEvent(
                                                  long epoch, String database, CaptureBaseline baseline) {
         return new TransactionEvent(commitId, 0, startedAtMillis, originClusterId, epoch, database, "", Map.of(),
                 List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0, 1, null, null,
-                null, java.util.Objects.requireNonNull(baseline, "baseline"), null, List.of(), List.of());
+                null, java.util.Objects.requireNonNull(baseline, "baseline"), null, List.of(), List.of(), null);
     }
 
     /**
@@ -211,14 +232,33 @@ public record TransactionEvent(
                                             long epoch, String database, CaptureGap gap) {
         return new TransactionEvent(gap.lastCommitId(), previousCommitId, detectedAtMillis, originClusterId, epoch,
                 database, "", Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), 0, 1, gap, null, null, null, null, List.of(), List.of());
+                List.of(), 0, 1, gap, null, null, null, null, List.of(), List.of(), null);
+    }
+
+    /**
+     * A repair event: commit ids {@code repair.firstCommitId()..repair.lastCommitId()} were committed on the origin but
+     * not captured, and were rebuilt from Neo4j's transaction log and the store: images of the entities the range
+     * created or changed that still exist, and deletions by key of the entities it deleted. It links into the chain
+     * like any event (after {@code previousCommitId}) with commit id {@code repair.lastCommitId()}. Any list may be
+     * empty.
+     */
+    public static TransactionEvent repairEvent(long previousCommitId, long commitTimeMillis, String originClusterId,
+                                               long epoch, String database, RepairMark repair,
+                                               List<NodeCreated> nodeImages,
+                                               List<RelationshipCreated> relationshipImages,
+                                               List<NodeDeleted> deletedNodes,
+                                               List<RelationshipDeleted> deletedRelationships) {
+        java.util.Objects.requireNonNull(repair, "repair");
+        return new TransactionEvent(repair.lastCommitId(), previousCommitId, commitTimeMillis, originClusterId, epoch,
+                database, "", Map.of(), List.of(), deletedNodes, List.of(), List.of(), List.of(), deletedRelationships,
+                List.of(), List.of(), 0, 1, null, null, null, null, null, nodeImages, relationshipImages, repair);
     }
 
     /** Chunk {@code index} of {@code count} of a fragmented transaction: this event's header with one slice. */
     public TransactionEvent fragmentChunk(int index, int count, Fragment slice) {
         return new TransactionEvent(commitId, previousCommitId, commitTimeMillis, originClusterId, epoch, database,
                 username, metadata, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), index, count, null, slice, null, null, bootstrap, List.of(), List.of());
+                List.of(), index, count, null, slice, null, null, bootstrap, List.of(), List.of(), repair);
     }
 
     /** True for a chunk that carries a slice of the encoded whole event instead of changes. */
@@ -239,6 +279,11 @@ public record TransactionEvent(
     /** True for an event of a bootstrap run (see {@link #bootstrap()}). */
     public boolean isBootstrap() {
         return bootstrap != null;
+    }
+
+    /** True for a repair event, or a chunk of one (see {@link #repair()}). */
+    public boolean isRepair() {
+        return repair != null;
     }
 
     /** True for a gap event (see {@link #gap()}). */
@@ -286,6 +331,7 @@ public record TransactionEvent(
         public final java.util.ArrayList<NodeCreated> bootstrapNodes = new java.util.ArrayList<>();
         public final java.util.ArrayList<RelationshipCreated> bootstrapRelationships = new java.util.ArrayList<>();
         private BootstrapMark bootstrap;
+        private RepairMark repair;
 
         private Builder(long commitId, long previousCommitId) {
             this.commitId = commitId;
@@ -298,13 +344,14 @@ public record TransactionEvent(
         public Builder username(String username) { this.username = username; return this; }
         public Builder metadata(Map<String, String> metadata) { this.metadata = metadata; return this; }
         public Builder bootstrap(BootstrapMark mark) { this.bootstrap = mark; return this; }
+        public Builder repair(RepairMark mark) { this.repair = mark; return this; }
 
         public TransactionEvent build() {
             return new TransactionEvent(commitId, previousCommitId, commitTimeMillis, originClusterId, epoch,
                     database, username, metadata, createdNodes, deletedNodes, labelChanges,
                     nodePropertyChanges, createdRelationships, deletedRelationships,
                     relationshipPropertyChanges, schemaChanges, 0, 1, null, null, null, null, bootstrap,
-                    bootstrapNodes, bootstrapRelationships);
+                    bootstrapNodes, bootstrapRelationships, repair);
         }
     }
 }

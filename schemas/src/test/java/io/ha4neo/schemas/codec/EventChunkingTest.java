@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ha4neo.schemas.event.NodeCreated;
 import io.ha4neo.schemas.event.NodePropertyChange;
+import io.ha4neo.schemas.event.NodeDeleted;
 import io.ha4neo.schemas.event.PropertyChange;
+import io.ha4neo.schemas.event.RelationshipCreated;
+import io.ha4neo.schemas.event.RelationshipDeleted;
+import io.ha4neo.schemas.event.RelationshipRef;
+import io.ha4neo.schemas.event.RepairMark;
 import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.fixtures.RandomEvents;
 import io.ha4neo.schemas.value.Value;
@@ -102,6 +107,55 @@ class EventChunkingTest {
         }
         assertThat(whole).contains(tx);
         assertThat(assembler.hasPartial()).isFalse();
+    }
+
+    @Test
+    void aRepairEventWithAnImageLargerThanARecordIsCutIntoFragmentsThatKeepTheMarkAndReassembleExactly()
+            throws Exception {
+        RepairMark mark = new RepairMark(31, 40, 4, "not captured before a crash");
+        TransactionEvent repair = TransactionEvent.repairEvent(30, 1_700_000_000_000L, "dc1", 1, "neo4j", mark,
+                List.of(new NodeCreated("4:db:1", List.of("Doc"), Map.of("text", Value.of("é".repeat(40_000))))),
+                List.of(new RelationshipCreated(new RelationshipRef("5:db:1", "LINKS", "4:db:1", "4:db:2"),
+                        Map.of("w", Value.of(1.5)))),
+                List.of(new NodeDeleted("4:db:9", List.of(), Map.of())),
+                List.of(new RelationshipDeleted(new RelationshipRef("5:db:9", "LINKS", "4:db:1", "4:db:9"),
+                        Map.of())));
+        EventCodec codec = EventCodecs.embedded(16 * 1024);
+        List<TransactionEvent> chunks = decodeAll(codec, codec.encode(repair));
+        assertThat(chunks).hasSizeGreaterThan(2).allSatisfy(c -> {
+            assertThat(c.isFragment()).isTrue();
+            assertThat(c.repair()).isEqualTo(mark);
+            assertThat(c.changeCount()).isZero();
+            assertThat(c.commitId()).isEqualTo(40);
+        });
+        ChunkAssembler assembler = ChunkAssembler.create(codec);
+        Optional<TransactionEvent> whole = Optional.empty();
+        for (TransactionEvent c : chunks) {
+            assertThat(whole).as("complete only after the last fragment").isEmpty();
+            whole = assembler.accept(c);
+        }
+        assertThat(whole).contains(repair);
+        assertThat(whole.orElseThrow().isRepair()).isTrue();
+    }
+
+    @Test
+    void detectsAChunkOfARepairEventWhoseMarkDiffersFromChunkZero() throws Exception {
+        EventCodec small = EventCodecs.embedded(4 * 1024);
+        TransactionEvent repair = SchemaEvolutionTest.repairEvent(200, 0);
+        List<TransactionEvent> chunks = decodeAll(small, small.encode(repair));
+        assertThat(chunks).hasSizeGreaterThan(1);
+        TransactionEvent c1 = chunks.get(1);
+        RepairMark other = new RepairMark(c1.repair().firstCommitId(), c1.repair().lastCommitId(), 8,
+                c1.repair().reason());
+        TransactionEvent forged = new TransactionEvent(c1.commitId(), c1.previousCommitId(), c1.commitTimeMillis(),
+                c1.originClusterId(), c1.epoch(), c1.database(), c1.username(), c1.metadata(), c1.createdNodes(),
+                c1.deletedNodes(), List.of(), List.of(), List.of(), c1.deletedRelationships(), List.of(), List.of(), 1,
+                c1.chunkCount(), null, null, null, null, null, c1.bootstrapNodes(), c1.bootstrapRelationships(), other);
+        ChunkAssembler assembler = ChunkAssembler.create();
+        assembler.accept(chunks.get(0));
+        assertThatThrownBy(() -> assembler.accept(forged)).isInstanceOf(ChunkSequenceException.class)
+                .hasMessageContaining("chunk 1 of " + chunks.size() + " has a header different from chunk 0")
+                .hasMessageContaining("repair mark");
     }
 
     @Test

@@ -68,7 +68,7 @@ class EventCodecFuzzTest {
     @Test
     void aRecordWithAnUnknownSchemaIdIsRejectedNamingTheId() {
         byte[] record = codec.encode(new RandomEvents(SEED).transaction()).get(0);
-        for (int id : new int[] {0, 7, 17, 0x01000002, -1}) {
+        for (int id : new int[] {0, 8, 17, 0x01000002, -1}) {
             byte[] copy = record.clone();
             WireFormat.writeHeader(copy, id);
             assertThat(reasonOf(copy)).isEqualTo(Reason.UNKNOWN_SCHEMA_ID);

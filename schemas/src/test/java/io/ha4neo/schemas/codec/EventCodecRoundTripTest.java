@@ -91,8 +91,8 @@ class EventCodecRoundTripTest {
     void writesTheConfluentWireFormatWithTheEmbeddedIdOfTheCurrentVersion() {
         byte[] record = codec.encode(new RandomEvents(SEED + 3).transaction()).get(0);
         assertThat(record[0]).isZero();
-        assertThat(new byte[] {record[1], record[2], record[3], record[4]}).containsExactly(0, 0, 0, 6);
-        assertThat(EventSchemas.embeddedId(EventSchemas.CURRENT_VERSION)).isEqualTo(EventSchemas.EMBEDDED_ID_V6);
+        assertThat(new byte[] {record[1], record[2], record[3], record[4]}).containsExactly(0, 0, 0, 7);
+        assertThat(EventSchemas.embeddedId(EventSchemas.CURRENT_VERSION)).isEqualTo(EventSchemas.EMBEDDED_ID_V7);
     }
 
     @Test
@@ -104,7 +104,7 @@ class EventCodecRoundTripTest {
             org.apache.avro.generic.GenericRecord generic = new org.apache.avro.generic.GenericDatumReader<
                     org.apache.avro.generic.GenericRecord>(schema).read(null,
                     org.apache.avro.io.DecoderFactory.get().binaryDecoder(record, 5, record.length - 5, null));
-            byte[] rewritten = SchemaEvolutionTest.wire(EventSchemas.EMBEDDED_ID_V6, schema, generic);
+            byte[] rewritten = SchemaEvolutionTest.wire(EventSchemas.EMBEDDED_ID_V7, schema, generic);
             // Byte equality is not expected: the generic reader's HashMaps reorder map entries.
             assertThat(codec.decode(rewritten)).isEqualTo(tx);
             assertThat(generic.get("commitId")).isEqualTo(tx.commitId());

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ha4neo.schemas.event.CaptureBaseline;
 import io.ha4neo.schemas.event.NodeCreated;
+import io.ha4neo.schemas.event.NodeDeleted;
+import io.ha4neo.schemas.event.RelationshipCreated;
+import io.ha4neo.schemas.event.RelationshipDeleted;
+import io.ha4neo.schemas.event.RelationshipRef;
+import io.ha4neo.schemas.event.RepairMark;
 import io.ha4neo.schemas.event.StoreContent;
 import io.ha4neo.schemas.event.TransactionEvent;
 import io.ha4neo.schemas.fixtures.RandomEvents;
@@ -32,8 +37,11 @@ class SchemaEvolutionTest {
     private final EventCodec codec = EventCodecs.embedded();
 
     @Test
-    void theCurrentSchemaIsVersionSixAndReadsEveryOlderVersion() {
-        assertThat(EventSchemas.CURRENT_VERSION).isEqualTo(6);
+    void theCurrentSchemaIsVersionSevenAndReadsEveryOlderVersion() {
+        assertThat(EventSchemas.CURRENT_VERSION).isEqualTo(7);
+        assertThat(EventSchemas.current().getField("repair")).isNotNull();
+        assertThat(EventSchemas.version(6).getField("repair")).isNull();
+        assertThat(EventSchemas.version(6).getField("bootstrap")).isNotNull();
         assertThat(EventSchemas.current().getField("bootstrap")).isNotNull();
         assertThat(EventSchemas.current().getField("bootstrapNodes")).isNotNull();
         assertThat(EventSchemas.version(5).getField("bootstrap")).isNull();
@@ -48,7 +56,7 @@ class SchemaEvolutionTest {
         assertThat(EventSchemas.current().getField("epochStart")).isNotNull();
         assertThat(EventSchemas.version(3).getField("epochStart")).isNull();
         for (Schema older : List.of(V1, EventSchemas.version(2), EventSchemas.version(3), EventSchemas.version(4),
-                EventSchemas.version(5))) {
+                EventSchemas.version(5), EventSchemas.version(6))) {
             assertThat(SchemaCompatibility.checkReaderWriterCompatibility(EventSchemas.current(), older).getType())
                     .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
         }
@@ -129,7 +137,7 @@ class SchemaEvolutionTest {
         TransactionEvent.Builder noMark = TransactionEvent.builder(5, 4);
         noMark.bootstrapNodes.add(image);
         assertThatThrownBy(noMark::build).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("only on bootstrap events");
+                .hasMessageContaining("only on bootstrap or repair events");
         TransactionEvent.Builder wrongPhase = TransactionEvent.builder(5, 4).bootstrap(new io.ha4neo.schemas.event
                 .BootstrapMark("r", "b", io.ha4neo.schemas.event.BootstrapPhase.RELATIONSHIPS, "a", totals, 1, 0));
         wrongPhase.bootstrapNodes.add(image);
@@ -146,6 +154,114 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void aRepairEventRoundTripsWholeAndInChunksWithItsMarkAndAnEventOfVersionSixDecodesWithoutOne() throws Exception {
+        TransactionEvent repair = repairEvent(120, 40);
+        TransactionEvent decoded = codec.decode(codec.encode(repair).get(0));
+        assertThat(decoded).isEqualTo(repair);
+        assertThat(decoded.isRepair()).isTrue();
+        assertThat(decoded.commitId()).isEqualTo(60);
+        assertThat(decoded.repair()).isEqualTo(new RepairMark(45, 60, 7, "committed before a crash, not captured"));
+        assertThat(decoded.changeCount()).isEqualTo(120 + 40 + 2 + 1);
+
+        EventCodec small = EventCodecs.embedded(4096);
+        List<byte[]> records = small.encode(repair);
+        assertThat(records).hasSizeGreaterThan(2);
+        ChunkAssembler assembler = ChunkAssembler.create(small);
+        TransactionEvent whole = null;
+        for (byte[] r : records) {
+            assertThat(r.length).isLessThanOrEqualTo(4096);
+            TransactionEvent piece = small.decode(r);
+            assertThat(piece.repair()).isEqualTo(repair.repair());
+            assertThat(piece.isChunked()).isTrue();
+            whole = assembler.accept(piece).orElse(null);
+        }
+        assertThat(whole).isEqualTo(repair);
+        assertThat(assembler.hasPartial()).isFalse();
+
+        TransactionEvent empty = TransactionEvent.repairEvent(44, 0, "dc1", 2, "neo4j",
+                new RepairMark(45, 46, 0, "token commits only"), List.of(), List.of(), List.of(), List.of());
+        assertThat(codec.decode(codec.encode(empty).get(0))).isEqualTo(empty);
+        assertThat(empty.changeCount()).isZero();
+
+        TransactionEvent plain = new RandomEvents(19).transaction();
+        TransactionEvent fromV6 = asWrittenBy(6, plain);
+        assertThat(fromV6).isEqualTo(plain);
+        assertThat(fromV6.repair()).isNull();
+        assertThat(fromV6.isRepair()).isFalse();
+    }
+
+    @Test
+    void aRepairEventCarriesOnlyImagesAndDeletionsAndStandsForTheCommitsAfterItsPredecessor() {
+        RepairMark mark = new RepairMark(45, 60, 3, "not captured");
+        NodeCreated image = new NodeCreated("4:db:1", List.of("Person"), Map.of());
+        TransactionEvent.Builder created = TransactionEvent.builder(60, 44).repair(mark);
+        created.createdNodes.add(image);
+        assertThatThrownBy(created::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("commit 60").hasMessageContaining("carries only entity images and deletions");
+        TransactionEvent.Builder schema = TransactionEvent.builder(60, 44).repair(mark);
+        schema.schemaChanges.add(new io.ha4neo.schemas.event.SchemaChange(
+                io.ha4neo.schemas.event.SchemaChange.Operation.CREATE,
+                io.ha4neo.schemas.event.SchemaChange.Kind.INDEX, "i", "CREATE INDEX i FOR (n:A) ON (n.x)"));
+        assertThatThrownBy(schema::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("carries only entity images and deletions");
+        assertThatThrownBy(() -> TransactionEvent.builder(61, 44).repair(mark).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("commit 61")
+                .hasMessageContaining("ends at its commit id");
+        assertThatThrownBy(() -> TransactionEvent.repairEvent(45, 0, "dc1", 0, "neo4j", mark, List.of(), List.of(),
+                List.of(), List.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("starts after previousCommitId 45");
+        assertThatThrownBy(() -> TransactionEvent.builder(60, 44).repair(mark).bootstrap(new io.ha4neo.schemas.event
+                .BootstrapMark("r", "b", io.ha4neo.schemas.event.BootstrapPhase.END, "a", StoreContent.EMPTY, 0, 0))
+                .build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no bootstrap mark");
+        assertThatThrownBy(() -> new TransactionEvent(60, 44, 0, "dc1", 0, "neo4j", "", Map.of(), List.of(),
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0, 1,
+                new io.ha4neo.schemas.event.CaptureGap(45, 60, "x"), null, null, null, null, List.of(), List.of(), mark))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no gap");
+        TransactionEvent.Builder ok = TransactionEvent.builder(60, 44).repair(mark);
+        ok.bootstrapNodes.add(image);
+        ok.deletedNodes.add(new NodeDeleted("4:db:2", List.of(), Map.of()));
+        assertThat(ok.build().isRepair()).isTrue();
+
+        assertThatThrownBy(() -> new RepairMark(0, 3, 1, "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0 < first <= last");
+        assertThatThrownBy(() -> new RepairMark(5, 4, 1, "x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RepairMark(4, 5, -1, "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must not be negative");
+        assertThatThrownBy(() -> new RepairMark(4, 5, 1, null)).isInstanceOf(NullPointerException.class);
+        assertThat(new RepairMark(4, 5, 1, "crash")).hasToString(
+                "repair of commit ids 4..5 (1 transaction touched entities; crash)");
+    }
+
+    @Test
+    void aRepairEventRendersItsMarkAsJson() throws Exception {
+        String json = EventJson.toJson(codec.encode(repairEvent(2, 1)).get(0));
+        assertThat(json).contains("\"repair\":{\"io.ha4neo.avro.RepairMark\":{\"firstCommitId\":45,\"lastCommitId\":60,"
+                + "\"transactions\":7,\"reason\":\"committed before a crash, not captured\"}}");
+        String plain = EventJson.toJson(codec.encode(new RandomEvents(23).transaction()).get(0));
+        assertThat(plain).contains("\"repair\":null");
+    }
+
+    /** A repair of commits 45..60 after commit 44: images, and deletions by key. */
+    static TransactionEvent repairEvent(int nodes, int relationships) {
+        List<NodeCreated> nodeImages = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            nodeImages.add(new NodeCreated("4:db:" + i, List.of("Person"),
+                    Map.of("name", Value.of("n" + "x".repeat(40) + i), "age", Value.of((long) i))));
+        }
+        List<RelationshipCreated> relationshipImages = new ArrayList<>();
+        for (int i = 0; i < relationships; i++) {
+            relationshipImages.add(new RelationshipCreated(new RelationshipRef("5:db:" + i, "KNOWS", "4:db:" + i,
+                    "4:db:" + (i + 1)), Map.of("since", Value.of((long) 2000 + i))));
+        }
+        return TransactionEvent.repairEvent(44, 1_700_000_000_000L, "dc1", 2, "neo4j",
+                new RepairMark(45, 60, 7, "committed before a crash, not captured"), nodeImages, relationshipImages,
+                List.of(new NodeDeleted("4:db:gone-1", List.of(), Map.of()),
+                        new NodeDeleted("4:db:gone-2", List.of(), Map.of())),
+                List.of(new RelationshipDeleted(new RelationshipRef("5:db:gone", "KNOWS", "4:db:0", "4:db:gone-1"),
+                        Map.of())));
+    }
+
+    @Test
     void aBaselineFollowsNothingAndCarriesNothingElse() {
         CaptureBaseline b = new CaptureBaseline("a", StoreContent.EMPTY);
         TransactionEvent.Builder withChange = TransactionEvent.builder(5, 0);
@@ -153,10 +269,11 @@ class SchemaEvolutionTest {
         TransactionEvent e = withChange.build();
         assertThatThrownBy(() -> new TransactionEvent(e.commitId(), 0, 0, "dc1", 0, "neo4j", "", Map.of(),
                 e.createdNodes(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0, 1,
-                null, null, null, b, null, List.of(), List.of())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baseline");
+                null, null, null, b, null, List.of(), List.of(), null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("baseline");
         assertThatThrownBy(() -> new TransactionEvent(5, 4, 0, "dc1", 0, "neo4j", "", Map.of(), List.of(), List.of(),
                 List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0, 1, null, null, null, b, null, List.of(),
-                List.of()))
+                List.of(), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("previousCommitId 0, was 4");
         assertThatThrownBy(() -> new StoreContent(-1, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThat(new StoreContent(1, 0, 2, 1)).hasToString("1 node, 0 relationships, 2 indexes and 1 constraint");
@@ -273,6 +390,15 @@ class SchemaEvolutionTest {
         assertThat(getClass().getResource("/avro/transaction-event.avsc")).isNotNull();
         assertThat(getClass().getResource("/avro/history/transaction-event-v1.avsc")).isNotNull();
         assertThat(EventSchemas.resourcePath(1)).isEqualTo("/avro/history/transaction-event-v1.avsc");
+        for (int version = 1; version < EventSchemas.CURRENT_VERSION; version++) {
+            assertThat(EventSchemas.resourcePath(version))
+                    .isEqualTo("/avro/history/transaction-event-v" + version + ".avsc");
+            assertThat(EventSchemas.embeddedId(version)).isEqualTo(version);
+        }
+        assertThat(EventSchemas.resourcePath(EventSchemas.CURRENT_VERSION)).isEqualTo("/avro/transaction-event.avsc");
+        assertThat(List.of(EventSchemas.EMBEDDED_ID_V1, EventSchemas.EMBEDDED_ID_V2, EventSchemas.EMBEDDED_ID_V3,
+                EventSchemas.EMBEDDED_ID_V4, EventSchemas.EMBEDDED_ID_V5, EventSchemas.EMBEDDED_ID_V6,
+                EventSchemas.EMBEDDED_ID_V7)).containsExactly(1, 2, 3, 4, 5, 6, 7);
     }
 
     private static void collectMissingDocs(Schema s, List<String> missing, Map<String, Boolean> seen) {
