@@ -48,6 +48,7 @@ final class CaptureLifecycle extends LifecycleAdapter {
         }
         boolean authEnabled = neo4jConfig.get(GraphDatabaseSettings.auth_enabled);
         member = new ReplicationMember(config, dbms, this::lastCommittedId, () -> StoreContentReader.read(database),
+                new LogRepair(database),
                 log, authEnabled);
         try {
             member.start();

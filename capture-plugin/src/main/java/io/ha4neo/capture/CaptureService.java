@@ -71,6 +71,9 @@ final class CaptureService {
     private final DatabaseManagementService dbms;
     private final LongSupplier lastCommittedId;
     private final Supplier<StoreContent> storeContent;
+    private final io.ha4neo.capture.repair.CommitRepair repair;
+    /** The ranges repaired from Neo4j's transaction log since start-up, for status and the metric. */
+    private final java.util.List<String> repairs = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final KafkaClients kafka;
     private final InternalLog log;
     private final EventCodec codec;
@@ -92,18 +95,19 @@ final class CaptureService {
      * @param lastCommittedId Neo4j's last committed transaction id of the database
      * @param storeContent    what the store holds of user data now; read only at capture's first start on the database
      *                        (the log's baseline)
+     * @param repair          rebuilds commits capture missed (Neo4j's transaction log); used only at start-up
      */
     CaptureService(CaptureConfig config, long epoch, DatabaseManagementService dbms, LongSupplier lastCommittedId,
-                   Supplier<StoreContent> storeContent, InternalLog log,
+                   Supplier<StoreContent> storeContent, io.ha4neo.capture.repair.CommitRepair repair, InternalLog log,
                    java.util.function.Consumer<TopicTailReader.Tail> onSuperseded) {
-        this(config, epoch, dbms, lastCommittedId, storeContent, log, onSuperseded,
+        this(config, epoch, dbms, lastCommittedId, storeContent, repair, log, onSuperseded,
                 KafkaClients.fromProperties(config.kafkaProperties(), config.transactionalId(),
                         "ha4neo-" + config.database(), config.chunkMaxBytes()));
     }
 
     /** With the Kafka clients given: the seam unit tests replace. */
     CaptureService(CaptureConfig config, long epoch, DatabaseManagementService dbms, LongSupplier lastCommittedId,
-                   Supplier<StoreContent> storeContent, InternalLog log,
+                   Supplier<StoreContent> storeContent, io.ha4neo.capture.repair.CommitRepair repair, InternalLog log,
                    java.util.function.Consumer<TopicTailReader.Tail> onSuperseded, KafkaClients kafka) {
         this.config = config;
         this.epoch = epoch;
@@ -111,6 +115,7 @@ final class CaptureService {
         this.dbms = dbms;
         this.lastCommittedId = lastCommittedId;
         this.storeContent = storeContent;
+        this.repair = repair;
         this.log = log;
         this.kafka = kafka;
         this.codec = EventCodecs.embedded(config.chunkMaxBytes());
@@ -222,9 +227,8 @@ final class CaptureService {
                     + "standbys from this store");
         }
         if (neo4jLast > spoolLast) {
-            chain.appendGap(spoolLast + 1, neo4jLast, "committed while capture was not running (the process stopped "
-                    + "between commit and capture, or the spool lost its unflushed tail); some ids may be token or "
-                    + "schema transactions");
+            repairOrGap(spoolLast + 1, neo4jLast, "committed while capture was not running (the process stopped "
+                    + "between commit and capture, or the spool lost its unflushed tail)");
         }
         spool.mark(neo4jLast);
         return OptionalLong.of(neo4jLast);
@@ -271,12 +275,33 @@ final class CaptureService {
                 config.spoolDir(), spoolLast, config.topic(), topicLast);
         chain.continueAfter(topicLast);
         if (neo4jLast > topicLast) {
-            chain.appendGap(topicLast + 1, neo4jLast, "committed but lost with the spool's tail (the spool accounted for "
-                    + "commit ids up to " + spoolLast + ", the topic holds up to " + topicLast + "); some ids may be "
-                    + "token or schema transactions");
+            repairOrGap(topicLast + 1, neo4jLast, "committed but lost with the spool's tail (the spool accounted for "
+                    + "commit ids up to " + spoolLast + ", the topic holds up to " + topicLast + ")");
         }
         spool.mark(neo4jLast);
         return neo4jLast;
+    }
+
+    /**
+     * Commits {@code first..last} are in Neo4j but not in the chain. Start-up runs before the database accepts client
+     * writes, so the store holds exactly their effect: they are rebuilt from Neo4j's transaction log and the store as
+     * one repair event, linked into the chain like any commit. When that is impossible (range pruned from the log,
+     * unsupported Neo4j version, a schema change in the range), a gap event names the range and why, as before.
+     */
+    private void repairOrGap(long first, long last, String why) throws InterruptedException {
+        io.ha4neo.capture.repair.RepairContent content;
+        long started = System.nanoTime();
+        try {
+            content = repair.repair(first, last);
+        } catch (io.ha4neo.capture.repair.RepairRefusedException e) {
+            chain.appendGap(first, last, why + "; not repaired from Neo4j's transaction log: " + e.getMessage());
+            return;
+        }
+        chain.appendRepair(content, why);
+        String line = content.summary() + ", " + why;
+        repairs.add(line);
+        log.warn("ha4neo: repaired %s from Neo4j's transaction log in %d ms: one repair event takes their place in the "
+                + "chain, and the standbys continue without a reseed", line, (System.nanoTime() - started) / 1_000_000);
     }
 
     private KafkaClients kafkaClients() {
@@ -502,6 +527,7 @@ final class CaptureService {
                 .spoolBlockedMillis(spool.blockedMillis())
                 .semiSyncFallback(semiSyncFallback.get())
                 .gaps(gaps.gaps().stream().map(Object::toString).toList())
+                .repairs(repairs)
                 .lastError(publisher.lastError())
                 .build();
     }

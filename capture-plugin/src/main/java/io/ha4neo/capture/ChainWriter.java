@@ -152,6 +152,21 @@ final class ChainWriter {
     }
 
     /**
+     * Puts a repair event for {@code repair}'s range into the chain: the range's commits rebuilt from Neo4j's
+     * transaction log and the store (docs/txlog-repair.md). It links like any commit; standbys apply it atomically with
+     * their watermark and go on.
+     */
+    void appendRepair(io.ha4neo.capture.repair.RepairContent repair, String reason) throws InterruptedException {
+        TransactionEvent event = TransactionEvent.repairEvent(chainHead, System.currentTimeMillis(), origin.clusterId(),
+                origin.epoch(), origin.database(),
+                new io.ha4neo.schemas.event.RepairMark(repair.first(), repair.last(), repair.transactions(), reason),
+                repair.nodeImages(), repair.relationshipImages(), repair.deletedNodes(),
+                repair.deletedRelationships());
+        spool.append(repair.last(), chainHead, codec.encode(event));
+        chainHead = repair.last();
+    }
+
+    /**
      * Puts a gap event for commit ids {@code first..last} into the chain, so every standby stops there naming the
      * range, and records it (ERROR log, gaps.log, status, metric).
      */

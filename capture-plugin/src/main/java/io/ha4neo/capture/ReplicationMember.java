@@ -79,6 +79,7 @@ public final class ReplicationMember {
     private final DatabaseManagementService dbms;
     private final LongSupplier lastCommittedId;
     private final Supplier<StoreContent> storeContent;
+    private final io.ha4neo.capture.repair.CommitRepair repair;
     private final InternalLog log;
     private final RoleFile roleFile;
     private final CommitGate gate = new CommitGate();
@@ -102,13 +103,16 @@ public final class ReplicationMember {
     /**
      * @param lastCommittedId Neo4j's last committed transaction id of the database
      * @param storeContent    what the store holds of user data now: the log's baseline, at capture's first start
+     * @param repair          rebuilds commits capture missed from Neo4j's transaction log, at capture's start
      */
     ReplicationMember(CaptureConfig config, DatabaseManagementService dbms, LongSupplier lastCommittedId,
-                      Supplier<StoreContent> storeContent, InternalLog log, boolean authEnabled) {
+                      Supplier<StoreContent> storeContent, io.ha4neo.capture.repair.CommitRepair repair,
+                      InternalLog log, boolean authEnabled) {
         this.config = config;
         this.dbms = dbms;
         this.lastCommittedId = lastCommittedId;
         this.storeContent = storeContent;
+        this.repair = repair;
         this.log = log;
         this.roleFile = new RoleFile(config.spoolDir());
         this.tailFile = config.spoolDir().resolve("divergent-tail.txt");
@@ -167,7 +171,7 @@ public final class ReplicationMember {
     }
 
     private CaptureService newCapture() {
-        return new CaptureService(config, epoch, dbms, lastCommittedId, storeContent, log, this::superseded);
+        return new CaptureService(config, epoch, dbms, lastCommittedId, storeContent, repair, log, this::superseded);
     }
 
     /**

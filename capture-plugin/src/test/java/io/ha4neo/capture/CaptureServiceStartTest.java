@@ -20,6 +20,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.ha4neo.capture.repair.CommitRepair;
+import io.ha4neo.capture.repair.RepairContent;
+import io.ha4neo.capture.repair.RepairRefusedException;
+import io.ha4neo.capture.status.CaptureStatus;
+import io.ha4neo.schemas.event.NodeCreated;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +48,8 @@ class CaptureServiceStartTest {
     private final EventCodec codec = EventCodecs.embedded();
     private final AtomicInteger contentReads = new AtomicInteger();
     private volatile long lastCommitted = 7;
+    private volatile CommitRepair repair = CommitRepair.NONE;
+    private final List<String> repairsAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Test
     void capturesFirstStartOnADatabaseBeginsTheLogWithItsBaseline() throws Exception {
@@ -70,6 +78,69 @@ class CaptureServiceStartTest {
         assertThat(log.get(1).isGap()).isTrue();
         assertThat(log.get(1).previousCommitId()).as("linked to the baseline").isEqualTo(7);
         assertThat(contentReads).as("the store is counted for the baseline only").hasValue(1);
+    }
+
+    @Test
+    void aRestartRepairsTheCommitsItMissedWithOneRepairEventLinkedIntoTheChain() throws Exception {
+        runOnce(0, new CaptureService.Start.Restart(), 7);
+        lastCommitted = 9; // two commits while capture was not running
+        NodeCreated image = new NodeCreated("4:db:1", List.of("A"), Map.of());
+        repair = (first, last) -> {
+            repairsAsked.add(first + ".." + last);
+            return new RepairContent(first, last, 1, List.of(), List.of(), List.of(image), List.of());
+        };
+
+        CaptureStatus status = runOnce(0, new CaptureService.Start.Restart(), 9);
+
+        assertThat(repairsAsked).containsExactly("8..9");
+        assertThat(kafka.keys()).containsExactly(7L, 9L);
+        TransactionEvent repaired = spooled().get(1);
+        assertThat(repaired.isRepair()).isTrue();
+        assertThat(repaired.isGap()).isFalse();
+        assertThat(repaired.repair().firstCommitId()).isEqualTo(8);
+        assertThat(repaired.repair().lastCommitId()).isEqualTo(9);
+        assertThat(repaired.previousCommitId()).as("linked to the baseline").isEqualTo(7);
+        assertThat(repaired.bootstrapNodes()).containsExactly(image);
+        assertThat(status.repairs()).singleElement().asString().contains("commit ids 8..9");
+        assertThat(status.gaps()).isEmpty();
+    }
+
+    @Test
+    void aRangeThatCannotBeRepairedBecomesAGapNamingWhy() throws Exception {
+        runOnce(0, new CaptureService.Start.Restart(), 7);
+        lastCommitted = 9;
+        repair = (first, last) -> {
+            throw new RepairRefusedException("commit ids " + first + ".." + last + " are no longer in Neo4j's "
+                    + "transaction log (db.tx_log.rotation.retention_policy=2 files); ha4neo bootstrap", null);
+        };
+
+        CaptureStatus status = runOnce(0, new CaptureService.Start.Restart(), 9);
+
+        TransactionEvent gap = spooled().get(1);
+        assertThat(gap.isGap()).isTrue();
+        assertThat(gap.gap().reason()).contains("not repaired").contains("retention_policy=2 files")
+                .contains("bootstrap");
+        assertThat(status.repairs()).isEmpty();
+        assertThat(status.gaps()).singleElement().asString().contains("8..9");
+    }
+
+    @Test
+    void aLostSpoolIsRepairedAfterTheTopicsLastRecord() throws Exception {
+        kafka.createTopic();
+        kafka.seedTransaction(5);
+        lastCommitted = 6;
+        repair = (first, last) -> {
+            repairsAsked.add(first + ".." + last);
+            return new RepairContent(first, last, 1, List.of(), List.of(), List.of(), List.of());
+        };
+
+        runOnce(0, new CaptureService.Start.Restart(), 6);
+
+        assertThat(repairsAsked).containsExactly("6..6");
+        assertThat(spooled()).singleElement().satisfies(e -> {
+            assertThat(e.isRepair()).isTrue();
+            assertThat(e.previousCommitId()).isEqualTo(5);
+        });
     }
 
     @Test
@@ -113,13 +184,14 @@ class CaptureServiceStartTest {
     }
 
     /** Starts capture, waits until Kafka has {@code publishedId}, and stops it again. */
-    private void runOnce(long epoch, CaptureService.Start how, long publishedId) throws Exception {
+    private CaptureStatus runOnce(long epoch, CaptureService.Start how, long publishedId) throws Exception {
         CaptureService capture = new CaptureService(config(), epoch, noDbms(), () -> lastCommitted, this::content,
-                NullLog.getInstance(), tail -> { }, kafka);
+                repair, NullLog.getInstance(), tail -> { }, kafka);
         assertThat(capture.start(how)).isTrue();
         try {
             assertThat(capture.awaitPublished(publishedId, 60_000)).as("commit id %d published; publisher %s",
                     publishedId, capture.publisherState()).isTrue();
+            return capture.status();
         } finally {
             capture.stop();
         }

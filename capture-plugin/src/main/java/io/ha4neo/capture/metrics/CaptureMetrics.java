@@ -74,6 +74,8 @@ public final class CaptureMetrics {
                 s -> s.spoolBlockedMillis() / 1000.0);
         g.add(MetricNames.CAPTURE_SEMI_SYNC_FALLBACK, "1 while semi-sync has fallen back to async", s -> s.semiSyncFallback() ? 1 : 0);
         g.add(MetricNames.CAPTURE_GAPS, "Detected commit-id ranges that were not captured", s -> s.gaps().size());
+        g.add(MetricNames.CAPTURE_REPAIRS, "Commit-id ranges repaired from Neo4j's transaction log since start-up",
+                s -> s.repairs().size());
         g.add(MetricNames.STANDBY_APPLIED_COMMIT_ID, "On a standby: commit id of the last applied transaction",
                 CaptureStatus::appliedCommitId);
         g.add(MetricNames.STANDBY_APPLY_DELAY_SECONDS, "On a standby: apply time minus origin commit time of the last "

@@ -115,6 +115,7 @@ public class StatusProcedures {
         public long applyDelayMs;
         public boolean frozen;
         public List<String> divergentTail;
+        public List<String> repairs;
 
         static StatusRow of(CaptureStatus s) {
             StatusRow r = new StatusRow();
@@ -140,13 +141,14 @@ public class StatusProcedures {
             r.applyDelayMs = s.applyDelayMillis();
             r.frozen = s.frozen();
             r.divergentTail = s.divergentTail();
+            r.repairs = s.repairs();
             return r;
         }
     }
 
     @Procedure(name = ProcedureNames.STATUS, mode = Mode.READ)
     @Description("Replication state of this database on this member: role, durability, last committed, captured "
-            + "and published commit ids, spool depth, semi-sync fallback and detected gaps.")
+            + "and published commit ids, spool depth, semi-sync fallback, detected gaps and ranges repaired from the transaction log.")
     public Stream<StatusRow> status() {
         return Stream.of(StatusRow.of(member().status(tx)));
     }

@@ -33,20 +33,21 @@ import java.util.List;
  * @param applyDelayMillis on a standby: apply time minus origin commit time of the last applied transaction
  * @param frozen on a primary: client writes are frozen for a switchover
  * @param divergentTail on a FENCED member: the commits this store has that the log does not, one line each
+ * @param repairs on a primary: the commit-id ranges repaired from Neo4j's transaction log since start-up, one line each
  */
 public record CaptureStatus(String role, String database, String clusterId, long epoch, String durability,
                             String topic, String publisherState, long lastCommittedId, long lastCapturedId,
                             long lastSpooledId, long lastPublishedId, long spoolBytes, long spoolBlockedMillis,
                             boolean semiSyncFallback, List<String> gaps, String lastError, long appliedCommitId,
                             long sourceCommitTimeMillis, long lastApplyTimeMillis, long applyDelayMillis,
-                            boolean frozen, List<String> divergentTail) {
+                            boolean frozen, List<String> divergentTail, List<String> repairs) {
     /** A builder with every field at its neutral value. */
     /** This status with {@code frozen} replaced. */
     public CaptureStatus withFrozen(boolean frozen) {
         return new CaptureStatus(role, database, clusterId, epoch, durability, topic, publisherState, lastCommittedId,
                 lastCapturedId, lastSpooledId, lastPublishedId, spoolBytes, spoolBlockedMillis, semiSyncFallback, gaps,
                 lastError, appliedCommitId, sourceCommitTimeMillis, lastApplyTimeMillis, applyDelayMillis, frozen,
-                divergentTail);
+                divergentTail, repairs);
     }
 
     public static Builder builder() {
@@ -77,6 +78,7 @@ public record CaptureStatus(String role, String database, String clusterId, long
         private long applyDelayMillis;
         private boolean frozen;
         private List<String> divergentTail = List.of();
+        private List<String> repairs = List.of();
 
         private Builder() {
         }
@@ -181,6 +183,11 @@ public record CaptureStatus(String role, String database, String clusterId, long
             return this;
         }
 
+        public Builder repairs(List<String> repairs) {
+            this.repairs = List.copyOf(repairs);
+            return this;
+        }
+
         public Builder divergentTail(List<String> divergentTail) {
             this.divergentTail = List.copyOf(divergentTail);
             return this;
@@ -195,7 +202,7 @@ public record CaptureStatus(String role, String database, String clusterId, long
             return new CaptureStatus(role, database, clusterId, epoch, durability, topic, publisherState,
                     lastCommittedId, lastCapturedId, lastSpooledId, lastPublishedId, spoolBytes, spoolBlockedMillis,
                     semiSyncFallback, gaps, lastError, appliedCommitId, sourceCommitTimeMillis, lastApplyTimeMillis,
-                    applyDelayMillis, frozen, divergentTail);
+                    applyDelayMillis, frozen, divergentTail, repairs);
         }
     }
 }

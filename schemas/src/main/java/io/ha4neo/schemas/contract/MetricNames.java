@@ -17,6 +17,7 @@ public final class MetricNames {
     public static final String CAPTURE_COMMITS_BLOCKED_SECONDS = "ha4neo_capture_commits_blocked_seconds";
     public static final String CAPTURE_SEMI_SYNC_FALLBACK = "ha4neo_capture_semi_sync_fallback";
     public static final String CAPTURE_GAPS = "ha4neo_capture_gaps";
+    public static final String CAPTURE_REPAIRS = "ha4neo_capture_repairs";
     public static final String CAPTURE_PUBLISHER_UP = "ha4neo_capture_publisher_up";
     public static final String STANDBY_APPLIED_COMMIT_ID = "ha4neo_standby_applied_commit_id";
     public static final String STANDBY_APPLY_DELAY_SECONDS = "ha4neo_standby_apply_delay_seconds";
@@ -61,7 +62,7 @@ public final class MetricNames {
     /** Every plugin metric. */
     public static final List<String> PLUGIN = List.of(CAPTURE_LAST_COMMITTED_ID, CAPTURE_LAST_CAPTURED_ID,
             CAPTURE_LAST_SPOOLED_ID, CAPTURE_LAST_PUBLISHED_ID, CAPTURE_SPOOL_BYTES, CAPTURE_COMMITS_BLOCKED_SECONDS,
-            CAPTURE_SEMI_SYNC_FALLBACK, CAPTURE_GAPS, CAPTURE_PUBLISHER_UP, STANDBY_APPLIED_COMMIT_ID,
+            CAPTURE_SEMI_SYNC_FALLBACK, CAPTURE_GAPS, CAPTURE_REPAIRS, CAPTURE_PUBLISHER_UP, STANDBY_APPLIED_COMMIT_ID,
             STANDBY_APPLY_DELAY_SECONDS, ROLE_PRIMARY);
     /** Every applier metric. */
     public static final List<String> APPLIER = List.of(APPLIER_APPLIED_COMMIT_ID, APPLIER_APPLIED_EPOCH,

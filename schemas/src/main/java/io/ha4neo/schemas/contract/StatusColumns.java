@@ -52,12 +52,14 @@ public final class StatusColumns {
     public static final String FROZEN = "frozen";
     /** On a FENCED member: its divergent tail, one line each; empty otherwise. */
     public static final String DIVERGENT_TAIL = "divergentTail";
+    /** On a primary: commit-id ranges repaired from Neo4j's transaction log since start-up, one string each. */
+    public static final String REPAIRS = "repairs";
 
     /** Every column, in the procedure's order. */
     public static final List<String> ALL = List.of(ROLE, DATABASE, CLUSTER_ID, EPOCH, DURABILITY, TOPIC,
             PUBLISHER_STATE, LAST_COMMITTED_ID, LAST_CAPTURED_ID, LAST_SPOOLED_ID, LAST_PUBLISHED_ID, SPOOL_BYTES,
             SPOOL_BLOCKED_MS, SEMI_SYNC_FALLBACK, GAPS, LAST_ERROR, APPLIED_COMMIT_ID, SOURCE_COMMIT_TIME_MILLIS,
-            LAST_APPLY_TIME_MILLIS, APPLY_DELAY_MS, FROZEN, DIVERGENT_TAIL);
+            LAST_APPLY_TIME_MILLIS, APPLY_DELAY_MS, FROZEN, DIVERGENT_TAIL, REPAIRS);
 
     private StatusColumns() {
     }

@@ -50,14 +50,24 @@ import java.util.Set;
  * Schema events are never planned here: the caller applies them alone. The images of a bootstrap chunk
  * ({@link TransactionEvent#bootstrapNodes()}, {@link TransactionEvent#bootstrapRelationships()}) form a group of their
  * own: an image must replace its entity exactly at its place in the log, after every change before it and before
- * every change after it, which merging phase by phase would not keep.
+ * every change after it, which merging phase by phase would not keep. A repair event (commits rebuilt from the
+ * primary's transaction log, {@link TransactionEvent#repair()}) is a group of its own for the same reason: its
+ * deletions by key run first and may find nothing, then its images.
  */
 public final class ApplyPlanner {
 
     /** Plans all events, in order; the result is one or more groups' statements, concatenated. */
     public List<PlannedStatement> plan(List<TransactionEvent> events) {
         List<PlannedStatement> out = new ArrayList<>();
-        groups(events).forEach(group -> out.addAll(planGroup(group)));
+        for (List<TransactionEvent> group : groups(events)) {
+            List<PlannedStatement> statements = planGroup(group);
+            if (group.size() == 1 && group.get(0).isRepair()) {
+                // A repair deletes by key whatever the range deleted, including entities it created itself, which no
+                // standby holds: a deletion may find nothing. Its images stay exact.
+                statements = statements.stream().map(PlannedStatement::whileSeeding).toList();
+            }
+            out.addAll(statements);
+        }
         return out;
     }
 
@@ -68,7 +78,7 @@ public final class ApplyPlanner {
         Set<String> deleted = new HashSet<>();
         for (TransactionEvent e : events) {
             requireData(e);
-            if (hasImages(e)) { // a chunk's upserts: alone, in log order between the changes around it
+            if (hasImages(e) || e.isRepair()) { // upserts: alone, in log order between the changes around it
                 if (!current.isEmpty()) {
                     groups.add(current);
                 }

@@ -11,7 +11,8 @@ import java.util.Map;
  * @param firstCommitId commit id of the first event contributing a row (for error messages)
  * @param lastCommitId commit id of the last event contributing a row
  * @param atMost true when fewer rows than {@link #expectedCount()} may find their target: a standby being seeded
- *               passes over changes to entities it does not hold yet (docs/bootstrap.md)
+ *               passes over changes to entities it does not hold yet (docs/bootstrap.md), and a repair event deletes
+ *               entities that its range created and deleted again, which no standby holds (docs/txlog-repair.md)
  */
 public record PlannedStatement(Phase phase, List<Map<String, Object>> rows, long firstCommitId, long lastCommitId,
                                boolean atMost) {

@@ -47,6 +47,24 @@ class ApplyPlannerTest {
     }
 
     @Test
+    void aRepairEventIsAGroupOfItsOwnWhoseDeletionsMayFindNothingAndWhoseImagesAreExact() {
+        TransactionEvent repair = TransactionEvent.repairEvent(2, 0, "c", 0, "neo4j",
+                new io.ha4neo.schemas.event.RepairMark(3, 4, 2, "lost with the spool"),
+                List.of(node("k", List.of("New"), Map.of())), List.of(relCreated(rel("r2", "R", "k", "a"), Map.of())),
+                List.of(nodeDeleted("k")), List.of(relDeleted(rel("r1", "R", "k", "a"))));
+
+        List<List<TransactionEvent>> groups = planner.groups(List.of(Events.createsNode(2, 1, "a"), repair,
+                Events.createsNode(5, 4, "b")));
+        List<PlannedStatement> plan = planner.plan(List.of(repair));
+
+        assertThat(groups).extracting(List::size).containsExactly(1, 1, 1);
+        assertThat(plan).extracting(PlannedStatement::phase).containsExactly(Phase.RELATIONSHIPS_DELETED,
+                Phase.NODES_DELETED, Phase.NODE_IMAGES, Phase.RELATIONSHIP_IMAGES);
+        assertThat(plan).extracting(p -> p.accepts(0)).as("a deletion of a key no standby holds is no divergence")
+                .containsExactly(true, true, false, false);
+    }
+
+    @Test
     void mergesConsecutiveEventsPhaseByPhaseKeepingLogOrderInsideEachUnwind() {
         List<PlannedStatement> plan = planner.plan(List.of(
                 Events.createsNode(1, 0, "a"), Events.createsNode(2, 1, "b"), Events.createsNode(3, 2, "c")));
