@@ -46,19 +46,39 @@ final class RandomGraphWorkload {
     private final int writers;
     private final int transactionsPerWriter;
     private final long pauseMillis;
-    private final List<String> nodeUids = new CopyOnWriteArrayList<>();
-    private final List<String> relIds = new CopyOnWriteArrayList<>();
+    private final List<String> nodeUids;
+    private final List<String> relIds;
+    /** Starts every uid and rid of this workload: a workload that goes on after another needs names of its own. */
+    private final String namePrefix;
     private final AtomicInteger committed = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicBoolean stop = new AtomicBoolean();
     private volatile RuntimeException firstFailure;
 
     RandomGraphWorkload(Driver driver, long seed, int writers, int transactionsPerWriter, long pauseMillis) {
+        this(driver, seed, writers, transactionsPerWriter, pauseMillis, "", new CopyOnWriteArrayList<>(),
+                new CopyOnWriteArrayList<>());
+    }
+
+    private RandomGraphWorkload(Driver driver, long seed, int writers, int transactionsPerWriter, long pauseMillis,
+                                String namePrefix, List<String> nodeUids, List<String> relIds) {
         this.driver = driver;
         this.seed = seed;
         this.writers = writers;
         this.transactionsPerWriter = transactionsPerWriter;
         this.pauseMillis = pauseMillis;
+        this.namePrefix = namePrefix;
+        this.nodeUids = nodeUids;
+        this.relIds = relIds;
+    }
+
+    /**
+     * A workload that goes on with this one's graph: it changes, relates and deletes the nodes and relationships this
+     * one created (and those it creates itself), under names of its own.
+     */
+    RandomGraphWorkload continued(Driver nextDriver, long nextSeed, int nextTransactionsPerWriter) {
+        return new RandomGraphWorkload(nextDriver, nextSeed, writers, nextTransactionsPerWriter, pauseMillis,
+                "s" + nextSeed + "-", nodeUids, relIds);
     }
 
     /** Runs every writer to completion (or {@link #stop()}). */
@@ -99,7 +119,7 @@ final class RandomGraphWorkload {
         Random random = new Random(seed * 1_000 + w);
         try (Session s = driver.session()) {
             for (int i = 0; i < transactionsPerWriter && !stop.get(); i++) {
-                String prefix = "w" + w + "-" + i;
+                String prefix = namePrefix + "w" + w + "-" + i;
                 try {
                     s.executeWriteWithoutResult(tx -> one(tx, random, prefix));
                     committed.incrementAndGet();
