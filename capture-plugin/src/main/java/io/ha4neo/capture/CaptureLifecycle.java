@@ -46,6 +46,9 @@ final class CaptureLifecycle extends LifecycleAdapter {
         if (!config.database().equals(database.databaseName())) {
             return;
         }
+        io.ha4neo.capture.txlog.RetentionCheck.check(neo4jConfig.get(GraphDatabaseSettings.keep_logical_logs),
+                neo4jConfig.get(GraphDatabaseSettings.logical_log_rotation_threshold), config.spoolMaxBytes())
+                .ifPresent(warning -> log.warn("ha4neo: %s", warning));
         boolean authEnabled = neo4jConfig.get(GraphDatabaseSettings.auth_enabled);
         member = new ReplicationMember(config, dbms, this::lastCommittedId, () -> StoreContentReader.read(database),
                 new LogRepair(database),

@@ -298,10 +298,10 @@ final class CaptureService {
             return;
         }
         chain.appendRepair(content, why);
-        String line = content.summary() + ", " + why;
-        repairs.add(line);
-        log.warn("ha4neo: repaired %s from Neo4j's transaction log in %d ms: one repair event takes their place in the "
-                + "chain, and the standbys continue without a reseed", line, (System.nanoTime() - started) / 1_000_000);
+        repairs.add(content.summary() + "; " + why);
+        log.warn("ha4neo: repaired %s from Neo4j's transaction log in %d ms; they were %s. One repair event takes their "
+                + "place in the chain, and the standbys continue without a reseed", content.summary(),
+                (System.nanoTime() - started) / 1_000_000, why);
     }
 
     private KafkaClients kafkaClients() {
