@@ -4,6 +4,7 @@ import io.ha4neo.launcher.process.ApplierProcess;
 import io.ha4neo.launcher.process.Credentials;
 import io.ha4neo.launcher.process.FreePorts;
 import io.ha4neo.launcher.process.KafkaBroker;
+import io.ha4neo.launcher.process.MirrorMaker;
 import io.ha4neo.launcher.process.Neo4jClassArchive;
 import io.ha4neo.launcher.process.Neo4jServer;
 import io.ha4neo.launcher.process.ProcessReaper;
@@ -47,6 +48,10 @@ import java.util.function.Consumer;
 public final class TestStack implements AutoCloseable {
     /** System property (set by it/pom.xml) of the directory under which every stack works. */
     public static final String WORK_DIR_PROPERTY = "ha4neo.work.dir";
+    /** The alias of the stack's broker's cluster when a mirrored zone is added. */
+    public static final String ZONE_A = "zoneA";
+    /** The alias of the mirrored zone's cluster. */
+    public static final String ZONE_B = "zoneB";
     /** The cluster id of every test stack. */
     public static final String CLUSTER_ID = "local";
     /** The database every test stack replicates. */
@@ -74,9 +79,12 @@ public final class TestStack implements AutoCloseable {
     private final String topic;
     private final boolean parallelServerStart;
     private final Credentials applierCredentials;
+    /** Zone B's broker and the MirrorMaker that copies zone A's (the stack's broker) to it; null without a mirror. */
+    private final KafkaBroker mirrorBroker;
+    private final MirrorMaker mirrorMaker;
 
     private TestStack(Builder b, KafkaBroker broker, Map<String, Neo4jServer> servers,
-                      Map<String, ApplierProcess> appliers) {
+                      Map<String, ApplierProcess> appliers, KafkaBroker mirrorBroker, MirrorMaker mirrorMaker) {
         this.workDir = b.workDir;
         this.layout = b.layout;
         this.reaper = b.reaper;
@@ -89,6 +97,22 @@ public final class TestStack implements AutoCloseable {
         this.topic = b.topic;
         this.parallelServerStart = b.parallelServerStart;
         this.applierCredentials = b.applierCredentials;
+        this.mirrorBroker = mirrorBroker;
+        this.mirrorMaker = mirrorMaker;
+    }
+
+    /** Zone B's broker, to which MirrorMaker 2 copies the stack's topic; fails without {@code withMirroredZone()}. */
+    public KafkaBroker mirrorBroker() {
+        if (mirrorBroker == null) {
+            throw new IllegalStateException("this TestStack has no mirrored zone; build it with withMirroredZone()");
+        }
+        return mirrorBroker;
+    }
+
+    /** The MirrorMaker 2 process from zone A to zone B; fails without {@code withMirroredZone()}. */
+    public MirrorMaker mirrorMaker() {
+        mirrorBroker();
+        return mirrorMaker;
     }
 
     /** A builder for a stack working in {@code <ha4neo.work.dir>/<name>}. */
@@ -221,16 +245,28 @@ public final class TestStack implements AutoCloseable {
         }
         servers.values().stream().filter(s -> s.pid() > 0).forEach(s -> pids.add(s.pid()));
         appliers.values().stream().filter(a -> a.pid() > 0).forEach(a -> pids.add(a.pid()));
+        if (mirrorBroker != null && mirrorBroker.pid() > 0) {
+            pids.add(mirrorBroker.pid());
+        }
+        if (mirrorMaker != null && mirrorMaker.pid() > 0) {
+            pids.add(mirrorMaker.pid());
+        }
         return pids;
     }
 
-    /** Stops the applier, then the servers (in parallel), then the broker. Safe to call twice. */
+    /** Stops the applier, then MirrorMaker, then the servers (in parallel), then the brokers. Safe to call twice. */
     @Override
     public void close() {
         appliers.values().forEach(ApplierProcess::stop);
+        if (mirrorMaker != null) {
+            mirrorMaker.stop();
+        }
         inParallel(new ArrayList<>(servers.values()), Neo4jServer::stop);
         if (broker != null) {
             broker.stop();
+        }
+        if (mirrorBroker != null) {
+            mirrorBroker.stop();
         }
     }
 
@@ -240,8 +276,14 @@ public final class TestStack implements AutoCloseable {
             if (broker != null) {
                 broker.start();
             }
+            if (mirrorBroker != null) {
+                mirrorBroker.start();
+            }
             long t1 = System.nanoTime();
             startServers();
+            if (mirrorMaker != null) {
+                mirrorMaker.start();
+            }
             long t2 = System.nanoTime();
             appliers.values().forEach(ApplierProcess::start);
             System.out.printf("TestStack %s started: broker %.1f s, %d server(s) %.1f s (%s), total %.1f s%n",
@@ -313,6 +355,9 @@ public final class TestStack implements AutoCloseable {
         private String topic = "ha4neo." + CLUSTER_ID + "." + DATABASE;
         private boolean parallelServerStart = true;
         private final Credentials applierCredentials = Credentials.generated(Credentials.APPLIER_USER);
+        private boolean withMirror;
+        private boolean mirrorIdentityPolicy;
+        private final java.util.Set<String> mirroredAppliers = new java.util.HashSet<>();
 
         private Builder(String name) {
             this.workDir = workRoot().resolve(name);
@@ -387,6 +432,23 @@ public final class TestStack implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds zone B: a second Kafka broker, and MirrorMaker 2 copying the stack's topic from the stack's broker
+         * (zone A, alias {@value #ZONE_A}) to it (alias {@value #ZONE_B}), under MirrorMaker's default replication
+         * policy (the copy is called {@code zoneA.<topic>}) or, with {@code identityPolicy}, under the same name.
+         */
+        public Builder withMirroredZone(boolean identityPolicy) {
+            this.withMirror = true;
+            this.mirrorIdentityPolicy = identityPolicy;
+            return this;
+        }
+
+        /** Adds an applier of {@code targetServer} that reads zone B's copy of the topic, from zone B's broker. */
+        public Builder withApplierInMirroredZone(String targetServer, Consumer<ApplierProcess.Builder> customizer) {
+            mirroredAppliers.add(targetServer);
+            return withApplier(targetServer, customizer);
+        }
+
         /** Overrides the replication topic (default {@code ha4neo.local.neo4j}). */
         public Builder topic(String name) {
             this.topic = name;
@@ -406,13 +468,30 @@ public final class TestStack implements AutoCloseable {
         public TestStack start() {
             wipe(workDir);
             KafkaBroker broker = withBroker ? buildBroker() : null;
+            KafkaBroker mirrorBroker = null;
+            MirrorMaker mirrorMaker = null;
+            if (withMirror) {
+                if (broker == null) {
+                    throw new IllegalStateException("withMirroredZone() needs withBroker(): zone A's broker");
+                }
+                mirrorBroker = KafkaBroker.builder(layout.kafkaLibDir(), workDir.resolve("kafka-" + ZONE_B), reaper)
+                        .setting("auto.create.topics.enable", "false").build();
+                mirrorMaker = MirrorMaker.builder(layout.mirrorMakerLibDir(), workDir.resolve("mirror-maker"), reaper)
+                        .source(ZONE_A, broker.bootstrapServers()).target(ZONE_B, mirrorBroker.bootstrapServers())
+                        .identityPolicy(mirrorIdentityPolicy).build();
+            }
             Map<String, Neo4jServer> servers = new LinkedHashMap<>();
             serverCustomizers.forEach((name, customizer) -> servers.put(name, buildServer(name, customizer, broker)));
             Map<String, ApplierProcess> appliers = new LinkedHashMap<>();
-            applierTargets.forEach((name, target) -> appliers.put(name,
-                    buildApplier(name, target.getKey(), target.getValue(), servers, broker, appliers.isEmpty())));
-            return new TestStack(this, broker, Map.copyOf(servers), java.util.Collections.unmodifiableMap(appliers))
-                    .startAll();
+            for (var entry : applierTargets.entrySet()) {
+                String name = entry.getKey();
+                boolean mirrored = mirroredAppliers.contains(entry.getValue().getKey());
+                appliers.put(name, buildApplier(name, entry.getValue().getKey(), entry.getValue().getValue(), servers,
+                        mirrored ? mirrorBroker : broker, mirrored ? mirrorMaker.targetTopic(topic) : topic,
+                        appliers.isEmpty()));
+            }
+            return new TestStack(this, broker, Map.copyOf(servers), java.util.Collections.unmodifiableMap(appliers),
+                    mirrorBroker, mirrorMaker).startAll();
         }
 
         private KafkaBroker buildBroker() {
@@ -452,7 +531,8 @@ public final class TestStack implements AutoCloseable {
 
         private ApplierProcess buildApplier(String name, String applierTarget,
                                             Consumer<ApplierProcess.Builder> applierCustomizer,
-                                            Map<String, Neo4jServer> servers, KafkaBroker broker, boolean first) {
+                                            Map<String, Neo4jServer> servers, KafkaBroker broker,
+                                            String applierTopic, boolean first) {
             Neo4jServer target = servers.get(applierTarget);
             if (target == null || broker == null) {
                 throw new IllegalStateException("withApplier('" + applierTarget + "') needs a broker and a server "
@@ -462,7 +542,7 @@ public final class TestStack implements AutoCloseable {
                             workDir.resolve(first ? "applier" : "applier-" + name), reaper)
                     .property("neo4j.uri", target.boltUri())
                     .property("neo4j.database", DATABASE)
-                    .property("topic", topic)
+                    .property("topic", applierTopic)
                     .property("kafka.bootstrap.servers", broker.bootstrapServers())
                     .metricsPort(FreePorts.next());
             if (target.authEnabled()) {
@@ -472,7 +552,7 @@ public final class TestStack implements AutoCloseable {
             }
             b.property("member.name", applierTarget);
             if (!name.equals(applierTarget)) {
-                b.property("kafka.group.instance.id", TopicNames.applierGroup(topic, applierTarget) + "-" + name);
+                b.property("kafka.group.instance.id", TopicNames.applierGroup(applierTopic, applierTarget) + "-" + name);
             }
             applierCustomizer.accept(b);
             return b.build();

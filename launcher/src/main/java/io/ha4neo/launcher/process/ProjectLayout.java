@@ -63,6 +63,11 @@ public final class ProjectLayout {
         return requireDir("runtimes/kafka-broker/target/lib", "runtimes/kafka-broker");
     }
 
+    /** MirrorMaker 2's jars ({@code runtimes/mirror-maker/target/lib}). */
+    public Path mirrorMakerLibDir() {
+        return requireDir("runtimes/mirror-maker/target/lib", "runtimes/mirror-maker");
+    }
+
     /** The Neo4j Community server's jars ({@code runtimes/neo4j-server/target/lib}). */
     public Path neo4jLibDir() {
         return requireDir("runtimes/neo4j-server/target/lib", "runtimes/neo4j-server");

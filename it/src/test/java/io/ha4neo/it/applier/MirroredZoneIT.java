@@ -1,0 +1,147 @@
+package io.ha4neo.it.applier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ha4neo.it.applier.GraphSnapshot.Identity;
+import io.ha4neo.it.support.TestStack;
+import io.ha4neo.launcher.process.KafkaBroker;
+import io.ha4neo.launcher.process.MirrorMaker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.neo4j.driver.Driver;
+
+/**
+ * A standby in another zone, fed through a second Kafka cluster (issue 16): the primary publishes to zone A's
+ * broker, MirrorMaker 2 (a real process from the Apache Kafka jars on Maven Central) copies the topic to zone B's
+ * broker, and the standby's applier reads zone B's copy. Under the random workload MirrorMaker is killed with kill -9
+ * and restarted, so it copies again what it had copied since its last offset commit (a redelivery): the applier
+ * passes over those duplicates by (epoch, commit id), and the standby ends equal to the primary (full typed
+ * comparison). Zone B's offsets differ from zone A's (the primary's transaction markers are not copied), which the
+ * applier never relies on: it positions from its standby's watermark.
+ */
+class MirroredZoneIT {
+    private static final long SEED = 16_016L;
+
+    @Test
+    void aStandbyReadingZoneBsCopyThroughMirrorMakerEndsEqualAfterMirrorMakerIsKilledUnderLoad() throws Exception {
+        try (TestStack stack = TestStack.builder("mirrored-zone").withBroker().withMirroredZone(false)
+                .withPrimary("primary").withStandby("standby").withApplierInMirroredZone("standby", a -> { })
+                .start();
+             Driver primary = stack.server("primary").driver();
+             Driver standby = stack.server("standby").driver()) {
+            MirrorMaker mm2 = stack.mirrorMaker();
+            String copy = mm2.targetTopic(stack.topic());
+            assertThat(copy).isEqualTo(TestStack.ZONE_A + "." + stack.topic());
+
+            RandomGraphWorkload load = new RandomGraphWorkload(primary, SEED, 2, 1_000_000, 10);
+            Thread writers = load.startInBackground();
+            Thread.sleep(8_000);
+            mm2.kill(); // before its first offset commit (60 s): everything it copied is copied again
+            Thread.sleep(3_000);
+            mm2.start();
+            Thread.sleep(8_000);
+            load.stop();
+            writers.join();
+
+            long caughtUp = Replication.awaitCaughtUp(stack, primary, standby, Duration.ofSeconds(180));
+            GraphSnapshot expected = GraphSnapshot.of(primary, Identity.ORIGIN);
+            GraphSnapshot actual = GraphSnapshot.of(standby, Identity.REPLICA);
+            long zoneA = records(stack.broker(), stack.topic());
+            long zoneB = records(stack.mirrorBroker(), copy);
+            System.out.printf("mirrored zone: caught up at commit %d; %d workload commits; zone A %d records (end offset "
+                    + "%d), zone B %d records (end offset %d); %s%n", caughtUp, load.committed(), zoneA,
+                    endOffset(stack.broker(), stack.topic()), zoneB, endOffset(stack.mirrorBroker(), copy), expected);
+            assertThat(load.committed()).as("workload commits (first failure %s)", load.firstFailure())
+                    .isGreaterThan(100);
+            assertThat(actual.problems()).as("entities applied twice").isEmpty();
+            expected.assertSameAs(actual);
+            assertThat(zoneB).as("MirrorMaker copied records again after its kill -9 (a redelivery)")
+                    .isGreaterThan(zoneA);
+            assertThat(endOffset(stack.mirrorBroker(), copy)).as("zone B's offsets are not zone A's")
+                    .isNotEqualTo(endOffset(stack.broker(), stack.topic()));
+            assertThat(replicationConsumerIsolation(mm2)).as("MirrorMaker copies only committed records")
+                    .isEqualTo("read_committed");
+        }
+    }
+
+    /** Under MirrorMaker's identity policy zone B's copy keeps the topic's name, and the standby follows it too. */
+    @Test
+    void underTheIdentityPolicyZoneBsCopyKeepsTheNameAndTheStandbyEndsEqual() throws Exception {
+        try (TestStack stack = TestStack.builder("mirrored-zone-identity").withBroker().withMirroredZone(true)
+                .withPrimary("primary").withStandby("standby").withApplierInMirroredZone("standby", a -> { })
+                .start();
+             Driver primary = stack.server("primary").driver();
+             Driver standby = stack.server("standby").driver()) {
+            assertThat(stack.mirrorMaker().targetTopic(stack.topic())).isEqualTo(stack.topic());
+            RandomGraphWorkload load = new RandomGraphWorkload(primary, SEED + 1, 2, 100, 0);
+            load.run();
+
+            Replication.awaitCaughtUp(stack, primary, standby, Duration.ofSeconds(180));
+            GraphSnapshot expected = GraphSnapshot.of(primary, Identity.ORIGIN);
+            GraphSnapshot actual = GraphSnapshot.of(standby, Identity.REPLICA);
+            assertThat(load.committed()).as("workload commits (first failure %s)", load.firstFailure())
+                    .isGreaterThan(150);
+            expected.assertSameAs(actual);
+            assertThat(records(stack.mirrorBroker(), stack.topic())).as("zone B's copy, under the same name")
+                    .isGreaterThanOrEqualTo(records(stack.broker(), stack.topic()));
+        }
+    }
+
+    /** The isolation level MirrorMaker's replication consumer logged when it started (the last start). */
+    private static String replicationConsumerIsolation(MirrorMaker mm2) throws java.io.IOException {
+        List<String> lines = java.nio.file.Files.readAllLines(mm2.logFile());
+        String level = null;
+        boolean inReplicationConsumer = false;
+        for (String line : lines) {
+            if (line.contains("ConsumerConfig values")) {
+                inReplicationConsumer = false;
+            } else if (line.contains("client.id = ") && line.contains("replication-consumer")) {
+                inReplicationConsumer = true;
+            } else if (inReplicationConsumer && line.contains("isolation.level = ")) {
+                level = line.substring(line.indexOf("= ") + 2).trim();
+            }
+        }
+        return level;
+    }
+
+    /** How many records a read_committed consumer reads from partition 0 of {@code topic}. */
+    static long records(KafkaBroker broker, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(broker)) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            long count = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> ignored : consumer.poll(Duration.ofMillis(500))) {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+
+    static long endOffset(KafkaBroker broker, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(broker)) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            return consumer.endOffsets(List.of(tp)).get(tp);
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(KafkaBroker broker) {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "count-" + UUID.randomUUID(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+}
