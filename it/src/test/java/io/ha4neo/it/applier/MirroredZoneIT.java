@@ -43,7 +43,10 @@ class MirroredZoneIT {
 
             RandomGraphWorkload load = new RandomGraphWorkload(primary, SEED, 2, 1_000_000, 10);
             Thread writers = load.startInBackground();
-            Thread.sleep(8_000);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (endOffset(stack.mirrorBroker(), copy) < 100 && System.nanoTime() < deadline) {
+                Thread.sleep(200); // until MirrorMaker has copied something
+            }
             mm2.kill(); // before its first offset commit (60 s): everything it copied is copied again
             Thread.sleep(3_000);
             mm2.start();
@@ -69,7 +72,26 @@ class MirroredZoneIT {
                     .isNotEqualTo(endOffset(stack.broker(), stack.topic()));
             assertThat(replicationConsumerIsolation(mm2)).as("MirrorMaker copies only committed records")
                     .isEqualTo("read_committed");
+            lagIsVisiblePerZone(stack, copy);
         }
+    }
+
+    /**
+     * Zone B's lag has two parts, each on a Prometheus endpoint: MirrorMaker's replication latency of the copy (its
+     * JMX metrics through the exporter agent), and the applier's lag behind zone B's copy.
+     */
+    private static void lagIsVisiblePerZone(TestStack stack, String copy) throws Exception {
+        String mm2Metrics = Replication.metrics(java.net.URI.create(stack.mirrorMaker().metricsUrl()));
+        String latency = mm2Metrics.lines().filter(l -> l.startsWith(MirrorMaker.REPLICATION_LATENCY + "{")
+                && l.contains("topic=\"" + copy + "\"")).findFirst().orElse(null);
+        assertThat(latency).as("MirrorMaker's replication latency of %s on %s:%n%s", copy,
+                stack.mirrorMaker().metricsUrl(), mm2Metrics.lines().filter(l -> l.startsWith("kafka_connect_mirror")).limit(40)
+                        .toList()).isNotNull();
+        String applierMetrics = Replication.metrics(stack.applier());
+        assertThat(applierMetrics).contains(io.ha4neo.schemas.contract.MetricNames.APPLIER_LAG_SECONDS);
+        System.out.printf("mirrored zone: %s; applier %s%n", latency, applierMetrics.lines()
+                .filter(l -> l.startsWith(io.ha4neo.schemas.contract.MetricNames.APPLIER_LAG_SECONDS)).findFirst()
+                .orElse("?"));
     }
 
     /** Under MirrorMaker's identity policy zone B's copy keeps the topic's name, and the standby follows it too. */

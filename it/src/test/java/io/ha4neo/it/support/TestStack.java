@@ -478,7 +478,8 @@ public final class TestStack implements AutoCloseable {
                         .setting("auto.create.topics.enable", "false").build();
                 mirrorMaker = MirrorMaker.builder(layout.mirrorMakerLibDir(), workDir.resolve("mirror-maker"), reaper)
                         .source(ZONE_A, broker.bootstrapServers()).target(ZONE_B, mirrorBroker.bootstrapServers())
-                        .identityPolicy(mirrorIdentityPolicy).build();
+                        .identityPolicy(mirrorIdentityPolicy)
+                        .metrics(layout.mirrorMakerMetricsAgent(), FreePorts.next()).build();
             }
             Map<String, Neo4jServer> servers = new LinkedHashMap<>();
             serverCustomizers.forEach((name, customizer) -> servers.put(name, buildServer(name, customizer, broker)));

@@ -41,6 +41,18 @@ public final class MirrorMaker extends ManagedProcess {
     /** The topics it copies: every ha4neo replication topic. */
     public static final String TOPICS = "ha4neo\\..*";
     private static final String STARTED = "Kafka MirrorMaker started";
+    /** The Prometheus name of MirrorMaker's per-partition replication latency, in milliseconds. */
+    public static final String REPLICATION_LATENCY = "kafka_connect_mirror_mirrorsourceconnector_replication_latency_ms";
+    /**
+     * JMX exporter configuration: MirrorMaker's own MBeans only, under the exporter's default names (the MBean's keys
+     * become labels: source, target, topic, partition).
+     */
+    private static final String METRICS_RULES = """
+            lowercaseOutputName: true
+            includeObjectNames: ["kafka.connect.mirror:*"]
+            rules:
+              - pattern: ".*"
+            """;
 
     private final Path libDir;
     private final Path workDir;
@@ -52,6 +64,8 @@ public final class MirrorMaker extends ManagedProcess {
     private final boolean identityPolicy;
     private final Map<String, String> extraSettings;
     private final Duration readinessTimeout;
+    private final Path metricsAgent;
+    private final int metricsPort;
 
     private MirrorMaker(Builder b) {
         super(Duration.ofSeconds(20));
@@ -68,6 +82,8 @@ public final class MirrorMaker extends ManagedProcess {
         this.identityPolicy = b.identityPolicy;
         this.extraSettings = Map.copyOf(b.settings);
         this.readinessTimeout = b.readinessTimeout;
+        this.metricsAgent = b.metricsAgent;
+        this.metricsPort = b.metricsPort;
     }
 
     /** A builder with MirrorMaker's lib dir, its own work directory and the reaper that tracks its process. */
@@ -82,6 +98,9 @@ public final class MirrorMaker extends ManagedProcess {
         }
         write(workDir.resolve("mm2.properties"), properties());
         write(workDir.resolve("log4j2.properties"), log4jProperties());
+        if (metricsAgent != null) {
+            writeText(workDir.resolve("metrics.yaml"), METRICS_RULES);
+        }
         long logLength = length(logFile());
         process = ChildProcess.launch("mirror-maker", ChildProcess.Phase.CLIENT, command(), workDir, logFile(),
                 Map.of(), reaper);
@@ -97,6 +116,17 @@ public final class MirrorMaker extends ManagedProcess {
     /** The name the copy of {@code sourceTopic} has in the target cluster under this MirrorMaker's policy. */
     public String targetTopic(String sourceTopic) {
         return identityPolicy ? sourceTopic : sourceAlias + "." + sourceTopic;
+    }
+
+    /**
+     * The Prometheus endpoint of MirrorMaker's replication metrics ({@code http://127.0.0.1:<port>/metrics}), or null
+     * when it was built without {@link Builder#metrics}. Per copied partition: {@value #REPLICATION_LATENCY} (the
+     * source record's timestamp to its copy's acknowledgement, in ms) with {@code _avg}/{@code _max}/{@code _min}
+     * companions, and {@code record_age_ms}, {@code record_count}, {@code byte_rate}; labels {@code source}, {@code target},
+     * {@code topic} (the copy's name) and {@code partition}.
+     */
+    public String metricsUrl() {
+        return metricsAgent == null ? null : "http://127.0.0.1:" + metricsPort + "/metrics";
     }
 
     /** MirrorMaker's stdout/stderr log. */
@@ -154,6 +184,10 @@ public final class MirrorMaker extends ManagedProcess {
         command.add(ChildProcess.javaBinary());
         command.addAll(List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         command.add("-Dlog4j2.configurationFile=" + workDir.resolve("log4j2.properties"));
+        if (metricsAgent != null) {
+            command.add("-javaagent:" + metricsAgent.toAbsolutePath() + "=127.0.0.1:" + metricsPort + ":"
+                    + workDir.resolve("metrics.yaml"));
+        }
         command.add("-cp");
         command.add(libDir.toAbsolutePath() + "/*");
         command.add(MAIN_CLASS);
@@ -182,6 +216,15 @@ public final class MirrorMaker extends ManagedProcess {
         }
     }
 
+    private static void writeText(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
     private static void write(Path file, Map<String, String> entries) {
         Properties properties = new Properties();
         properties.putAll(entries);
@@ -207,6 +250,8 @@ public final class MirrorMaker extends ManagedProcess {
         private boolean identityPolicy;
         private Duration readinessTimeout = Duration.ofSeconds(90);
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private Path metricsAgent;
+        private int metricsPort;
 
         private Builder(Path libDir, Path workDir, ProcessReaper reaper) {
             this.libDir = libDir;
@@ -237,6 +282,16 @@ public final class MirrorMaker extends ManagedProcess {
         /** An mm2.properties entry, added to or overriding the defaults. */
         public Builder setting(String key, String value) {
             settings.put(key, value);
+            return this;
+        }
+
+        /**
+         * Exposes MirrorMaker's replication metrics for Prometheus on 127.0.0.1:{@code port}, through the JMX
+         * exporter Java agent {@code agentJar} ({@code ProjectLayout.mirrorMakerMetricsAgent()}).
+         */
+        public Builder metrics(Path agentJar, int port) {
+            this.metricsAgent = agentJar;
+            this.metricsPort = port;
             return this;
         }
 

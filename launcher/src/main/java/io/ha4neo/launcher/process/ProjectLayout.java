@@ -68,6 +68,11 @@ public final class ProjectLayout {
         return requireDir("runtimes/mirror-maker/target/lib", "runtimes/mirror-maker");
     }
 
+    /** The Prometheus JMX exporter agent that exposes MirrorMaker's metrics ({@code runtimes/mirror-maker/target/agent}). */
+    public Path mirrorMakerMetricsAgent() {
+        return requireFile("runtimes/mirror-maker/target/agent/jmx_prometheus_javaagent.jar", "runtimes/mirror-maker");
+    }
+
     /** The Neo4j Community server's jars ({@code runtimes/neo4j-server/target/lib}). */
     public Path neo4jLibDir() {
         return requireDir("runtimes/neo4j-server/target/lib", "runtimes/neo4j-server");
