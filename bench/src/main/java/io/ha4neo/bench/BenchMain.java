@@ -18,8 +18,9 @@ import org.neo4j.driver.Driver;
 /**
  * The ha4neo benchmark: starts real processes (Kafka broker, Neo4j servers with and without the packaged capture
  * plugin, a standby and the sink applier) and measures, side by side in one run, capture overhead, end-to-end lag
- * at half load, applier drain rate against the physical limit of plain batched Cypher, bulk end-to-end throughput
- * and resources. It asserts nothing; it reports figures and ratios.
+ * at half load, applier drain rate against the physical limit of plain batched Cypher, bulk end-to-end throughput,
+ * switchover RTO, seeding a standby, a repair from Neo4j's transaction log beside normal capture, and resources. It
+ * asserts nothing about speed; it reports figures and ratios.
  *
  * <pre>{@code
  * cd /path/to/ha4neo && mvn -q -DskipTests install
@@ -27,7 +28,8 @@ import org.neo4j.driver.Driver;
  * java -jar bench/target/bench-0.1.0-SNAPSHOT-all.jar --quick    # < 3 min, writes to a temp directory
  * }</pre>
  *
- * Options: {@code --quick}; {@code --only seeding} (step 6 alone, report in a temp directory); {@code --only lag}
+ * Options: {@code --quick}; {@code --only seeding} (step 6 alone, report in a temp directory); {@code --only repair}
+ * (step 7 alone, report in a temp directory); {@code --only lag}
  * (steps 1 and 2: capture overhead, then the lag at half the measured maximum; report in a temp directory);
  * {@code --lag-load F} (step 2 at F × the measured maximum instead of 0.5); {@code --out <file.md>} (Markdown destination; with {@code --quick} this is how to
  * overwrite BENCHMARKS.md deliberately); {@code --json <file>}; {@code --jfr async,standby,applier} (Java Flight
@@ -65,14 +67,21 @@ public final class BenchMain {
         ProjectLayout artifacts = ArtifactSnapshot.take(layout, layout.projectDir().resolve("bench/target/artifacts"));
         System.out.println("ha4neo bench (" + p.name() + "): starting a broker and the Neo4j servers in " + workRoot);
         boolean seedingOnly = "seeding".equals(options.only());
+        boolean repairOnly = "repair".equals(options.only());
         try (BenchStack stack = BenchStack.start(artifacts, workRoot, options.jfr(), p.dedicatedLimitServer(),
-                seedingOnly)) {
+                seedingOnly || repairOnly)) {
             System.out.printf("  processes ready after %.1f s%n", (System.nanoTime() - t0) / 1e9);
             if (seedingOnly) {
                 StandbySeeding.Result seeding = seeding(p, artifacts, stack, options, new Workload());
                 return new BenchResults(p.name(), options.command(), started.toString(),
                         (System.nanoTime() - t0) / 1e9, machine, p, null, null, null, null, null, seeding, null, null,
-                        Machine.loadAverage());
+                        Machine.loadAverage(), null);
+            }
+            if (repairOnly) {
+                LogRepairCost.Result repair = repair(p, artifacts, stack, new Workload());
+                return new BenchResults(p.name(), options.command(), started.toString(),
+                        (System.nanoTime() - t0) / 1e9, machine, p, null, null, null, null, null, null, null, null,
+                        Machine.loadAverage(), repair);
             }
             try (Drivers d = new Drivers(stack)) {
                 return new Steps(p, stack, d, artifacts).runAll(options, machine, started, t0);
@@ -89,6 +98,18 @@ public final class BenchMain {
                 stack.reaper, options.jfr(), workload);
         System.out.printf("  bootstrap ÷ (dump + load) %.2f×; commit rate during bootstrap %.2f×, during verify %.2f×"
                 + " of quiet%n", r.onlineOverOffline(), r.duringBootstrapRatio(), r.duringVerifyRatio());
+        return r;
+    }
+
+    /** Step 7, on the run's broker (which it kills and restarts), with a primary of its own. */
+    static LogRepairCost.Result repair(Params p, ProjectLayout artifacts, BenchStack stack, Workload workload)
+            throws Exception {
+        System.out.printf("step 7: repair from Neo4j's transaction log beside normal capture, %d transactions each, "
+                + "%d repetition(s)%n", p.repairTransactions(), p.repetitions());
+        LogRepairCost.Result r = LogRepairCost.run(p, artifacts, stack.workDir.resolve("repair"), stack.broker,
+                stack.reaper, workload);
+        System.out.printf("  repair ÷ capture median %.3f× (min %.3f, max %.3f)%n", r.medianRatio(), r.minRatio(),
+                r.maxRatio());
         return r;
     }
 
@@ -126,7 +147,7 @@ public final class BenchMain {
         }
     }
 
-    /** The five steps in order, sharing one workload (unique keys across the run). */
+    /** The steps in order, sharing one workload (unique keys across the run). */
     static final class Steps {
         private final Params p;
         private final BenchStack stack;
@@ -155,7 +176,7 @@ public final class BenchMain {
             if ("lag".equals(options.only())) {
                 return new BenchResults(p.name(), options.command(), started.toString(),
                         (System.nanoTime() - t0) / 1e9, machine, p, capture, lag, null, null, null, null,
-                        peakRss(stack.pids()), null, Machine.loadAverage());
+                        peakRss(stack.pids()), null, Machine.loadAverage(), null);
             }
             System.out.println("step 3: applier drain vs physical limit");
             ApplyThroughput.Result drain = ApplyThroughput.run(p, d.async, d.limit, stack.limit.pid(), stack.applier,
@@ -171,9 +192,10 @@ public final class BenchMain {
                     switchover.minMillis(), switchover.maxMillis(), switchover.rtoMillis().size());
             stack.stopAllButBroker();
             StandbySeeding.Result seeding = seeding(p, artifacts, stack, options, workload);
+            LogRepairCost.Result repair = repair(p, artifacts, stack, workload);
             return new BenchResults(p.name(), options.command(), started.toString(), (System.nanoTime() - t0) / 1e9,
                     machine, p, capture, lag, drain, bulk, switchover, seeding, rss, cpu(capture, lag, drain),
-                    Machine.loadAverage());
+                    Machine.loadAverage(), repair);
         }
 
         private void startApplierAndCatchUp() throws InterruptedException {
@@ -216,13 +238,13 @@ public final class BenchMain {
      * @param out Markdown destination, or null for the default
      * @param json JSON destination, or null for the default
      * @param jfr processes to record with JFR
-     * @param only null for every step, {@code seeding}: step 6 alone, on a broker of its own, or {@code lag}: steps 1
-         *             and 2
-         * @param lagLoad step 2's offered rate as a fraction of the measured maximum, 0 for the default
+     * @param only null for every step, {@code seeding}: step 6 alone, on a broker of its own, {@code repair}: step 7
+     *             alone, likewise, or {@code lag}: steps 1 and 2
+     * @param lagLoad step 2's offered rate as a fraction of the measured maximum, 0 for the default
      * @param args the raw arguments
      */
     record Options(boolean quick, Path out, Path json, List<String> jfr, String only, double lagLoad, List<String> args) {
-        static final String USAGE = "usage: [--quick] [--only seeding|lag] [--lag-load 0.5] [--out file.md] [--json file.json] "
+        static final String USAGE = "usage: [--quick] [--only seeding|repair|lag] [--lag-load 0.5] [--out file.md] [--json file.json] "
                 + "[--jfr async,standby,applier,primary]";
 
         static Options parse(String[] args) {
@@ -243,9 +265,9 @@ public final class BenchMain {
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
                 }
             }
-            if (only != null && !only.equals("seeding") && !only.equals("lag")) {
-                throw new IllegalArgumentException("--only " + only + ": the steps that run alone are seeding and lag; "
-                        + USAGE);
+            if (only != null && !List.of("seeding", "repair", "lag").contains(only)) {
+                throw new IllegalArgumentException("--only " + only + ": the steps that run alone are seeding, repair "
+                        + "and lag; " + USAGE);
             }
             return new Options(quick, out, json, List.copyOf(jfr), only, lagLoad, List.of(args));
         }

@@ -3,7 +3,8 @@ package io.ha4neo.bench;
 import java.util.Map;
 
 /**
- * Everything one run measured (with {@code --only seeding}, every other step's figures are null); written as JSON to {@code bench/results/} and rendered by {@link Report}.
+ * Everything one run measured (with {@code --only seeding} or {@code --only repair}, every other step's figures are
+ * null); written as JSON to {@code bench/results/} and rendered by {@link Report}.
  *
  * @param mode full or quick
  * @param command the command that produced it
@@ -20,11 +21,12 @@ import java.util.Map;
  * @param peakRssMb step 5: VmHWM per process
  * @param cpuPer1000 step 5: CPU seconds per 1,000 transactions per component
  * @param loadAverageAtEnd 1/5/15 min load average when the run ended
+ * @param repair step 7: a repair from Neo4j's transaction log beside normal capture of as many transactions
  */
 record BenchResults(String mode, String command, String startedAt, double wallSeconds, Map<String, String> machine,
                     Params params, CaptureOverhead.Result capture, EndToEndLag.Result lag,
                     ApplyThroughput.Result drain, BulkReplication.Result bulk, Switchovers.Result switchover,
                     StandbySeeding.Result seeding,
                     Map<String, Double> peakRssMb,
-                    Map<String, Double> cpuPer1000, String loadAverageAtEnd) {
+                    Map<String, Double> cpuPer1000, String loadAverageAtEnd, LogRepairCost.Result repair) {
 }

@@ -24,23 +24,25 @@ package io.ha4neo.bench;
  * @param seedNodes nodes of the graph seeded in step 6 (it has twice as many relationships)
  * @param seedQuietSeconds length of each quiet window around the bootstrap and the verify of step 6
  * @param seedVerifyRate {@code ha4neo verify --rate} in step 6 (ids per second from each member)
+ * @param repairTransactions small transactions per phase of step 7 (normal capture, then the same number lost with
+ *                           the spool and repaired from Neo4j's transaction log), once per repetition
  */
 record Params(String name, int writerThreads, double warmupSeconds, double roundSeconds, int repetitions,
               double lagSeconds, double lagWarmupSeconds, double lagLoadFraction, double lagProbesPerSecond, double drainSecondsOfPrimaryWork,
               long minDrainTransactions, int limitBatchSize, int bulkTransactions, int bulkNodesPerTransaction,
               boolean dedicatedLimitServer, int switchovers, long seedNodes, double seedQuietSeconds,
-              long seedVerifyRate) {
+              long seedVerifyRate, int repairTransactions) {
 
     static Params full() {
         // The drain backlog must give the applier >= 30 s of work: it drains ~8x faster than the primary commits,
         // so the fill is ~4.5 minutes of the primary's maximum rate (at least 360,000 transactions).
         return new Params("full", 8, 6, 10, 3, 30, 20, 0.5, 50, 270, 360_000, 10_000, 40, 1_000, true, 5,
-                1_000_000, 10, 20_000);
+                1_000_000, 10, 20_000, 20_000);
     }
 
     static Params quick() {
         return new Params("quick", 8, 2, 4, 1, 8, 4, 0.5, 100, 4, 2_000, 10_000, 8, 1_000, false, 3,
-                10_000, 3, 10_000);
+                10_000, 3, 10_000, 1_000);
     }
 
     /** The same parameters with another offered rate for step 2 ({@code --lag-load}), as a fraction of the maximum. */
@@ -48,6 +50,6 @@ record Params(String name, int writerThreads, double warmupSeconds, double round
         return new Params(name, writerThreads, warmupSeconds, roundSeconds, repetitions, lagSeconds, lagWarmupSeconds,
                 fraction, lagProbesPerSecond, drainSecondsOfPrimaryWork, minDrainTransactions, limitBatchSize,
                 bulkTransactions, bulkNodesPerTransaction, dedicatedLimitServer, switchovers, seedNodes,
-                seedQuietSeconds, seedVerifyRate);
+                seedQuietSeconds, seedVerifyRate, repairTransactions);
     }
 }

@@ -56,6 +56,34 @@ final class ReplicationWatch {
                 + status(primary));
     }
 
+    /**
+     * Waits until the primary's {@code lastPublishedId} reaches {@code commitId}, polling {@code ha4neo.status()}
+     * every 20 ms; fails when the publisher is FENCED.
+     *
+     * @return the primary's last published commit id
+     */
+    static long awaitPublishedId(Driver primary, long commitId, double timeoutSeconds) throws InterruptedException {
+        long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
+        while (System.nanoTime() < deadline) {
+            Record r = status(primary);
+            long published = r.get(StatusColumns.LAST_PUBLISHED_ID).asLong();
+            if (published >= commitId) {
+                return published;
+            }
+            if (PublisherState.FENCED.name().equals(r.get(StatusColumns.PUBLISHER_STATE).asString())) {
+                throw new IllegalStateException("the primary's publisher is FENCED; nothing more will be published: " + r);
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("the primary did not publish commit id " + commitId + " within "
+                + timeoutSeconds + " s: " + status(primary));
+    }
+
+    /** The primary's {@code lastCommittedId}: Neo4j's last committed transaction id. */
+    static long lastCommittedId(Driver primary) {
+        return status(primary).get(StatusColumns.LAST_COMMITTED_ID).asLong();
+    }
+
     /** Waits until the applier's {@code applied_commit_id} reaches {@code target}; fails if the applier died. */
     static void awaitApplied(ApplierProcess applier, long target, double timeoutSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);

@@ -12,6 +12,7 @@ final class Report {
     static final double GOAL_SWITCHOVER_RTO_MS = 2000;
     static final double GOAL_BOOTSTRAP_VS_OFFLINE = 2.0;
     static final double GOAL_COMMIT_RATE_DURING_VERIFY = 0.90;
+    static final double GOAL_REPAIR_VS_CAPTURE = 2.0;
 
     private final StringBuilder md = new StringBuilder();
     private final BenchResults r;
@@ -38,6 +39,9 @@ final class Report {
         }
         if (r.seeding() != null) {
             seeding();
+        }
+        if (r.repair() != null) {
+            repair();
         }
         if (r.peakRssMb() != null) {
             resources();
@@ -85,6 +89,13 @@ final class Report {
         if (r.seeding() != null) {
             seedingGoals();
         }
+        if (r.repair() != null) {
+            LogRepairCost.Result rep = r.repair();
+            goal("repair from Neo4j's transaction log ÷ normal capture of as many transactions ≤ "
+                    + ratio(GOAL_REPAIR_VS_CAPTURE) + " (step 7, median)", ratio3(rep.medianRatio()) + " ("
+                    + ratio3(rep.minRatio()) + "–" + ratio3(rep.maxRatio()) + ")",
+                    rep.medianRatio() <= GOAL_REPAIR_VS_CAPTURE);
+        }
         line("");
     }
 
@@ -124,6 +135,40 @@ final class Report {
         line("÷ quiet: the window's rate ÷ the mean of the three quiet windows. Servers of this step: heap "
                 + StandbySeeding.HEAP + ", page cache " + StandbySeeding.PAGE_CACHE + ".");
         line("");
+    }
+
+    private void repair() {
+        LogRepairCost.Result rep = r.repair();
+        int n = rep.repetitions().isEmpty() ? r.params().repairTransactions() : rep.repetitions().get(0).transactions();
+        line("## 7. Repair from the transaction log (" + n + " transactions per phase, " + rep.writerThreads()
+                + " client threads, `" + Workload.SMALL_TX + "`, " + rep.repetitions().size() + " repetition(s))");
+        line("");
+        line("| Repetition | N | T_capture ms (commits alone) | T_repair ms | T_repair ÷ T_capture | repaired commit ids "
+                + "(touching entities) | restart s | start → repair published ms |");
+        line("|---|---|---|---|---|---|---|---|");
+        for (LogRepairCost.Repetition x : rep.repetitions()) {
+            line("| " + x.repetition() + " | " + x.transactions() + " | " + f(x.captureMillis(), 0) + " ("
+                    + f(x.commitMillis(), 0) + ") | " + x.repairMillis() + " | " + ratio3(x.ratio()) + " | "
+                    + x.repairedFirstId() + ".." + x.repairedLastId() + " (" + x.touchingTransactions() + ") | "
+                    + f(x.restartMillis() / 1000, 1) + " | " + f(x.publishedAfterStartMillis(), 0) + " |");
+        }
+        line("");
+        line("**T_repair ÷ T_capture: median " + ratio3(rep.medianRatio()) + "** (min " + ratio3(rep.minRatio())
+                + ", max " + ratio3(rep.maxRatio()) + "); goal ≤ " + ratio(GOAL_REPAIR_VS_CAPTURE) + ".");
+        line("");
+        line("T_capture is N transactions through normal capture on a warm primary: commit, capture, spool and publish,"
+                + " from the first commit's start until `ha4neo.status()` shows the last one published to Kafka. "
+                + "T_repair is as many transactions committed while the broker was down and lost with the spool "
+                + "(kill -9 of the primary, spool directory deleted), rebuilt at the next start: the plugin's own figure"
+                + " from its `repaired commit ids …` log line, which covers reading Neo4j's transaction log, reading the"
+                + " touched entities from the store and spooling the repair event. The restart (Neo4j's recovery and "
+                + "the wait for the broker, restarted beside it, included) and the publication of the repair event "
+                + "after it are shown beside it, not in the ratio.");
+        line("");
+    }
+
+    private static String ratio3(double v) {
+        return f(v, 3) + "×";
     }
 
     private void goal(String what, String value, boolean met) {

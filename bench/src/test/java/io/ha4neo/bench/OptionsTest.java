@@ -33,6 +33,14 @@ class OptionsTest {
     @Test
     void aStepThatCannotRunAloneIsRefused() {
         assertThatThrownBy(() -> BenchMain.Options.parse(new String[] {"--only", "drain"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seeding and lag");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seeding, repair and lag");
+    }
+
+    @Test
+    void repairRunsAloneWithTheRepetitionsAndSizesOfItsMode() {
+        assertThat(BenchMain.Options.parse(new String[] {"--only", "repair", "--quick"}).only()).isEqualTo("repair");
+        assertThat(Params.quick().repairTransactions()).isEqualTo(1_000);
+        assertThat(Params.full().repairTransactions()).isEqualTo(20_000);
+        assertThat(Params.full().withLagLoadFraction(0.3).repairTransactions()).isEqualTo(20_000);
     }
 }
