@@ -68,6 +68,8 @@ public final class TestStack implements AutoCloseable {
     public static final String FAST_START_PROPERTY = "ha4neo.it.fast-start";
     /** C1 only: compiles much less at start-up; the tests measure correctness, never speed. */
     private static final List<String> FAST_START_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+    /** Neo4j's internal setting of how long a graceful stop waits for Bolt connections (5 s by default). */
+    private static final String BOLT_SHUTDOWN_WAIT_SETTING = "internal.server.bolt.connection_shutdown_wait_time";
 
     private final Path workDir;
     private final ProjectLayout layout;
@@ -507,6 +509,11 @@ public final class TestStack implements AutoCloseable {
             Neo4jServer.Builder b = Neo4jServer.builder(name, layout.neo4jLibDir(), workDir.resolve(name), reaper)
                     .plugin(layout.pluginJar()).readinessTimeout(SERVER_READINESS_TIMEOUT);
             fastStartOptions().forEach(b::jvmOption);
+            if (fastStart()) {
+                // A graceful stop waits for Bolt connections to close for 5 s by default; every stack close and every
+                // restart in a test paid it. Half a second is plenty for a test's drivers, which are idle by then.
+                b.setting(BOLT_SHUTDOWN_WAIT_SETTING, "500ms");
+            }
             String role = roles.get(name);
             if (role != null) {
                 // On every role, not only standbys: ha4neo.setRole('standby') requires the applier user too.
@@ -559,9 +566,13 @@ public final class TestStack implements AutoCloseable {
             return b.build();
         }
 
+        private static boolean fastStart() {
+            return Boolean.parseBoolean(System.getProperty(FAST_START_PROPERTY, "true"));
+        }
+
         /** The JVM options of {@link #FAST_START_PROPERTY}, the class archive made first if needed. */
         private List<String> fastStartOptions() {
-            if (!Boolean.parseBoolean(System.getProperty(FAST_START_PROPERTY, "true"))) {
+            if (!fastStart()) {
                 return List.of();
             }
             List<String> options = new java.util.ArrayList<>(FAST_START_OPTIONS);
