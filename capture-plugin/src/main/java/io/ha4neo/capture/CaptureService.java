@@ -1,5 +1,6 @@
 package io.ha4neo.capture;
 
+import io.ha4neo.capture.publish.CaptureCodecs;
 import io.ha4neo.capture.publish.TopicTailReader;
 import io.ha4neo.schemas.contract.PublisherState;
 import io.ha4neo.capture.config.CaptureConfig;
@@ -11,7 +12,6 @@ import io.ha4neo.capture.publish.TopicGuard;
 import io.ha4neo.capture.spool.EventSpool;
 import io.ha4neo.capture.status.CaptureStatus;
 import io.ha4neo.schemas.codec.EventCodec;
-import io.ha4neo.schemas.codec.EventCodecs;
 import io.ha4neo.schemas.event.CaptureBaseline;
 import io.ha4neo.schemas.event.StoreContent;
 import io.ha4neo.schemas.topology.Role;
@@ -76,7 +76,8 @@ final class CaptureService {
     private final java.util.List<String> repairs = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final KafkaClients kafka;
     private final InternalLog log;
-    private final EventCodec codec;
+    /** Set at {@link #start}: in registry mode its schema id is resolved then, so encoding needs no network. */
+    private EventCodec codec;
     /** Semi-sync missed its timeout: async until Kafka catches up, or (failing closed) client writes refused. */
     private final AtomicBoolean semiSyncFallback = new AtomicBoolean();
     private volatile boolean stopping;
@@ -118,7 +119,6 @@ final class CaptureService {
         this.repair = repair;
         this.log = log;
         this.kafka = kafka;
-        this.codec = EventCodecs.embedded(config.chunkMaxBytes());
     }
 
     /**
@@ -128,6 +128,7 @@ final class CaptureService {
      *         one was down, so nothing is started (the member rejoins instead)
      */
     boolean start(Start how) throws Exception {
+        codec = CaptureCodecs.forPublishing(config, log, System::currentTimeMillis); // registry mode: registers now
         if (how instanceof Start.Promotion) {
             archiveSpool();
         }

@@ -1,6 +1,7 @@
 package io.ha4neo.capture;
 
 import io.ha4neo.capture.config.CaptureConfig;
+import io.ha4neo.capture.publish.CaptureCodecs;
 import io.ha4neo.capture.publish.EpochHistory;
 import io.ha4neo.capture.publish.KafkaClients;
 import io.ha4neo.capture.publish.TopicTailReader;
@@ -9,7 +10,7 @@ import io.ha4neo.capture.standby.ReplicaProgress;
 import io.ha4neo.capture.standby.RoleFile;
 import io.ha4neo.capture.standby.WriteGuard;
 import io.ha4neo.capture.status.CaptureStatus;
-import io.ha4neo.schemas.codec.EventCodecs;
+import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.config.ConfigException;
 import io.ha4neo.schemas.contract.PublisherState;
 import io.ha4neo.schemas.contract.WatermarkNode;
@@ -86,6 +87,8 @@ public final class ReplicationMember {
     private final ReplicaProgress progress = new ReplicaProgress();
     private final WriteGuard guard;
     private final boolean authEnabled;
+    /** Decodes the spool and the topic's records in the configured mode (registry mode: fetches ids when first seen). */
+    private final EventCodec readingCodec;
     private final Path tailFile;
     private volatile Role role;
     /** The epoch this member is (or was last) primary of. */
@@ -117,6 +120,7 @@ public final class ReplicationMember {
         this.roleFile = new RoleFile(config.spoolDir());
         this.tailFile = config.spoolDir().resolve("divergent-tail.txt");
         this.authEnabled = authEnabled;
+        this.readingCodec = CaptureCodecs.forReading(config);
         this.guard = new WriteGuard(() -> role, this::primaryRefusal, gate, progress, config.clusterId(), authEnabled,
                 config.applierUser(), config.captureApplierWrites());
     }
@@ -358,7 +362,7 @@ public final class ReplicationMember {
             committed = fencedAtLastCommitted().orElse(Long.MAX_VALUE); // unknown: nothing may be undone
         }
         DivergentTail.Report tail = DivergentTail.find(config.spoolDir(), config.spoolMaxBytes(),
-                EventCodecs.embedded(), epoch, handoverId, sequenced, committed);
+                readingCodec, epoch, handoverId, sequenced, committed);
         if (role == Role.FENCED && !divergentTail.isEmpty() && tail.isEmpty()) {
             tail = new DivergentTail.Report(divergentTail, List.of(), List.of(), true, null); // as reported then
         }
@@ -392,7 +396,7 @@ public final class ReplicationMember {
         KafkaClients clients = KafkaClients.fromProperties(config.kafkaProperties(), config.transactionalId(),
                 "ha4neo-" + config.database() + "-rejoin", config.chunkMaxBytes());
         try (Consumer<byte[], byte[]> consumer = clients.tailConsumer()) {
-            return EpochHistory.handoverAfter(consumer, config.topic(), epoch, System::currentTimeMillis)
+            return EpochHistory.handoverAfter(consumer, config.topic(), epoch, System::currentTimeMillis, readingCodec)
                     .orElseThrow(() -> new IllegalStateException("topic " + config.topic() + " holds no epoch after "
                             + "this member's epoch " + epoch + ": no other member was promoted, nothing to rejoin "
                             + "(unfreeze it, or promote another member first)"));

@@ -1,6 +1,7 @@
 package io.ha4neo.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ha4neo.capture.config.CaptureConfig;
 import io.ha4neo.capture.publish.FakeKafka;
@@ -15,6 +16,8 @@ import io.ha4neo.schemas.event.CaptureBaseline;
 import io.ha4neo.schemas.event.EpochStart;
 import io.ha4neo.schemas.event.StoreContent;
 import io.ha4neo.schemas.event.TransactionEvent;
+import io.ha4neo.schemas.registry.InTestSchemaRegistry;
+import io.ha4neo.schemas.registry.SchemaRegistryClient;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,6 +53,8 @@ class CaptureServiceStartTest {
     private volatile long lastCommitted = 7;
     private volatile CommitRepair repair = CommitRepair.NONE;
     private final List<String> repairsAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** {@code ha4neo.schema.registry.*} settings of the next start; none: embedded mode. */
+    private final Map<String, String> registrySettings = new java.util.HashMap<>();
 
     @Test
     void capturesFirstStartOnADatabaseBeginsTheLogWithItsBaseline() throws Exception {
@@ -183,6 +188,42 @@ class CaptureServiceStartTest {
         assertThat(contentReads).hasValue(1);
     }
 
+    @Test
+    void inRegistryModeEveryRecordFromTheBaselineOnCarriesTheRegistrysIdOfTheSchema() throws Exception {
+        try (InTestSchemaRegistry registry = new InTestSchemaRegistry()) {
+            registrySettings.put("ha4neo.schema.registry.url", registry.url().toString());
+            runOnce(0, new CaptureService.Start.Restart(), 7);
+
+            int id = registry.versions(TOPIC + "-value").get(0);
+            assertThat(registry.compatibility(TOPIC + "-value")).isEqualTo("BACKWARD");
+            List<byte[]> records = spooledRecords();
+            assertThat(records).isNotEmpty().allSatisfy(r -> assertThat(java.nio.ByteBuffer.wrap(r, 1, 4).getInt())
+                    .isEqualTo(id));
+            EventCodec reader = EventCodecs.registry(SchemaRegistryClient.builder(registry.url()).build(),
+                    TOPIC + "-value");
+            assertThat(reader.decode(records.get(0)).isBaseline()).isTrue();
+        }
+    }
+
+    @Test
+    void aRegistryThatIsDownWhenCaptureStartsKeepsItFromStartingAndNothingIsSpooled() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        registrySettings.put("ha4neo.schema.registry.url", "http://127.0.0.1:" + port);
+        registrySettings.put("ha4neo.schema.registry.timeout.ms", "1000");
+        CaptureService capture = new CaptureService(config(), 0, noDbms(), () -> lastCommitted, this::content,
+                repair, NullLog.getInstance(), tail -> { }, kafka);
+
+        assertThatThrownBy(() -> capture.start(new CaptureService.Start.Restart()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("http://127.0.0.1:" + port)
+                .hasMessageContaining("ha4neo.schema.registry.timeout.ms");
+        assertThat(spooledRecords()).isEmpty();
+        assertThat(kafka.keys()).isEmpty();
+        assertThat(contentReads).hasValue(0);
+    }
+
     /** Starts capture, waits until Kafka has {@code publishedId}, and stops it again. */
     private CaptureStatus runOnce(long epoch, CaptureService.Start how, long publishedId) throws Exception {
         CaptureService capture = new CaptureService(config(), epoch, noDbms(), () -> lastCommitted, this::content,
@@ -202,6 +243,18 @@ class CaptureServiceStartTest {
         return HELD;
     }
 
+    /** Every record value in the spool, oldest first. */
+    private List<byte[]> spooledRecords() throws Exception {
+        List<byte[]> out = new ArrayList<>();
+        try (EventSpool spool = EventSpool.open(spoolDir, 1L << 30, EventSpool.SyncPolicy.NONE);
+             SpoolReader reader = spool.readerAfter(0)) {
+            for (SpooledEvent e : reader.next(1000, 64L << 20, 0)) {
+                out.addAll(e.records());
+            }
+        }
+        return out;
+    }
+
     /** Every event in the spool, oldest first. */
     private List<TransactionEvent> spooled() throws Exception {
         List<TransactionEvent> out = new ArrayList<>();
@@ -218,10 +271,12 @@ class CaptureServiceStartTest {
     }
 
     private CaptureConfig config() {
-        return CaptureConfig.parse(Map.of("ha4neo.role", "primary", "ha4neo.cluster.id", "dc1",
+        Map<String, String> raw = new java.util.HashMap<>(Map.of("ha4neo.role", "primary", "ha4neo.cluster.id", "dc1",
                 "ha4neo.member.name", "a", "ha4neo.topic", TOPIC, "ha4neo.spool.dir", spoolDir.toString(),
                 "ha4neo.kafka.bootstrap.servers", "in-memory:9092", "ha4neo.startup.kafka.timeout.ms", "5000",
-                "ha4neo.epoch.check.interval.ms", "0"), "neo4j", spoolDir);
+                "ha4neo.epoch.check.interval.ms", "0"));
+        raw.putAll(registrySettings);
+        return CaptureConfig.parse(raw, "neo4j", spoolDir);
     }
 
     /** Capture only registers and unregisters its listener with the DBMS. */

@@ -11,6 +11,7 @@ import io.ha4neo.applier.observe.HealthEndpoints;
 import io.ha4neo.applier.plan.ApplyPlanner;
 import io.ha4neo.applier.standby.Neo4jStandbyStore;
 import io.ha4neo.applier.standby.StandbyStore;
+import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -99,8 +100,9 @@ public final class ApplierMain implements Callable<Integer> {
                 config.schemaAwaitSeconds());
         ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(config.skipCommitId()),
                 config.neo4jDatabase(), config.schemaAwaitSeconds(), clock);
+        EventCodec codec = Codecs.codec(config);
         ApplierLoop.Source source = new ApplierLoop.Source(new KafkaConsumer<>(config.consumerProperties()),
-                config.topic(), Codecs.embeddedCodec(), Codecs.chunkAssembler());
+                config.topic(), codec, Codecs.chunkAssembler(codec));
         ApplierLoop.BatchPolicy policy = new ApplierLoop.BatchPolicy(config.batchMaxTransactions(),
                 config.batchMaxChanges(), config.batchLinger());
         return new ApplierLoop(source, new ApplierLoop.Target(applier, store, config.memberRoleCheckInterval(),

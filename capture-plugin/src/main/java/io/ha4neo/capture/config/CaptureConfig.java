@@ -114,6 +114,19 @@ public final class CaptureConfig {
             .define("shutdown.timeout.ms", Type.LONG, "10000", ConfigDef.between(0, 600_000),
                     "On shutdown, how long to wait for spooled events to be published. The rest stay in the "
                             + "spool and are published after the next start.")
+            .define("schema.registry.url", Type.STRING, "", ConfigDef.httpUrlOrEmpty(), "Base URL of a "
+                    + "Confluent-compatible Schema Registry, e.g. `http://registry:8081`. Empty: embedded mode, records "
+                    + "carry the schema id compiled into the jar. Set: registry mode, records carry the registry's id "
+                    + "of the event schema, registered under the subject `<topic>-value` with compatibility BACKWARD "
+                    + "when capture starts (the database does not start until the registry answered). Set it on "
+                    + "every member and the applier's schema.registry.url alike: a topic is written and read in one "
+                    + "mode.")
+            .define("schema.registry.basic.auth.user.info", Type.PASSWORD, "", "HTTP basic authentication for the "
+                    + "Schema Registry, `user:password` (Confluent's basic.auth.user.info). Empty: none.")
+            .define("schema.registry.timeout.ms", Type.LONG, "60000", ConfigDef.between(1_000, 3_600_000),
+                    "In registry mode, how long capture's start (and a promotion) keeps trying to reach the registry "
+                            + "before it refuses to start, naming the URL; each request gives up after at most 10 s. "
+                            + "Once started, encoding needs no registry: an outage does not affect commits.")
             .passThrough(KAFKA_PREFIX, "Kafka producer/admin/consumer properties, e.g. "
                     + "`ha4neo.kafka.bootstrap.servers`, SASL and SSL settings. Required: bootstrap.servers.");
 
@@ -178,6 +191,21 @@ public final class CaptureConfig {
                     + "topic's compression.type");
         }
         TopicNames.validate(topic());
+        validateSchemaRegistry();
+    }
+
+    private void validateSchemaRegistry() {
+        String userInfo = values.getString("schema.registry.basic.auth.user.info");
+        if (userInfo.isEmpty()) {
+            return;
+        }
+        if (schemaRegistryUrl().isEmpty()) {
+            throw new ConfigException(PREFIX + "schema.registry.basic.auth.user.info", "is set but "
+                    + PREFIX + "schema.registry.url is empty (embedded mode, no registry): set the URL, or remove it");
+        }
+        if (userInfo.indexOf(':') < 0) {
+            throw new ConfigException(PREFIX + "schema.registry.basic.auth.user.info", "must be user:password");
+        }
     }
 
     /** The producer's compression codecs the shaded jar can run (capture-plugin/pom.xml leaves the native ones out). */
@@ -297,6 +325,21 @@ public final class CaptureConfig {
 
     public long shutdownTimeoutMillis() {
         return values.getLong("shutdown.timeout.ms");
+    }
+
+    /** The Schema Registry's base URL in registry mode; empty in embedded mode (the default). */
+    public java.util.Optional<java.net.URI> schemaRegistryUrl() {
+        String url = values.getString("schema.registry.url");
+        return url.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(java.net.URI.create(url));
+    }
+
+    /** {@code user:password} for the registry's basic authentication, or empty. */
+    public String schemaRegistryUserInfo() {
+        return values.getString("schema.registry.basic.auth.user.info");
+    }
+
+    public long schemaRegistryTimeoutMillis() {
+        return values.getLong("schema.registry.timeout.ms");
     }
 
     /** The stable transactional.id of this database's producer: a restarted or stale primary is fenced by it. */

@@ -1,5 +1,6 @@
 package io.ha4neo.capture.publish;
 
+import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.event.ChainPosition;
 import io.ha4neo.schemas.event.EpochStart;
 import io.ha4neo.schemas.event.TransactionEvent;
@@ -34,9 +35,13 @@ public final class EpochHistory {
     private EpochHistory() {
     }
 
-    /** The epoch start that followed {@code epoch}, or empty when the log holds nothing after it. */
+    /**
+     * The epoch start that followed {@code epoch}, or empty when the log holds nothing after it.
+     *
+     * @param codec decodes the epoch start record, in the topic's mode (embedded or registry)
+     */
     public static Optional<Handover> handoverAfter(Consumer<byte[], byte[]> consumer, String topic, long epoch,
-                                                   LongSupplier clockMillis) {
+                                                   LongSupplier clockMillis, EventCodec codec) {
         TopicTailReader.Tail tail = TopicTailReader.last(consumer, topic, clockMillis);
         if (tail.isEmpty() || tail.epoch() <= epoch) {
             return Optional.empty();
@@ -54,7 +59,7 @@ public final class EpochHistory {
             }
         }
         ConsumerRecord<byte[], byte[]> first = firstAtOrAfter(consumer, tp, lo, tail.offset(), clockMillis);
-        TransactionEvent e = TopicTailReader.decode(first);
+        TransactionEvent e = TopicTailReader.decode(first, codec);
         if (!e.isEpochStart() || e.epochStart().previousEpoch() != epoch) {
             throw new IllegalStateException("the first record of " + topic + " after epoch " + epoch + ", at offset "
                     + first.offset() + ", is " + ChainPosition.of(e) + (e.isEpochStart() ? " following epoch "

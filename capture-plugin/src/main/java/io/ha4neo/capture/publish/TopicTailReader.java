@@ -1,6 +1,7 @@
 package io.ha4neo.capture.publish;
 
 import io.ha4neo.schemas.codec.DecodeException;
+import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
 import io.ha4neo.schemas.contract.RecordHeaders;
 import io.ha4neo.schemas.event.ChainPosition;
@@ -106,20 +107,24 @@ public final class TopicTailReader {
         }
     }
 
-    /** The record's epoch: its header, or, for a record written before the header existed, its decoded value. */
+    /**
+     * The record's epoch: its header, or, for a record written before the header existed (event schema v3 and older),
+     * its decoded value. Such records predate registry mode, so they are decoded with the embedded schemas whatever
+     * the configured mode: a topic of registry mode has the header on every record.
+     */
     public static long epochOf(ConsumerRecord<byte[], byte[]> r) {
         Header h = r.headers().lastHeader(RecordHeaders.EPOCH);
         OptionalLong fromHeader = RecordHeaders.parseEpoch(h == null ? null : h.value());
         if (fromHeader.isPresent()) {
             return fromHeader.getAsLong();
         }
-        return decode(r).epoch();
+        return decode(r, EventCodecs.embedded()).epoch();
     }
 
     /** Decodes one record (a whole event, or one chunk of one, with the event's header fields). */
-    public static TransactionEvent decode(ConsumerRecord<byte[], byte[]> r) {
+    public static TransactionEvent decode(ConsumerRecord<byte[], byte[]> r, EventCodec codec) {
         try {
-            return EventCodecs.embedded().decode(r.value());
+            return codec.decode(r.value());
         } catch (DecodeException | RuntimeException e) {
             throw new IllegalStateException("cannot decode the record at " + r.topic() + "-" + r.partition()
                     + " offset " + r.offset() + ": " + e.getMessage(), e);

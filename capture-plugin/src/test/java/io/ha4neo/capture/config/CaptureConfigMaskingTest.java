@@ -90,10 +90,12 @@ class CaptureConfigMaskingTest {
 
     @Test
     void everyPasswordTypedHa4neoKeyIsMasked() {
-        // CaptureConfig declares no PASSWORD key today (its secrets are Kafka's, above); this covers any added later.
+        // The Schema Registry's basic.auth.user.info (user:password) is one; this covers any added later.
         List<Key> passwords = CaptureConfig.DEF.keys().stream().filter(k -> k.type() == Type.PASSWORD).toList();
+        assertThat(passwords).extracting(Key::name).contains("schema.registry.basic.auth.user.info");
         Map<String, String> raw = new HashMap<>();
-        passwords.forEach(k -> raw.put(CaptureConfig.PREFIX + k.name(), "pw-" + k.name()));
+        raw.put(CaptureConfig.PREFIX + "schema.registry.url", "http://registry:8081");
+        passwords.forEach(k -> raw.put(CaptureConfig.PREFIX + k.name(), "user:pw-" + k.name()));
 
         String description = describe(raw);
 

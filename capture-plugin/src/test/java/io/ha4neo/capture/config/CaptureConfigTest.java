@@ -54,6 +54,9 @@ class CaptureConfigTest {
         assertThat(c.metricsAddress()).isEqualTo("127.0.0.1");
         assertThat(c.shutdownTimeoutMillis()).isEqualTo(10_000);
         assertThat(c.transactionalId()).isEqualTo("ha4neo-local-neo4j");
+        assertThat(c.schemaRegistryUrl()).isEmpty(); // embedded mode
+        assertThat(c.schemaRegistryUserInfo()).isEmpty();
+        assertThat(c.schemaRegistryTimeoutMillis()).isEqualTo(60_000);
     }
 
     @Test
@@ -196,5 +199,34 @@ class CaptureConfigTest {
                 .contains("ha4neo.kafka.bootstrap.servers=127.0.0.1:9092")
                 .contains("ha4neo.cluster.id=dc7")
                 .contains("topic=ha4neo.dc7.neo4j");
+    }
+
+    @Test
+    void aRegistryUrlSwitchesToRegistryModeAndItsUserInfoIsMaskedInTheDescription() {
+        CaptureConfig c = parse(primary("ha4neo.schema.registry.url", "https://registry.example/apis/ccompat/v7",
+                "ha4neo.schema.registry.basic.auth.user.info", "capture:pa55:word"));
+        assertThat(c.schemaRegistryUrl()).hasValue(java.net.URI.create("https://registry.example/apis/ccompat/v7"));
+        assertThat(c.schemaRegistryUserInfo()).isEqualTo("capture:pa55:word");
+        assertThat(c.describe()).doesNotContain("pa55").doesNotContain("capture:")
+                .contains("ha4neo.schema.registry.basic.auth.user.info=********")
+                .contains("ha4neo.schema.registry.url=https://registry.example/apis/ccompat/v7");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"registry:8081", "http//registry:8081", "tcp://registry:8081", "http://"})
+    void refusesAMalformedRegistryUrlNamingTheKey(String url) {
+        assertThatThrownBy(() -> parse(primary("ha4neo.schema.registry.url", url))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ha4neo.schema.registry.url").hasMessageContaining("http:// or https:// URL");
+    }
+
+    @Test
+    void refusesRegistryCredentialsWithoutARegistryOrWithoutAPassword() {
+        assertThatThrownBy(() -> parse(primary("ha4neo.schema.registry.basic.auth.user.info", "u:p")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ha4neo.schema.registry.basic.auth.user.info")
+                .hasMessageContaining("ha4neo.schema.registry.url is empty");
+        assertThatThrownBy(() -> parse(primary("ha4neo.schema.registry.url", "http://r:8081",
+                "ha4neo.schema.registry.basic.auth.user.info", "just-a-user")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("must be user:password")
+                .hasMessageNotContaining("just-a-user");
     }
 }

@@ -139,8 +139,8 @@ class EndToEndEqualityIT {
                 "LIST [POINT srid 9157 (1.0, 2.0, 3.0)]");
     }
 
-    /** One node holding every value type, the edge cases, and an array of each. */
-    private static void everyValueTypeNode(Driver primary) {
+    /** One node holding every value type, the edge cases, and an array of each (RegistryModeIT writes it too). */
+    static void everyValueTypeNode(Driver primary) {
         ZonedDateTime berlinFirst = ZonedDateTime.ofLocal(LocalDateTime.of(2021, 10, 31, 2, 30),
                 ZoneId.of("Europe/Berlin"), ZoneOffset.ofHours(2));
         Map<String, Object> p = new LinkedHashMap<>();

@@ -81,9 +81,16 @@ public final class Ha4neoCli {
                 + "bootstrap (default 0: both start empty)")
         int seedNodes;
 
+        @Option(names = "--schema-registry", paramLabel = "<url>", defaultValue = "", description = "Registry mode: "
+                + "the plugins and appliers use this Confluent-compatible Schema Registry (you run it; no "
+                + "authentication), e.g. http://127.0.0.1:8081 (default: embedded mode, no registry)")
+        String schemaRegistryUrl;
+
         @Override
         public Integer call() {
-            new LocalStack(layout(), stateDir(), System.out, Duration.ofSeconds(intervalSeconds), seedNodes).run();
+            io.ha4neo.schemas.config.ConfigDef.httpUrlOrEmpty().ensureValid("--schema-registry", schemaRegistryUrl);
+            new LocalStack(layout(), stateDir(), System.out, Duration.ofSeconds(intervalSeconds), seedNodes,
+                    schemaRegistryUrl).run();
             return 0;
         }
     }

@@ -60,6 +60,8 @@ final class LocalStack {
     private final PrintStream out;
     private final Duration statusInterval;
     private final int seedNodes;
+    /** {@code ha4neo.schema.registry.url} of the plugins and the appliers' {@code schema.registry.url}; "": embedded. */
+    private final String schemaRegistryUrl;
     private final long startNanos = System.nanoTime();
     private final String topic = TopicNames.topicFor(TopicNames.DEFAULT_PREFIX, CLUSTER_ID, DATABASE);
     private final StackState state = StackState.ownedByThisJvm();
@@ -68,7 +70,9 @@ final class LocalStack {
     private KafkaBroker broker;
     private List<StackMember> members;
 
-    LocalStack(ProjectLayout layout, Path stateDir, PrintStream out, Duration statusInterval, int seedNodes) {
+    LocalStack(ProjectLayout layout, Path stateDir, PrintStream out, Duration statusInterval, int seedNodes,
+               String schemaRegistryUrl) {
+        this.schemaRegistryUrl = schemaRegistryUrl;
         if (seedNodes < 0) {
             throw new IllegalArgumentException("--seed must be 0 or more nodes, was " + seedNodes);
         }
@@ -143,7 +147,7 @@ final class LocalStack {
     private StackMember member(String name) {
         Neo4jServer server = server(name, name.equals(StackCluster.MEMBERS.get(0)) ? "primary" : "standby");
         String group = StackCluster.applierGroup(topic, name);
-        ApplierProcess applier = ApplierProcess.builder(layout.applierJar(), stateDir.resolve(name + "-applier"),
+        ApplierProcess.Builder applier = ApplierProcess.builder(layout.applierJar(), stateDir.resolve(name + "-applier"),
                         reaper)
                 .property("neo4j.uri", server.boltUri())
                 .neo4jCredentials(credentials.applier())
@@ -151,9 +155,11 @@ final class LocalStack {
                 .property("topic", topic)
                 .property("kafka.bootstrap.servers", broker.bootstrapServers())
                 .property("member.name", name) // its consumer group is then ha4neo-applier-<topic>-<name>
-                .metricsPort(FreePorts.next())
-                .build();
-        return new StackMember(name, server, applier, group);
+                .metricsPort(FreePorts.next());
+        if (!schemaRegistryUrl.isEmpty()) {
+            applier.property("schema.registry.url", schemaRegistryUrl);
+        }
+        return new StackMember(name, server, applier.build(), group);
     }
 
     /**
@@ -173,6 +179,9 @@ final class LocalStack {
         Neo4jServer.Builder b = Neo4jServer.builder(name, layout.neo4jLibDir(), stateDir.resolve(name), reaper);
         if (seedNodes > 0 && "primary".equals(role)) {
             b.firstStartWithoutPlugins(); // --seed: the data comes before capture, as in an existing database
+        }
+        if (!schemaRegistryUrl.isEmpty()) {
+            b.setting("ha4neo.schema.registry.url", schemaRegistryUrl); // on both: either may be promoted
         }
         return b.plugin(layout.pluginJar())
                 .password(credentials.admin().password())
@@ -330,6 +339,11 @@ final class LocalStack {
         out.println("  generated, kept in " + StackCredentials.file(stateDir) + " (mode 600); print it again with "
                 + "./stack credentials" + stateDirOption());
         out.println("  the appliers log in as their own user " + credentials.applier().user());
+        out.println(schemaRegistryUrl.isEmpty()
+                ? "Schemas: embedded mode (records carry the schema id compiled into the jar; --schema-registry <url> "
+                        + "for registry mode)"
+                : "Schemas: registry mode, " + schemaRegistryUrl + ", subject " + TopicNames.valueSubject(topic)
+                        + " (compatibility BACKWARD)");
         out.println("Ops CLI on this stack: ./stack ops" + stateDirOption() + " status (cluster file "
                 + stateDir.resolve(CLUSTER_FILE) + ")");
         out.println("Move the primary role to the standby and back, with writes running: ./stack switchover"

@@ -32,12 +32,20 @@ final class RegistrySchemas implements WriterSchemas {
         return id >= 0 ? id : registerCurrent();
     }
 
+    /** Registers the current schema now (idempotent) and returns its id; encoding then needs no network. */
+    synchronized int registerNow() throws SchemaRegistryException {
+        if (currentId < 0) {
+            int id = client.register(subject, reader.toString());
+            byId.put(id, reader);
+            currentId = id;
+        }
+        return currentId;
+    }
+
     private synchronized int registerCurrent() {
         if (currentId < 0) {
             try {
-                int id = client.register(subject, reader.toString());
-                byId.put(id, reader);
-                currentId = id;
+                registerNow();
             } catch (SchemaRegistryException e) {
                 throw new EncodeException("cannot register the event schema v" + EventSchemas.CURRENT_VERSION
                         + " under subject " + subject + "; nothing was encoded"

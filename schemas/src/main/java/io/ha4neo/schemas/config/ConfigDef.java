@@ -433,6 +433,38 @@ public final class ConfigDef {
         };
     }
 
+    /**
+     * Accepts the empty string (the feature is off) or an absolute {@code http://} or {@code https://} URL with a
+     * host, such as a Schema Registry's base URL ({@code http://registry:8081}, {@code https://host/apis/ccompat/v7}).
+     */
+    public static Validator httpUrlOrEmpty() {
+        return new Validator() {
+            @Override
+            public void ensureValid(String key, Object value) {
+                String text = String.valueOf(value);
+                if (!text.isEmpty() && !isHttpUrl(text)) {
+                    throw new ConfigException(key, "'" + text + "' is not an http:// or https:// URL with a host, "
+                            + "e.g. http://registry:8081; fix it, or leave it empty");
+                }
+            }
+
+            @Override
+            public String describe() {
+                return "empty, or an http(s):// URL";
+            }
+        };
+    }
+
+    private static boolean isHttpUrl(String text) {
+        try {
+            java.net.URI uri = new java.net.URI(text);
+            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null && uri.getRawQuery() == null && uri.getRawFragment() == null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
     /** Accepts non-empty strings. */
     public static Validator nonEmpty() {
         return new Validator() {

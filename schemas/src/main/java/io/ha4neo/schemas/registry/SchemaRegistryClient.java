@@ -13,10 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A small client for the Confluent Schema Registry REST API, enough for the event codec: register a
- * schema under a subject, fetch a schema by id, read a subject's latest version. Thread-safe.
+ * schema under a subject, fetch a schema by id, read a subject's latest version, read and set a subject's
+ * compatibility level. Thread-safe.
  *
  * <p>Usage:
  * <pre>{@code
@@ -86,11 +88,49 @@ public final class SchemaRegistryClient {
                 requiredInt(r, "id", what, url), requiredText(r, "schema", what, url));
     }
 
+    /**
+     * The compatibility level set on {@code subject} itself ({@code GET /config/{subject}}), e.g. {@code BACKWARD};
+     * empty when the subject has none of its own (404: the registry's global level applies to it).
+     */
+    public Optional<String> compatibility(String subject) throws SchemaRegistryException {
+        URI url = configUrl(subject);
+        String what = "read compatibility of subject " + subject;
+        JsonNode r;
+        try {
+            r = send(HttpRequest.newBuilder(url).GET(), what, url);
+        } catch (SchemaRegistryException e) {
+            if (e.isNotFound()) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        // Confluent answers {"compatibilityLevel": ...}; some compatible registries say "compatibility".
+        JsonNode level = r.has("compatibilityLevel") ? r.get("compatibilityLevel") : r.get("compatibility");
+        if (level == null || !level.isTextual()) {
+            throw malformed("compatibilityLevel", what, url);
+        }
+        return Optional.of(level.asText());
+    }
+
+    /** Sets the compatibility level of {@code subject} ({@code PUT /config/{subject}}), e.g. {@code BACKWARD}. */
+    public void setCompatibility(String subject, String level) throws SchemaRegistryException {
+        URI url = configUrl(subject);
+        ObjectNode body = JSON.createObjectNode().put("compatibility", Objects.requireNonNull(level, "level"));
+        send(HttpRequest.newBuilder(url).PUT(HttpRequest.BodyPublishers.ofString(body.toString())),
+                "set compatibility of subject " + subject + " to " + level, url);
+    }
+
+    private URI configUrl(String subject) {
+        return baseUrl.resolve("config/" + encodeSegment(subject));
+    }
+
     private URI subjectUrl(String subject, String tail) {
-        // Subjects such as "topic-value" are path segments; encode them (URLEncoder writes '+' for space).
-        String encoded = URLEncoder.encode(Objects.requireNonNull(subject, "subject"), StandardCharsets.UTF_8)
-                .replace("+", "%20");
-        return baseUrl.resolve("subjects/" + encoded + tail);
+        return baseUrl.resolve("subjects/" + encodeSegment(subject) + tail);
+    }
+
+    /** Subjects such as "topic-value" are path segments; encode them (URLEncoder writes '+' for space). */
+    private static String encodeSegment(String subject) {
+        return URLEncoder.encode(Objects.requireNonNull(subject, "subject"), StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private JsonNode send(HttpRequest.Builder request, String what, URI url) throws SchemaRegistryException {
@@ -173,6 +213,24 @@ public final class SchemaRegistryClient {
             String token = user + ":" + password;
             this.authorization = "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8));
             return this;
+        }
+
+        /**
+         * HTTP basic authentication from Confluent's {@code basic.auth.user.info} form, {@code user:password} (the
+         * password may contain ':'); null or empty for none.
+         *
+         * @throws IllegalArgumentException when it has no ':'
+         */
+        public Builder basicAuthUserInfo(String userInfo) {
+            if (userInfo == null || userInfo.isEmpty()) {
+                this.authorization = null;
+                return this;
+            }
+            int colon = userInfo.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("basic auth user info must be user:password");
+            }
+            return basicAuth(userInfo.substring(0, colon), userInfo.substring(colon + 1));
         }
 
         public Builder connectTimeout(Duration timeout) {

@@ -28,6 +28,14 @@ public final class TopicNames {
         return "ha4neo-applier-" + topic + "-" + member;
     }
 
+    /**
+     * The Schema Registry subject of the topic's record values in registry mode: {@code <topic>-value}, Confluent's
+     * TopicNameStrategy, which generic consumers (and their serializers' defaults) expect.
+     */
+    public static String valueSubject(String topic) {
+        return topic + "-value";
+    }
+
     /** Checks Kafka's topic-name rules, naming the topic and the broken rule. */
     public static void validate(String topic) {
         if (topic == null || topic.isEmpty() || topic.length() > 249) {

@@ -110,6 +110,50 @@ class RegistryEventCodecTest {
                 .hasMessageContaining("retry when the registry is reachable");
     }
 
+    @Test
+    void aProducersCodecSetsTheSubjectBackwardAndRegistersBeforeItIsReturnedSoEncodingNeedsNoRegistry()
+            throws Exception {
+        EventCodecs.Registered ready = EventCodecs.registered(client, SUBJECT, EventCodecs.DEFAULT_MAX_RECORD_BYTES);
+        assertThat(registry.compatibility(SUBJECT)).isEqualTo("BACKWARD");
+        assertThat(ready.compatibilityBefore()).isEmpty();
+        assertThat(ready.compatibilityChanged()).isTrue();
+        assertThat(registry.requests).map(r -> r.substring(0, r.indexOf(' ', r.indexOf(' ') + 1))).containsExactly(
+                "GET /config/" + SUBJECT, "PUT /config/" + SUBJECT, "POST /subjects/" + SUBJECT + "/versions");
+        assertThat(ready.schemaId()).isEqualTo(registry.versions(SUBJECT).get(0));
+
+        registry.failWith(503); // from now on the registry is broken: encoding must not notice
+        TransactionEvent tx = new RandomEvents(6).transaction();
+        byte[] record = ready.codec().encode(tx).get(0);
+        assertThat(ByteBuffer.wrap(record, 1, 4).getInt()).isEqualTo(ready.schemaId());
+        assertThat(ready.codec().decode(record)).isEqualTo(tx);
+        assertThat(registry.requests).hasSize(3);
+    }
+
+    @Test
+    void aProducerLeavesAStricterLevelAndReplacesAWeakerOne() throws Exception {
+        registry.putCompatibility(SUBJECT, "FULL_TRANSITIVE");
+        EventCodecs.Registered strict = EventCodecs.registered(client, SUBJECT, EventCodecs.DEFAULT_MAX_RECORD_BYTES);
+        assertThat(strict.compatibility()).isEqualTo("FULL_TRANSITIVE");
+        assertThat(strict.compatibilityChanged()).isFalse();
+        assertThat(registry.requests).noneMatch(r -> r.startsWith("PUT"));
+
+        registry.putCompatibility(SUBJECT, "NONE");
+        EventCodecs.Registered weak = EventCodecs.registered(client, SUBJECT, EventCodecs.DEFAULT_MAX_RECORD_BYTES);
+        assertThat(weak.compatibilityBefore()).hasValue("NONE");
+        assertThat(registry.compatibility(SUBJECT)).isEqualTo("BACKWARD");
+        assertThat(weak.schemaId()).isEqualTo(strict.schemaId()); // registering again is idempotent
+    }
+
+    @Test
+    void aProducersCodecCannotBeHadWhileTheRegistryIsDownAndSaysSoRetriably() {
+        registry.failWith(503);
+        assertThatThrownBy(() -> EventCodecs.registered(client, SUBJECT, EventCodecs.DEFAULT_MAX_RECORD_BYTES))
+                .isInstanceOfSatisfying(io.ha4neo.schemas.registry.SchemaRegistryException.class, e -> {
+                    assertThat(e.isRetriable()).isTrue();
+                    assertThat(e.getMessage()).contains(SUBJECT).contains("HTTP 503");
+                });
+    }
+
     private static InTestSchemaRegistry newRegistry() {
         try {
             return new InTestSchemaRegistry();

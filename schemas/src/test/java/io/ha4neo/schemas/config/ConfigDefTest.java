@@ -147,4 +147,22 @@ class ConfigDefTest {
         assertThat(ConfigDef.markdownSection(doc, "svc-config")).hasValue(DEF.toMarkdownSection("svc-config"));
         assertThat(ConfigDef.markdownSection(doc, "other-config")).isEmpty();
     }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", "http://registry:8081", "https://r.example/apis/ccompat/v7",
+            "http://127.0.0.1:8081/"})
+    void acceptsAnEmptyValueOrAnHttpUrlWhereAnHttpUrlIsExpected(String url) {
+        ConfigDef def = new ConfigDef("").define("registry.url", Type.STRING, "", ConfigDef.httpUrlOrEmpty(), "Registry.");
+        assertThat(def.parse(Map.of("registry.url", url)).getString("registry.url")).isEqualTo(url);
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"registry:8081", "http://", "ftp://registry:21",
+            "http://registry:8081/x y", "http://registry:8081?user=a", "localhost"})
+    void refusesAMalformedUrlNamingTheKey(String url) {
+        ConfigDef def = new ConfigDef("svc.").define("registry.url", Type.STRING, "", ConfigDef.httpUrlOrEmpty(),
+                "Registry.");
+        assertThatThrownBy(() -> def.parse(Map.of("svc.registry.url", url))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("svc.registry.url").hasMessageContaining("not an http:// or https:// URL");
+    }
 }

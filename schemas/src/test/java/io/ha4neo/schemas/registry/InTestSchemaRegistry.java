@@ -19,19 +19,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A small Schema Registry over real HTTP (JDK HttpServer) for tests: the three endpoints the client uses,
- * Confluent's error bodies ({@code error_code}, {@code message}), optional basic auth, and switches to
- * fail or stall. Ids start at 100 so they never coincide with the embedded ids by accident.
+ * A small Schema Registry over real HTTP (JDK HttpServer) for tests: the endpoints the client uses (register a
+ * schema, a schema by id, a subject's latest version, a subject's compatibility level: {@code GET} and
+ * {@code PUT /config/{subject}}), Confluent's error bodies ({@code error_code}, {@code message}), optional basic
+ * auth, and switches to fail or stall. Ids start at 100 so they never coincide with the embedded ids by accident.
+ *
+ * <p>Like Confluent's registry, it keeps no compatibility level per subject until one is set ({@code GET /config/s}
+ * answers 404, error code 40408), and it does not check compatibility itself: tests assert the level that was set.
+ * The integration tests run it in the test JVM for the plugin and applier processes (it/RegistryModeIT).
  */
 public final class InTestSchemaRegistry implements AutoCloseable {
     private static final Pattern VERSIONS = Pattern.compile("/subjects/([^/]+)/versions");
     private static final Pattern LATEST = Pattern.compile("/subjects/([^/]+)/versions/latest");
     private static final Pattern BY_ID = Pattern.compile("/schemas/ids/(-?\\d+)");
+    private static final Pattern CONFIG = Pattern.compile("/config/([^/]+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
     private final Map<Integer, String> schemas = new HashMap<>();
     private final Map<String, List<Integer>> subjects = new HashMap<>();
+    private final Map<String, String> compatibility = new HashMap<>();
     /** Every request as "METHOD path content-type", for assertions. */
     public final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile String requiredAuthorization;
@@ -81,6 +88,21 @@ public final class InTestSchemaRegistry implements AutoCloseable {
         return id;
     }
 
+    /** Sets a subject's compatibility level directly, as an operator would have. */
+    public synchronized void putCompatibility(String subject, String level) {
+        compatibility.put(subject, level);
+    }
+
+    /** The compatibility level set on {@code subject}, or null when none was set. */
+    public synchronized String compatibility(String subject) {
+        return compatibility.get(subject);
+    }
+
+    /** The ids registered under {@code subject}, oldest first; empty when the subject does not exist. */
+    public synchronized List<Integer> versions(String subject) {
+        return List.copyOf(subjects.getOrDefault(subject, List.of()));
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
@@ -115,6 +137,10 @@ public final class InTestSchemaRegistry implements AutoCloseable {
             latest(exchange, decode(m.group(1)));
         } else if (method.equals("GET") && (m = BY_ID.matcher(path)).matches()) {
             byId(exchange, Integer.parseInt(m.group(1)));
+        } else if (method.equals("GET") && (m = CONFIG.matcher(path)).matches()) {
+            config(exchange, decode(m.group(1)));
+        } else if (method.equals("PUT") && (m = CONFIG.matcher(path)).matches()) {
+            setConfig(exchange, decode(m.group(1)), JSON.readTree(exchange.getRequestBody()));
         } else {
             error(exchange, 404, 404, "HTTP 404 Not Found");
         }
@@ -129,6 +155,26 @@ public final class InTestSchemaRegistry implements AutoCloseable {
         int id = ids.get(ids.size() - 1);
         ok(exchange, JSON.createObjectNode().put("subject", subject).put("version", ids.size()).put("id", id)
                 .put("schema", schemas.get(id)));
+    }
+
+    private synchronized void config(HttpExchange exchange, String subject) throws IOException {
+        String level = compatibility.get(subject);
+        if (level == null) {
+            error(exchange, 404, 40408, "Subject '" + subject + "' does not have subject-level compatibility configured");
+            return;
+        }
+        ok(exchange, JSON.createObjectNode().put("compatibilityLevel", level));
+    }
+
+    private synchronized void setConfig(HttpExchange exchange, String subject, JsonNode body) throws IOException {
+        String level = body.path("compatibility").asText("");
+        if (!List.of("NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL",
+                "FULL_TRANSITIVE").contains(level)) {
+            error(exchange, 422, 42203, "Invalid compatibility level");
+            return;
+        }
+        compatibility.put(subject, level);
+        ok(exchange, JSON.createObjectNode().put("compatibility", level));
     }
 
     private synchronized void byId(HttpExchange exchange, int id) throws IOException {

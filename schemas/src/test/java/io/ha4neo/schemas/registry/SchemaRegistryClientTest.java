@@ -116,6 +116,44 @@ class SchemaRegistryClientTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
     }
 
+    @Test
+    void readsNoCompatibilityOfASubjectWithoutItsOwnLevelThenTheLevelItSet() throws Exception {
+        assertThat(client.compatibility("s-value")).isEmpty();
+        client.setCompatibility("s-value", "BACKWARD");
+        assertThat(client.compatibility("s-value")).hasValue("BACKWARD");
+        assertThat(registry.compatibility("s-value")).isEqualTo("BACKWARD");
+        assertThat(registry.requests).contains("PUT /config/s-value " + SchemaRegistryClient.CONTENT_TYPE);
+    }
+
+    @Test
+    void aRefusedCompatibilityLevelFailsNamingTheSubjectAndTheLevel() {
+        assertThatThrownBy(() -> client.setCompatibility("s-value", "SIDEWAYS")).isInstanceOfSatisfying(
+                SchemaRegistryException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(422);
+                    assertThat(e.isRetriable()).isFalse();
+                    assertThat(e.getMessage()).contains("set compatibility of subject s-value to SIDEWAYS")
+                            .contains("error_code 42203");
+                });
+    }
+
+    @Test
+    void takesBasicAuthenticationInUserInfoFormWithAColonInThePassword() throws Exception {
+        registry.requireAuthorization("Basic dXNlcjpzM2M6cmV0"); // user:s3c:ret
+        SchemaRegistryClient authed = SchemaRegistryClient.builder(registry.url()).basicAuthUserInfo("user:s3c:ret")
+                .build();
+        assertThat(authed.register("s-value", SCHEMA)).isPositive();
+        assertThatThrownBy(() -> SchemaRegistryClient.builder(registry.url()).basicAuthUserInfo("no-colon"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("no-colon");
+    }
+
+    @Test
+    void resolvesEndpointsBelowABaseUrlWithAPath() throws Exception {
+        SchemaRegistryClient below = SchemaRegistryClient.builder(URI.create(registry.url() + "/apis/ccompat/v7"))
+                .build();
+        below.compatibility("s-value"); // this registry serves no such path: 404, read as "no level"
+        assertThat(registry.requests).last().asString().startsWith("GET /apis/ccompat/v7/config/s-value");
+    }
+
     private static InTestSchemaRegistry newRegistry() {
         try {
             return new InTestSchemaRegistry();

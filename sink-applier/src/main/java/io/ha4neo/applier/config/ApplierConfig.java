@@ -72,6 +72,8 @@ public final class ApplierConfig {
     public static final String APPLY_UNTIL_EPOCH = "apply.until.epoch";
     public static final String APPLY_UNTIL_COMMIT_TIME = "apply.until.commit.time";
     public static final String APPLY_DELAY_MS = "apply.delay.ms";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
 
     /** Every key, declared once. Order is the order of the reference table. */
     public static final ConfigDef DEF = new ConfigDef("")
@@ -126,6 +128,14 @@ public final class ApplierConfig {
             .define(APPLY_DELAY_MS, Type.LONG, "0", ConfigDef.atLeast(0), "A delayed standby: apply each "
                     + "transaction only this long after its commit on the primary (0: at once), like MySQL's "
                     + "SOURCE_DELAY. Set `ready.max.lag.ms` above it. See docs/applier.md, point in time.")
+            .define(SCHEMA_REGISTRY_URL, Type.STRING, "", ConfigDef.httpUrlOrEmpty(), "Base URL of the "
+                    + "Confluent-compatible Schema Registry the primary's plugin registers with "
+                    + "(`ha4neo.schema.registry.url`), e.g. `http://registry:8081`. Empty: embedded mode. Set: the "
+                    + "applier fetches each writer schema id from the registry when it first sees it, and caches it; "
+                    + "while the registry cannot be asked it retries with back-off (`registry_unavailable`), and an "
+                    + "id the registry does not know stops it (`decode`).")
+            .define(SCHEMA_REGISTRY_USER_INFO, Type.PASSWORD, "", "HTTP basic authentication for the Schema "
+                    + "Registry, `user:password`. Empty: none.")
             .passThrough(KAFKA_PREFIX, "Passed to the Kafka consumer without the prefix.", FORCED_CONSUMER_SETTINGS,
                     "the applier positions from the standby's watermark and applies only committed transactions")
             .environmentOverrides(ENV_PREFIX);
@@ -160,6 +170,14 @@ public final class ApplierConfig {
         }
         applyUntilCommitTime(); // parses it: an impossible date is named here, at start-up
         memberName(); // derives it from neo4j.uri when not set: a URI it cannot parse is named here
+        String userInfo = values.getString(SCHEMA_REGISTRY_USER_INFO);
+        if (!userInfo.isEmpty() && schemaRegistryUrl().isEmpty()) {
+            throw new ConfigException(SCHEMA_REGISTRY_USER_INFO, "is set but " + SCHEMA_REGISTRY_URL + " is empty "
+                    + "(embedded mode, no registry): set the URL, or remove it");
+        }
+        if (!userInfo.isEmpty() && userInfo.indexOf(':') < 0) {
+            throw new ConfigException(SCHEMA_REGISTRY_USER_INFO, "must be user:password");
+        }
         if (retryBackoffMax().compareTo(retryBackoffInitial()) < 0) {
             throw new ConfigException(RETRY_BACKOFF_MAX_MS, "must be >= " + RETRY_BACKOFF_INITIAL_MS + " ("
                     + retryBackoffMax().toMillis() + " < " + retryBackoffInitial().toMillis() + "); raise it or "
@@ -184,6 +202,17 @@ public final class ApplierConfig {
     public int schemaAwaitSeconds() { return values.getInt(SCHEMA_AWAIT_SECONDS); }
     public Duration memberRoleCheckInterval() {
         return Duration.ofMillis(values.getLong(MEMBER_ROLE_CHECK_INTERVAL_MS));
+    }
+
+    /** The Schema Registry's base URL in registry mode; empty in embedded mode (the default). */
+    public java.util.Optional<java.net.URI> schemaRegistryUrl() {
+        String url = values.getString(SCHEMA_REGISTRY_URL);
+        return url.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(java.net.URI.create(url));
+    }
+
+    /** {@code user:password} for the registry's basic authentication, or empty. */
+    public String schemaRegistryUserInfo() {
+        return values.getString(SCHEMA_REGISTRY_USER_INFO);
     }
 
     /** The commit id the operator asked to skip, if any. */

@@ -42,6 +42,11 @@ public final class ApplierErrors {
      * would fence each other forever.
      */
     public static final String DUPLICATE_INSTANCE = "duplicate_applier_instance";
+    /**
+     * The Schema Registry could not be asked for a writer schema (no answer, 5xx, 429): the record is read again after
+     * the back-off. An id the registry does not know is a fatal {@code decode} error instead.
+     */
+    public static final String REGISTRY_UNAVAILABLE = "registry_unavailable";
     /** The member's write guard refused the applier's write: the member is the primary (it was promoted), or fenced. */
     public static final String MEMBER_NOT_STANDBY = "member_not_standby";
 
@@ -101,7 +106,10 @@ public final class ApplierErrors {
 
     private static Classification classifyOne(Throwable t) {
         if (t instanceof FatalApplierException f) return fatal(f.kind());
-        if (t instanceof DecodeException) return fatal("decode");
+        if (t instanceof DecodeException d) {
+            return d.reason() == DecodeException.Reason.REGISTRY_UNAVAILABLE ? retriable(REGISTRY_UNAVAILABLE)
+                    : fatal("decode");
+        }
         if (t instanceof ChunkSequenceException) return fatal("chunk_sequence");
         if (t instanceof ConfigException) return fatal("config");
         if (t instanceof ClientException && refusedForRole(t.getMessage())) return retriable(MEMBER_NOT_STANDBY);

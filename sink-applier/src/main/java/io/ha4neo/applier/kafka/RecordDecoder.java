@@ -22,7 +22,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * <ul>
  *   <li>a value that cannot be decoded becomes a {@link LogItem.Undecodable}, and the commit it belongs to (by its
  *       key) is <em>broken</em>: the chunks of it already held are dropped, and its further chunks become
- *       {@link LogItem.Fragment}s, so that a bad first, middle or last chunk can all be skipped the same way;</li>
+ *       {@link LogItem.Fragment}s, so that a bad first, middle or last chunk can all be skipped the same way;
+ *       except a record whose writer schema the Schema Registry could not be asked for (registry mode): that is
+ *       nobody's verdict on the record, so it throws {@link RegistryUnavailableException}, which the loop retries;</li>
  *   <li>a chunk that cannot continue the sequence (missing, duplicated or out of order, a different header, a chunk
  *       read without the chunks before it) becomes a {@link LogItem.Fragment}, and its commit is broken too;</li>
  *   <li>a commit left incomplete by the start of another one becomes a {@link LogItem.Fragment} before the other
@@ -59,6 +61,11 @@ public final class RecordDecoder {
         try {
             chunk = decodeValue(r.value());
         } catch (DecodeException e) {
+            if (e.reason() == DecodeException.Reason.REGISTRY_UNAVAILABLE) {
+                // Not the record's fault: the registry holding its writer schema could not be asked. Nothing is
+                // decided about the record; the loop retries with back-off and reads it again (ApplierErrors).
+                throw new RegistryUnavailableException(pos, e);
+            }
             lastEpoch = OptionalLong.empty();
             return undecodable(commitIdOf(r), pos, e);
         }
@@ -86,6 +93,14 @@ public final class RecordDecoder {
             throw new DecodeException(DecodeException.Reason.EMPTY, "record has no value");
         }
         return codec.decode(value);
+    }
+
+    /** The registry could not be asked for the writer schema of the record at a position; retriable. */
+    public static final class RegistryUnavailableException extends RuntimeException {
+        RegistryUnavailableException(LogPosition pos, DecodeException cause) {
+            super("cannot decode the record at " + pos.topic() + "-" + pos.partition() + " offset " + pos.offset()
+                    + ": " + cause.getMessage(), cause);
+        }
     }
 
     private List<LogItem> undecodable(OptionalLong key, LogPosition pos, DecodeException e) {

@@ -189,4 +189,36 @@ class ApplierConfigTest {
                 .contains("| `neo4j.password` | password |").contains("`enable.auto.commit=false`")
                 .contains("`HA4NEO_NEO4J_URI`").contains("`HA4NEO_KAFKA_*`");
     }
+
+    @Test
+    void readsTheSchemaRegistryFromTheEnvironmentAndMasksItsUserInfo() {
+        ApplierConfig c = ApplierConfig.load(null, Map.of("HA4NEO_NEO4J_URI", "bolt://localhost:7687",
+                "HA4NEO_TOPIC", "ha4neo.dc1.neo4j", "HA4NEO_KAFKA_BOOTSTRAP_SERVERS", "k:9092",
+                "HA4NEO_SCHEMA_REGISTRY_URL", "http://registry:8081",
+                "HA4NEO_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", "applier:r3g-secret"));
+        assertThat(c.schemaRegistryUrl()).hasValue(java.net.URI.create("http://registry:8081"));
+        assertThat(c.schemaRegistryUserInfo()).isEqualTo("applier:r3g-secret");
+        assertThat(c.describe()).doesNotContain("r3g-secret").doesNotContain("applier:")
+                .contains("schema.registry.basic.auth.user.info=********")
+                .contains("schema.registry.url=http://registry:8081");
+        assertThat(ApplierConfig.parse(minimal()).schemaRegistryUrl()).as("embedded mode by default").isEmpty();
+    }
+
+    @Test
+    void refusesAMalformedRegistryUrlAndCredentialsWithoutARegistryNamingTheKey() {
+        Map<String, String> malformed = minimal();
+        malformed.put("schema.registry.url", "registry:8081");
+        assertThatThrownBy(() -> ApplierConfig.parse(malformed)).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.key()).isEqualTo("schema.registry.url")).hasMessageContaining("http:// or https://");
+        Map<String, String> orphan = minimal();
+        orphan.put("schema.registry.basic.auth.user.info", "u:p");
+        assertThatThrownBy(() -> ApplierConfig.parse(orphan)).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.key()).isEqualTo("schema.registry.basic.auth.user.info"))
+                .hasMessageContaining("schema.registry.url is empty");
+        Map<String, String> noPassword = minimal();
+        noPassword.put("schema.registry.url", "http://registry:8081");
+        noPassword.put("schema.registry.basic.auth.user.info", "only-user");
+        assertThatThrownBy(() -> ApplierConfig.parse(noPassword)).hasMessageContaining("must be user:password")
+                .hasMessageNotContaining("only-user");
+    }
 }

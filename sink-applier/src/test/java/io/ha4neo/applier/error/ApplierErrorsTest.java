@@ -48,6 +48,16 @@ class ApplierErrorsTest {
     }
 
     @Test
+    void retriesARegistryThatCannotBeAskedAndStopsOnAnIdItDoesNotKnow() {
+        assertThat(ApplierErrors.classify(new RuntimeException("decoding offset 7", new io.ha4neo.schemas.codec
+                .DecodeException(io.ha4neo.schemas.codec.DecodeException.Reason.REGISTRY_UNAVAILABLE, "HTTP 503"))))
+                .isEqualTo(new Classification(Action.RETRIABLE, ApplierErrors.REGISTRY_UNAVAILABLE));
+        assertThat(ApplierErrors.classify(new io.ha4neo.schemas.codec.DecodeException(
+                io.ha4neo.schemas.codec.DecodeException.Reason.UNKNOWN_SCHEMA_ID, "HTTP 404")))
+                .isEqualTo(new Classification(Action.FATAL, "decode"));
+    }
+
+    @Test
     void stopsOnConstraintViolationsChainGapsAndUnknownErrors() {
         assertThat(ApplierErrors.classify(new ClientException("Neo.ClientError.Schema.ConstraintValidationFailed", "dup")))
                 .isEqualTo(new Classification(Action.FATAL, "neo4j_client"));

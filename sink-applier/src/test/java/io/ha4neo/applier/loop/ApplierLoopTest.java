@@ -21,6 +21,8 @@ import io.ha4neo.applier.standby.Watermark;
 import io.ha4neo.schemas.codec.ChunkAssembler;
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
+import io.ha4neo.schemas.registry.InTestSchemaRegistry;
+import io.ha4neo.schemas.registry.SchemaRegistryClient;
 import io.ha4neo.schemas.event.StoreContent;
 import io.ha4neo.schemas.event.BootstrapPhase;
 import io.ha4neo.schemas.event.TransactionEvent;
@@ -57,7 +59,10 @@ class ApplierLoopTest {
     private static final Duration ROLE_CHECK_INTERVAL = Duration.ofMillis(20);
     private final FakeStandbyStore store = new FakeStandbyStore();
     private final RecordingConsumer consumer = new RecordingConsumer();
-    private final EventCodec codec = EventCodecs.embedded(EventCodecs.MIN_MAX_RECORD_BYTES); // chunks big transactions
+    /** Encodes the records the tests add. */
+    private EventCodec codec = EventCodecs.embedded(EventCodecs.MIN_MAX_RECORD_BYTES); // chunks big transactions
+    /** Decodes them in the loop; null: {@link #codec}. */
+    private EventCodec sourceCodec;
     private final Clock clock = Clock.systemUTC();
 
     @Test
@@ -505,6 +510,54 @@ class ApplierLoopTest {
                 + "group").contains("must each set kafka.group.instance.id");
     }
 
+    @Test
+    void inRegistryModeARegistryOutageIsWaitedOutWithBackOffAndTheRecordsAreReadAgainAndAppliedOnce()
+            throws Exception {
+        try (InTestSchemaRegistry registry = new InTestSchemaRegistry()) {
+            String subject = Events.TOPIC + "-value";
+            codec = EventCodecs.registered(SchemaRegistryClient.builder(registry.url()).build(), subject,
+                    EventCodecs.DEFAULT_MAX_RECORD_BYTES).codec();
+            sourceCodec = EventCodecs.registry(SchemaRegistryClient.builder(registry.url()).build(), subject);
+            registry.failWith(503);
+            consumer.replayOnSeek = true;
+            consumer.schedulePollTask(() -> assignWithRecords(createsNode(3, 0, "a"), createsNode(5, 3, "b")));
+            Thread heal = new Thread(() -> {
+                while (!states.contains(ApplierState.RETRYING)) {
+                    Thread.onSpinWait();
+                }
+                registry.failWith(0);
+            });
+            heal.setDaemon(true);
+            heal.start();
+
+            int exit = runUntil(loop(), () -> store.watermark != null && store.watermark.commitId() == 5);
+
+            assertThat(exit).isZero();
+            assertThat(counter(MetricNames.APPLIER_RETRIES_TOTAL, ApplierErrors.REGISTRY_UNAVAILABLE)).isPositive();
+            assertThat(createdNodeKeys()).as("each once").containsExactly("a", "b");
+            assertThat(registry.requests).filteredOn(r -> r.startsWith("GET /schemas/ids/")).hasSizeGreaterThan(1);
+        }
+    }
+
+    @Test
+    void inRegistryModeAnIdTheRegistryDoesNotKnowStopsTheApplierAndNothingIsApplied() throws Exception {
+        try (InTestSchemaRegistry registry = new InTestSchemaRegistry(); InTestSchemaRegistry other = new InTestSchemaRegistry()) {
+            String subject = Events.TOPIC + "-value";
+            other.put("unrelated-value", "\"long\"");
+            codec = EventCodecs.registered(SchemaRegistryClient.builder(other.url()).build(), subject,
+                    EventCodecs.DEFAULT_MAX_RECORD_BYTES).codec(); // an id the applier's registry does not have
+            sourceCodec = EventCodecs.registry(SchemaRegistryClient.builder(registry.url()).build(), subject);
+            consumer.schedulePollTask(() -> assignWithRecords(createsNode(3, 0, "a")));
+
+            int exit = runUntil(loop(), () -> states.contains(ApplierState.FAILED));
+
+            assertThat(exit).isEqualTo(1);
+            assertThat(counter(MetricNames.APPLIER_ERRORS_TOTAL, "decode")).isEqualTo(1);
+            assertThat(counter(MetricNames.APPLIER_RETRIES_TOTAL, ApplierErrors.REGISTRY_UNAVAILABLE)).isZero();
+            assertThat(store.batches).isEmpty();
+        }
+    }
+
     private static ClientException guardRefusal() {
         return new ClientException("Neo.ClientError.Transaction.TransactionHookFailed", "database 'neo4j' is the "
                 + "primary of replication cluster 'dc1': it refuses transactions tagged ha4neo.applier=true, which "
@@ -724,7 +777,8 @@ class ApplierLoopTest {
         });
         ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(skipCommitId),
                 "neo4j", 30, clock);
-        current = new ApplierLoop(new ApplierLoop.Source(consumer, Events.TOPIC, codec, ChunkAssembler.create()),
+        EventCodec decoding = sourceCodec != null ? sourceCodec : codec;
+        current = new ApplierLoop(new ApplierLoop.Source(consumer, Events.TOPIC, decoding, ChunkAssembler.create(decoding)),
                 new ApplierLoop.Target(applier, store, ROLE_CHECK_INTERVAL, window),
                 new ApplierLoop.BatchPolicy(10, 100_000, Duration.ofMillis(5)),
                 backoff, new ApplierLoop.Reporting(metrics, status),

@@ -21,7 +21,10 @@ import java.util.function.Supplier;
  */
 public record HandoverSeams(MemberProcedures procedures, Supplier<List<MemberStatus>> members, LogTail logTail,
                             Clock clock) {
-    /** The real world: Bolt to every member, Kafka for the log's tail (embedded-schema codec), the system clock. */
+    /**
+     * The real world: Bolt to every member, Kafka for the log's tail (its records' key and epoch header; the embedded
+     * codec only for records older than the header, so either schema mode works), the system clock.
+     */
     public static HandoverSeams of(ClusterClients clients) {
         StatusProbe probe = new StatusProbe(clients);
         Clock clock = Clock.systemUTC();

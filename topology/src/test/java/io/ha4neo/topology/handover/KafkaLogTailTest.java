@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ha4neo.schemas.codec.EventCodec;
 import io.ha4neo.schemas.codec.EventCodecs;
+import io.ha4neo.schemas.contract.RecordHeaders;
 import io.ha4neo.schemas.event.ChainPosition;
 import io.ha4neo.schemas.event.EpochStart;
 import io.ha4neo.schemas.event.NodeCreated;
@@ -79,6 +80,17 @@ class KafkaLogTailTest {
     }
 
     @Test
+    void aRecordWithTheEpochHeaderIsReadWithoutDecodingSoARegistryModeTopicNeedsNoRegistry() {
+        Partition p = new Partition();
+        p.append(codec.encode(event(41, 0)));
+        byte[] registryRecord = codec.encode(event(42, 2)).get(0);
+        java.nio.ByteBuffer.wrap(registryRecord, 1, 4).putInt(1234); // a registry's id, unknown to this codec
+        p.appendWithHeader(registryRecord, 42, 2);
+
+        assertThat(tail(p).read()).isEqualTo(new LastEvent(new ChainPosition(2, 42), p.lastRecordOffset()));
+    }
+
+    @Test
     void anEmptyLogEndsAtTheStart() {
         Partition p = new Partition();
         p.markers(3); // a transaction that aborted: markers, no committed record
@@ -127,7 +139,14 @@ class KafkaLogTailTest {
     /** A partition as the plugin's transactional producer leaves it: each transaction's records, then a marker. */
     private static final class Partition {
         final TreeMap<Long, byte[]> records = new TreeMap<>();
+        /** Records written with key = commit id and the epoch header: offset to (commit id, epoch). */
+        final TreeMap<Long, long[]> withHeader = new TreeMap<>();
         long end;
+
+        void appendWithHeader(byte[] value, long commitId, long epoch) {
+            withHeader.put(end, new long[] {commitId, epoch});
+            append(List.of(value));
+        }
 
         void append(List<byte[]> transaction) {
             transaction.forEach(value -> records.put(end++, value));
@@ -157,8 +176,15 @@ class KafkaLogTailTest {
         @Override
         public synchronized ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
             long from = position(TP);
-            partition.records.tailMap(from).forEach((offset, value) -> addRecord(new ConsumerRecord<>(TOPIC, 0,
-                    offset, Long.toString(offset).getBytes(UTF_8), value)));
+            partition.records.tailMap(from).forEach((offset, value) -> {
+                long[] header = partition.withHeader.get(offset);
+                ConsumerRecord<byte[], byte[]> r = new ConsumerRecord<>(TOPIC, 0, offset,
+                        Long.toString(header == null ? offset : header[0]).getBytes(UTF_8), value);
+                if (header != null) {
+                    r.headers().add(RecordHeaders.EPOCH, RecordHeaders.epochValue(header[1]));
+                }
+                addRecord(r);
+            });
             ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
             seek(TP, partition.end); // past the trailing markers, as a read_committed consumer gets
             return records;
