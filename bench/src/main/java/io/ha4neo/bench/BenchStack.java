@@ -104,7 +104,7 @@ final class BenchStack implements AutoCloseable {
     private Neo4jServer.Builder server(ProjectLayout layout, ProcessReaper reaper, String name, String mode,
                                        List<String> jfrTargets) {
         Neo4jServer.Builder b = Neo4jServer.builder(name, layout.neo4jLibDir(), workDir.resolve(name), reaper)
-                .readinessTimeout(Duration.ofSeconds(300));
+                .readinessTimeout(Duration.ofSeconds(300)).withoutBoltShutdownQuietPeriod();
         if (jfrTargets.contains(name)) {
             b.jvmOption(jfrOption(name));
         }

@@ -162,7 +162,7 @@ final class StandbySeeding {
     private static Neo4jServer.Builder server(ProjectLayout layout, Path workDir, ProcessReaper reaper, String name,
                                               List<String> jfr) {
         Neo4jServer.Builder b = Neo4jServer.builder(name, layout.neo4jLibDir(), workDir.resolve(name), reaper)
-                .heap(HEAP).pageCache(PAGE_CACHE).readinessTimeout(Duration.ofSeconds(300));
+                .heap(HEAP).pageCache(PAGE_CACHE).readinessTimeout(Duration.ofSeconds(300)).withoutBoltShutdownQuietPeriod();
         String role = name.substring("seed-".length());
         if (jfr.contains(role)) {
             b.jvmOption("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="

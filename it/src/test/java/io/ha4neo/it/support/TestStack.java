@@ -68,8 +68,6 @@ public final class TestStack implements AutoCloseable {
     public static final String FAST_START_PROPERTY = "ha4neo.it.fast-start";
     /** C1 only: compiles much less at start-up; the tests measure correctness, never speed. */
     private static final List<String> FAST_START_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
-    /** Neo4j's internal setting of how long a graceful stop waits for Bolt connections (5 s by default). */
-    private static final String BOLT_SHUTDOWN_WAIT_SETTING = "internal.server.bolt.connection_shutdown_wait_time";
 
     private final Path workDir;
     private final ProjectLayout layout;
@@ -510,9 +508,9 @@ public final class TestStack implements AutoCloseable {
                     .plugin(layout.pluginJar()).readinessTimeout(SERVER_READINESS_TIMEOUT);
             fastStartOptions().forEach(b::jvmOption);
             if (fastStart()) {
-                // A graceful stop waits for Bolt connections to close for 5 s by default; every stack close and every
-                // restart in a test paid it. Half a second is plenty for a test's drivers, which are idle by then.
-                b.setting(BOLT_SHUTDOWN_WAIT_SETTING, "500ms");
+                // A graceful stop keeps Bolt's event loops for a quiet period of 5 s by default; every stack close and
+                // every restart in a test paid it. A test's drivers are idle by then.
+                b.withoutBoltShutdownQuietPeriod();
             }
             String role = roles.get(name);
             if (role != null) {
