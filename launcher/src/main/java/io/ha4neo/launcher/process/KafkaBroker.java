@@ -1,7 +1,5 @@
 package io.ha4neo.launcher.process;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -119,8 +116,8 @@ public final class KafkaBroker extends ManagedProcess {
     }
 
     private void writeConfiguration() {
-        write(workDir.resolve("server.properties"), serverProperties());
-        write(workDir.resolve("log4j2.properties"), log4jProperties());
+        ConfigFiles.writeProperties(workDir.resolve("server.properties"), serverProperties(), "KafkaBroker");
+        ConfigFiles.writeProperties(workDir.resolve("log4j2.properties"), log4jProperties(), "KafkaBroker");
     }
 
     private Map<String, String> serverProperties() {
@@ -147,14 +144,7 @@ public final class KafkaBroker extends ManagedProcess {
     }
 
     private static Map<String, String> log4jProperties() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("status", "warn");
-        p.put("appender.out.type", "Console");
-        p.put("appender.out.name", "OUT");
-        p.put("appender.out.layout.type", "PatternLayout");
-        p.put("appender.out.layout.pattern", "[%d] %p %m (%c)%n");
-        p.put("rootLogger.level", "INFO");
-        p.put("rootLogger.appenderRef.out.ref", "OUT");
+        Map<String, String> p = ConfigFiles.consoleLog4j();
         p.put("logger.state.name", "state.change.logger");
         p.put("logger.state.level", "WARN");
         return p;
@@ -203,19 +193,6 @@ public final class KafkaBroker extends ManagedProcess {
         command.add("-cp");
         command.add(libDir.toAbsolutePath() + "/*");
         return command;
-    }
-
-    private static void write(Path file, Map<String, String> entries) {
-        Properties properties = new Properties();
-        properties.putAll(entries);
-        try {
-            Files.createDirectories(file.getParent());
-            try (var out = Files.newBufferedWriter(file)) {
-                properties.store(out, "written by ha4neo KafkaBroker; rewritten on every start");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
     }
 
     /** Configures a {@link KafkaBroker}. */

@@ -1,7 +1,6 @@
 package io.ha4neo.launcher.process;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * Apache Kafka's MirrorMaker 2 in dedicated mode ({@code org.apache.kafka.connect.mirror.MirrorMaker}), run from the
@@ -96,10 +94,10 @@ public final class MirrorMaker extends ManagedProcess {
         if (isRunning()) {
             throw new IllegalStateException("MirrorMaker in " + workDir + " is already running (pid " + pid() + ")");
         }
-        write(workDir.resolve("mm2.properties"), properties());
-        write(workDir.resolve("log4j2.properties"), log4jProperties());
+        ConfigFiles.writeProperties(workDir.resolve("mm2.properties"), properties(), "MirrorMaker");
+        ConfigFiles.writeProperties(workDir.resolve("log4j2.properties"), ConfigFiles.consoleLog4j(), "MirrorMaker");
         if (metricsAgent != null) {
-            writeText(workDir.resolve("metrics.yaml"), METRICS_RULES);
+            ConfigFiles.writeText(workDir.resolve("metrics.yaml"), METRICS_RULES);
         }
         long logLength = length(logFile());
         process = ChildProcess.launch("mirror-maker", ChildProcess.Phase.CLIENT, command(), workDir, logFile(),
@@ -167,18 +165,6 @@ public final class MirrorMaker extends ManagedProcess {
         return p;
     }
 
-    private static Map<String, String> log4jProperties() {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("status", "warn");
-        p.put("appender.out.type", "Console");
-        p.put("appender.out.name", "OUT");
-        p.put("appender.out.layout.type", "PatternLayout");
-        p.put("appender.out.layout.pattern", "[%d] %p %m (%c)%n");
-        p.put("rootLogger.level", "INFO");
-        p.put("rootLogger.appenderRef.out.ref", "OUT");
-        return p;
-    }
-
     private List<String> command() {
         List<String> command = new ArrayList<>();
         command.add(ChildProcess.javaBinary());
@@ -213,28 +199,6 @@ public final class MirrorMaker extends ManagedProcess {
             return Files.exists(file) ? Files.size(file) : 0;
         } catch (IOException e) {
             return 0;
-        }
-    }
-
-    private static void writeText(Path file, String text) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
-    }
-
-    private static void write(Path file, Map<String, String> entries) {
-        Properties properties = new Properties();
-        properties.putAll(entries);
-        try {
-            Files.createDirectories(file.getParent());
-            try (var out = Files.newBufferedWriter(file)) {
-                properties.store(out, "written by ha4neo MirrorMaker; rewritten on every start");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 
