@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 
 /**
- * A private copy of the built artifacts (broker and server lib dirs, plugin jar, applier jar) under
+ * A private copy of the built artifacts (broker and server lib dirs, plugin jar, applier jar; for the zones step
+ * also MirrorMaker's lib dir and its metrics agent) under
  * {@code bench/target/artifacts}, laid out like a checkout so that {@link ProjectLayout#at} finds them. A build
  * running in the same checkout while the benchmark starts (other work on a shared machine) then cannot hand a
  * half-written jar to a server. The plugin jar is checked to be the shaded one before it is used.
@@ -21,16 +22,30 @@ final class ArtifactSnapshot {
     private static final String APPLIER = "sink-applier/target/sink-applier-0.1.0-SNAPSHOT-all.jar";
     private static final String KAFKA_LIB = "runtimes/kafka-broker/target/lib";
     private static final String NEO4J_LIB = "runtimes/neo4j-server/target/lib";
+    private static final String MIRROR_MAKER_LIB = "runtimes/mirror-maker/target/lib";
+    private static final String MIRROR_MAKER_AGENT = "runtimes/mirror-maker/target/agent/jmx_prometheus_javaagent.jar";
 
     private ArtifactSnapshot() {
     }
 
     /** Copies the artifacts of {@code source} into {@code dir} (replacing an earlier copy) and returns its layout. */
     static ProjectLayout take(ProjectLayout source, Path dir) throws InterruptedException {
+        return take(source, dir, false);
+    }
+
+    /**
+     * The same, and with {@code mirrorMaker} also MirrorMaker's lib dir and metrics agent (failing with the build
+     * command when they are not built).
+     */
+    static ProjectLayout take(ProjectLayout source, Path dir, boolean mirrorMaker) throws InterruptedException {
         source.requireAll();
+        if (mirrorMaker) {
+            source.mirrorMakerLibDir();
+            source.mirrorMakerMetricsAgent();
+        }
         for (int attempt = 1; ; attempt++) {
             wipe(dir);
-            copyAll(source.projectDir(), dir);
+            copyAll(source.projectDir(), dir, mirrorMaker);
             if (isShadedPlugin(dir.resolve(PLUGIN))) {
                 return ProjectLayout.at(dir);
             }
@@ -44,11 +59,13 @@ final class ArtifactSnapshot {
         }
     }
 
-    private static void copyAll(Path from, Path to) {
-        for (String file : new String[] {PLUGIN, APPLIER}) {
+    private static void copyAll(Path from, Path to, boolean mirrorMaker) {
+        String[] files = mirrorMaker ? new String[] {PLUGIN, APPLIER, MIRROR_MAKER_AGENT} : new String[] {PLUGIN, APPLIER};
+        for (String file : files) {
             copy(from.resolve(file), to.resolve(file));
         }
-        for (String lib : new String[] {KAFKA_LIB, NEO4J_LIB}) {
+        for (String lib : mirrorMaker ? new String[] {KAFKA_LIB, NEO4J_LIB, MIRROR_MAKER_LIB}
+                : new String[] {KAFKA_LIB, NEO4J_LIB}) {
             try (Stream<Path> jars = Files.list(from.resolve(lib))) {
                 jars.forEach(jar -> copy(jar, to.resolve(lib).resolve(jar.getFileName())));
             } catch (IOException e) {

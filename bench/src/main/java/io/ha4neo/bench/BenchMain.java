@@ -19,8 +19,9 @@ import org.neo4j.driver.Driver;
  * The ha4neo benchmark: starts real processes (Kafka broker, Neo4j servers with and without the packaged capture
  * plugin, a standby and the sink applier) and measures, side by side in one run, capture overhead, end-to-end lag
  * at half load, applier drain rate against the physical limit of plain batched Cypher, bulk end-to-end throughput,
- * switchover RTO, seeding a standby, a repair from Neo4j's transaction log beside normal capture, and resources. It
- * asserts nothing about speed; it reports figures and ratios.
+ * switchover RTO, seeding a standby, a repair from Neo4j's transaction log beside normal capture, and resources; on
+ * request ({@code --only zones}) the lag to a standby in a second zone through MirrorMaker 2 beside the one-cluster lag.
+ * It asserts nothing about speed; it reports figures and ratios.
  *
  * <pre>{@code
  * cd /path/to/ha4neo && mvn -q -DskipTests install
@@ -29,7 +30,8 @@ import org.neo4j.driver.Driver;
  * }</pre>
  *
  * Options: {@code --quick}; {@code --only seeding} (step 6 alone, report in a temp directory); {@code --only repair}
- * (step 7 alone, report in a temp directory); {@code --only lag}
+ * (step 7 alone, report in a temp directory); {@code --only zones} (step 8, two zones through MirrorMaker 2 beside
+ * one cluster; never part of a full or quick run; report in a temp directory); {@code --only lag}
  * (steps 1 and 2: capture overhead, then the lag at half the measured maximum; report in a temp directory);
  * {@code --lag-load F} (step 2 at F × the measured maximum instead of 0.5); {@code --out <file.md>} (Markdown destination; with {@code --quick} this is how to
  * overwrite BENCHMARKS.md deliberately); {@code --json <file>}; {@code --jfr async,standby,applier} (Java Flight
@@ -64,24 +66,32 @@ public final class BenchMain {
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         long t0 = System.nanoTime();
         Path workRoot = layout.projectDir().resolve("bench/target/bench-work");
-        ProjectLayout artifacts = ArtifactSnapshot.take(layout, layout.projectDir().resolve("bench/target/artifacts"));
-        System.out.println("ha4neo bench (" + p.name() + "): starting a broker and the Neo4j servers in " + workRoot);
         boolean seedingOnly = "seeding".equals(options.only());
         boolean repairOnly = "repair".equals(options.only());
+        boolean zonesOnly = "zones".equals(options.only());
+        ProjectLayout artifacts = ArtifactSnapshot.take(layout, layout.projectDir().resolve("bench/target/artifacts"),
+                zonesOnly);
+        System.out.println("ha4neo bench (" + p.name() + "): starting a broker and the Neo4j servers in " + workRoot);
         try (BenchStack stack = BenchStack.start(artifacts, workRoot, options.jfr(), p.dedicatedLimitServer(),
-                seedingOnly || repairOnly)) {
+                seedingOnly || repairOnly || zonesOnly)) {
             System.out.printf("  processes ready after %.1f s%n", (System.nanoTime() - t0) / 1e9);
             if (seedingOnly) {
                 StandbySeeding.Result seeding = seeding(p, artifacts, stack, options, new Workload());
                 return new BenchResults(p.name(), options.command(), started.toString(),
                         (System.nanoTime() - t0) / 1e9, machine, p, null, null, null, null, null, seeding, null, null,
-                        Machine.loadAverage(), null);
+                        Machine.loadAverage(), null, null);
             }
             if (repairOnly) {
                 LogRepairCost.Result repair = repair(p, artifacts, stack, new Workload());
                 return new BenchResults(p.name(), options.command(), started.toString(),
                         (System.nanoTime() - t0) / 1e9, machine, p, null, null, null, null, null, null, null, null,
-                        Machine.loadAverage(), repair);
+                        Machine.loadAverage(), repair, null);
+            }
+            if (zonesOnly) {
+                ZoneLag.Result zones = zones(p, artifacts, stack, new Workload());
+                return new BenchResults(p.name(), options.command(), started.toString(),
+                        (System.nanoTime() - t0) / 1e9, machine, p, null, null, null, null, null, null, null, null,
+                        Machine.loadAverage(), null, zones);
             }
             try (Drivers d = new Drivers(stack)) {
                 return new Steps(p, stack, d, artifacts).runAll(options, machine, started, t0);
@@ -110,6 +120,21 @@ public final class BenchMain {
                 stack.reaper, workload);
         System.out.printf("  repair ÷ capture median %.3f× (min %.3f, max %.3f)%n", r.medianRatio(), r.minRatio(),
                 r.maxRatio());
+        return r;
+    }
+
+    /**
+     * Step 8, on the run's broker (zone A) with a second broker of its own (zone B), MirrorMaker 2, a primary and two
+     * standbys of its own.
+     */
+    static ZoneLag.Result zones(Params p, ProjectLayout artifacts, BenchStack stack, Workload workload)
+            throws Exception {
+        System.out.printf("step 8: lag through two zones (MirrorMaker 2) beside one cluster, at %s of the primary's "
+                + "maximum, %d round(s) of %.0f s%n", Report.pct(p.lagLoadFraction()), p.repetitions(), p.lagSeconds());
+        ZoneLag.Result r = ZoneLag.run(p, artifacts, stack.workDir.resolve("zones"), stack.broker, stack.reaper,
+                workload);
+        System.out.printf("  lag p99 two zones ÷ one cluster %.2f× (per round %.2f–%.2f); p50 %.2f×%n", r.p99Ratio(),
+                r.minP99Ratio(), r.maxP99Ratio(), r.p50Ratio());
         return r;
     }
 
@@ -176,7 +201,7 @@ public final class BenchMain {
             if ("lag".equals(options.only())) {
                 return new BenchResults(p.name(), options.command(), started.toString(),
                         (System.nanoTime() - t0) / 1e9, machine, p, capture, lag, null, null, null, null,
-                        peakRss(stack.pids()), null, Machine.loadAverage(), null);
+                        peakRss(stack.pids()), null, Machine.loadAverage(), null, null);
             }
             System.out.println("step 3: applier drain vs physical limit");
             ApplyThroughput.Result drain = ApplyThroughput.run(p, d.async, d.limit, stack.limit.pid(), stack.applier,
@@ -195,7 +220,7 @@ public final class BenchMain {
             LogRepairCost.Result repair = repair(p, artifacts, stack, workload);
             return new BenchResults(p.name(), options.command(), started.toString(), (System.nanoTime() - t0) / 1e9,
                     machine, p, capture, lag, drain, bulk, switchover, seeding, rss, cpu(capture, lag, drain),
-                    Machine.loadAverage(), repair);
+                    Machine.loadAverage(), repair, null);
         }
 
         private void startApplierAndCatchUp() throws InterruptedException {
@@ -239,12 +264,12 @@ public final class BenchMain {
      * @param json JSON destination, or null for the default
      * @param jfr processes to record with JFR
      * @param only null for every step, {@code seeding}: step 6 alone, on a broker of its own, {@code repair}: step 7
-     *             alone, likewise, or {@code lag}: steps 1 and 2
+     *             alone, likewise, {@code zones}: step 8 (only ever alone), likewise, or {@code lag}: steps 1 and 2
      * @param lagLoad step 2's offered rate as a fraction of the measured maximum, 0 for the default
      * @param args the raw arguments
      */
     record Options(boolean quick, Path out, Path json, List<String> jfr, String only, double lagLoad, List<String> args) {
-        static final String USAGE = "usage: [--quick] [--only seeding|repair|lag] [--lag-load 0.5] [--out file.md] [--json file.json] "
+        static final String USAGE = "usage: [--quick] [--only seeding|repair|lag|zones] [--lag-load 0.5] [--out file.md] [--json file.json] "
                 + "[--jfr async,standby,applier,primary]";
 
         static Options parse(String[] args) {
@@ -265,9 +290,9 @@ public final class BenchMain {
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
                 }
             }
-            if (only != null && !List.of("seeding", "repair", "lag").contains(only)) {
-                throw new IllegalArgumentException("--only " + only + ": the steps that run alone are seeding, repair "
-                        + "and lag; " + USAGE);
+            if (only != null && !List.of("seeding", "repair", "lag", "zones").contains(only)) {
+                throw new IllegalArgumentException("--only " + only + ": the steps that run alone are seeding, repair, "
+                        + "lag and zones; " + USAGE);
             }
             return new Options(quick, out, json, List.copyOf(jfr), only, lagLoad, List.of(args));
         }

@@ -59,20 +59,20 @@ final class EndToEndLag {
     static Result run(Params p, Driver primary, Driver standby, ApplierProcess applier, long standbyPid,
                       double primaryMaxTxPerSecond, Workload workload) throws InterruptedException {
         double rate = primaryMaxTxPerSecond * p.lagLoadFraction();
-        ProbedLoad load = new ProbedLoad(new WriteLoad(primary, workload, p.writerThreads()), standby, rate,
+        ProbedLoad load = new ProbedLoad(new WriteLoad(primary, workload, p.writerThreads()), List.of(standby), rate,
                 Math.max(1, Math.round(rate / p.lagProbesPerSecond())));
         if (p.lagWarmupSeconds() > 0) {
             // Not measured: the standby and the applier start getting work only here, and until their JIT has compiled
             // the apply path the compiler threads take a core of the two (seen in JFR: more CPU in C2 than in Bolt
             // workers), which would be measured as lag.
-            load.run(p.lagWarmupSeconds(), new Latencies());
+            load.run(p.lagWarmupSeconds(), List.of(new Latencies()));
             ReplicationWatch.awaitApplied(applier, ReplicationWatch.awaitPublished(primary, 60), 120);
         }
         Latencies lag = new Latencies();
         MetricsScrape before = MetricsScrape.of(applier.metricsBaseUrl());
         double applierCpu0 = ProcStats.cpuSeconds(applier.pid());
         double standbyCpu0 = ProcStats.cpuSeconds(standbyPid);
-        WriteLoad.Result r = load.run(p.lagSeconds(), lag);
+        WriteLoad.Result r = load.run(p.lagSeconds(), List.of(lag));
         ReplicationWatch.awaitApplied(applier, ReplicationWatch.awaitPublished(primary, 60), 120);
         MetricsScrape after = MetricsScrape.of(applier.metricsBaseUrl());
         double applierCpu = ProcStats.perThousand(applierCpu0, ProcStats.cpuSeconds(applier.pid()), r.transactions());
@@ -88,31 +88,72 @@ final class EndToEndLag {
                         1000 * MetricsScrape.mean(before, after, e.getValue()))).toList());
     }
 
-    /** The fixed-rate load with every {@code every}-th commit followed to the standby by a probe. */
-    private record ProbedLoad(WriteLoad writers, Driver standby, double rate, long every) {
-        WriteLoad.Result run(double seconds, Latencies lag) throws InterruptedException {
+    /**
+     * The fixed-rate load with every {@code every}-th commit followed by a probe on each standby: one bookmark per
+     * followed commit, then one probe per standby, so that several standbys are measured from the same commits.
+     */
+    record ProbedLoad(WriteLoad writers, List<Driver> standbys, double rate, long every) {
+        /**
+         * Offers the load for {@code seconds} and waits for the probes.
+         *
+         * @param lags one series per standby, in the order of {@link #standbys}
+         */
+        WriteLoad.Result run(double seconds, List<Latencies> lags) throws InterruptedException {
+            if (lags.size() != standbys.size()) {
+                throw new IllegalArgumentException(lags.size() + " lag series for " + standbys.size() + " standbys");
+            }
             // Never a bounded pool: a probe that waits for a thread starts late and returns at once, so its lag would
             // be the pool's queueing, not replication (with 32 threads and ~100 probes/s that happened once the lag
             // passed 0.3 s).
             ExecutorService probes = Executors.newCachedThreadPool();
             AtomicLong commits = new AtomicLong();
+            Failures failures = new Failures();
             WriteLoad.Result r = writers.fixedRate(rate, seconds, (session, committed) -> {
                 if (commits.incrementAndGet() % every == 0) {
-                    follow(session, committed, standby, probes, lag);
+                    follow(session, committed, standbys, probes, lags, failures);
                 }
             });
             probes.shutdown();
             probes.awaitTermination(120, TimeUnit.SECONDS);
+            failures.report();
             return r;
         }
     }
 
-    private static void follow(Session session, long committedNanos, Driver standby, ExecutorService probes,
-                               Latencies lag) {
+    private static void follow(Session session, long committedNanos, List<Driver> standbys, ExecutorService probes,
+                               List<Latencies> lags, Failures failures) {
         long commitId = ReplicationWatch.bookmark(session);
-        probes.submit(() -> {
-            ReplicationWatch.awaitCommit(standby, commitId, 60_000);
-            lag.add(System.nanoTime() - committedNanos);
-        });
+        for (int i = 0; i < standbys.size(); i++) {
+            Driver standby = standbys.get(i);
+            Latencies lag = lags.get(i);
+            int index = i;
+            probes.submit(() -> {
+                try {
+                    ReplicationWatch.awaitCommit(standby, commitId, 60_000);
+                    lag.add(System.nanoTime() - committedNanos);
+                } catch (RuntimeException e) {
+                    failures.add(index, e);
+                }
+            });
+        }
+    }
+
+    /** Probes that failed (their commit is not in the lag figures), per standby, with the first error. */
+    private static final class Failures {
+        private final Map<Integer, AtomicLong> counts = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.concurrent.atomic.AtomicReference<String> first =
+                new java.util.concurrent.atomic.AtomicReference<>();
+
+        void add(int standby, RuntimeException e) {
+            counts.computeIfAbsent(standby, k -> new AtomicLong()).incrementAndGet();
+            first.compareAndSet(null, "standby #" + (standby + 1) + ": " + e);
+        }
+
+        void report() {
+            if (!counts.isEmpty()) {
+                System.out.println("  probes that failed (not in the lag figures), by standby #: " + counts
+                        + "; first: " + first.get());
+            }
+        }
     }
 }

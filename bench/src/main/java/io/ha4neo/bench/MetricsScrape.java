@@ -50,9 +50,33 @@ final class MetricsScrape {
             if (line.isBlank() || line.startsWith("#") || space < 0) {
                 continue;
             }
-            s.put(line.substring(0, space).trim(), Double.parseDouble(line.substring(space + 1).trim()));
+            s.put(line.substring(0, space).trim(), number(line.substring(space + 1).trim()));
         }
         return new MetricsScrape(s);
+    }
+
+    /** A sample value of the text format: a Java double, or {@code +Inf}, {@code -Inf}, {@code NaN}. */
+    private static double number(String text) {
+        return switch (text) {
+            case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(text);
+        };
+    }
+
+    /**
+     * The series of metric {@code name} (exactly that name, any labels) whose labels include
+     * {@code label="value"}, as series key → value, in the order exposed.
+     */
+    Map<String, Double> withLabel(String name, String label, String value) {
+        Map<String, Double> found = new LinkedHashMap<>();
+        String labelText = label + "=\"" + value + "\"";
+        series.forEach((key, v) -> {
+            if (key.startsWith(name + "{") && (key.contains("{" + labelText) || key.contains("," + labelText))) {
+                found.put(key, v);
+            }
+        });
+        return found;
     }
 
     /** The value of a series (name plus labels exactly as exposed), 0 when absent. */

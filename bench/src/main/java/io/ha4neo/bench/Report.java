@@ -1,5 +1,6 @@
 package io.ha4neo.bench;
 
+import io.ha4neo.launcher.process.MirrorMaker;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,6 +43,9 @@ final class Report {
         }
         if (r.repair() != null) {
             repair();
+        }
+        if (r.zones() != null) {
+            zones();
         }
         if (r.peakRssMb() != null) {
             resources();
@@ -95,6 +99,14 @@ final class Report {
                     + ratio(GOAL_REPAIR_VS_CAPTURE) + " (step 7, median)", ratio3(rep.medianRatio()) + " ("
                     + ratio3(rep.minRatio()) + "–" + ratio3(rep.maxRatio()) + ")",
                     rep.medianRatio() <= GOAL_REPAIR_VS_CAPTURE);
+        }
+        if (r.zones() != null) {
+            ZoneLag.Result z = r.zones();
+            goal("end-to-end lag p99 ≤ " + f(GOAL_LAG_P99_MS, 0) + " ms at " + pct(z.loadFraction()) + " load, one "
+                    + "cluster (step 8, median of the rounds)", f(z.oneCluster().p99Ms(), 1) + " ms",
+                    z.oneCluster().p99Ms() <= GOAL_LAG_P99_MS);
+            line("| the same lag through two zones, MirrorMaker 2 (step 8; no goal of its own) | "
+                    + f(z.twoZones().p99Ms(), 1) + " ms, " + ratio(z.p99Ratio()) + " of one cluster | – |");
         }
         line("");
     }
@@ -165,6 +177,64 @@ final class Report {
                 + "the wait for the broker, restarted beside it, included) and the publication of the repair event "
                 + "after it are shown beside it, not in the ratio.");
         line("");
+    }
+
+    private void zones() {
+        ZoneLag.Result z = r.zones();
+        line("## 8. Two zones: lag through MirrorMaker 2 beside one cluster (" + f(z.offeredTxPerSecond(), 0)
+                + " tx/s offered, " + pct(z.loadFraction()) + " of this primary's maximum " + f(z.primaryMaxTxPerSecond(), 0)
+                + " tx/s; " + z.rounds().size() + " round(s) of " + f(z.roundSeconds(), 0) + " s after a "
+                + f(z.warmupSeconds(), 0) + " s warm-up)");
+        line("");
+        line("| Path | followed commits | lag p50 ms | **lag p99 ms** (min–max of the rounds) | lag max ms | applier "
+                + "apply−commit p50 / p99 ms | applier stage sent → polled mean ms |");
+        line("|---|---|---|---|---|---|---|");
+        zonePath("one cluster: the applier reads zone A's topic `" + ZoneLag.TOPIC + "`", z.oneCluster(),
+                z.rounds().stream().map(ZoneLag.Round::oneCluster).toList());
+        zonePath("**two zones**: zone A → MirrorMaker 2 → zone B's copy `" + z.copyTopic() + "`, the applier reads "
+                + "zone B", z.twoZones(), z.rounds().stream().map(ZoneLag.Round::twoZones).toList());
+        line("| **two zones ÷ one cluster** | | " + ratio(z.p50Ratio()) + " | **" + ratio(z.p99Ratio()) + "** ("
+                + ratio(z.minP99Ratio()) + "–" + ratio(z.maxP99Ratio()) + ") | " + ratio(z.maxRatio()) + " | | |");
+        line("");
+        line("| Round | offered / committed tx/s | one cluster p50 / p99 / max ms | two zones p50 / p99 / max ms | p99 "
+                + "÷ | MirrorMaker replication latency p50 / p99 / max ms (readings) | record age p50 / p99 / max ms | "
+                + "MirrorMaker's own window at the end: avg / max ms | MirrorMaker CPU s / 1k tx |");
+        line("|---|---|---|---|---|---|---|---|---|");
+        for (ZoneLag.Round x : z.rounds()) {
+            ZoneLag.MirrorLatency m = x.mirrorMaker();
+            line("| " + x.repetition() + " | " + f(x.offeredTxPerSecond(), 0) + " / " + f(x.committedTxPerSecond(), 0)
+                    + " | " + lags(x.oneCluster().lag()) + " | " + lags(x.twoZones().lag()) + " | "
+                    + ratio(x.p99Ratio()) + " | " + lags(m.latency()) + " (" + m.samples() + ") | "
+                    + lags(m.recordAge()) + " | " + f(m.windowAvgMs(), 1) + " / " + f(m.windowMaxMs(), 0) + " | "
+                    + f(x.mirrorMakerCpuPer1000(), 3) + " |");
+        }
+        line("");
+        line("Every followed commit (one bookmark on the primary) is probed on both standbys, so both paths carry the "
+                + "same commits at the same rate. Lag = `ha4neo.awaitCommit` returned on the standby − the commit "
+                + "returned on the primary, as in step 2; the path figures are medians over the rounds. MirrorMaker's "
+                + "figures come from its `/metrics`: `" + MirrorMaker.REPLICATION_LATENCY + "` (the last copied "
+                + "record's source timestamp → zone B acknowledged its copy) and record age (→ MirrorMaker polled it), "
+                + "read every " + ZoneLag.SAMPLE_PERIOD_MS + " ms during the round, a reading counting when records "
+                + "were copied since the one before; and at the round's end its own avg / max, whose window (Kafka's "
+                + "default, the last 30–60 s) cannot be set for these metrics and may reach back before the round "
+                + "(round 1: into MirrorMaker's catch-up after its start). MirrorMaker reads `read_committed`, so the "
+                + "record age includes the wait for the primary's Kafka transaction to commit, which the one-cluster "
+                + "applier waits for too: latency − age is what MirrorMaker adds by producing to zone B. The primary's "
+                + "maximum was measured closed loop before MirrorMaker and the appliers started, as in step 1. This "
+                + "step runs only with `--only zones`.");
+        line("");
+    }
+
+    private void zonePath(String label, ZoneLag.PathSummary s, List<ZoneLag.PathRound> rounds) {
+        line("| " + label + " | " + s.followed() + " | " + f(s.p50Ms(), 1) + " | **" + f(s.p99Ms(), 1) + "** ("
+                + f(s.minP99Ms(), 1) + "–" + f(s.maxP99Ms(), 1) + ") | " + f(s.maxMs(), 1) + " | "
+                + f(CaptureOverhead.Stats.median(rounds, ZoneLag.PathRound::applierP50Ms), 1) + " / "
+                + f(CaptureOverhead.Stats.median(rounds, ZoneLag.PathRound::applierP99Ms), 1) + " | "
+                + f(CaptureOverhead.Stats.median(rounds, ZoneLag.PathRound::sentToPolledMeanMs), 1) + " |");
+    }
+
+    private static String lags(Latencies.Summary l) {
+        return f(l.p50Ms(), 1) + " / " + f(l.p99Ms(), 1) + " / " + f(l.maxMs(), 1);
     }
 
     private static String ratio3(double v) {

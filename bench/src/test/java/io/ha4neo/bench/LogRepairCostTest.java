@@ -44,7 +44,7 @@ class LogRepairCostTest {
                 repetition(2, 5000, 50)));
         BenchResults results = new BenchResults("quick", "java -jar bench.jar --only repair", "2026-12-07T09:00:00Z",
                 60, Map.of("cores", "2"), Params.quick(), null, null, null, null, null, null, null, null, "0.1",
-                repair);
+                repair, null);
 
         String md = Report.markdown(results);
 

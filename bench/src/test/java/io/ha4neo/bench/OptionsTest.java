@@ -33,7 +33,7 @@ class OptionsTest {
     @Test
     void aStepThatCannotRunAloneIsRefused() {
         assertThatThrownBy(() -> BenchMain.Options.parse(new String[] {"--only", "drain"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seeding, repair and lag");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seeding, repair, lag and zones");
     }
 
     @Test
@@ -42,5 +42,13 @@ class OptionsTest {
         assertThat(Params.quick().repairTransactions()).isEqualTo(1_000);
         assertThat(Params.full().repairTransactions()).isEqualTo(20_000);
         assertThat(Params.full().withLagLoadFraction(0.3).repairTransactions()).isEqualTo(20_000);
+    }
+
+    @Test
+    void zonesRunAloneAndTakeTheLagLoad() {
+        BenchMain.Options o = BenchMain.Options.parse(new String[] {"--only", "zones", "--quick", "--lag-load", "0.3"});
+        assertThat(o.only()).isEqualTo("zones");
+        assertThat(o.quick()).isTrue();
+        assertThat(o.lagLoad()).isEqualTo(0.3);
     }
 }
