@@ -116,14 +116,10 @@ final class BenchStack implements AutoCloseable {
     }
 
     private Map<String, String> pluginSettings(String mode) {
-        Map<String, String> s = new LinkedHashMap<>();
         boolean standbyRole = "standby".equals(mode);
-        s.put("ha4neo.role", standbyRole ? "standby" : "primary");
-        s.put("ha4neo.applier.user", applierCredentials.user());
-        s.put("ha4neo.cluster.id", CLUSTER_ID + ("semi-sync".equals(mode) ? "-semi" : "-async"));
-        s.put("ha4neo.topic", "semi-sync".equals(mode) ? SEMI_TOPIC : ASYNC_TOPIC);
-        s.put("dbms.security.procedures.unrestricted", "ha4neo.*");
-        s.put("ha4neo.kafka.bootstrap.servers", broker.bootstrapServers());
+        Map<String, String> s = BenchPlugin.settings(standbyRole ? "standby" : "primary",
+                CLUSTER_ID + ("semi-sync".equals(mode) ? "-semi" : "-async"),
+                "semi-sync".equals(mode) ? SEMI_TOPIC : ASYNC_TOPIC, broker, applierCredentials);
         if (!standbyRole) {
             s.put("ha4neo.durability", mode);
         }

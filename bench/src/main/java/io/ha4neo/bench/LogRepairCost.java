@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -257,14 +256,8 @@ final class LogRepairCost {
     }
 
     private static Map<String, String> plugin(KafkaBroker broker, Credentials applierUser) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("ha4neo.role", "primary");
+        Map<String, String> s = BenchPlugin.settings("primary", CLUSTER_ID, TOPIC, broker, applierUser);
         s.put("ha4neo.durability", "async");
-        s.put("ha4neo.applier.user", applierUser.user());
-        s.put("ha4neo.cluster.id", CLUSTER_ID);
-        s.put("ha4neo.topic", TOPIC);
-        s.put("dbms.security.procedures.unrestricted", "ha4neo.*");
-        s.put("ha4neo.kafka.bootstrap.servers", broker.bootstrapServers());
         // the broker restarts beside the primary: after a kill -9 with the full run's topics it may take a while
         s.put("ha4neo.startup.kafka.timeout.ms", "300000");
         return s;

@@ -16,7 +16,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.neo4j.driver.Driver;
@@ -172,14 +171,7 @@ final class StandbySeeding {
     }
 
     private static Map<String, String> plugin(KafkaBroker broker, Credentials applierUser, String role) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("ha4neo.role", role);
-        s.put("ha4neo.applier.user", applierUser.user());
-        s.put("ha4neo.cluster.id", CLUSTER_ID);
-        s.put("ha4neo.topic", TOPIC);
-        s.put("dbms.security.procedures.unrestricted", "ha4neo.*");
-        s.put("ha4neo.kafka.bootstrap.servers", broker.bootstrapServers());
-        return s;
+        return BenchPlugin.settings(role, CLUSTER_ID, TOPIC, broker, applierUser);
     }
 
     private static ApplierProcess applier(ProjectLayout layout, Path workDir, ProcessReaper reaper, KafkaBroker broker,

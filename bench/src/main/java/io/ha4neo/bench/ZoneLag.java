@@ -13,7 +13,6 @@ import io.ha4neo.schemas.contract.MetricNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -440,14 +439,8 @@ final class ZoneLag {
 
     private static Neo4jServer server(ProjectLayout layout, Path workDir, ProcessReaper reaper, String name,
                                       String role, KafkaBroker zoneA, Credentials applierUser) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("ha4neo.role", role);
+        Map<String, String> s = BenchPlugin.settings(role, CLUSTER_ID, TOPIC, zoneA, applierUser);
         s.put("ha4neo.member.name", name);
-        s.put("ha4neo.applier.user", applierUser.user());
-        s.put("ha4neo.cluster.id", CLUSTER_ID);
-        s.put("ha4neo.topic", TOPIC);
-        s.put("dbms.security.procedures.unrestricted", "ha4neo.*");
-        s.put("ha4neo.kafka.bootstrap.servers", zoneA.bootstrapServers());
         if ("primary".equals(role)) {
             s.put("ha4neo.durability", "async");
         } else {
