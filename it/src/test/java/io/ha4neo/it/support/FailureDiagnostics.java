@@ -20,6 +20,8 @@ final class FailureDiagnostics {
     static final String FILE_NAME = "it-failures.log";
     private static final int APPLIER_LINES = 40;
     private static final int SERVER_LINES = 25;
+    /** Longer lines are cut: the CI summary keeps only part of the build's output, and one line must not fill it. */
+    private static final int LINE_CHARS = 300;
 
     private FailureDiagnostics() {
     }
@@ -73,6 +75,7 @@ final class FailureDiagnostics {
     }
 
     private static String last(List<String> lines, int n) {
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()).stream()
+                .map(l -> l.length() <= LINE_CHARS ? l : l.substring(0, LINE_CHARS) + " [cut]").toList());
     }
 }

@@ -47,6 +47,10 @@ public final class ApplierErrors {
      * the back-off. An id the registry does not know is a fatal {@code decode} error instead.
      */
     public static final String REGISTRY_UNAVAILABLE = "registry_unavailable";
+    /** The standby could not be reached over Bolt: it is down, restarting, or the network is. */
+    public static final String NEO4J_UNAVAILABLE = "neo4j_unavailable";
+    /** The standby dropped the session (it is stopping, or its database restarts). */
+    public static final String NEO4J_SESSION_EXPIRED = "neo4j_session_expired";
     /** The member's write guard refused the applier's write: the member is the primary (it was promoted), or fenced. */
     public static final String MEMBER_NOT_STANDBY = "member_not_standby";
 
@@ -88,6 +92,14 @@ public final class ApplierErrors {
         public boolean checksRole() {
             return kind.equals(MEMBER_NOT_STANDBY);
         }
+
+        /**
+         * True when the standby could not be reached: the wait before the retry ends as soon as it answers again (a
+         * member that restarted or was fenced and rejoined), instead of after the whole back-off.
+         */
+        public boolean endsWhenStandbyAnswers() {
+            return kind.equals(NEO4J_UNAVAILABLE) || kind.equals(NEO4J_SESSION_EXPIRED);
+        }
     }
 
     private ApplierErrors() {
@@ -118,8 +130,8 @@ public final class ApplierErrors {
         if (t instanceof TransactionTerminatedException) return retriable(NEO4J_TERMINATED); // client side, no code
         // Neo4j: deadlocks and other Neo.TransientError.* are TransientException
         if (t instanceof TransientException) return retriable(NEO4J_TRANSIENT);
-        if (t instanceof ServiceUnavailableException) return retriable("neo4j_unavailable");
-        if (t instanceof SessionExpiredException) return retriable("neo4j_session_expired");
+        if (t instanceof ServiceUnavailableException) return retriable(NEO4J_UNAVAILABLE);
+        if (t instanceof SessionExpiredException) return retriable(NEO4J_SESSION_EXPIRED);
         // constraint violations, syntax errors, security errors: the standby diverged or is misconfigured
         if (t instanceof ClientException) return fatal("neo4j_client");
         // Kafka: broker unavailable, leader change, timeouts, rebalance in progress

@@ -341,9 +341,38 @@ public final class ApplierLoop {
         RuntimeException error = e instanceof FencedInstanceIdException fenced ? duplicateInstance(fenced) : e;
         Duration delay = errors.retryDelayOrStop(error, doing, batch.size(), batch.changes());
         batch.dropAll();
-        if (!stop.awaitFor(delay)) {
+        boolean stopping = ApplierErrors.classify(error).endsWhenStandbyAnswers()
+                ? awaitStandbyOrFor(delay) : stop.awaitFor(delay);
+        if (!stopping) {
             positioner.repositionBeforeNextStep("retrying");
         }
+    }
+
+    /**
+     * The wait after the standby could not be reached: at most {@code delay}, but over as soon as the member answers
+     * a role check (asked every {@link RoleWatch#idlePoll()}), whose answer the loop follows. A member that restarted,
+     * or was fenced and rejoined, is applied to again at once, not after the rest of a back-off that grew while it was
+     * down. Returns true when stopping.
+     */
+    private boolean awaitStandbyOrFor(Duration delay) {
+        long start = System.nanoTime();
+        long deadline = start + delay.toNanos();
+        for (long left = delay.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            if (stop.awaitFor(Duration.ofNanos(Math.min(left, roles.idlePoll().toNanos())))) {
+                return true;
+            }
+            RoleWatch.Change change;
+            try {
+                change = roles.checkNow();
+            } catch (RuntimeException stillUnreachable) {
+                continue;
+            }
+            log.info("the standby answers again after {} ms of a {} ms back-off; retrying now",
+                    Duration.ofNanos(System.nanoTime() - start).toMillis(), delay.toMillis());
+            follow(change);
+            return false;
+        }
+        return false;
     }
 
     /**

@@ -469,6 +469,44 @@ class ApplierLoopTest {
         assertThat(delays).as("the first hiccup as a standby waits the initial delay, not the outage's").containsExactly(1L);
     }
 
+    @Test
+    void aStandbyThatWasUnreachableIsWrittenToAsSoonAsItAnswersNotAfterTheWholeBackOff() throws Exception {
+        consumer.schedulePollTask(() -> assignWithRecords(createsNode(3, 0, "a")));
+        Backoff backoff = new Backoff(Duration.ofMinutes(5), Duration.ofMinutes(5)); // far beyond the test's 10 s
+        Deque<RuntimeException> outage = new ArrayDeque<>(List.of(new ServiceUnavailableException("member restarting")));
+        store.failIf = (statements, next) -> outage.poll();
+        store.onFailedWrite = () -> {
+            store.roleError = new ServiceUnavailableException("member restarting"); // still down for a few checks
+            addRecords(createsNode(3, 0, "a"));
+        };
+
+        try (Running running = start(loop(OptionalLong.empty(), backoff))) {
+            running.await(() -> status.state() == ApplierState.RETRYING);
+            int checks = store.roleChecks;
+            running.await(() -> store.roleChecks >= checks + 3); // probed while it is down
+            assertThat(store.log).containsExactly("ensure", "failed write 3@0");
+            store.roleError = null; // it answers again
+            running.await(() -> store.watermark != null && store.watermark.commitId() == 3);
+        }
+
+        assertThat(store.log).containsExactly("ensure", "failed write 3@0", "write 3@0");
+    }
+
+    @Test
+    void otherRetriableErrorsWaitTheirWholeBackOff() throws Exception {
+        consumer.schedulePollTask(() -> assignWithRecords(createsNode(3, 0, "a")));
+        Backoff backoff = new Backoff(Duration.ofMinutes(5), Duration.ofMinutes(5));
+        store.failIf = (statements, next) -> new TransientException("Neo.TransientError.Transaction.DeadlockDetected",
+                "deadlock");
+
+        try (Running running = start(loop(OptionalLong.empty(), backoff))) {
+            running.await(() -> status.state() == ApplierState.RETRYING);
+            Thread.sleep(200); // ten role check intervals: a deadlock is no reason to cut the wait short
+        }
+
+        assertThat(store.log).containsExactly("ensure", "failed write 3@0");
+    }
+
     // ------------------------------------------------------------------ several appliers of one standby
 
     @Test
