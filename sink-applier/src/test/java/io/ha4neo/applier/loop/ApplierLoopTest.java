@@ -186,6 +186,29 @@ class ApplierLoopTest {
     }
 
     @Test
+    void commitsThatArriveDuringAWriteGoInTheNextWriteTogetherNotOneWriteApart() throws Exception {
+        consumer.schedulePollTask(() -> assignWithRecords(createsNode(3, 0, "a")));
+        store.failIf = (statements, next) -> {
+            if (next.commitId() == 3) { // while the standby writes commit 3, the consumer's prefetch brings commit 5
+                consumer.addRecord(record(1, 5, codec.encode(createsNode(5, 3, "b")).get(0)));
+                consumer.updateEndOffsets(Map.of(TP, 2L)); // where that fetch found the end: early in the write
+                consumer.schedulePollTask(() -> { }); // the poll after the write hands out the prefetched commit 5
+                consumer.schedulePollTask(() -> { // the fetch it sent brings commit 7, committed later in the write
+                    consumer.addRecord(record(2, 7, codec.encode(createsNode(7, 5, "c")).get(0)));
+                    consumer.updateEndOffsets(Map.of(TP, 3L));
+                });
+            }
+            return null;
+        };
+
+        int exit = runUntil(loop(), () -> store.watermark != null && store.watermark.commitId() == 7);
+
+        assertThat(exit).isZero();
+        assertThat(store.log).as("5 and 7 in one standby transaction: the prefetched 5 alone is no proof of the end")
+                .containsExactly("ensure", "write 3@0", "write 7@2");
+    }
+
+    @Test
     void retriesAFailedWriteAfterRepositioningAndAppliesEachTransactionOnce() throws Exception {
         TransactionEvent[] events = {createsNode(3, 0, "a"), createsNode(5, 3, "b")};
         consumer.schedulePollTask(() -> assignWithRecords(events));
