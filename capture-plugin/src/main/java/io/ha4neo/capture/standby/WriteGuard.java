@@ -51,20 +51,24 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
     private final String applierUser;
     private final boolean captureApplierWrites;
     private final Supplier<String> primaryRefusal;
+    private final Supplier<String> applierRetry;
 
     public WriteGuard(Supplier<Role> role, CommitGate gate, ReplicaProgress progress, String clusterId,
                       boolean authEnabled, String applierUser, boolean captureApplierWrites) {
-        this(role, () -> null, gate, progress, clusterId, authEnabled, applierUser, captureApplierWrites);
+        this(role, () -> null, () -> null, gate, progress, clusterId, authEnabled, applierUser, captureApplierWrites);
     }
 
     /**
      * @param primaryRefusal null while a primary accepts client writes; otherwise why it refuses them (a switchover
      *                       froze it, a newer epoch was found, or semi-sync fails closed), for the client's error
+     * @param applierRetry   asked before each applier transaction on a standby: null, or why it must be retried
+     *                       ({@link TriggerGate#applierRefusal}); refused with a transient status, so the applier retries
      */
-    public WriteGuard(Supplier<Role> role, Supplier<String> primaryRefusal, CommitGate gate,
-                      ReplicaProgress progress, String clusterId, boolean authEnabled, String applierUser,
-                      boolean captureApplierWrites) {
+    public WriteGuard(Supplier<Role> role, Supplier<String> primaryRefusal, Supplier<String> applierRetry,
+                      CommitGate gate, ReplicaProgress progress, String clusterId, boolean authEnabled,
+                      String applierUser, boolean captureApplierWrites) {
         this.primaryRefusal = primaryRefusal;
+        this.applierRetry = applierRetry;
         this.captureApplierWrites = captureApplierWrites;
         this.role = role;
         this.gate = gate;
@@ -103,6 +107,12 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
             throw new StandbyWriteRejectedException("database '" + db.databaseName() + "' is a read-only standby of "
                     + "replication cluster '" + clusterId + "' (ha4neo role STANDBY); send writes to the primary");
         }
+        String retry = current == Role.STANDBY ? applierRetry.get() : null;
+        if (retry != null) {
+            gate.leave();
+            throw new RetryApplierWriteException("database '" + db.databaseName() + "' (standby of replication "
+                    + "cluster '" + clusterId + "') refused this applier transaction once: " + retry);
+        }
         if (current == Role.PRIMARY && isApplierTagged(data) && !captureApplierWrites) {
             gate.leave();
             throw new StandbyWriteRejectedException("database '" + db.databaseName() + "' is the primary of "
@@ -125,6 +135,11 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
         } finally {
             INTERNAL.set(false);
         }
+    }
+
+    /** True on a thread that is inside {@link #internally}: the plugin's own write. */
+    public static boolean isInternalWrite() {
+        return INTERNAL.get();
     }
 
     @Override
@@ -206,6 +221,22 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
             }
         }
         return new Entered(applier, epoch, commitId, sourceTime);
+    }
+
+    /**
+     * Thrown from beforeCommit to have the applier retry a transaction: Neo4j rolls it back and hands the client this
+     * status, a transient error ({@code Neo.TransientError.Transaction.Outdated}), which the applier retries.
+     */
+    public static final class RetryApplierWriteException extends RuntimeException
+            implements org.neo4j.kernel.api.exceptions.Status.HasStatus {
+        public RetryApplierWriteException(String message) {
+            super(message);
+        }
+
+        @Override
+        public org.neo4j.kernel.api.exceptions.Status status() {
+            return org.neo4j.kernel.api.exceptions.Status.Transaction.Outdated;
+        }
     }
 
     /** Thrown from beforeCommit: Neo4j rolls the transaction back and hands the message to the client. */

@@ -1,0 +1,97 @@
+package io.ha4neo.capture;
+
+import io.ha4neo.capture.standby.TriggerGate;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.neo4j.graphdb.event.TransactionEventListener;
+import org.neo4j.kernel.availability.AvailabilityListener;
+import org.neo4j.kernel.availability.DatabaseAvailabilityGuard;
+import org.neo4j.kernel.internal.GraphDatabaseAPI;
+import org.neo4j.kernel.internal.event.GlobalTransactionEventListeners;
+
+/**
+ * The kernel seam of the {@link TriggerGate}: one database's transaction event listeners as Neo4j keeps them
+ * ({@link GlobalTransactionEventListeners}, internal API, the same in 5.26 and 2025.x), and the database's
+ * availability, which tells the gate when APOC has registered its handler at start-up and when the database stops.
+ *
+ * <p>A swap is atomic where it can be: Neo4j 5.26's {@code DefaultGlobalTransactionEventListeners} keeps each
+ * database's listeners in a copy-on-write list inside a {@code ConcurrentHashMap}, and every commit copies that list
+ * once in beforeCommit. Replacing the list in one {@code compute} means a commit sees either APOC's handler or its
+ * stand-in, never both (its triggers would fire twice on a primary) and never neither (they would not fire). Where
+ * that field does not exist (another Neo4j version), the swap falls back to an unregister and a register through the
+ * public methods: a commit between the two would run without APOC's triggers.
+ */
+final class DatabaseListenerRegistry implements TriggerGate.Registry {
+    private final String database;
+    private final GlobalTransactionEventListeners listeners;
+    /** Neo4j's map of database name to listener list, or null when it cannot be reached (fallback swap). */
+    private final Map<String, List<TransactionEventListener<?>>> byDatabase;
+
+    DatabaseListenerRegistry(GraphDatabaseAPI db) {
+        this.database = db.databaseName();
+        this.listeners = db.getDependencyResolver().resolveDependency(GlobalTransactionEventListeners.class);
+        this.byDatabase = listenerMap(listeners);
+    }
+
+    /** Calls {@code available} whenever the database becomes available and {@code unavailable} when it stops being so. */
+    static void onAvailability(GraphDatabaseAPI db, Runnable available, Runnable unavailable) {
+        db.getDependencyResolver().resolveDependency(DatabaseAvailabilityGuard.class).addListener(
+                new AvailabilityListener() {
+                    @Override
+                    public void available() {
+                        available.run();
+                    }
+
+                    @Override
+                    public void unavailable() {
+                        unavailable.run();
+                    }
+                });
+    }
+
+    @Override
+    public List<TransactionEventListener<?>> registered() {
+        return List.copyOf(listeners.getDatabaseTransactionEventListeners(database));
+    }
+
+    @Override
+    public void swap(TransactionEventListener<?> old, TransactionEventListener<?> replacement) {
+        if (byDatabase == null) {
+            swapThroughPublicMethods(old, replacement);
+            return;
+        }
+        byDatabase.computeIfPresent(database, (name, list) -> {
+            List<TransactionEventListener<?>> next = new ArrayList<>(list);
+            next.removeIf(l -> l == old);
+            if (next.stream().noneMatch(l -> l == replacement)) {
+                next.add(replacement);
+            }
+            return new CopyOnWriteArrayList<>(next);
+        });
+    }
+
+    private void swapThroughPublicMethods(TransactionEventListener<?> old, TransactionEventListener<?> replacement) {
+        if (registered().stream().anyMatch(l -> l == old)) {
+            listeners.unregisterTransactionEventListener(database, old);
+        }
+        if (registered().stream().noneMatch(l -> l == replacement)) {
+            listeners.registerTransactionEventListener(database, replacement);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, List<TransactionEventListener<?>>> listenerMap(GlobalTransactionEventListeners global) {
+        try {
+            Field f = global.getClass().getDeclaredField("globalTransactionEventListeners");
+            f.setAccessible(true);
+            Object map = f.get(global);
+            return map instanceof java.util.concurrent.ConcurrentHashMap<?, ?> m
+                    ? (Map<String, List<TransactionEventListener<?>>>) m : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+}
