@@ -78,6 +78,20 @@ public final class ProjectLayout {
         return requireDir("runtimes/neo4j-server/target/lib", "runtimes/neo4j-server");
     }
 
+    /**
+     * APOC core's jar ({@code runtimes/neo4j-server/target/apoc}, the version pinned in the root pom), for servers
+     * that run APOC beside the plugin.
+     */
+    public Path apocCoreJar() {
+        Path dir = requireDir("runtimes/neo4j-server/target/apoc", "runtimes/neo4j-server");
+        try (var jars = Files.list(dir)) {
+            return jars.filter(p -> p.getFileName().toString().startsWith("apoc-core-")).findFirst()
+                    .orElseThrow(() -> missing(dir.resolve("apoc-core-<version>-core.jar"), "runtimes/neo4j-server"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
     /** The packaged (shaded) capture plugin jar, the one a user drops into plugins/. */
     public Path pluginJar() {
         return requireFile("capture-plugin/target/capture-plugin-" + VERSION + ".jar", "capture-plugin");
