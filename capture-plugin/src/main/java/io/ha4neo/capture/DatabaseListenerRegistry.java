@@ -2,7 +2,6 @@ package io.ha4neo.capture;
 
 import io.ha4neo.capture.standby.TriggerGate;
 import java.lang.reflect.Field;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,12 +16,13 @@ import org.neo4j.kernel.internal.event.GlobalTransactionEventListeners;
  * ({@link GlobalTransactionEventListeners}, internal API, the same in 5.26 and 2025.x), and the database's
  * availability, which tells the gate when APOC has registered its handler at start-up and when the database stops.
  *
- * <p>A swap is atomic where it can be: Neo4j 5.26's {@code DefaultGlobalTransactionEventListeners} keeps each
- * database's listeners in a copy-on-write list inside a {@code ConcurrentHashMap}, and every commit copies that list
- * once in beforeCommit. Replacing the list in one {@code compute} means a commit sees either APOC's handler or its
- * stand-in, never both (its triggers would fire twice on a primary) and never neither (they would not fire). Where
- * that field does not exist (another Neo4j version), the swap falls back to an unregister and a register through the
- * public methods: a commit between the two would run without APOC's triggers.
+ * <p>A rearrangement is atomic where it can be: Neo4j 5.26's {@code DefaultGlobalTransactionEventListeners} keeps
+ * each database's listeners in a copy-on-write list inside a {@code ConcurrentHashMap}, and every commit copies that
+ * list once in beforeCommit. Replacing the list in one {@code compute} means a commit sees either APOC's handler or
+ * its stand-in, never both (its triggers would fire twice on a primary) and never neither (they would not fire), and
+ * it can put the stand-in's first part at the front, which the public API cannot. Where that field does not exist
+ * (another Neo4j version), it falls back to unregister and register calls: a commit between two of them would run
+ * without APOC's triggers, and both parts end up last.
  */
 final class DatabaseListenerRegistry implements TriggerGate.Registry {
     private final String database;
@@ -58,27 +58,33 @@ final class DatabaseListenerRegistry implements TriggerGate.Registry {
     }
 
     @Override
-    public void swap(TransactionEventListener<?> old, TransactionEventListener<?> replacement) {
+    public void rearrange(List<TransactionEventListener<?>> remove, TransactionEventListener<?> first,
+                          TransactionEventListener<?> last) {
         if (byDatabase == null) {
-            swapThroughPublicMethods(old, replacement);
+            rearrangeThroughPublicMethods(remove, first, last);
             return;
         }
-        byDatabase.computeIfPresent(database, (name, list) -> {
-            List<TransactionEventListener<?>> next = new ArrayList<>(list);
-            next.removeIf(l -> l == old);
-            if (next.stream().noneMatch(l -> l == replacement)) {
-                next.add(replacement);
-            }
-            return new CopyOnWriteArrayList<>(next);
-        });
+        byDatabase.computeIfPresent(database, (name, list) -> new CopyOnWriteArrayList<>(
+                TriggerListOrder.rearranged(list, remove, first, last)));
     }
 
-    private void swapThroughPublicMethods(TransactionEventListener<?> old, TransactionEventListener<?> replacement) {
-        if (registered().stream().anyMatch(l -> l == old)) {
-            listeners.unregisterTransactionEventListener(database, old);
+    @Override
+    public boolean putsFirst() {
+        return byDatabase != null;
+    }
+
+    /** Not atomic: a commit between two of these calls runs with the list half changed. */
+    private void rearrangeThroughPublicMethods(List<TransactionEventListener<?>> remove,
+                                               TransactionEventListener<?> first, TransactionEventListener<?> last) {
+        for (TransactionEventListener<?> l : remove) {
+            if (registered().stream().anyMatch(r -> r == l)) {
+                listeners.unregisterTransactionEventListener(database, l);
+            }
         }
-        if (registered().stream().noneMatch(l -> l == replacement)) {
-            listeners.registerTransactionEventListener(database, replacement);
+        for (TransactionEventListener<?> l : java.util.Arrays.asList(first, last)) {
+            if (l != null) {
+                listeners.registerTransactionEventListener(database, l); // appended: the public API has no front
+            }
         }
     }
 

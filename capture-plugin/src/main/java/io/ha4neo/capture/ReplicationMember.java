@@ -126,7 +126,7 @@ public final class ReplicationMember {
         this.readingCodec = CaptureCodecs.forReading(config);
         this.triggers = new TriggerGate(config.database(), listeners, () -> role, m -> log.info("%s", m),
                 m -> log.warn("%s", m));
-        this.guard = new WriteGuard(() -> role, this::primaryRefusal, triggers::applierRefusal, gate, progress,
+        this.guard = new WriteGuard(() -> role, this::primaryRefusal, triggers::refusal, gate, progress,
                 config.clusterId(), authEnabled, config.applierUser(), config.captureApplierWrites());
     }
 
@@ -233,7 +233,7 @@ public final class ReplicationMember {
             CaptureService c = newCapture();
             c.start(new CaptureService.Start.RoleFlip());
             capture = c;
-            gateTriggers(triggers::moveToEnd);
+            gateTriggers(triggers::reorder);
         } else {
             stopCapture();
         }
@@ -326,7 +326,7 @@ public final class ReplicationMember {
             capture = c;
             long baseline = lastCommittedBaseline(c);
             awaitEpochStartPublished(c, baseline, timeoutMillis);
-            gateTriggers(triggers::moveToEnd); // after capture's listener, before the first client write
+            gateTriggers(triggers::reorder); // around capture's listener, before the first client write
             frozen = false;
             frozenAt = null;
             log.info("ha4neo: database '%s' promoted to primary of epoch %d in %d ms (%s): its epoch start (commit id "

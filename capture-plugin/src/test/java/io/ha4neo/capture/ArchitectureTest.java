@@ -37,7 +37,8 @@ class ArchitectureTest {
      */
     private static final Set<Class<?>> KERNEL_SEAM = Set.of(CaptureExtensionFactory.class, CaptureLifecycle.class,
             TransactionCapture.class, StoreContentReader.class, BootstrapKernelAccess.class,
-            Neo4j526TransactionLogReader.class, StoreRepairView.class, LogRepair.class, DatabaseListenerRegistry.class);
+            Neo4j526TransactionLogReader.class, StoreRepairView.class, LogRepair.class, DatabaseListenerRegistry.class,
+            FreshTransactionData.class);
 
     /**
      * TODO(#10 item 6): subpackage classes that use kernel internals today, against the rule that only the root

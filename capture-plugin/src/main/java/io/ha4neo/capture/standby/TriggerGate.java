@@ -11,20 +11,20 @@ import org.neo4j.graphdb.event.TransactionEventListener;
 
 /**
  * Keeps APOC's triggers ({@code apoc.trigger.*}) from firing for the transactions a standby applies, while they fire
- * as usual on the primary (docs/apoc-triggers.md).
+ * as usual on the primary, and there are replicated exactly once (docs/apoc-triggers.md).
  *
  * <p>APOC registers one {@code apoc.trigger.TriggerHandler} per database as an ordinary transaction event listener,
- * whenever that database has triggers. The gate swaps each such handler it finds in the database's listener list for a
- * {@link GatedTriggerListener}, which forwards to it only while {@link TriggerForwarding} says so (this member is the
- * primary). The swap appends the stand-in at the end of the list, after the write guard and capture, so APOC's
- * {@code after} triggers (a new transaction started inside afterCommit) run once ha4neo is done with the committing
- * transaction. APOC is found by class name: the plugin has no compile-time dependency on it, and without APOC the gate
- * never finds anything and logs nothing.
+ * whenever that database has triggers. The gate replaces each such handler it finds in the database's listener list
+ * by the two parts of a {@link GatedTriggerListener}: the first at the front of the list (APOC's {@code before}
+ * triggers write before the write guard and capture see the transaction), the second at the end (APOC's {@code after}
+ * triggers run once capture has handed the commit on). They forward to APOC only while {@link TriggerForwarding} says
+ * so. APOC is found by class name: the plugin has no compile-time dependency on it, and without APOC the gate never
+ * finds anything and logs nothing.
  *
  * <p>When it sweeps: when the database becomes available (APOC has registered at its start by then), on every role
- * change, and in the write guard before each transaction the applier writes to a standby ({@link #applierRefusal}),
- * which is what makes the standby safe against a handler APOC registers at any later time (its refresh job runs
- * every {@code apoc.trigger.refresh} ms). On the database's stop, {@link #restore} puts APOC's handlers back, so that
+ * change, and in the write guard before every write ({@link #refusal}), which is what makes both roles safe against a
+ * handler APOC registers at any later time (when the first trigger is installed; on other members when its refresh
+ * job, every {@code apoc.trigger.refresh} ms, finds it). On the database's stop, {@link #restore} puts APOC's handlers back, so that
  * APOC's own unregister finds them.
  *
  * <p>Thread safety: every method is synchronized on the gate; the registry calls it makes are short and take no
@@ -40,10 +40,19 @@ public final class TriggerGate {
         List<TransactionEventListener<?>> registered();
 
         /**
-         * Removes {@code old} (if registered) and appends {@code replacement} (unless registered already), in one step
-         * when the registry allows it, so that no transaction sees neither or both.
+         * Removes {@code remove} (those registered), then puts {@code first} at the front of the list and
+         * {@code last} at its end, in one step where the registry allows it, so that no transaction sees a list in
+         * between (it would see APOC's handler twice, or not at all).
          */
-        void swap(TransactionEventListener<?> old, TransactionEventListener<?> replacement);
+        void rearrange(List<TransactionEventListener<?>> remove, TransactionEventListener<?> first,
+                       TransactionEventListener<?> last);
+
+        /** False when {@link #rearrange} can only append (its {@code first} then ends up after capture). */
+        boolean putsFirst();
+    }
+
+    /** The two parts standing in for one handler of APOC's. */
+    private record StandIn(GatedTriggerListener before, GatedTriggerListener after) {
     }
 
     private final String database;
@@ -52,11 +61,9 @@ public final class TriggerGate {
     private final Consumer<String> info;
     private final Consumer<String> warn;
     /** APOC's handlers and their stand-ins, by identity (APOC keeps one handler per database lifecycle). */
-    private final Map<TransactionEventListener<?>, GatedTriggerListener> gated = new IdentityHashMap<>();
-    /** How many times a handler of APOC's was found registered ungated. */
-    private long swaps;
-    /** {@link #swaps} when the applier last wrote. */
-    private long swapsSeenByApplier;
+    private final Map<TransactionEventListener<?>, StandIn> gated = new IdentityHashMap<>();
+    /** Set once a handler of APOC's was gated: from then on APOC is known to be there. */
+    private volatile boolean everGated;
 
     public TriggerGate(String database, Registry registry, Supplier<Role> role, Consumer<String> info,
                        Consumer<String> warn) {
@@ -67,18 +74,34 @@ public final class TriggerGate {
         this.warn = warn;
     }
 
-    /** Gates every ungated APOC trigger handler of the database; returns how many it found. */
-    public synchronized int sweep() {
+    /**
+     * Gates every ungated APOC trigger handler of the database; returns how many it found. Takes the gate's lock only
+     * when it finds one, so the write guard's call per commit does not serialise commits.
+     */
+    public int sweep() {
+        return registry.registered().stream().anyMatch(TriggerGate::isApocHandler) ? gateFound() : 0;
+    }
+
+    private static boolean isApocHandler(TransactionEventListener<?> l) {
+        return l.getClass().getName().equals(APOC_TRIGGER_HANDLER);
+    }
+
+    private synchronized int gateFound() {
         int found = 0;
         for (TransactionEventListener<?> l : registry.registered()) {
-            if (l.getClass().getName().equals(APOC_TRIGGER_HANDLER)) {
-                GatedTriggerListener stand = gated.computeIfAbsent(l, this::standIn);
-                registry.swap(l, stand);
+            if (isApocHandler(l)) {
+                StandIn s = gated.computeIfAbsent(l, this::standIn);
+                registry.rearrange(List.of(l, s.before(), s.after()), s.before(), s.after());
                 found++;
             }
         }
         if (found > 0) {
-            swaps += found;
+            everGated = true;
+            if (!registry.putsFirst()) {
+                warn.accept("ha4neo: APOC's trigger handler on database '" + database + "' could only be appended to "
+                        + "the listener list (this Neo4j version's list cannot be rearranged in one step): writes of "
+                        + "APOC's before triggers on the primary are not captured");
+            }
             info.accept("ha4neo: gated APOC's trigger handler on database '" + database + "': its triggers fire only "
                     + "while this member is the primary (now " + role.get() + "), never for the transactions a "
                     + "standby applies");
@@ -87,47 +110,59 @@ public final class TriggerGate {
     }
 
     /**
-     * Moves the stand-ins to the end of the listener list again: after a promotion, capture's listener was
-     * registered after them. Call it while client writes are still refused.
+     * Puts the stand-ins at the front and the end of the listener list again: after a promotion, capture's listener
+     * was registered after them. Call it while client writes are still refused.
      */
-    public synchronized void moveToEnd() {
+    public synchronized void reorder() {
         List<TransactionEventListener<?>> now = registry.registered();
-        for (GatedTriggerListener stand : gated.values()) {
-            if (now.stream().anyMatch(l -> l == stand)) {
-                registry.swap(stand, stand);
+        for (StandIn s : gated.values()) {
+            if (now.stream().anyMatch(l -> l == s.after())) {
+                registry.rearrange(List.of(s.before(), s.after()), s.before(), s.after());
             }
         }
     }
 
     /**
-     * For the write guard, before a transaction of the applier's commits on a standby: gates any handler APOC has
-     * registered since, and returns why the transaction must be retried when one was found since the applier's last
-     * write (that transaction may have been handed APOC's handler itself), or null.
+     * For the write guard, before a write commits (on a standby: the applier's): null when APOC's triggers are
+     * handled for this transaction; otherwise, after gating the handler it found, why the transaction must be retried.
+     *
+     * <p>Neo4j hands each commit the listener list as it was when the commit began. The stand-in's first part, first in
+     * that list, has run before the guard when the list held it. When it has not run and APOC is present, the list
+     * holds APOC's handler ungated: on a primary its {@code before} triggers would write after capture mapped the
+     * transaction (they would never reach a standby), on a standby every trigger would fire for an applied
+     * transaction. Refusing it once, with a transient status, is safe: the retry gets the gated list. Without APOC
+     * this costs one scan of the (short) list per write and refuses nothing.
      */
-    public synchronized String applierRefusal() {
-        sweep();
-        if (swaps == swapsSeenByApplier) {
+    public String refusal(TransactionData data) {
+        if (GatedTriggerListener.decided(data)) {
             return null;
         }
-        swapsSeenByApplier = swaps;
-        return "APOC's trigger handler was registered on database '" + database + "' and has just been gated (its "
-                + "triggers must not fire for applied transactions); retry the transaction";
+        boolean apoc = sweep() > 0 || everGated;
+        if (!apoc || !registry.putsFirst()) {
+            return null; // without the front position capture cannot see before triggers' writes anyway (WARN at gating)
+        }
+        return "APOC's trigger handler on database '" + database + "' was not gated when this transaction began (it "
+                + "was registered just now, e.g. by the first trigger installed); it is gated now: retry the "
+                + "transaction";
     }
 
     /** Puts APOC's own handlers back in place of the stand-ins (the database stops). Idempotent. */
     public synchronized void restore() {
+        everGated = false;
         List<TransactionEventListener<?>> now = registry.registered();
-        gated.forEach((handler, stand) -> {
-            if (now.stream().anyMatch(l -> l == stand)) {
-                registry.swap(stand, handler);
+        gated.forEach((handler, s) -> {
+            if (now.stream().anyMatch(l -> l == s.after())) {
+                registry.rearrange(List.of(s.before(), s.after()), null, handler);
             }
         });
         gated.clear();
     }
 
-    private GatedTriggerListener standIn(TransactionEventListener<?> handler) {
-        return new GatedTriggerListener(handler, this::forward, e -> warn.accept("ha4neo: an APOC trigger failed "
-                + "after a commit on database '" + database + "'; the transaction stays committed: " + e));
+    private StandIn standIn(TransactionEventListener<?> handler) {
+        Consumer<RuntimeException> failures = e -> warn.accept("ha4neo: an APOC trigger failed after a commit on "
+                + "database '" + database + "'; the transaction stays committed: " + e);
+        return new StandIn(new GatedTriggerListener(handler, GatedTriggerListener.Part.BEFORE, this::forward, failures),
+                new GatedTriggerListener(handler, GatedTriggerListener.Part.AFTER, this::forward, failures));
     }
 
     private boolean forward(TransactionData data) {

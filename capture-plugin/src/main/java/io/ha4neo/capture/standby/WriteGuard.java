@@ -51,24 +51,26 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
     private final String applierUser;
     private final boolean captureApplierWrites;
     private final Supplier<String> primaryRefusal;
-    private final Supplier<String> applierRetry;
+    private final java.util.function.Function<TransactionData, String> triggerRefusal;
 
     public WriteGuard(Supplier<Role> role, CommitGate gate, ReplicaProgress progress, String clusterId,
                       boolean authEnabled, String applierUser, boolean captureApplierWrites) {
-        this(role, () -> null, () -> null, gate, progress, clusterId, authEnabled, applierUser, captureApplierWrites);
+        this(role, () -> null, data -> null, gate, progress, clusterId, authEnabled, applierUser, captureApplierWrites);
     }
 
     /**
      * @param primaryRefusal null while a primary accepts client writes; otherwise why it refuses them (a switchover
      *                       froze it, a newer epoch was found, or semi-sync fails closed), for the client's error
-     * @param applierRetry   asked before each applier transaction on a standby: null, or why it must be retried
-     *                       ({@link TriggerGate#applierRefusal}); refused with a transient status, so the applier retries
+     * @param triggerRefusal asked before each write it lets through: null, or why it must be retried
+     *                       ({@link TriggerGate#refusal}); refused with a transient status, which drivers' managed
+     *                       transactions and the applier retry
      */
-    public WriteGuard(Supplier<Role> role, Supplier<String> primaryRefusal, Supplier<String> applierRetry,
+    public WriteGuard(Supplier<Role> role, Supplier<String> primaryRefusal,
+                      java.util.function.Function<TransactionData, String> triggerRefusal,
                       CommitGate gate, ReplicaProgress progress, String clusterId, boolean authEnabled,
                       String applierUser, boolean captureApplierWrites) {
         this.primaryRefusal = primaryRefusal;
-        this.applierRetry = applierRetry;
+        this.triggerRefusal = triggerRefusal;
         this.captureApplierWrites = captureApplierWrites;
         this.role = role;
         this.gate = gate;
@@ -107,12 +109,6 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
             throw new StandbyWriteRejectedException("database '" + db.databaseName() + "' is a read-only standby of "
                     + "replication cluster '" + clusterId + "' (ha4neo role STANDBY); send writes to the primary");
         }
-        String retry = current == Role.STANDBY ? applierRetry.get() : null;
-        if (retry != null) {
-            gate.leave();
-            throw new RetryApplierWriteException("database '" + db.databaseName() + "' (standby of replication "
-                    + "cluster '" + clusterId + "') refused this applier transaction once: " + retry);
-        }
         if (current == Role.PRIMARY && isApplierTagged(data) && !captureApplierWrites) {
             gate.leave();
             throw new StandbyWriteRejectedException("database '" + db.databaseName() + "' is the primary of "
@@ -120,6 +116,13 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
                     + ReservedNames.APPLIER_METADATA_KEY + "=" + ReservedNames.APPLIER_TAG_VALUE + ", which capture would "
                     + "not publish. A sink applier must only write to a standby: stop the applier of this member (it "
                     + "was promoted), or remove the tag");
+        }
+        // Neo4j calls ordinary listeners (APOC's, the gate's stand-in) only for transactions with data changes.
+        String retry = hasDataChanges(ktx) ? triggerRefusal.apply(data) : null;
+        if (retry != null) {
+            gate.leave();
+            throw new RetryWriteException("database '" + db.databaseName() + "' of replication cluster '" + clusterId
+                    + "' refused this transaction once: " + retry);
         }
         return applier ? watermarkMove(data, true) : new Entered(false, -1, -1, 0);
     }
@@ -181,6 +184,11 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
         return dataChanged || schemaChanged(ktx);
     }
 
+    private static boolean hasDataChanges(KernelTransaction ktx) {
+        return ktx instanceof TxStateHolder holder && holder.hasTxStateWithChanges()
+                && holder.txState().hasDataChanges();
+    }
+
     private static boolean schemaChanged(KernelTransaction ktx) {
         if (!(ktx instanceof TxStateHolder holder) || !holder.hasTxStateWithChanges()) {
             return false;
@@ -224,12 +232,13 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
     }
 
     /**
-     * Thrown from beforeCommit to have the applier retry a transaction: Neo4j rolls it back and hands the client this
-     * status, a transient error ({@code Neo.TransientError.Transaction.Outdated}), which the applier retries.
+     * Thrown from beforeCommit to have a transaction retried: Neo4j rolls it back and hands the client this status, a
+     * transient error ({@code Neo.TransientError.Transaction.Outdated}), which drivers' managed transactions and the
+     * applier retry.
      */
-    public static final class RetryApplierWriteException extends RuntimeException
+    public static final class RetryWriteException extends RuntimeException
             implements org.neo4j.kernel.api.exceptions.Status.HasStatus {
-        public RetryApplierWriteException(String message) {
+        public RetryWriteException(String message) {
             super(message);
         }
 

@@ -24,11 +24,24 @@ class TriggerGateTest {
         }
 
         @Override
-        public void swap(TransactionEventListener<?> old, TransactionEventListener<?> replacement) {
-            list.removeIf(l -> l == old);
-            if (list.stream().noneMatch(l -> l == replacement)) {
-                list.add(replacement);
+        public void rearrange(List<TransactionEventListener<?>> remove, TransactionEventListener<?> first,
+                              TransactionEventListener<?> last) {
+            List<TransactionEventListener<?>> next = new ArrayList<>();
+            if (first != null) {
+                next.add(first);
             }
+            list.stream().filter(l -> remove.stream().noneMatch(r -> r == l) && l != first && l != last)
+                    .forEach(next::add);
+            if (last != null) {
+                next.add(last);
+            }
+            list.clear();
+            list.addAll(next);
+        }
+
+        @Override
+        public boolean putsFirst() {
+            return true;
         }
     };
     private volatile Role role = Role.PRIMARY;
@@ -39,17 +52,23 @@ class TriggerGateTest {
     private final TriggerHandler apoc = new TriggerHandler();
 
     @Test
-    void aSweepPutsAStandInForApocsHandlerAtTheEndOfTheListAndSaysSoOnce() {
+    void aSweepPutsTheStandInsPartsFirstAndLastInTheListAndSaysSoOnce() {
         list.add(apoc);
         list.add(guard);
 
         assertThat(gate.sweep()).isEqualTo(1);
         assertThat(gate.sweep()).isZero();
 
-        assertThat(list).hasSize(2);
-        assertThat(list.get(0)).isSameAs(guard);
-        assertThat(list.get(1)).isInstanceOfSatisfying(GatedTriggerListener.class,
-                g -> assertThat(g.original()).isSameAs(apoc));
+        assertThat(list).hasSize(3);
+        assertThat(list.get(0)).isInstanceOfSatisfying(GatedTriggerListener.class, g -> {
+            assertThat(g.original()).isSameAs(apoc);
+            assertThat(g.part()).isEqualTo(GatedTriggerListener.Part.BEFORE);
+        });
+        assertThat(list.get(1)).isSameAs(guard);
+        assertThat(list.get(2)).isInstanceOfSatisfying(GatedTriggerListener.class, g -> {
+            assertThat(g.original()).isSameAs(apoc);
+            assertThat(g.part()).isEqualTo(GatedTriggerListener.Part.AFTER);
+        });
         assertThat(infos).hasSize(1).first().asString().contains("gated APOC's trigger handler on database 'neo4j'");
     }
 
@@ -57,7 +76,7 @@ class TriggerGateTest {
     void withoutApocNothingChangesAndNothingIsLogged() {
         list.add(guard);
         assertThat(gate.sweep()).isZero();
-        assertThat(gate.applierRefusal()).isNull();
+        assertThat(gate.refusal(data(Map.of()))).isNull();
         gate.restore();
         assertThat(list).containsExactly(guard);
         assertThat(infos).isEmpty();
@@ -67,12 +86,10 @@ class TriggerGateTest {
     void onAPrimaryEveryCallbackIsForwardedAndOnAStandbyNone() throws Exception {
         list.add(apoc);
         gate.sweep();
-        TransactionEventListener<Object> stand = standIn();
-
-        commit(stand, data(Map.of()));
+        commit(data(Map.of()));
         role = Role.STANDBY;
-        commit(stand, data(Map.of()));
-        rollback(stand, data(Map.of()));
+        commit(data(Map.of()));
+        rollback(data(Map.of()));
 
         assertThat(apoc.calls).containsExactly("before", "after");
     }
@@ -81,15 +98,16 @@ class TriggerGateTest {
     void theDecisionOfBeforeCommitHoldsForTheWholeTransactionWhenTheRoleChangesMidway() throws Exception {
         list.add(apoc);
         gate.sweep();
-        TransactionEventListener<Object> stand = standIn();
+        GatedTriggerListener first = parts().get(0);
         TransactionData d = data(Map.of());
 
-        Object state = stand.beforeCommit(d, null, null);
-        role = Role.STANDBY;
-        stand.afterCommit(d, state, null);
-        Object skipped = stand.beforeCommit(d, null, null);
+        first.beforeCommit(d, null, null);
+        role = Role.STANDBY; // between the two parts' beforeCommit, and before afterCommit
+        commitRest(d);
+        TransactionData e = data(Map.of());
+        first.beforeCommit(e, null, null);
         role = Role.PRIMARY;
-        stand.afterCommit(d, skipped, null);
+        commitRest(e);
 
         assertThat(apoc.calls).containsExactly("before", "after");
     }
@@ -98,12 +116,10 @@ class TriggerGateTest {
     void applierTaggedTransactionsAndThePluginsOwnWritesAreNeverForwarded() throws Exception {
         list.add(apoc);
         gate.sweep();
-        TransactionEventListener<Object> stand = standIn();
-
-        commit(stand, data(Map.of(ReservedNames.APPLIER_METADATA_KEY, ReservedNames.APPLIER_TAG_VALUE)));
+        commit(data(Map.of(ReservedNames.APPLIER_METADATA_KEY, ReservedNames.APPLIER_TAG_VALUE)));
         WriteGuard.internally(() -> {
             try {
-                commit(stand, data(Map.of()));
+                commit(data(Map.of()));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -118,24 +134,38 @@ class TriggerGateTest {
         gate.sweep();
         apoc.failAfterCommit = true;
 
-        commit(standIn(), data(Map.of()));
+        commit(data(Map.of()));
 
         assertThat(warnings).hasSize(1).first().asString().contains("stays committed").contains("boom");
     }
 
     @Test
-    void theApplierRetriesOnceAfterAHandlerWasGatedAndNotAgainUntilApocRegistersAnother() {
-        role = Role.STANDBY;
-        assertThat(gate.applierRefusal()).isNull();
-        list.add(apoc); // APOC's refresh job registers its handler between two applier transactions
+    void aWriteWhoseListenerListHeldApocsHandlerUngatedIsRefusedOnceAndItsRetryPasses() throws Exception {
+        TransactionData before = data(Map.of());
+        assertThat(gate.refusal(before)).as("no APOC").isNull();
+        list.add(apoc); // APOC registers its handler (first trigger installed, or its refresh job on another member)
 
-        assertThat(gate.applierRefusal()).contains("retry");
-        assertThat(gate.applierRefusal()).isNull();
-        assertThat(list).singleElement().isInstanceOf(GatedTriggerListener.class);
+        TransactionData handedTheHandler = data(Map.of()); // its list holds APOC's handler: the stand-in never ran
+        assertThat(gate.refusal(handedTheHandler)).contains("retry");
+        assertThat(list).hasSize(2).allMatch(l -> l instanceof GatedTriggerListener);
 
+        TransactionData retry = data(Map.of());
+        parts().get(0).beforeCommit(retry, null, null); // the retry's list holds the stand-in, first
+        assertThat(gate.refusal(retry)).isNull();
+        commitRest(retry);
+
+        TransactionData listTakenDuringASwap = data(Map.of()); // its list held the handler, swapped since
+        assertThat(gate.refusal(listTakenDuringASwap)).as("APOC known, stand-in did not run").contains("retry");
+    }
+
+    @Test
+    void apocRegisteringItsHandlerAgainIsGatedWithoutASecondStandIn() {
+        list.add(apoc);
+        gate.sweep();
         list.add(apoc); // APOC registers again (its unregister found the stand-in, not the handler)
-        assertThat(gate.applierRefusal()).contains("retry");
-        assertThat(list).singleElement().isInstanceOf(GatedTriggerListener.class);
+
+        assertThat(gate.sweep()).isEqualTo(1);
+        assertThat(list).hasSize(2).allMatch(l -> l instanceof GatedTriggerListener);
     }
 
     @Test
@@ -148,32 +178,73 @@ class TriggerGateTest {
         gate.restore();
 
         assertThat(list).containsExactly(guard, apoc);
+        assertThat(gate.refusal(data(Map.of()))).as("after restore, refusals would find the handler again")
+                .contains("retry");
     }
 
     @Test
-    void moveToEndPutsTheStandInAfterAListenerRegisteredLater() {
+    void reorderPutsTheStandInsPartsAroundAListenerRegisteredLater() {
         list.add(apoc);
         gate.sweep();
         list.add(guard); // capture's listener after a promotion
 
-        gate.moveToEnd();
+        gate.reorder();
 
-        assertThat(list.get(0)).isSameAs(guard);
-        assertThat(list.get(1)).isInstanceOf(GatedTriggerListener.class);
+        assertThat(list).hasSize(3);
+        assertThat(list.get(1)).isSameAs(guard);
+        assertThat(((GatedTriggerListener) list.get(2)).part()).isEqualTo(GatedTriggerListener.Part.AFTER);
     }
 
-    @SuppressWarnings("unchecked")
-    private TransactionEventListener<Object> standIn() {
-        return (TransactionEventListener<Object>) list.stream().filter(l -> l instanceof GatedTriggerListener)
-                .findFirst().orElseThrow();
+    @Test
+    void theFirstPartTellsLaterListenersThatApocMayHaveWrittenIntoTheTransaction() throws Exception {
+        list.add(apoc);
+        gate.sweep();
+        TransactionData d = data(Map.of());
+        GatedTriggerListener first = (GatedTriggerListener) list.get(0);
+
+        first.beforeCommit(d, null, null);
+        assertThat(GatedTriggerListener.forwardedBeforeCommit(d)).isTrue();
+        assertThat(GatedTriggerListener.forwardedBeforeCommit(data(Map.of()))).as("another transaction").isFalse();
+        commitRest(d);
+        assertThat(GatedTriggerListener.forwardedBeforeCommit(d)).as("after the commit").isFalse();
+
+        role = Role.STANDBY;
+        TransactionData s = data(Map.of());
+        first.beforeCommit(s, null, null);
+        assertThat(GatedTriggerListener.forwardedBeforeCommit(s)).as("on a standby").isFalse();
     }
 
-    private static void commit(TransactionEventListener<Object> l, TransactionData d) throws Exception {
-        l.afterCommit(d, l.beforeCommit(d, null, null), null);
+    /** Both parts, called in list order as Neo4j calls them. */
+    private List<GatedTriggerListener> parts() {
+        return list.stream().filter(l -> l instanceof GatedTriggerListener).map(l -> (GatedTriggerListener) l).toList();
     }
 
-    private static void rollback(TransactionEventListener<Object> l, TransactionData d) throws Exception {
-        l.afterRollback(d, l.beforeCommit(d, null, null), null);
+    private void commit(TransactionData d) throws Exception {
+        List<Object> states = new ArrayList<>();
+        for (GatedTriggerListener p : parts()) {
+            states.add(p.beforeCommit(d, null, null));
+        }
+        for (int i = 0; i < parts().size(); i++) {
+            parts().get(i).afterCommit(d, states.get(i), null);
+        }
+    }
+
+    /** The rest of a commit whose first part's beforeCommit ran already. */
+    private void commitRest(TransactionData d) throws Exception {
+        GatedTriggerListener last = parts().get(1);
+        Object state = last.beforeCommit(d, null, null);
+        parts().get(0).afterCommit(d, null, null);
+        last.afterCommit(d, state, null);
+    }
+
+    private void rollback(TransactionData d) throws Exception {
+        List<Object> states = new ArrayList<>();
+        for (GatedTriggerListener p : parts()) {
+            states.add(p.beforeCommit(d, null, null));
+        }
+        for (int i = 0; i < parts().size(); i++) {
+            parts().get(i).afterRollback(d, states.get(i), null);
+        }
     }
 
     private static TransactionData data(Map<String, Object> metaData) {

@@ -1,0 +1,233 @@
+package io.ha4neo.it.applier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ha4neo.it.applier.GraphSnapshot.Identity;
+import io.ha4neo.it.support.OpsCliRun;
+import io.ha4neo.it.support.TestStack;
+import io.ha4neo.launcher.process.Logs;
+import io.ha4neo.launcher.process.Neo4jServer;
+import io.ha4neo.launcher.process.ProjectLayout;
+import io.ha4neo.schemas.contract.MetricNames;
+import io.ha4neo.schemas.contract.ProcedureNames;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.Session;
+import org.neo4j.driver.SessionConfig;
+import org.neo4j.driver.exceptions.ClientException;
+
+/**
+ * APOC's triggers beside replication (docs/apoc-triggers.md), with the real APOC core jar in both members' plugins/
+ * and {@code apoc.trigger.enabled=true} in both members' conf/apoc.conf, and the same three triggers (phases
+ * {@code before}, {@code after}, {@code afterAsync}) installed on both members' system databases:
+ * <ul>
+ *   <li>on the primary every trigger fires once per transaction, and its effects reach the standby exactly once: the
+ *       graphs end equal, with one audit node per created item and phase, and a counter equal to the items;</li>
+ *   <li>on the standby no trigger fires for what the applier applies: nothing twice, no applier error, no APOC error
+ *       in neo4j.log;</li>
+ *   <li>APOC's writing procedures are refused on the standby like any client write;</li>
+ *   <li>after a switchover the new primary's triggers fire, and the new standby (the old primary) again applies their
+ *       effects exactly once;</li>
+ *   <li>both servers stop without an ERROR or WARN line of APOC or ha4neo (the gate gives APOC its handler back).</li>
+ * </ul>
+ */
+class ApocTriggersIT {
+    private static final String APOC_VERSION = "5.26.1";
+    private static final String STANDBY_REFUSAL = "is a read-only standby of replication cluster";
+    private static final String GATED_LINE = "gated APOC's trigger handler on database 'neo4j'";
+    private static final Map<String, String> TRIGGERS = Map.of(
+            "before", "UNWIND $createdNodes AS n WITH n WHERE n:Item CREATE (:Audit {phase: 'before', item: n.id})",
+            "after", "UNWIND $createdNodes AS n WITH n WHERE n:Item MERGE (c:Counter {name: 'items'}) "
+                    + "SET c.count = coalesce(c.count, 0) + 1",
+            "afterAsync", "UNWIND $createdNodes AS n WITH n WHERE n:Item "
+                    + "CREATE (:Audit {phase: 'afterAsync', item: n.id})");
+
+    @Test
+    void triggersFireOnlyOnThePrimaryAndTheirEffectsReachTheStandbyExactlyOnce() throws Exception {
+        TestStack stack = TestStack.builder("apoc-triggers").withBroker()
+                .withPrimary("a", ApocTriggersIT::withApoc).withStandby("b", ApocTriggersIT::withApoc)
+                .withApplier("a").withApplier("b").start();
+        try (stack; Driver a = stack.server("a").driver(); Driver b = stack.server("b").driver()) {
+            apocIsLoaded(a);
+            apocIsLoaded(b);
+            installTriggers(a);
+            installTriggers(b);
+
+            createItems(a, 1, 5);                 // five transactions of one item
+            createItems(a, 6, 7);                 // one of two
+            awaitAsyncEffects(a, 7);
+            awaitApplied(a, b);
+            sameEffectsOnceOnEach(a, b, 7);
+            theStandbyNeverFailedAnApply(stack, "b");
+            apocWritingProceduresAreRefusedOnTheStandby(b);
+
+            long t0 = System.nanoTime();
+            switchover(stack, "b");
+            System.out.printf("apoc-triggers: switchover a -> b took %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            createItems(b, 8, 9);
+            awaitAsyncEffects(b, 9);
+            awaitApplied(b, a);
+            sameEffectsOnceOnEach(b, a, 9);
+            theStandbyNeverFailedAnApply(stack, "a");
+            apocWritingProceduresAreRefusedOnTheStandby(a);
+            assertThat(stack.server("a").logContains(GATED_LINE)).as("gate line in a's neo4j.log").isTrue();
+            assertThat(stack.server("b").logContains(GATED_LINE)).as("gate line in b's neo4j.log").isTrue();
+        }
+        for (Neo4jServer server : stack.servers().values()) {
+            noApocOrHa4neoTroubleInTheLog(server);
+        }
+    }
+
+    /** APOC core in plugins/, triggers on (refreshed every second instead of every minute), apoc.* unrestricted. */
+    private static void withApoc(Neo4jServer.Builder server) {
+        server.plugin(ProjectLayout.discover(Path.of("")).apocCoreJar())
+                .confEntry("apoc.conf", "apoc.trigger.enabled", "true")
+                .confEntry("apoc.conf", "apoc.trigger.refresh", "1000")
+                .setting("dbms.security.procedures.unrestricted", "ha4neo.*,apoc.*");
+    }
+
+    private static void apocIsLoaded(Driver driver) {
+        try (Session s = driver.session()) {
+            assertThat(s.run("RETURN apoc.version() AS v").single().get("v").asString()).isEqualTo(APOC_VERSION);
+        }
+    }
+
+    /** The same definitions on each member: the system database, which holds them, is not replicated. */
+    private static void installTriggers(Driver driver) throws InterruptedException {
+        try (Session system = driver.session(SessionConfig.forDatabase("system"))) {
+            TRIGGERS.forEach((phase, statement) -> system.run("CALL apoc.trigger.install('neo4j', $name, $statement, "
+                    + "{phase: $phase})", Map.of("name", "audit-" + phase, "statement", statement, "phase", phase))
+                    .consume());
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        try (Session s = driver.session()) {
+            while (s.run("CALL apoc.trigger.list() YIELD name RETURN count(name) AS n").single().get("n").asLong()
+                    < TRIGGERS.size()) {
+                assertThat(System.nanoTime()).as("APOC's handler loads the triggers within 30 s").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static void createItems(Driver primary, int from, int to) {
+        try (Session s = primary.session()) {
+            if (to - from == 1) {
+                s.executeWrite(tx -> tx.run("CREATE (:Item {id: $a}), (:Item {id: $b})", Map.of("a", from, "b", to))
+                        .consume());
+                return;
+            }
+            for (int i = from; i <= to; i++) {
+                int id = i;
+                s.executeWrite(tx -> tx.run("CREATE (:Item {id: $id})", Map.of("id", id)).consume());
+            }
+        }
+    }
+
+    /** afterAsync triggers commit on APOC's pool after the client's commit returned. */
+    private static void awaitAsyncEffects(Driver primary, long items) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (count(primary, "MATCH (x:Audit {phase: 'afterAsync'}) RETURN count(x)") < items) {
+            assertThat(System.nanoTime()).as("afterAsync effects on the primary within 30 s").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /** Read-your-writes across members: the primary's bookmark, awaited on the standby. */
+    private static void awaitApplied(Driver primary, Driver standby) {
+        Record mark;
+        try (Session s = primary.session()) {
+            mark = s.run(ProcedureNames.call(ProcedureNames.BOOKMARK)).single();
+        }
+        try (Session s = standby.session()) {
+            s.run("CALL " + ProcedureNames.AWAIT_COMMIT + "($c, 60000, $e)", Map.of("c",
+                    mark.get(ProcedureNames.COMMIT_ID_COLUMN).asLong(), "e",
+                    mark.get(ProcedureNames.EPOCH_COLUMN).asLong())).consume();
+        }
+    }
+
+    private static void sameEffectsOnceOnEach(Driver primary, Driver standby, long items) throws InterruptedException {
+        Thread.sleep(1500); // a trigger wrongly fired on the standby (afterAsync runs on a pool) has time to land
+        for (Driver d : List.of(primary, standby)) {
+            String member = d == primary ? "primary" : "standby";
+            assertThat(count(d, "MATCH (x:Item) RETURN count(x)")).as("items on the %s", member).isEqualTo(items);
+            assertThat(count(d, "MATCH (x:Audit {phase: 'before'}) RETURN count(DISTINCT x.item) * 1000 + count(x)"))
+                    .as("before audits on the %s (distinct items * 1000 + nodes)", member).isEqualTo(items * 1001);
+            assertThat(count(d, "MATCH (x:Audit {phase: 'afterAsync'}) RETURN count(DISTINCT x.item) * 1000 + count(x)"))
+                    .as("afterAsync audits on the %s (distinct items * 1000 + nodes)", member).isEqualTo(items * 1001);
+            assertThat(count(d, "MATCH (c:Counter) RETURN count(c) * 1000 + sum(c.count)"))
+                    .as("counter nodes * 1000 + after-trigger increments on the %s", member).isEqualTo(1000 + items);
+        }
+        GraphSnapshot.of(primary, Identity.KEY).assertSameAs(GraphSnapshot.of(standby, Identity.KEY));
+    }
+
+    /**
+     * The applier applied without an error other than the gate's one transient refusal ({@code neo4j_transient}), and
+     * the standby's log has no failed trigger.
+     */
+    private static void theStandbyNeverFailedAnApply(TestStack stack, String standby) throws Exception {
+        String metrics = Replication.metrics(stack.applier(standby));
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(MetricNames.APPLIER_ERRORS_TOTAL)
+                + "\\{kind=\"(\\w+)\"\\} (\\S+)$").matcher(metrics);
+        while (m.find()) {
+            if (Double.parseDouble(m.group(2)) > 0) {
+                assertThat(m.group(1)).as("applier error kinds of %s:\n%s", standby,
+                        Logs.tail(stack.applier(standby).logFile(), 30)).isEqualTo("neo4j_transient");
+            }
+        }
+        assertThat(stack.server(standby).logContains("Error executing trigger")).as("failed triggers in %s's log",
+                standby).isFalse();
+    }
+
+    private static void apocWritingProceduresAreRefusedOnTheStandby(Driver standby) {
+        for (String call : List.of("CALL apoc.create.node(['Rogue'], {v: 1}) YIELD node RETURN node",
+                "CALL apoc.merge.node(['Rogue'], {v: 2}) YIELD node RETURN node",
+                "MATCH (i:Item) WITH i LIMIT 1 CALL apoc.create.setProperty(i, 'rogue', true) YIELD node RETURN node")) {
+            assertThatThrownBy(() -> {
+                try (Session s = standby.session()) {
+                    s.run(call).consume();
+                }
+            }).as(call).isInstanceOf(ClientException.class).hasMessageContaining(STANDBY_REFUSAL);
+        }
+        assertThat(count(standby, "MATCH (r:Rogue) RETURN count(r)")).isZero();
+        assertThat(count(standby, "MATCH (i:Item) WHERE i.rogue IS NOT NULL RETURN count(i)")).isZero();
+    }
+
+    private static void switchover(TestStack stack, String target) throws IOException {
+        Path cluster = stack.writeClusterFile(stack.workDir().resolve("cluster.json"), List.of("a", "b"));
+        OpsCliRun run = OpsCliRun.of("--cluster", cluster.toString(), "switchover", "--to", target);
+        assertThat(run.code()).as("switchover to %s: %s", target, run).isZero();
+    }
+
+    /** From the shutdown request on, neither APOC nor ha4neo logs an ERROR or a WARN line. */
+    private static void noApocOrHa4neoTroubleInTheLog(Neo4jServer server) throws IOException {
+        List<String> lines = Files.readAllLines(server.logFile());
+        int from = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("shutdown initiated") || lines.get(i).contains("Stopping...")) {
+                from = i;
+                break;
+            }
+        }
+        assertThat(from).as("shutdown in %s", server.logFile()).isPositive();
+        assertThat(lines.subList(from, lines.size()))
+                .as("ERROR/WARN lines at shutdown in %s", server.logFile())
+                .noneMatch(l -> (l.contains(" ERROR ") || l.contains(" WARN ")) && (l.toLowerCase().contains("apoc")
+                        || l.contains("ha4neo") || l.contains("TriggerHandler") || l.contains("not registered")));
+    }
+
+    private static long count(Driver driver, String cypher) {
+        try (Session s = driver.session()) {
+            return s.run(cypher).single().get(0).asLong();
+        }
+    }
+}
