@@ -102,7 +102,7 @@ public final class GatedTriggerListener implements TransactionEventListener<Obje
             DECISION.set(new Decision(data, false, null));
             return null;
         }
-        DECISION.set(new Decision(data, true, null));
+        DECISION.set(new Decision(data, true, null)); // if APOC throws, the second part still forwards the rollback
         DECISION.set(new Decision(data, true, original.beforeCommit(data, transaction, db)));
         return null;
     }
