@@ -1,5 +1,6 @@
 package io.ha4neo.capture;
 
+import io.ha4neo.capture.standby.GatedTriggerListener;
 import io.ha4neo.capture.standby.TriggerGate;
 import java.lang.reflect.Field;
 import java.util.List;
@@ -64,7 +65,7 @@ final class DatabaseListenerRegistry implements TriggerGate.Registry {
             rearrangeThroughPublicMethods(remove, first, last);
             return;
         }
-        byDatabase.computeIfPresent(database, (name, list) -> new CopyOnWriteArrayList<>(
+        byDatabase.computeIfPresent(database, (name, list) -> new GateAwareList(
                 TriggerListOrder.rearranged(list, remove, first, last)));
     }
 
@@ -85,6 +86,29 @@ final class DatabaseListenerRegistry implements TriggerGate.Registry {
             if (l != null) {
                 listeners.registerTransactionEventListener(database, l); // appended: the public API has no front
             }
+        }
+    }
+
+    /**
+     * The list the gate puts in Neo4j's map. APOC unregisters its handler when its last trigger is dropped and when the
+     * database stops, and Neo4j throws when the handler is not in the list ({@code List.remove} by the handler's own
+     * identity): this list then removes the handler's stand-in parts instead, in one step, and reports success. Neo4j
+     * keeps using it for later registrations, so APOC registering its handler again simply appends it (gated by the
+     * next sweep).
+     */
+    static final class GateAwareList extends CopyOnWriteArrayList<TransactionEventListener<?>> {
+        GateAwareList(List<TransactionEventListener<?>> listeners) {
+            super(listeners);
+        }
+
+        @Override
+        public boolean remove(Object listener) {
+            if (super.remove(listener)) {
+                return true;
+            }
+            List<TransactionEventListener<?>> parts = stream().filter(l -> l instanceof GatedTriggerListener g
+                    && g.original() == listener).toList();
+            return !parts.isEmpty() && removeAll(parts);
         }
     }
 

@@ -62,8 +62,6 @@ public final class TriggerGate {
     private final Consumer<String> warn;
     /** APOC's handlers and their stand-ins, by identity (APOC keeps one handler per database lifecycle). */
     private final Map<TransactionEventListener<?>, StandIn> gated = new IdentityHashMap<>();
-    /** Set once a handler of APOC's was gated: from then on APOC is known to be there. */
-    private volatile boolean everGated;
 
     public TriggerGate(String database, Registry registry, Supplier<Role> role, Consumer<String> info,
                        Consumer<String> warn) {
@@ -96,7 +94,6 @@ public final class TriggerGate {
             }
         }
         if (found > 0) {
-            everGated = true;
             if (!registry.putsFirst()) {
                 warn.accept("ha4neo: APOC's trigger handler on database '" + database + "' could only be appended to "
                         + "the listener list (this Neo4j version's list cannot be rearranged in one step): writes of "
@@ -130,25 +127,28 @@ public final class TriggerGate {
      * that list, has run before the guard when the list held it. When it has not run and APOC is present, the list
      * holds APOC's handler ungated: on a primary its {@code before} triggers would write after capture mapped the
      * transaction (they would never reach a standby), on a standby every trigger would fire for an applied
-     * transaction. Refusing it once, with a transient status, is safe: the retry gets the gated list. Without APOC
-     * this costs one scan of the (short) list per write and refuses nothing.
+     * transaction. Refusing it once, with a transient status, is safe: the retry gets the gated list. APOC is present
+     * when its handler or the stand-in is in the list now; once APOC unregistered its handler (its last trigger was
+     * dropped), neither is, and nothing is refused. Without APOC this costs two scans of the (short) list per write.
      */
     public String refusal(TransactionData data) {
         if (GatedTriggerListener.decided(data)) {
             return null;
         }
-        boolean apoc = sweep() > 0 || everGated;
+        boolean apoc = sweep() > 0 || registry.registered().stream().anyMatch(l -> l instanceof GatedTriggerListener);
         if (!apoc || !registry.putsFirst()) {
             return null; // without the front position capture cannot see before triggers' writes anyway (WARN at gating)
         }
-        return "APOC's trigger handler on database '" + database + "' was not gated when this transaction began (it "
-                + "was registered just now, e.g. by the first trigger installed); it is gated now: retry the "
+        String why = "APOC's trigger handler on database '" + database + "' was not gated when this transaction began "
+                + "(it was registered just now, e.g. by the first trigger installed); it is gated now: retry the "
                 + "transaction";
+        info.accept("ha4neo: refused a transaction once (metadata " + data.metaData() + ", thread "
+                + Thread.currentThread().getName() + "): " + why);
+        return why;
     }
 
     /** Puts APOC's own handlers back in place of the stand-ins (the database stops). Idempotent. */
     public synchronized void restore() {
-        everGated = false;
         List<TransactionEventListener<?>> now = registry.registered();
         gated.forEach((handler, s) -> {
             if (now.stream().anyMatch(l -> l == s.after())) {

@@ -183,6 +183,16 @@ class TriggerGateTest {
     }
 
     @Test
+    void onceApocUnregisteredItsHandlerNothingIsRefused() {
+        list.add(apoc);
+        gate.sweep();
+
+        list.clear(); // APOC's unregister removed both parts (the last trigger was dropped)
+
+        assertThat(gate.refusal(data(Map.of()))).isNull();
+    }
+
+    @Test
     void reorderPutsTheStandInsPartsAroundAListenerRegisteredLater() {
         list.add(apoc);
         gate.sweep();
