@@ -152,7 +152,6 @@ public final class ReplicationMember {
                     config.role().name().toLowerCase(Locale.ROOT));
         }
         dbms.registerTransactionEventListener(config.database(), guard);
-        gateTriggers(triggers::sweep);
         if (role == Role.FENCED) {
             divergentTail = readTailFile();
             log.error("ha4neo: database '%s' is FENCED: it holds commits the log does not have; no writes until it is "
@@ -169,6 +168,7 @@ public final class ReplicationMember {
                 rejoinInBackground(); // once the database is available: the rejoin writes to it
             }
         }
+        gateTriggers(triggers::sweep); // after capture's listener: APOC's, if its extension started first
     }
 
     synchronized void stop() throws InterruptedException {
@@ -181,9 +181,13 @@ public final class ReplicationMember {
         dbms.unregisterTransactionEventListener(config.database(), guard);
     }
 
-    /** The database became available: every extension has started, APOC's trigger handler is registered by now. */
+    /**
+     * The database became available: every extension has started, APOC's trigger handler is registered by now, and so
+     * is capture's listener on a primary, which the stand-in's parts must surround.
+     */
     void databaseAvailable() {
         gateTriggers(triggers::sweep);
+        gateTriggers(triggers::reorder);
     }
 
     /** The database is stopping: APOC's handler goes back in place before APOC's own stop unregisters it. */
@@ -197,7 +201,7 @@ public final class ReplicationMember {
             step.run();
         } catch (RuntimeException e) {
             log.warn("ha4neo: the APOC trigger gate of database '%s' failed (%s); APOC's triggers may fire on a "
-                    + "standby until it succeeds (next role change or applier transaction)", config.database(), e);
+                    + "standby until it succeeds (next role change or write)", config.database(), e);
         }
     }
 
