@@ -3,9 +3,13 @@ package io.ha4neo.it.applier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ha4neo.it.applier.GraphSnapshot.Identity;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ha4neo.it.support.OpsCliRun;
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.launcher.process.KafkaBroker;
 import io.ha4neo.launcher.process.MirrorMaker;
+import io.ha4neo.topology.cli.ExitCodes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +77,44 @@ class MirroredZoneIT {
             assertThat(replicationConsumerIsolation(mm2)).as("MirrorMaker copies only committed records")
                     .isEqualTo("read_committed");
             lagIsVisiblePerZone(stack, copy);
+            statusShowsTheZone(stack, copy, caughtUp);
         }
+    }
+
+    /**
+     * {@code ha4neo status} on a cluster file that describes zone B (its broker, the copy's name, MirrorMaker's
+     * endpoint): healthy; zone B's copy with its own end offset and MirrorMaker's latency; the standby, in zone B, at
+     * the primary's last commit.
+     */
+    private static void statusShowsTheZone(TestStack stack, String copy, long caughtUp) throws Exception {
+        java.nio.file.Path file = stack.writeClusterFile(java.nio.file.Files.createTempFile("zones", ".json"),
+                List.of("primary", "standby"));
+        OpsCliRun json = OpsCliRun.of("--cluster", file.toString(), "--json", "status");
+        assertThat(json.code()).as(json.toString()).isEqualTo(ExitCodes.OK);
+        JsonNode status = new ObjectMapper().readTree(json.out());
+        JsonNode zone = status.get("zones").get(0);
+        assertThat(zone.get("name").asText()).isEqualTo(TestStack.ZONE_B);
+        assertThat(zone.get("topic").asText()).isEqualTo(copy);
+        assertThat(zone.get("bootstrapServers").asText()).isEqualTo(stack.mirrorBroker().bootstrapServers());
+        assertThat(zone.get("topicEndOffset").asLong()).as(json.out())
+                .isEqualTo(endOffset(stack.mirrorBroker(), copy));
+        assertThat(zone.get("mirrorLatencyMs").isNumber()).as(json.out()).isTrue();
+        JsonNode standby = status.get("members").get(1);
+        assertThat(standby.get("zone").asText()).isEqualTo(TestStack.ZONE_B);
+        assertThat(standby.get("appliedCommitId").asLong()).isEqualTo(caughtUp);
+        assertThat(standby.get("lagCommits").asLong()).isZero();
+
+        OpsCliRun text = OpsCliRun.of("--cluster", file.toString(), "status");
+        assertThat(text.out()).as(text.toString()).containsPattern("zone " + TestStack.ZONE_B + ": copy "
+                + java.util.regex.Pattern.quote(copy) + " end offset \\d+ \\(kafka [^)]+\\), MirrorMaker replication "
+                + "latency \\d+ ms");
+        System.out.println("mirrored zone, ha4neo status:\n" + text.out());
+
+        stack.mirrorMaker().kill();
+        OpsCliRun down = OpsCliRun.of("--cluster", file.toString(), "status");
+        assertThat(down.code()).as(down.toString()).isEqualTo(ExitCodes.UNHEALTHY);
+        assertThat(down.out()).contains("zone " + TestStack.ZONE_B + ": MirrorMaker at " + stack.mirrorMaker()
+                .metricsUrl() + " unavailable");
     }
 
     /**

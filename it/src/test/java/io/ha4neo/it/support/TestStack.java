@@ -82,6 +82,7 @@ public final class TestStack implements AutoCloseable {
     /** Zone B's broker and the MirrorMaker that copies zone A's (the stack's broker) to it; null without a mirror. */
     private final KafkaBroker mirrorBroker;
     private final MirrorMaker mirrorMaker;
+    private final java.util.Set<String> mirroredMembers; // servers whose appliers read zone B's copy
 
     private TestStack(Builder b, KafkaBroker broker, Map<String, Neo4jServer> servers,
                       Map<String, ApplierProcess> appliers, KafkaBroker mirrorBroker, MirrorMaker mirrorMaker) {
@@ -99,6 +100,7 @@ public final class TestStack implements AutoCloseable {
         this.applierCredentials = b.applierCredentials;
         this.mirrorBroker = mirrorBroker;
         this.mirrorMaker = mirrorMaker;
+        this.mirroredMembers = java.util.Set.copyOf(b.mirroredAppliers);
     }
 
     /** Zone B's broker, to which MirrorMaker 2 copies the stack's topic; fails without {@code withMirroredZone()}. */
@@ -160,7 +162,9 @@ public final class TestStack implements AutoCloseable {
      * Writes a cluster description of this stack, as an operator would, listing {@code members} (each with its
      * appliers' metrics endpoints, when it has appliers); the servers' generated admin passwords are written
      * literally, since the ops CLI runs in the test's JVM, whose environment a test cannot set for a {@code ${NAME}}
-     * reference.
+     * reference. Each member is in a zone of its own ({@code z-<name>}); with a mirrored zone, members whose appliers
+     * read zone B's copy are in zone {@value #ZONE_B}, described with its broker, the copy's name and MirrorMaker's
+     * metrics endpoint, and the others in zone {@value #ZONE_A}.
      */
     public Path writeClusterFile(Path file, List<String> members) throws java.io.IOException {
         StringBuilder entries = new StringBuilder();
@@ -177,10 +181,17 @@ public final class TestStack implements AutoCloseable {
             });
             String applier = urls.isEmpty() ? "" : urls.size() == 1 ? ", \"applierMetrics\": " + urls.get(0)
                     : ", \"applierMetrics\": [" + String.join(", ", urls) + "]";
+            String zone = mirrorBroker == null ? "z-" + m : mirroredMembers.contains(m) ? ZONE_B : ZONE_A;
             entries.append("""
-                    {"name": "%s", "zone": "z-%s", "bolt": "%s", "user": "%s", "password": "%s"%s}"""
-                    .formatted(m, m, server.boltUri(), Neo4jServer.USER, server.password(), applier));
+                    {"name": "%s", "zone": "%s", "bolt": "%s", "user": "%s", "password": "%s"%s}"""
+                    .formatted(m, zone, server.boltUri(), Neo4jServer.USER, server.password(), applier));
         }
+        String zones = mirrorBroker == null ? "" : """
+                ,
+                  "zones": [{"name": "%s", "kafka": {"bootstrapServers": "%s", "replicationFactor": 1},
+                             "topic": "%s", "mirrorMakerMetrics": "%s"}]"""
+                .formatted(ZONE_B, mirrorBroker.bootstrapServers(), mirrorMaker.targetTopic(topic),
+                        mirrorMaker.metricsUrl());
         String text = """
                 {
                   "clusterId": "%s",
@@ -188,9 +199,9 @@ public final class TestStack implements AutoCloseable {
                   "kafka": {"bootstrapServers": "%s", "replicationFactor": 1},
                   "members": [
                 %s
-                  ]
+                  ]%s
                 }
-                """.formatted(CLUSTER_ID, DATABASE, broker().bootstrapServers(), entries);
+                """.formatted(CLUSTER_ID, DATABASE, broker().bootstrapServers(), entries, zones);
         return java.nio.file.Files.writeString(file, text);
     }
 

@@ -59,6 +59,15 @@ public final class MetricNames {
      */
     public static final String APPLIER_BOOTSTRAP_ENTITIES_TOTAL = "ha4neo_applier_bootstrap_entities_at_begin";
 
+    /**
+     * Not ours: MirrorMaker 2's per-partition replication latency in milliseconds (source record timestamp to its
+     * copy's write), as the Prometheus JMX exporter names its MBean attribute; the labels are source, target, topic
+     * (the copy's name) and partition. The launcher runs MirrorMaker with that exporter, {@code ha4neo status} reads it
+     * for a zone, and the benchmark reports it.
+     */
+    public static final String MIRROR_MAKER_REPLICATION_LATENCY_MS =
+            "kafka_connect_mirror_mirrorsourceconnector_replication_latency_ms";
+
     /** Every plugin metric. */
     public static final List<String> PLUGIN = List.of(CAPTURE_LAST_COMMITTED_ID, CAPTURE_LAST_CAPTURED_ID,
             CAPTURE_LAST_SPOOLED_ID, CAPTURE_LAST_PUBLISHED_ID, CAPTURE_SPOOL_BYTES, CAPTURE_COMMITS_BLOCKED_SECONDS,
