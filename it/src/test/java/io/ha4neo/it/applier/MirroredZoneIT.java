@@ -29,7 +29,9 @@ import org.neo4j.driver.Driver;
  * and restarted, so it copies again what it had copied since its last offset commit (a redelivery): the applier
  * passes over those duplicates by (epoch, commit id), and the standby ends equal to the primary (full typed
  * comparison). Zone B's offsets differ from zone A's (the primary's transaction markers are not copied), which the
- * applier never relies on: it positions from its standby's watermark.
+ * applier never relies on: it positions from its standby's watermark. Then the primary role moves within zone A
+ * (switchover to a second member there) and the zone B standby follows the new epoch through MirrorMaker; and
+ * {@code ha4neo status} shows zone B's copy and MirrorMaker's latency.
  */
 class MirroredZoneIT {
     private static final long SEED = 16_016L;
@@ -37,7 +39,8 @@ class MirroredZoneIT {
     @Test
     void aStandbyReadingZoneBsCopyThroughMirrorMakerEndsEqualAfterMirrorMakerIsKilledUnderLoad() throws Exception {
         try (TestStack stack = TestStack.builder("mirrored-zone").withBroker().withMirroredZone(false)
-                .withPrimary("primary").withStandby("standby").withApplierInMirroredZone("standby", a -> { })
+                .withPrimary("primary").withStandby("local").withStandby("standby")
+                .withApplier("primary").withApplier("local").withApplierInMirroredZone("standby", a -> { })
                 .start();
              Driver primary = stack.server("primary").driver();
              Driver standby = stack.server("standby").driver()) {
@@ -58,7 +61,8 @@ class MirroredZoneIT {
             load.stop();
             writers.join();
 
-            long caughtUp = Replication.awaitCaughtUp(stack, primary, standby, Duration.ofSeconds(180));
+            long caughtUp = Replication.awaitCaughtUp(stack.applier("standby"), primary, standby,
+                    Duration.ofSeconds(180));
             GraphSnapshot expected = GraphSnapshot.of(primary, Identity.ORIGIN);
             GraphSnapshot actual = GraphSnapshot.of(standby, Identity.REPLICA);
             long zoneA = records(stack.broker(), stack.topic());
@@ -77,7 +81,35 @@ class MirroredZoneIT {
             assertThat(replicationConsumerIsolation(mm2)).as("MirrorMaker copies only committed records")
                     .isEqualTo("read_committed");
             lagIsVisiblePerZone(stack, copy);
-            statusShowsTheZone(stack, copy, caughtUp);
+            java.nio.file.Path cluster = stack.writeClusterFile(java.nio.file.Files.createTempFile("zones", ".json"),
+                    List.of("primary", "local", "standby"));
+            long afterSwitchover = zoneBFollowsASwitchoverInZoneA(stack, cluster);
+            statusShowsTheZone(stack, cluster, copy, afterSwitchover);
+        }
+    }
+
+    /**
+     * Roles move in zone A (switchover from primary to local) while the standby in zone B follows through
+     * MirrorMaker: the new epoch's start and its commits reach zone B's copy like any record, and the zone B standby
+     * ends equal to the new primary, as does the old primary, now a standby of zone A.
+     */
+    private static long zoneBFollowsASwitchoverInZoneA(TestStack stack, java.nio.file.Path cluster) throws Exception {
+        OpsCliRun run = OpsCliRun.of("--cluster", cluster.toString(), "--json", "switchover", "--to", "local");
+        assertThat(run.code()).as(run.toString()).isEqualTo(ExitCodes.OK);
+        try (Driver local = stack.server("local").driver(); Driver old = stack.server("primary").driver();
+             Driver zoneB = stack.server("standby").driver()) {
+            RandomGraphWorkload load = new RandomGraphWorkload(local, SEED + 2, 2, 50, 0);
+            load.run();
+            assertThat(load.committed()).as("commits on the new primary (first failure %s)", load.firstFailure())
+                    .isGreaterThan(50);
+            long caughtUp = Replication.awaitCaughtUp(stack.applier("standby"), local, zoneB, Duration.ofSeconds(180));
+            Replication.awaitCaughtUp(stack.applier("primary"), local, old, Duration.ofSeconds(180));
+            GraphSnapshot expected = GraphSnapshot.of(local, Identity.KEY);
+            expected.assertSameAs(GraphSnapshot.of(zoneB, Identity.KEY));
+            expected.assertSameAs(GraphSnapshot.of(old, Identity.KEY));
+            System.out.printf("mirrored zone: switchover primary -> local (%s); zone B caught up at commit %d of "
+                    + "epoch 1%n", run.out().strip().replace('\n', ' '), caughtUp);
+            return caughtUp;
         }
     }
 
@@ -86,9 +118,8 @@ class MirroredZoneIT {
      * endpoint): healthy; zone B's copy with its own end offset and MirrorMaker's latency; the standby, in zone B, at
      * the primary's last commit.
      */
-    private static void statusShowsTheZone(TestStack stack, String copy, long caughtUp) throws Exception {
-        java.nio.file.Path file = stack.writeClusterFile(java.nio.file.Files.createTempFile("zones", ".json"),
-                List.of("primary", "standby"));
+    private static void statusShowsTheZone(TestStack stack, java.nio.file.Path file, String copy, long caughtUp)
+            throws Exception {
         OpsCliRun json = OpsCliRun.of("--cluster", file.toString(), "--json", "status");
         assertThat(json.code()).as(json.toString()).isEqualTo(ExitCodes.OK);
         JsonNode status = new ObjectMapper().readTree(json.out());
@@ -99,7 +130,8 @@ class MirroredZoneIT {
         assertThat(zone.get("topicEndOffset").asLong()).as(json.out())
                 .isEqualTo(endOffset(stack.mirrorBroker(), copy));
         assertThat(zone.get("mirrorLatencyMs").isNumber()).as(json.out()).isTrue();
-        JsonNode standby = status.get("members").get(1);
+        JsonNode standby = status.get("members").get(2);
+        assertThat(standby.get("name").asText()).isEqualTo("standby");
         assertThat(standby.get("zone").asText()).isEqualTo(TestStack.ZONE_B);
         assertThat(standby.get("appliedCommitId").asLong()).isEqualTo(caughtUp);
         assertThat(standby.get("lagCommits").asLong()).isZero();
@@ -128,7 +160,7 @@ class MirroredZoneIT {
         assertThat(latency).as("MirrorMaker's replication latency of %s on %s:%n%s", copy,
                 stack.mirrorMaker().metricsUrl(), mm2Metrics.lines().filter(l -> l.startsWith("kafka_connect_mirror")).limit(40)
                         .toList()).isNotNull();
-        String applierMetrics = Replication.metrics(stack.applier());
+        String applierMetrics = Replication.metrics(stack.applier("standby"));
         assertThat(applierMetrics).contains(io.ha4neo.schemas.contract.MetricNames.APPLIER_LAG_SECONDS);
         System.out.printf("mirrored zone: %s; applier %s%n", latency, applierMetrics.lines()
                 .filter(l -> l.startsWith(io.ha4neo.schemas.contract.MetricNames.APPLIER_LAG_SECONDS)).findFirst()
