@@ -88,6 +88,11 @@ public final class ProjectLayout {
         return requireFile("sink-applier/target/sink-applier-" + VERSION + "-all.jar", "sink-applier");
     }
 
+    /** The runnable ops CLI jar ({@code ha4neo}: status, switchover, failover, rejoin, demote, verify, bootstrap). */
+    public Path opsCliJar() {
+        return requireFile("topology/target/topology-" + VERSION + "-all.jar", "topology");
+    }
+
     /** The runnable launcher jar. */
     public Path launcherJar() {
         return requireFile("launcher/target/launcher-" + VERSION + "-all.jar", "launcher");
