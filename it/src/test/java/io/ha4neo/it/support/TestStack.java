@@ -368,6 +368,7 @@ public final class TestStack implements AutoCloseable {
         private final Credentials applierCredentials = Credentials.generated(Credentials.APPLIER_USER);
         private boolean withMirror;
         private boolean mirrorIdentityPolicy;
+        private final Map<String, String> mirrorSettings = new LinkedHashMap<>();
         private final java.util.Set<String> mirroredAppliers = new java.util.HashSet<>();
 
         private Builder(String name) {
@@ -454,6 +455,12 @@ public final class TestStack implements AutoCloseable {
             return this;
         }
 
+        /** A setting of MirrorMaker's {@code mm2.properties}, over the launcher's (with {@code withMirroredZone}). */
+        public Builder mirrorMakerSetting(String key, String value) {
+            mirrorSettings.put(key, value);
+            return this;
+        }
+
         /** Adds an applier of {@code targetServer} that reads zone B's copy of the topic, from zone B's broker. */
         public Builder withApplierInMirroredZone(String targetServer, Consumer<ApplierProcess.Builder> customizer) {
             mirroredAppliers.add(targetServer);
@@ -487,10 +494,12 @@ public final class TestStack implements AutoCloseable {
                 }
                 mirrorBroker = KafkaBroker.builder(layout.kafkaLibDir(), workDir.resolve("kafka-" + ZONE_B), reaper)
                         .setting("auto.create.topics.enable", "false").build();
-                mirrorMaker = MirrorMaker.builder(layout.mirrorMakerLibDir(), workDir.resolve("mirror-maker"), reaper)
+                MirrorMaker.Builder mm = MirrorMaker.builder(layout.mirrorMakerLibDir(), workDir.resolve("mirror-maker"), reaper)
                         .source(ZONE_A, broker.bootstrapServers()).target(ZONE_B, mirrorBroker.bootstrapServers())
                         .identityPolicy(mirrorIdentityPolicy)
-                        .metrics(layout.mirrorMakerMetricsAgent(), FreePorts.next()).build();
+                        .metrics(layout.mirrorMakerMetricsAgent(), FreePorts.next());
+                mirrorSettings.forEach(mm::setting);
+                mirrorMaker = mm.build();
             }
             Map<String, Neo4jServer> servers = new LinkedHashMap<>();
             serverCustomizers.forEach((name, customizer) -> servers.put(name, buildServer(name, customizer, broker)));
