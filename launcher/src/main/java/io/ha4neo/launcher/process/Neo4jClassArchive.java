@@ -34,9 +34,12 @@ public final class Neo4jClassArchive {
      * The archive for {@code libDir}, made first if missing or older than a jar of the lib dir; empty when it could
      * not be made (the reason is printed, and servers then start without it).
      *
+     * @param release the release whose jars {@code libDir} holds: the archive is made by that release's JDK, the one
+     *                its servers run on
      * @param workDir where the throwaway server's home goes (wiped)
      */
-    public static synchronized Optional<Path> ensure(Path libDir, Path workDir, ProcessReaper reaper) {
+    public static synchronized Optional<Path> ensure(Neo4jRelease release, Path libDir, Path workDir,
+                                                     ProcessReaper reaper) {
         Path archive = libDir.toAbsolutePath().getParent().resolve(FILE_NAME);
         if (isCurrent(archive, libDir)) {
             return Optional.of(archive);
@@ -46,7 +49,8 @@ public final class Neo4jClassArchive {
         try {
             Files.deleteIfExists(made);
             WorkDirs.deleteRecursively(workDir, "the class archive's throwaway server");
-            Neo4jServer server = Neo4jServer.builder("class-archive", libDir, workDir, reaper).authDisabled()
+            Neo4jServer server = Neo4jServer.builder("class-archive", libDir, workDir, reaper).release(release)
+                    .authDisabled()
                     .jvmOptions(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                             "-XX:ArchiveClassesAtExit=" + made))
                     .build();
