@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  * <p>The archive is made once per lib dir, by a throwaway server without plugins that runs with
  * {@code -XX:ArchiveClassesAtExit}: its class path is the lib dir alone, which every server's class path (the lib
  * dir, then its own {@code plugins/}) extends, as CDS requires. It lives beside the lib dir
- * ({@code runtimes/neo4j-server/target/neo4j-server-classes.jsa}) and is made again when a jar of the lib dir is
- * newer. A JVM that cannot map it (another JDK build, a changed jar) starts without it: {@code -Xshare:auto} is the
+ * ({@code runtimes/neo4j-server/target/neo4j-server-classes.jsa}, and one for each other {@link Neo4jRelease}, made
+ * by that release's JDK) and is made again when a jar of the lib dir is newer. A JVM that cannot map it (another JDK build, a changed jar) starts without it: {@code -Xshare:auto} is the
  * JVM's default, so the archive can make a start faster but never break one.
  */
 public final class Neo4jClassArchive {
