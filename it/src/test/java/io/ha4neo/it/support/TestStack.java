@@ -6,6 +6,7 @@ import io.ha4neo.launcher.process.FreePorts;
 import io.ha4neo.launcher.process.KafkaBroker;
 import io.ha4neo.launcher.process.MirrorMaker;
 import io.ha4neo.launcher.process.Neo4jClassArchive;
+import io.ha4neo.launcher.process.Neo4jRelease;
 import io.ha4neo.launcher.process.Neo4jServer;
 import io.ha4neo.launcher.process.ProcessReaper;
 import io.ha4neo.launcher.process.ProjectLayout;
@@ -42,7 +43,10 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * Work directory: {@code <ha4neo.work.dir>/<name>/} (wiped at start), holding {@code kafka/}, one home per server
+ * The servers run Neo4j 5.26 LTS; {@code TestStack.builder(name, Neo4jRelease.CALENDAR_2025)} runs them on the
+ * calendar release instead (same plugin jar, Java 21 or later; {@link Neo4jRelease}).
+ *
+ * <p>Work directory: {@code <ha4neo.work.dir>/<name>/} (wiped at start), holding {@code kafka/}, one home per server
  * and {@code applier/}. PID files live in {@code <ha4neo.work.dir>/pids/}.
  */
 public final class TestStack implements AutoCloseable {
@@ -117,9 +121,18 @@ public final class TestStack implements AutoCloseable {
         return mirrorMaker;
     }
 
-    /** A builder for a stack working in {@code <ha4neo.work.dir>/<name>}. */
+    /** A builder for a stack working in {@code <ha4neo.work.dir>/<name>}, its servers on Neo4j 5.26 LTS. */
     public static Builder builder(String name) {
-        return new Builder(name);
+        return new Builder(name, Neo4jRelease.LTS_5_26);
+    }
+
+    /**
+     * A builder for a stack whose servers run {@code release}: its lib dir, main class and JDK. On the LTS it works in
+     * {@code <ha4neo.work.dir>/<name>} like {@link #builder(String)}, on another release in
+     * {@code <name>-<release label>} (e.g. {@code standby-guard-2025}), so one IT's body can run on both.
+     */
+    public static Builder builder(String name, Neo4jRelease release) {
+        return new Builder(release == Neo4jRelease.LTS_5_26 ? name : name + "-" + release.label(), release);
     }
 
     /** The directory under which every stack of this JVM works ({@value #WORK_DIR_PROPERTY}). */
@@ -142,6 +155,18 @@ public final class TestStack implements AutoCloseable {
             throw new IllegalArgumentException("no server '" + name + "' in this TestStack; it has " + servers.keySet());
         }
         return server;
+    }
+
+    /**
+     * The Neo4j version the server called {@code name} reports ({@code dbms.components()}), e.g. {@code 5.26.16}: an
+     * IT that runs on a given release shows with it that its servers really run that release.
+     */
+    public String neo4jVersion(String name) {
+        try (org.neo4j.driver.Driver driver = server(name).driver();
+             org.neo4j.driver.Session session = driver.session()) {
+            return session.run("CALL dbms.components() YIELD name, versions WHERE name = 'Neo4j Kernel' "
+                    + "RETURN versions[0] AS version").single().get("version").asString();
+        }
     }
 
     /** All servers by name, in the order they were added. */
@@ -356,6 +381,7 @@ public final class TestStack implements AutoCloseable {
         private final Path workDir;
         private final ProjectLayout layout;
         private final ProcessReaper reaper;
+        private final Neo4jRelease release;
         private boolean withBroker;
         private final Map<String, Consumer<Neo4jServer.Builder>> serverCustomizers = new LinkedHashMap<>();
         private final Map<String, String> roles = new LinkedHashMap<>();
@@ -371,8 +397,9 @@ public final class TestStack implements AutoCloseable {
         private final Map<String, String> mirrorSettings = new LinkedHashMap<>();
         private final java.util.Set<String> mirroredAppliers = new java.util.HashSet<>();
 
-        private Builder(String name) {
+        private Builder(String name, Neo4jRelease release) {
             this.workDir = workRoot().resolve(name);
+            this.release = release;
             this.layout = ProjectLayout.discover(Path.of(""));
             this.reaper = ProcessReaper.forStateRoot(workRoot());
         }
@@ -524,8 +551,8 @@ public final class TestStack implements AutoCloseable {
 
         private Neo4jServer buildServer(String name, Consumer<Neo4jServer.Builder> customizer, KafkaBroker broker) {
             // Several servers start at once on a shared 2-core machine, each after a neo4j-admin run of its own.
-            Neo4jServer.Builder b = Neo4jServer.builder(name, layout.neo4jLibDir(), workDir.resolve(name), reaper)
-                    .plugin(layout.pluginJar()).readinessTimeout(SERVER_READINESS_TIMEOUT);
+            Neo4jServer.Builder b = Neo4jServer.builder(name, release.libDir(layout), workDir.resolve(name), reaper)
+                    .release(release).plugin(layout.pluginJar()).readinessTimeout(SERVER_READINESS_TIMEOUT);
             fastStartOptions().forEach(b::jvmOption);
             if (fastStart()) {
                 // A graceful stop keeps Bolt's event loops for a quiet period of 5 s by default; every stack close and
@@ -594,8 +621,8 @@ public final class TestStack implements AutoCloseable {
                 return List.of();
             }
             List<String> options = new java.util.ArrayList<>(FAST_START_OPTIONS);
-            options.addAll(Neo4jClassArchive.jvmOptions(
-                    Neo4jClassArchive.ensure(layout.neo4jLibDir(), workRoot().resolve("class-archive"), reaper)));
+            options.addAll(Neo4jClassArchive.jvmOptions(Neo4jClassArchive.ensure(release, release.libDir(layout),
+                    workRoot().resolve("class-archive-" + release.label()), reaper)));
             return options;
         }
 

@@ -78,6 +78,14 @@ public final class ProjectLayout {
         return requireDir("runtimes/neo4j-server/target/lib", "runtimes/neo4j-server");
     }
 
+    /**
+     * The jars of the Neo4j Community calendar release ({@code runtimes/neo4j-server-2025/target/lib}, version
+     * {@code neo4j.calendar.version} of the root pom), run by {@link Neo4jRelease#CALENDAR_2025} servers.
+     */
+    public Path neo4jCalendarLibDir() {
+        return requireDir("runtimes/neo4j-server-2025/target/lib", "runtimes/neo4j-server-2025");
+    }
+
     /** The packaged (shaded) capture plugin jar, the one a user drops into plugins/. */
     public Path pluginJar() {
         return requireFile("capture-plugin/target/capture-plugin-" + VERSION + ".jar", "capture-plugin");
