@@ -22,8 +22,8 @@ public record AppliedPosition(ChainPosition chain, LogPosition log, SortedMap<Lo
     static final int REMEMBERED_EPOCHS = 64;
 
     public AppliedPosition {
-        epochEnds = epochEnds == null ? Collections.emptySortedMap() : Collections.unmodifiableSortedMap(
-                new TreeMap<>(epochEnds));
+        epochEnds = epochEnds == null || epochEnds.isEmpty() ? Collections.emptySortedMap() // no copy per item
+                : Collections.unmodifiableSortedMap(new TreeMap<>(epochEnds));
     }
 
     /** A position without remembered epoch ends. */

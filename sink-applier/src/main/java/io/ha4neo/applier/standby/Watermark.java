@@ -35,8 +35,8 @@ public record Watermark(String database, long commitId, long epoch, String topic
                         SortedMap<Long, Long> epochEnds) {
 
     public Watermark {
-        epochEnds = epochEnds == null ? Collections.emptySortedMap() : Collections.unmodifiableSortedMap(
-                new TreeMap<>(epochEnds));
+        epochEnds = epochEnds == null || epochEnds.isEmpty() ? Collections.emptySortedMap() // no copy per item
+                : Collections.unmodifiableSortedMap(new TreeMap<>(epochEnds));
     }
 
     /** A watermark without remembered epoch ends. */
