@@ -3,6 +3,8 @@ package io.ha4neo.capture;
 import io.ha4neo.capture.config.CaptureConfig;
 import io.ha4neo.capture.config.Neo4jConfFile;
 import io.ha4neo.capture.metrics.CaptureMetrics;
+import io.ha4neo.capture.txlog.Neo4jVersionPolicy;
+import io.ha4neo.capture.txlog.RetentionCheck;
 import java.nio.file.Path;
 import java.util.Map;
 import org.neo4j.configuration.Config;
@@ -46,9 +48,7 @@ final class CaptureLifecycle extends LifecycleAdapter {
         if (!config.database().equals(database.databaseName())) {
             return;
         }
-        io.ha4neo.capture.txlog.RetentionCheck.check(neo4jConfig.get(GraphDatabaseSettings.keep_logical_logs),
-                neo4jConfig.get(GraphDatabaseSettings.logical_log_rotation_threshold), config.spoolMaxBytes())
-                .ifPresent(warning -> log.warn("ha4neo: %s", warning));
+        warnAboutTransactionLogRepair(config);
         boolean authEnabled = neo4jConfig.get(GraphDatabaseSettings.auth_enabled);
         member = new ReplicationMember(config, dbms, this::lastCommittedId, () -> StoreContentReader.read(database),
                 new LogRepair(database), new DatabaseListenerRegistry(database),
@@ -65,6 +65,17 @@ final class CaptureLifecycle extends LifecycleAdapter {
         CaptureMetrics.acquire(config.metricsAddress(), config.metricsPort(), CaptureRegistry::statuses);
         metricsPort = config.metricsPort();
         log.info("ha4neo capture plugin started for database '%s' in role %s", database.databaseName(), member.role());
+    }
+
+    /**
+     * One WARN line when a repair from Neo4j's transaction log would not work: on a Neo4j version the log reader does
+     * not support (2025.x), or with a log retention shorter than the spool.
+     */
+    private void warnAboutTransactionLogRepair(CaptureConfig config) {
+        Neo4jVersionPolicy.startupNotice(Neo4j526TransactionLogReader.runningVersion())
+                .or(() -> RetentionCheck.check(neo4jConfig.get(GraphDatabaseSettings.keep_logical_logs),
+                        neo4jConfig.get(GraphDatabaseSettings.logical_log_rotation_threshold), config.spoolMaxBytes()))
+                .ifPresent(line -> log.warn("ha4neo: %s", line));
     }
 
     private CaptureConfig loadConfig() {

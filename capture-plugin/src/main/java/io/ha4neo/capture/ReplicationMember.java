@@ -133,8 +133,8 @@ public final class ReplicationMember {
     /** Why a primary refuses client writes now, or null when it accepts them. */
     private String primaryRefusal() {
         if (frozen) {
-            return "its primary role is being handed over (a switchover, or another member was promoted). Retry the "
-                    + "transaction against the new primary (ha4neo status shows it)";
+            return "its primary role is being handed over (a switchover, a demotion, or another member was promoted). "
+                    + "Retry the transaction against the new primary (ha4neo status shows it)";
         }
         CaptureService c = capture;
         return c == null ? null : c.semiSyncRefusal();

@@ -81,6 +81,9 @@ public final class CaptureMetrics {
         g.add(MetricNames.STANDBY_APPLY_DELAY_SECONDS, "On a standby: apply time minus origin commit time of the last "
                 + "applied transaction", s -> s.applyDelayMillis() / 1000.0);
         g.add(MetricNames.ROLE_PRIMARY, "1 when this member is the primary", s -> Role.PRIMARY.name().equalsIgnoreCase(s.role()) ? 1 : 0);
+        g.add(MetricNames.ROLE_STANDBY, "1 when this member is a standby", s -> Role.STANDBY.name().equalsIgnoreCase(s.role()) ? 1 : 0);
+        g.add(MetricNames.ACCEPTS_WRITES, "1 when this member accepts client writes (the primary, not frozen)",
+                s -> Role.PRIMARY.name().equalsIgnoreCase(s.role()) && !s.frozen() ? 1 : 0);
         g.add(MetricNames.CAPTURE_PUBLISHER_UP, "1 while the publisher is publishing to Kafka",
                 s -> PublisherState.PUBLISHING.name().equals(s.publisherState()) ? 1 : 0);
     }

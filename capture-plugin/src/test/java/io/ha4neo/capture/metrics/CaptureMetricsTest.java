@@ -39,6 +39,18 @@ class CaptureMetricsTest {
                 Map.entry("billing", 0.0), Map.entry("orders", 1.0));
         assertThat(gauge(registry, MetricNames.CAPTURE_PUBLISHER_UP)).containsExactly(
                 Map.entry("billing", 0.0), Map.entry("orders", 1.0));
+        assertThat(gauge(registry, MetricNames.ROLE_STANDBY)).containsExactly(
+                Map.entry("billing", 1.0), Map.entry("orders", 0.0));
+        assertThat(gauge(registry, MetricNames.ACCEPTS_WRITES)).containsExactly(
+                Map.entry("billing", 0.0), Map.entry("orders", 1.0));
+    }
+
+    @Test
+    void aFrozenPrimaryDoesNotAcceptWrites() {
+        PrometheusRegistry registry = CaptureMetrics.registry(() -> Map.of("orders", PRIMARY.withFrozen(true)));
+
+        assertThat(gauge(registry, MetricNames.ROLE_PRIMARY)).containsExactly(Map.entry("orders", 1.0));
+        assertThat(gauge(registry, MetricNames.ACCEPTS_WRITES)).containsExactly(Map.entry("orders", 0.0));
     }
 
     @Test

@@ -35,6 +35,14 @@ class Neo4jVersionPolicyTest {
     }
 
     @Test
+    void onAnUnsupportedVersionCaptureSaysOnceWhatIsMissingAndOnTheLtsNothing() {
+        assertThat(Neo4jVersionPolicy.startupNotice("5.26.16")).isEmpty();
+        assertThat(Neo4jVersionPolicy.startupNotice("2025.10.1")).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("capture runs on Neo4j 2025.10.1, but repair from its transaction log is not available")
+                .contains("5.26.x").contains("gap event").contains("ha4neo bootstrap").doesNotContain("\n"));
+    }
+
+    @Test
     void acceptsTheRunningVersionSilently() throws Exception {
         Neo4jVersionPolicy.check("5.26.16");
     }

@@ -58,12 +58,18 @@ public final class Replication {
      * @return the commit id both sides agree on
      */
     static long awaitCaughtUp(TestStack stack, Driver primary, Driver standby, Duration timeout) throws InterruptedException {
+        return awaitCaughtUp(stack.applier(), primary, standby, timeout);
+    }
+
+    /** {@link #awaitCaughtUp(TestStack, Driver, Driver, Duration)} for a stack with several appliers: the standby's. */
+    static long awaitCaughtUp(ApplierProcess applier, Driver primary, Driver standby, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "nothing observed yet";
         while (System.nanoTime() < deadline) {
-            if (!stack.applier().isRunning()) {
+            if (!applier.isRunning()) {
                 throw new AssertionError("the applier exited while waiting for catch-up; last lines of "
-                        + stack.applier().logFile() + ":\n" + Logs.tail(stack.applier().logFile(), 40));
+                        + applier.logFile() + ":\n" + Logs.tail(applier.logFile(), 40));
             }
             try {
                 Record s = status(primary);
@@ -82,7 +88,7 @@ public final class Replication {
             Thread.sleep(250);
         }
         throw new AssertionError("no catch-up within " + timeout + ": " + last + "; last lines of the applier log:\n"
-                + Logs.tail(stack.applier().logFile(), 40));
+                + Logs.tail(applier.logFile(), 40));
     }
 
     /** The body of the applier's {@code GET /metrics}. */

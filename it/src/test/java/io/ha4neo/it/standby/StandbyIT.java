@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.schemas.topology.ReservedNames;
+import io.ha4neo.launcher.process.Neo4jRelease;
 import io.ha4neo.launcher.process.Neo4jServer;
 import io.ha4neo.launcher.process.ProjectLayout;
 import java.nio.file.Path;
@@ -30,6 +31,8 @@ import org.neo4j.driver.exceptions.ClientException;
  * The read-only standby: every client write path is rejected with the documented message and changes nothing;
  * the applier's identity (metadata plus user, with authentication on) is what lets writes through; role changes
  * are atomic with respect to commits under concurrent load.
+ *
+ * <p>The servers run Neo4j 5.26 LTS; {@link StandbyOnCalendarReleaseIT} runs the same tests on the calendar release.
  */
 class StandbyIT {
     private static final String MESSAGE = "is a read-only standby of replication cluster 'local' (ha4neo role STANDBY); "
@@ -39,14 +42,21 @@ class StandbyIT {
     private static final TransactionConfig APPLIER_TAG = TransactionConfig.builder()
             .withMetadata(Map.of(ReservedNames.APPLIER_METADATA_KEY, ReservedNames.APPLIER_TAG_VALUE)).build();
 
+    /** The Neo4j release of the servers. */
+    Neo4jRelease release() {
+        return Neo4jRelease.LTS_5_26;
+    }
+
     @Test
     void standbyRejectsEveryClientWritePathAndOnlyTheApplierUserWithItsTagMayWrite() throws Exception {
+        // Compiled against 5.26's jars by this JVM (Java 17) for every release: like the plugin, one jar serves both.
         Path procJar = WritingProcedureJar.build(ProjectLayout.discover(Path.of("")).neo4jLibDir(),
                 TestStack.workRoot().resolve("standby-guard-proc"));
-        try (TestStack stack = TestStack.builder("standby-guard")
+        try (TestStack stack = TestStack.builder("standby-guard", release())
                 .withStandby("standby", s -> s.password(ADMIN_PASSWORD).plugin(procJar)
                         .setting("ha4neo.applier.user", "applier")).start()) {
             Neo4jServer standby = stack.server("standby");
+            assertThat(stack.neo4jVersion("standby")).startsWith(release().label() + ".");
             try (Driver admin = standby.driver()) {
                 try (Session system = admin.session(SessionConfig.forDatabase("system"))) {
                     system.run("CREATE USER applier SET PASSWORD $p CHANGE NOT REQUIRED", Map.of("p", APPLIER_PASSWORD)).consume();
@@ -135,8 +145,9 @@ class StandbyIT {
 
     @Test
     void noWriteCommitsWhileTheMemberIsStandbyDuringRoleSwitchesUnderLoad() throws Exception {
-        try (TestStack stack = TestStack.builder("standby-switch").withBroker().withPrimary("primary").start();
+        try (TestStack stack = TestStack.builder("standby-switch", release()).withBroker().withPrimary("primary").start();
              Driver driver = stack.server("primary").driver()) {
+            assertThat(stack.neo4jVersion("primary")).startsWith(release().label() + ".");
             List<long[]> attempts = new CopyOnWriteArrayList<>(); // {start, end, succeeded, seq}
             List<long[]> standbyWindows = new ArrayList<>();
             AtomicBoolean stop = new AtomicBoolean();

@@ -6,6 +6,7 @@ import io.ha4neo.launcher.process.FreePorts;
 import io.ha4neo.launcher.process.KafkaBroker;
 import io.ha4neo.launcher.process.MirrorMaker;
 import io.ha4neo.launcher.process.Neo4jClassArchive;
+import io.ha4neo.launcher.process.Neo4jRelease;
 import io.ha4neo.launcher.process.Neo4jServer;
 import io.ha4neo.launcher.process.ProcessReaper;
 import io.ha4neo.launcher.process.ProjectLayout;
@@ -42,7 +43,10 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * Work directory: {@code <ha4neo.work.dir>/<name>/} (wiped at start), holding {@code kafka/}, one home per server
+ * The servers run Neo4j 5.26 LTS; {@code TestStack.builder(name, Neo4jRelease.CALENDAR_2025)} runs them on the
+ * calendar release instead (same plugin jar, Java 21 or later; {@link Neo4jRelease}).
+ *
+ * <p>Work directory: {@code <ha4neo.work.dir>/<name>/} (wiped at start), holding {@code kafka/}, one home per server
  * and {@code applier/}. PID files live in {@code <ha4neo.work.dir>/pids/}.
  */
 public final class TestStack implements AutoCloseable {
@@ -82,6 +86,7 @@ public final class TestStack implements AutoCloseable {
     /** Zone B's broker and the MirrorMaker that copies zone A's (the stack's broker) to it; null without a mirror. */
     private final KafkaBroker mirrorBroker;
     private final MirrorMaker mirrorMaker;
+    private final java.util.Set<String> mirroredMembers; // servers whose appliers read zone B's copy
 
     private TestStack(Builder b, KafkaBroker broker, Map<String, Neo4jServer> servers,
                       Map<String, ApplierProcess> appliers, KafkaBroker mirrorBroker, MirrorMaker mirrorMaker) {
@@ -99,6 +104,7 @@ public final class TestStack implements AutoCloseable {
         this.applierCredentials = b.applierCredentials;
         this.mirrorBroker = mirrorBroker;
         this.mirrorMaker = mirrorMaker;
+        this.mirroredMembers = java.util.Set.copyOf(b.mirroredAppliers);
     }
 
     /** Zone B's broker, to which MirrorMaker 2 copies the stack's topic; fails without {@code withMirroredZone()}. */
@@ -115,9 +121,18 @@ public final class TestStack implements AutoCloseable {
         return mirrorMaker;
     }
 
-    /** A builder for a stack working in {@code <ha4neo.work.dir>/<name>}. */
+    /** A builder for a stack working in {@code <ha4neo.work.dir>/<name>}, its servers on Neo4j 5.26 LTS. */
     public static Builder builder(String name) {
-        return new Builder(name);
+        return new Builder(name, Neo4jRelease.LTS_5_26);
+    }
+
+    /**
+     * A builder for a stack whose servers run {@code release}: its lib dir, main class and JDK. On the LTS it works in
+     * {@code <ha4neo.work.dir>/<name>} like {@link #builder(String)}, on another release in
+     * {@code <name>-<release label>} (e.g. {@code standby-guard-2025}), so one IT's body can run on both.
+     */
+    public static Builder builder(String name, Neo4jRelease release) {
+        return new Builder(release == Neo4jRelease.LTS_5_26 ? name : name + "-" + release.label(), release);
     }
 
     /** The directory under which every stack of this JVM works ({@value #WORK_DIR_PROPERTY}). */
@@ -142,6 +157,18 @@ public final class TestStack implements AutoCloseable {
         return server;
     }
 
+    /**
+     * The Neo4j version the server called {@code name} reports ({@code dbms.components()}), e.g. {@code 5.26.16}: an
+     * IT that runs on a given release shows with it that its servers really run that release.
+     */
+    public String neo4jVersion(String name) {
+        try (org.neo4j.driver.Driver driver = server(name).driver();
+             org.neo4j.driver.Session session = driver.session()) {
+            return session.run("CALL dbms.components() YIELD name, versions WHERE name = 'Neo4j Kernel' "
+                    + "RETURN versions[0] AS version").single().get("version").asString();
+        }
+    }
+
     /** All servers by name, in the order they were added. */
     public Map<String, Neo4jServer> servers() {
         return servers;
@@ -160,7 +187,9 @@ public final class TestStack implements AutoCloseable {
      * Writes a cluster description of this stack, as an operator would, listing {@code members} (each with its
      * appliers' metrics endpoints, when it has appliers); the servers' generated admin passwords are written
      * literally, since the ops CLI runs in the test's JVM, whose environment a test cannot set for a {@code ${NAME}}
-     * reference.
+     * reference. Each member is in a zone of its own ({@code z-<name>}); with a mirrored zone, members whose appliers
+     * read zone B's copy are in zone {@value #ZONE_B}, described with its broker, the copy's name and MirrorMaker's
+     * metrics endpoint, and the others in zone {@value #ZONE_A}.
      */
     public Path writeClusterFile(Path file, List<String> members) throws java.io.IOException {
         StringBuilder entries = new StringBuilder();
@@ -177,10 +206,17 @@ public final class TestStack implements AutoCloseable {
             });
             String applier = urls.isEmpty() ? "" : urls.size() == 1 ? ", \"applierMetrics\": " + urls.get(0)
                     : ", \"applierMetrics\": [" + String.join(", ", urls) + "]";
+            String zone = mirrorBroker == null ? "z-" + m : mirroredMembers.contains(m) ? ZONE_B : ZONE_A;
             entries.append("""
-                    {"name": "%s", "zone": "z-%s", "bolt": "%s", "user": "%s", "password": "%s"%s}"""
-                    .formatted(m, m, server.boltUri(), Neo4jServer.USER, server.password(), applier));
+                    {"name": "%s", "zone": "%s", "bolt": "%s", "user": "%s", "password": "%s"%s}"""
+                    .formatted(m, zone, server.boltUri(), Neo4jServer.USER, server.password(), applier));
         }
+        String zones = mirrorBroker == null ? "" : """
+                ,
+                  "zones": [{"name": "%s", "kafka": {"bootstrapServers": "%s", "replicationFactor": 1},
+                             "topic": "%s", "mirrorMakerMetrics": "%s"}]"""
+                .formatted(ZONE_B, mirrorBroker.bootstrapServers(), mirrorMaker.targetTopic(topic),
+                        mirrorMaker.metricsUrl());
         String text = """
                 {
                   "clusterId": "%s",
@@ -188,9 +224,9 @@ public final class TestStack implements AutoCloseable {
                   "kafka": {"bootstrapServers": "%s", "replicationFactor": 1},
                   "members": [
                 %s
-                  ]
+                  ]%s
                 }
-                """.formatted(CLUSTER_ID, DATABASE, broker().bootstrapServers(), entries);
+                """.formatted(CLUSTER_ID, DATABASE, broker().bootstrapServers(), entries, zones);
         return java.nio.file.Files.writeString(file, text);
     }
 
@@ -345,6 +381,7 @@ public final class TestStack implements AutoCloseable {
         private final Path workDir;
         private final ProjectLayout layout;
         private final ProcessReaper reaper;
+        private final Neo4jRelease release;
         private boolean withBroker;
         private final Map<String, Consumer<Neo4jServer.Builder>> serverCustomizers = new LinkedHashMap<>();
         private final Map<String, String> roles = new LinkedHashMap<>();
@@ -357,10 +394,12 @@ public final class TestStack implements AutoCloseable {
         private final Credentials applierCredentials = Credentials.generated(Credentials.APPLIER_USER);
         private boolean withMirror;
         private boolean mirrorIdentityPolicy;
+        private final Map<String, String> mirrorSettings = new LinkedHashMap<>();
         private final java.util.Set<String> mirroredAppliers = new java.util.HashSet<>();
 
-        private Builder(String name) {
+        private Builder(String name, Neo4jRelease release) {
             this.workDir = workRoot().resolve(name);
+            this.release = release;
             this.layout = ProjectLayout.discover(Path.of(""));
             this.reaper = ProcessReaper.forStateRoot(workRoot());
         }
@@ -443,6 +482,12 @@ public final class TestStack implements AutoCloseable {
             return this;
         }
 
+        /** A setting of MirrorMaker's {@code mm2.properties}, over the launcher's (with {@code withMirroredZone}). */
+        public Builder mirrorMakerSetting(String key, String value) {
+            mirrorSettings.put(key, value);
+            return this;
+        }
+
         /** Adds an applier of {@code targetServer} that reads zone B's copy of the topic, from zone B's broker. */
         public Builder withApplierInMirroredZone(String targetServer, Consumer<ApplierProcess.Builder> customizer) {
             mirroredAppliers.add(targetServer);
@@ -476,10 +521,12 @@ public final class TestStack implements AutoCloseable {
                 }
                 mirrorBroker = KafkaBroker.builder(layout.kafkaLibDir(), workDir.resolve("kafka-" + ZONE_B), reaper)
                         .setting("auto.create.topics.enable", "false").build();
-                mirrorMaker = MirrorMaker.builder(layout.mirrorMakerLibDir(), workDir.resolve("mirror-maker"), reaper)
+                MirrorMaker.Builder mm = MirrorMaker.builder(layout.mirrorMakerLibDir(), workDir.resolve("mirror-maker"), reaper)
                         .source(ZONE_A, broker.bootstrapServers()).target(ZONE_B, mirrorBroker.bootstrapServers())
                         .identityPolicy(mirrorIdentityPolicy)
-                        .metrics(layout.mirrorMakerMetricsAgent(), FreePorts.next()).build();
+                        .metrics(layout.mirrorMakerMetricsAgent(), FreePorts.next());
+                mirrorSettings.forEach(mm::setting);
+                mirrorMaker = mm.build();
             }
             Map<String, Neo4jServer> servers = new LinkedHashMap<>();
             serverCustomizers.forEach((name, customizer) -> servers.put(name, buildServer(name, customizer, broker)));
@@ -504,8 +551,8 @@ public final class TestStack implements AutoCloseable {
 
         private Neo4jServer buildServer(String name, Consumer<Neo4jServer.Builder> customizer, KafkaBroker broker) {
             // Several servers start at once on a shared 2-core machine, each after a neo4j-admin run of its own.
-            Neo4jServer.Builder b = Neo4jServer.builder(name, layout.neo4jLibDir(), workDir.resolve(name), reaper)
-                    .plugin(layout.pluginJar()).readinessTimeout(SERVER_READINESS_TIMEOUT);
+            Neo4jServer.Builder b = Neo4jServer.builder(name, release.libDir(layout), workDir.resolve(name), reaper)
+                    .release(release).plugin(layout.pluginJar()).readinessTimeout(SERVER_READINESS_TIMEOUT);
             fastStartOptions().forEach(b::jvmOption);
             if (fastStart()) {
                 // A graceful stop keeps Bolt's event loops for a quiet period of 5 s by default; every stack close and
@@ -574,8 +621,8 @@ public final class TestStack implements AutoCloseable {
                 return List.of();
             }
             List<String> options = new java.util.ArrayList<>(FAST_START_OPTIONS);
-            options.addAll(Neo4jClassArchive.jvmOptions(
-                    Neo4jClassArchive.ensure(layout.neo4jLibDir(), workRoot().resolve("class-archive"), reaper)));
+            options.addAll(Neo4jClassArchive.jvmOptions(Neo4jClassArchive.ensure(release, release.libDir(layout),
+                    workRoot().resolve("class-archive-" + release.label()), reaper)));
             return options;
         }
 

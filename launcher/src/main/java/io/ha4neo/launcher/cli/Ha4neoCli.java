@@ -86,11 +86,16 @@ public final class Ha4neoCli {
                 + "authentication), e.g. http://127.0.0.1:8081 (default: embedded mode, no registry)")
         String schemaRegistryUrl;
 
+        @Option(names = "--zones", defaultValue = "1", paramLabel = "<n>", description = "2: also a second zone: its "
+                + "own Kafka broker, MirrorMaker 2 copying the topic to it, and member c, a standby whose applier "
+                + "reads that copy (default 1: one Kafka cluster)")
+        int zones;
+
         @Override
         public Integer call() {
             io.ha4neo.schemas.config.ConfigDef.httpUrlOrEmpty().ensureValid("--schema-registry", schemaRegistryUrl);
             new LocalStack(layout(), stateDir(), System.out, Duration.ofSeconds(intervalSeconds), seedNodes,
-                    schemaRegistryUrl).run();
+                    schemaRegistryUrl, zones).run();
             return 0;
         }
     }

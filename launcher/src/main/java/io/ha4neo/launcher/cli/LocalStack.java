@@ -6,6 +6,7 @@ import io.ha4neo.schemas.topology.TopicSpec;
 import io.ha4neo.launcher.process.ApplierProcess;
 import io.ha4neo.launcher.process.FreePorts;
 import io.ha4neo.launcher.process.KafkaBroker;
+import io.ha4neo.launcher.process.MirrorMaker;
 import io.ha4neo.launcher.process.Neo4jServer;
 import io.ha4neo.launcher.process.ProcessReaper;
 import io.ha4neo.launcher.process.ProjectLayout;
@@ -16,6 +17,7 @@ import io.ha4neo.topology.cluster.ClusterFile;
 import io.ha4neo.topology.cluster.KafkaCluster;
 import io.ha4neo.topology.cluster.Member;
 import io.ha4neo.topology.cluster.Secret;
+import io.ha4neo.topology.cluster.Zone;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -50,10 +52,15 @@ final class LocalStack {
     /** The cluster description of the running stack, for the ops CLI ({@code ./stack ops status}). */
     static final String CLUSTER_FILE = "cluster.json";
     private static final String ZONE = "local";
+    /** With {@code --zones 2}: the zone of the broker and of a and b, and the zone of MirrorMaker's copy and c. */
+    static final String ZONE_A = "zoneA";
+    static final String ZONE_B = "zoneB";
+    /** The member in zone B, with {@code --zones 2}: a standby whose applier reads zone B's copy of the topic. */
+    static final String ZONE_B_MEMBER = "c";
     private static final String PLUGIN_STARTED_LINE = "ha4neo capture plugin started for database '" + DATABASE + "'";
     /** What 'up' wipes: this layout's directories, and those of the stack before roles moved (primary, standby). */
     private static final List<String> STACK_DIRS = List.of("kafka", "a", "b", "a-applier", "b-applier", "primary",
-            "standby", "applier");
+            "standby", "applier", "kafka-" + ZONE_B, "mirror-maker", ZONE_B_MEMBER, ZONE_B_MEMBER + "-applier");
 
     private final ProjectLayout layout;
     private final Path stateDir;
@@ -62,20 +69,41 @@ final class LocalStack {
     private final int seedNodes;
     /** {@code ha4neo.schema.registry.url} of the plugins and the appliers' {@code schema.registry.url}; "": embedded. */
     private final String schemaRegistryUrl;
+    /** 1: one Kafka cluster; 2: also zone B, a second broker fed by MirrorMaker 2, with member c reading it. */
+    private final int zones;
     private final long startNanos = System.nanoTime();
     private final String topic = TopicNames.topicFor(TopicNames.DEFAULT_PREFIX, CLUSTER_ID, DATABASE);
     private final StackState state = StackState.ownedByThisJvm();
     private StackCredentials credentials;
     private ProcessReaper reaper;
     private KafkaBroker broker;
+    private KafkaBroker zoneBroker; // --zones 2
+    private MirrorMaker mirrorMaker; // --zones 2
+    private final List<String> memberNames;
     private List<StackMember> members;
 
     LocalStack(ProjectLayout layout, Path stateDir, PrintStream out, Duration statusInterval, int seedNodes,
                String schemaRegistryUrl) {
+        this(layout, stateDir, out, statusInterval, seedNodes, schemaRegistryUrl, 1);
+    }
+
+    LocalStack(ProjectLayout layout, Path stateDir, PrintStream out, Duration statusInterval, int seedNodes,
+               String schemaRegistryUrl, int zones) {
         this.schemaRegistryUrl = schemaRegistryUrl;
         if (seedNodes < 0) {
             throw new IllegalArgumentException("--seed must be 0 or more nodes, was " + seedNodes);
         }
+        if (zones != 1 && zones != 2) {
+            throw new IllegalArgumentException("--zones must be 1 (one Kafka cluster) or 2 (a second zone fed by "
+                    + "MirrorMaker 2), was " + zones);
+        }
+        if (zones == 2 && seedNodes > 0) {
+            throw new IllegalArgumentException("--zones 2 and --seed cannot be combined yet: bootstrap seeds the "
+                    + "standbys of the primary's zone only");
+        }
+        this.zones = zones;
+        this.memberNames = zones == 2 ? java.util.stream.Stream.concat(StackCluster.MEMBERS.stream(),
+                java.util.stream.Stream.of(ZONE_B_MEMBER)).toList() : StackCluster.MEMBERS;
         this.seedNodes = seedNodes;
         this.layout = layout;
         this.stateDir = stateDir.toAbsolutePath().normalize();
@@ -96,6 +124,9 @@ final class LocalStack {
         recordState("starting", null);
         startBroker();
         createTopic();
+        if (zones == 2) {
+            startZoneB();
+        }
         startServers();
         if (seedNodes > 0) {
             seedPrimaryBeforeCapture();
@@ -140,20 +171,29 @@ final class LocalStack {
     private void buildProcesses() {
         broker = KafkaBroker.builder(layout.kafkaLibDir(), stateDir.resolve("kafka"), reaper)
                 .setting("auto.create.topics.enable", "false").build();
-        members = StackCluster.MEMBERS.stream().map(this::member).toList();
+        if (zones == 2) {
+            zoneBroker = KafkaBroker.builder(layout.kafkaLibDir(), stateDir.resolve("kafka-" + ZONE_B), reaper)
+                    .setting("auto.create.topics.enable", "false").build();
+            mirrorMaker = MirrorMaker.builder(layout.mirrorMakerLibDir(), stateDir.resolve("mirror-maker"), reaper)
+                    .source(ZONE_A, broker.bootstrapServers()).target(ZONE_B, zoneBroker.bootstrapServers())
+                    .metrics(layout.mirrorMakerMetricsAgent(), FreePorts.next()).build();
+        }
+        members = memberNames.stream().map(this::member).toList();
     }
 
     /** A member: its server (the first of the stack starts as primary) and the applier that feeds it as a standby. */
     private StackMember member(String name) {
         Neo4jServer server = server(name, name.equals(StackCluster.MEMBERS.get(0)) ? "primary" : "standby");
-        String group = StackCluster.applierGroup(topic, name);
+        boolean inZoneB = name.equals(ZONE_B_MEMBER);
+        String applierTopic = inZoneB ? mirrorMaker.targetTopic(topic) : topic;
+        String group = StackCluster.applierGroup(applierTopic, name);
         ApplierProcess.Builder applier = ApplierProcess.builder(layout.applierJar(), stateDir.resolve(name + "-applier"),
                         reaper)
                 .property("neo4j.uri", server.boltUri())
                 .neo4jCredentials(credentials.applier())
                 .property("neo4j.database", DATABASE)
-                .property("topic", topic)
-                .property("kafka.bootstrap.servers", broker.bootstrapServers())
+                .property("topic", applierTopic) // in zone B: MirrorMaker's copy, in zone B's cluster
+                .property("kafka.bootstrap.servers", (inZoneB ? zoneBroker : broker).bootstrapServers())
                 .property("member.name", name) // its consumer group is then ha4neo-applier-<topic>-<name>
                 .metricsPort(FreePorts.next());
         if (!schemaRegistryUrl.isEmpty()) {
@@ -168,11 +208,28 @@ final class LocalStack {
      */
     private void writeClusterFile() {
         Secret password = Secret.of("${" + StackCredentials.PASSWORD_ENV + "}", credentials.admin().password());
-        List<Member> described = members.stream().map(m -> new Member(m.name(), ZONE, URI.create(m.server().boltUri()),
-                Neo4jServer.USER, password, URI.create(m.applier().metricsBaseUrl() + "/metrics"))).toList();
+        List<Member> described = members.stream().map(m -> new Member(m.name(), zoneOf(m.name()),
+                URI.create(m.server().boltUri()), Neo4jServer.USER, password,
+                URI.create(m.applier().metricsBaseUrl() + "/metrics"))).toList();
+        List<Zone> describedZones = zones == 1 ? List.of() : List.of(new Zone(ZONE_B,
+                new KafkaCluster(zoneBroker.bootstrapServers(), (short) 1, Map.of()), mirrorMaker.targetTopic(topic),
+                URI.create(mirrorMaker.metricsUrl())));
         ClusterDescription cluster = new ClusterDescription(CLUSTER_ID, DATABASE, topic,
-                new KafkaCluster(broker.bootstrapServers(), (short) 1, Map.of()), described);
+                new KafkaCluster(broker.bootstrapServers(), (short) 1, Map.of()), described, describedZones);
         ClusterFile.write(cluster, stateDir.resolve(CLUSTER_FILE));
+    }
+
+    private String zoneOf(String member) {
+        return zones == 1 ? ZONE : member.equals(ZONE_B_MEMBER) ? ZONE_B : ZONE_A;
+    }
+
+    /** --zones 2: zone B's broker, then MirrorMaker 2 copying the topic to it (it creates the copy). */
+    private void startZoneB() {
+        step("starting zone B's Kafka broker (KRaft) in " + zoneBroker.workDir());
+        timed("zone B's Kafka broker ready at " + zoneBroker.bootstrapServers(), zoneBroker::start);
+        step("starting MirrorMaker 2 (" + ZONE_A + " -> " + ZONE_B + "), log " + mirrorMaker.logFile());
+        timed("MirrorMaker 2 copying " + topic + " to " + mirrorMaker.targetTopic(topic) + " on "
+                + zoneBroker.bootstrapServers() + " (metrics " + mirrorMaker.metricsUrl() + ")", mirrorMaker::start);
     }
 
     private Neo4jServer server(String name, String role) {
@@ -218,7 +275,7 @@ final class LocalStack {
 
     /** Both servers start in parallel: on 2 cores that is about 30 % faster than one after the other. */
     private void startServers() {
-        step("starting Neo4j members " + String.join(" and ", StackCluster.MEMBERS) + " in " + stateDir);
+        step("starting Neo4j members " + String.join(", ", memberNames) + " in " + stateDir);
         List<Thread> starters = new ArrayList<>();
         List<RuntimeException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         for (StackMember m : members.subList(1, members.size())) {
@@ -296,7 +353,7 @@ final class LocalStack {
 
     private void recordState(String phase, Double readySeconds) {
         state.with("phase", phase)
-                .with(StackCluster.MEMBERS_KEY, String.join(",", StackCluster.MEMBERS))
+                .with(StackCluster.MEMBERS_KEY, String.join(",", memberNames))
                 .with("kafka.bootstrap", broker.bootstrapServers())
                 .with("topic", topic)
                 .with("database", DATABASE)
@@ -344,6 +401,11 @@ final class LocalStack {
                         + "for registry mode)"
                 : "Schemas: registry mode, " + schemaRegistryUrl + ", subject " + TopicNames.valueSubject(topic)
                         + " (compatibility BACKWARD)");
+        if (zones == 2) {
+            out.println("Zones: a and b in " + ZONE_A + " (Kafka " + broker.bootstrapServers() + "); c in " + ZONE_B
+                    + ", its applier reading MirrorMaker's copy " + mirrorMaker.targetTopic(topic) + " on "
+                    + zoneBroker.bootstrapServers() + "; ./stack ops status shows the copy and MirrorMaker's latency");
+        }
         out.println("Ops CLI on this stack: ./stack ops" + stateDirOption() + " status (cluster file "
                 + stateDir.resolve(CLUSTER_FILE) + ")");
         out.println("Move the primary role to the standby and back, with writes running: ./stack switchover"
@@ -372,6 +434,12 @@ final class LocalStack {
         StringBuilder down = new StringBuilder();
         if (!broker.isRunning()) {
             down.append(" kafka");
+        }
+        if (zoneBroker != null && !zoneBroker.isRunning()) {
+            down.append(" kafka-").append(ZONE_B);
+        }
+        if (mirrorMaker != null && !mirrorMaker.isRunning()) {
+            down.append(" mirror-maker");
         }
         for (StackMember m : members) {
             if (!m.server().isRunning()) {

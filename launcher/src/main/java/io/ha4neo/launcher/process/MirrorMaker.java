@@ -1,5 +1,6 @@
 package io.ha4neo.launcher.process;
 
+import io.ha4neo.schemas.contract.MetricNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ public final class MirrorMaker extends ManagedProcess {
     public static final String TOPICS = "ha4neo\\..*";
     private static final String STARTED = "Kafka MirrorMaker started";
     /** The Prometheus name of MirrorMaker's per-partition replication latency, in milliseconds. */
-    public static final String REPLICATION_LATENCY = "kafka_connect_mirror_mirrorsourceconnector_replication_latency_ms";
+    public static final String REPLICATION_LATENCY = MetricNames.MIRROR_MAKER_REPLICATION_LATENCY_MS;
     /**
      * JMX exporter configuration: MirrorMaker's own MBeans only, under the exporter's default names (the MBean's keys
      * become labels: source, target, topic, partition).

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  * <p>The archive is made once per lib dir, by a throwaway server without plugins that runs with
  * {@code -XX:ArchiveClassesAtExit}: its class path is the lib dir alone, which every server's class path (the lib
  * dir, then its own {@code plugins/}) extends, as CDS requires. It lives beside the lib dir
- * ({@code runtimes/neo4j-server/target/neo4j-server-classes.jsa}) and is made again when a jar of the lib dir is
- * newer. A JVM that cannot map it (another JDK build, a changed jar) starts without it: {@code -Xshare:auto} is the
+ * ({@code runtimes/neo4j-server/target/neo4j-server-classes.jsa}, and one for each other {@link Neo4jRelease}, made
+ * by that release's JDK) and is made again when a jar of the lib dir is newer. A JVM that cannot map it (another JDK build, a changed jar) starts without it: {@code -Xshare:auto} is the
  * JVM's default, so the archive can make a start faster but never break one.
  */
 public final class Neo4jClassArchive {
@@ -34,9 +34,12 @@ public final class Neo4jClassArchive {
      * The archive for {@code libDir}, made first if missing or older than a jar of the lib dir; empty when it could
      * not be made (the reason is printed, and servers then start without it).
      *
+     * @param release the release whose jars {@code libDir} holds: the archive is made by that release's JDK, the one
+     *                its servers run on
      * @param workDir where the throwaway server's home goes (wiped)
      */
-    public static synchronized Optional<Path> ensure(Path libDir, Path workDir, ProcessReaper reaper) {
+    public static synchronized Optional<Path> ensure(Neo4jRelease release, Path libDir, Path workDir,
+                                                     ProcessReaper reaper) {
         Path archive = libDir.toAbsolutePath().getParent().resolve(FILE_NAME);
         if (isCurrent(archive, libDir)) {
             return Optional.of(archive);
@@ -46,7 +49,8 @@ public final class Neo4jClassArchive {
         try {
             Files.deleteIfExists(made);
             WorkDirs.deleteRecursively(workDir, "the class archive's throwaway server");
-            Neo4jServer server = Neo4jServer.builder("class-archive", libDir, workDir, reaper).authDisabled()
+            Neo4jServer server = Neo4jServer.builder("class-archive", libDir, workDir, reaper).release(release)
+                    .authDisabled()
                     .jvmOptions(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                             "-XX:ArchiveClassesAtExit=" + made))
                     .build();

@@ -22,7 +22,8 @@ import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
 
 /**
- * A Neo4j 5.26 Community server run from the server lib dir exactly like a user's install: its own home directory,
+ * A Neo4j Community server (5.26 LTS by default, or the calendar release: {@link Builder#release(Neo4jRelease)}) run
+ * from the server lib dir exactly like a user's install: its own home directory,
  * the packaged plugin jars copied into {@code plugins/}, and {@code plugins/*} on the classpath (without it,
  * {@code ExtensionFactory} services in plugins are never loaded). Ports are chosen once, so {@link #start()} after
  * {@link #stop()} or {@link #kill()} brings the same server back on the same port with the same store.
@@ -56,6 +57,9 @@ public final class Neo4jServer extends ManagedProcess {
     public static final String IMPORT_DIR = "import";
 
     private final String name;
+    private final Neo4jRelease release;
+    /** The release's {@code java}, found when the server is built, so a missing JDK fails before anything starts. */
+    private final String javaBinary;
     private final Path libDir;
     private final Path homeDir;
     private final ProcessReaper reaper;
@@ -76,6 +80,8 @@ public final class Neo4jServer extends ManagedProcess {
     private Neo4jServer(Builder b) {
         super(Duration.ofSeconds(60));
         this.name = b.name;
+        this.release = b.release;
+        this.javaBinary = b.release.javaBinary();
         this.libDir = b.libDir;
         this.homeDir = b.homeDir.toAbsolutePath().normalize();
         this.reaper = b.reaper;
@@ -136,6 +142,11 @@ public final class Neo4jServer extends ManagedProcess {
     /** The HTTP port, or -1 when HTTP is disabled (the default). */
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The Neo4j release this server runs. */
+    public Neo4jRelease release() {
+        return release;
     }
 
     /** The server's name, e.g. {@code primary}. */
@@ -320,7 +331,7 @@ public final class Neo4jServer extends ManagedProcess {
     private void runAdmin(List<String> jvmOptions, List<String> arguments, String logName, Duration timeout,
                           String failure) {
         List<String> command = new ArrayList<>();
-        command.add(ChildProcess.javaBinary());
+        command.add(javaBinary);
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", libDir.toAbsolutePath() + "/*", "org.neo4j.cli.AdminTool"));
         command.addAll(arguments);
@@ -367,13 +378,13 @@ public final class Neo4jServer extends ManagedProcess {
 
     private List<String> serverCommand() {
         List<String> command = new ArrayList<>();
-        command.add(ChildProcess.javaBinary());
+        command.add(javaBinary);
         command.add("-Xms" + heap);
         command.add("-Xmx" + heap);
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(libDir.toAbsolutePath() + "/*:" + homeDir.resolve("plugins") + "/*");
-        command.add("org.neo4j.server.CommunityEntryPoint");
+        command.add(release.mainClass());
         command.add("--home-dir=" + homeDir);
         command.add("--config-dir=" + homeDir.resolve("conf"));
         return command;
@@ -417,6 +428,7 @@ public final class Neo4jServer extends ManagedProcess {
         private final Path libDir;
         private final Path homeDir;
         private final ProcessReaper reaper;
+        private Neo4jRelease release = Neo4jRelease.LTS_5_26;
         private final List<Path> plugins = new ArrayList<>();
         private final Map<String, String> settings = new LinkedHashMap<>();
         private final Map<String, Map<String, String>> confFiles = new LinkedHashMap<>();
@@ -434,6 +446,15 @@ public final class Neo4jServer extends ManagedProcess {
             this.libDir = libDir;
             this.homeDir = homeDir;
             this.reaper = reaper;
+        }
+
+        /**
+         * The release whose jars the lib dir holds ({@link Neo4jRelease#libDir(ProjectLayout)}); it chooses the main
+         * class and the JDK. Default: {@link Neo4jRelease#LTS_5_26}.
+         */
+        public Builder release(Neo4jRelease neo4jRelease) {
+            this.release = neo4jRelease;
+            return this;
         }
 
         /** A jar to copy into plugins/ (e.g. {@link ProjectLayout#pluginJar()}). */

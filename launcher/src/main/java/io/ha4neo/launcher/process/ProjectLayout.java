@@ -92,6 +92,14 @@ public final class ProjectLayout {
         }
     }
 
+    /**
+     * The jars of the Neo4j Community calendar release ({@code runtimes/neo4j-server-2025/target/lib}, version
+     * {@code neo4j.calendar.version} of the root pom), run by {@link Neo4jRelease#CALENDAR_2025} servers.
+     */
+    public Path neo4jCalendarLibDir() {
+        return requireDir("runtimes/neo4j-server-2025/target/lib", "runtimes/neo4j-server-2025");
+    }
+
     /** The packaged (shaded) capture plugin jar, the one a user drops into plugins/. */
     public Path pluginJar() {
         return requireFile("capture-plugin/target/capture-plugin-" + VERSION + ".jar", "capture-plugin");
@@ -100,6 +108,11 @@ public final class ProjectLayout {
     /** The runnable sink applier jar. */
     public Path applierJar() {
         return requireFile("sink-applier/target/sink-applier-" + VERSION + "-all.jar", "sink-applier");
+    }
+
+    /** The runnable ops CLI jar ({@code ha4neo}: status, switchover, failover, rejoin, demote, verify, bootstrap). */
+    public Path opsCliJar() {
+        return requireFile("topology/target/topology-" + VERSION + "-all.jar", "topology");
     }
 
     /** The runnable launcher jar. */

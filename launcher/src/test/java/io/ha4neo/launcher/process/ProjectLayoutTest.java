@@ -12,6 +12,7 @@ class ProjectLayoutTest {
         ProjectLayout layout = ProjectLayout.at(emptyProject);
         assertThatThrownBy(layout::kafkaLibDir).hasMessageContaining("runtimes/kafka-broker/target/lib is missing")
                 .hasMessageContaining("mvn -q -DskipTests install -pl runtimes/kafka-broker -am");
+        assertThatThrownBy(layout::neo4jCalendarLibDir).hasMessageContaining("-pl runtimes/neo4j-server-2025");
         assertThatThrownBy(layout::pluginJar).hasMessageContaining("-pl capture-plugin");
     }
 }

@@ -22,6 +22,13 @@ public final class MetricNames {
     public static final String STANDBY_APPLIED_COMMIT_ID = "ha4neo_standby_applied_commit_id";
     public static final String STANDBY_APPLY_DELAY_SECONDS = "ha4neo_standby_apply_delay_seconds";
     public static final String ROLE_PRIMARY = "ha4neo_role_primary";
+    /** 1 when this member is a standby (following the primary through its applier). */
+    public static final String ROLE_STANDBY = "ha4neo_role_standby";
+    /**
+     * 1 when this member accepts client writes: the primary, not frozen by a switchover or a demotion. What a
+     * keepalived check script asks before it lets this member hold the virtual IP as MASTER.
+     */
+    public static final String ACCEPTS_WRITES = "ha4neo_accepts_writes";
 
     public static final String APPLIER_APPLIED_COMMIT_ID = "ha4neo_applier_applied_commit_id";
     /** The epoch {@link #APPLIER_APPLIED_COMMIT_ID} belongs to: commit ids of different epochs are not comparable. */
@@ -59,11 +66,20 @@ public final class MetricNames {
      */
     public static final String APPLIER_BOOTSTRAP_ENTITIES_TOTAL = "ha4neo_applier_bootstrap_entities_at_begin";
 
+    /**
+     * Not ours: MirrorMaker 2's per-partition replication latency in milliseconds (source record timestamp to its
+     * copy's write), as the Prometheus JMX exporter names its MBean attribute; the labels are source, target, topic
+     * (the copy's name) and partition. The launcher runs MirrorMaker with that exporter, {@code ha4neo status} reads it
+     * for a zone, and the benchmark reports it.
+     */
+    public static final String MIRROR_MAKER_REPLICATION_LATENCY_MS =
+            "kafka_connect_mirror_mirrorsourceconnector_replication_latency_ms";
+
     /** Every plugin metric. */
     public static final List<String> PLUGIN = List.of(CAPTURE_LAST_COMMITTED_ID, CAPTURE_LAST_CAPTURED_ID,
             CAPTURE_LAST_SPOOLED_ID, CAPTURE_LAST_PUBLISHED_ID, CAPTURE_SPOOL_BYTES, CAPTURE_COMMITS_BLOCKED_SECONDS,
             CAPTURE_SEMI_SYNC_FALLBACK, CAPTURE_GAPS, CAPTURE_REPAIRS, CAPTURE_PUBLISHER_UP, STANDBY_APPLIED_COMMIT_ID,
-            STANDBY_APPLY_DELAY_SECONDS, ROLE_PRIMARY);
+            STANDBY_APPLY_DELAY_SECONDS, ROLE_PRIMARY, ROLE_STANDBY, ACCEPTS_WRITES);
     /** Every applier metric. */
     public static final List<String> APPLIER = List.of(APPLIER_APPLIED_COMMIT_ID, APPLIER_APPLIED_EPOCH,
             APPLIER_APPLIED_SOURCE_COMMIT_TIMESTAMP_SECONDS, APPLIER_LAG_TRANSACTIONS, APPLIER_LAG_RECORDS,

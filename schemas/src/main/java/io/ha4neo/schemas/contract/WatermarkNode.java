@@ -50,6 +50,18 @@ public final class WatermarkNode {
      */
     public static final String STAGE_SEEDING = "seeding";
 
+    /**
+     * The epochs this standby has seen end, with {@link #ENDED_AT_COMMIT_IDS} (two lists of the same length, oldest
+     * first): epoch {@code endedEpochs[i]} ended at commit {@code endedAtCommitIds[i]}, the commit the start of the
+     * next epoch links to. The applier adds a pair when it applies an epoch start, in the same transaction. With them
+     * a record of an ended epoch found after the standby's position in the log is told apart without offsets: at or
+     * below its epoch's end it is a redelivery (MirrorMaker 2 copies again after a crash, later in the mirrored log);
+     * above it, a fenced primary's. Absent until the standby passed an epoch start; never written by the plugin.
+     */
+    public static final String ENDED_EPOCHS = "endedEpochs";
+    /** See {@link #ENDED_EPOCHS}. */
+    public static final String ENDED_AT_COMMIT_IDS = "endedAtCommitIds";
+
     /** Every property except the key, in the order the applier writes them. */
     public static final List<String> PROPERTIES = List.of(COMMIT_ID, EPOCH, TOPIC, PARTITION, OFFSET,
             SOURCE_COMMIT_TIME_MILLIS, APPLIED_AT_MILLIS);

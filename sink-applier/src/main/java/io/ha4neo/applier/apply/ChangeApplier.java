@@ -317,7 +317,7 @@ public final class ChangeApplier {
         long sourceTime = last instanceof LogItem.Transaction t ? t.event().commitTimeMillis() : 0;
         LogPosition p = at.log();
         return new Watermark(database, at.commitId(), at.epoch(), p.topic(), p.partition(), p.offset(), sourceTime,
-                clock.millis(), watermark == null ? null : watermark.bootstrap());
+                clock.millis(), watermark == null ? null : watermark.bootstrap(), at.epochEnds());
     }
 
     /** What the audit record says was passed over. */
@@ -373,7 +373,7 @@ public final class ChangeApplier {
          */
         void passOverUnchained(LogItem item) {
             AppliedPosition at = positionAfter(AppliedPosition.of(watermark())).orElseThrow();
-            position = new AppliedPosition(at.chain(), item.position());
+            position = new AppliedPosition(at.chain(), item.position(), at.epochEnds());
             last = item;
         }
 

@@ -71,12 +71,20 @@ public final class CommitChain {
         return admitFragment(applied, (LogItem.Fragment) item);
     }
 
-    /** Where the standby is after an item this chain applied or skipped, standing at {@code applied}. */
+    /**
+     * Where the standby is after an item this chain applied or skipped, standing at {@code applied}. Passing an epoch
+     * start, it remembers where the previous epoch ended (the start's link).
+     */
     public static AppliedPosition after(Optional<AppliedPosition> applied, LogItem item) {
         // an item without an event has no epoch, only a key: it is taken to be of the standby's (see class comment)
         long epoch = item instanceof LogItem.Transaction t ? t.event().epoch()
                 : applied.map(AppliedPosition::epoch).orElse(0L);
-        return new AppliedPosition(new ChainPosition(epoch, commitIdOf(item)), item.position());
+        java.util.SortedMap<Long, Long> ends = applied.map(AppliedPosition::epochEnds).orElse(null);
+        if (item instanceof LogItem.Transaction t && t.event().isEpochStart()) {
+            ChainPosition link = ChainPosition.before(t.event());
+            ends = applied.orElse(new AppliedPosition(link, item.position())).endsWith(link.epoch(), link.commitId());
+        }
+        return new AppliedPosition(new ChainPosition(epoch, commitIdOf(item)), item.position(), ends);
     }
 
     /** The commit id an item is named by: its event's, or its record key's (only a readable key can be skipped). */
@@ -142,9 +150,18 @@ public final class CommitChain {
         return Decision.APPLY;
     }
 
-    /** An item of an epoch the standby has left: a redelivery behind it in the log, or a fenced primary's. */
+    /**
+     * An item of an epoch the standby has left: a redelivery, or a fenced primary's. A redelivery is behind the standby
+     * in the log, or, where the standby saw its epoch end, at or below that end (MirrorMaker 2 copies again after a
+     * crash, later in the mirrored log; an epoch start must then also link where the standby saw the epoch before it
+     * end, if it saw that). A fenced primary published after the handover: above its epoch's end.
+     */
     private static Decision admitOlderEpoch(AppliedPosition w, LogItem.Transaction item) {
         if (w.covers(item)) {
+            return Decision.ALREADY_APPLIED;
+        }
+        TransactionEvent e = item.event();
+        if (w.endOf(e.epoch()).filter(end -> e.commitId() <= end).isPresent() && linksAsSeen(w, e)) {
             return Decision.ALREADY_APPLIED;
         }
         throw new FatalApplierException("stale_epoch", "an event of epoch " + item.event().epoch() + " at "
@@ -189,7 +206,23 @@ public final class CommitChain {
         if (w.chain().equals(ChainPosition.before(e))) {
             return Decision.APPLY;
         }
+        if (e.epoch() == w.epoch() && e.commitId() <= w.commitId()
+                && w.endOf(ChainPosition.before(e).epoch()).isPresent() && linksAsSeen(w, e)) {
+            return Decision.ALREADY_APPLIED; // this epoch's start, redelivered after the standby passed it
+        }
         throw epochLinkBroken(w, item);
+    }
+
+    /**
+     * For an epoch start: its link is where the standby saw the previous epoch end, when it saw that. Other events:
+     * true. An epoch start of the same number that links elsewhere is another primary's claim, never a redelivery.
+     */
+    private static boolean linksAsSeen(AppliedPosition w, TransactionEvent e) {
+        if (!e.isEpochStart()) {
+            return true;
+        }
+        ChainPosition link = ChainPosition.before(e);
+        return w.endOf(link.epoch()).map(end -> end == link.commitId()).orElse(true);
     }
 
     private FatalApplierException epochLinkBroken(AppliedPosition w, LogItem.Transaction item) {

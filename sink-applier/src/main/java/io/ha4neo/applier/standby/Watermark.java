@@ -2,9 +2,13 @@ package io.ha4neo.applier.standby;
 
 import io.ha4neo.schemas.contract.WatermarkNode;
 import io.ha4neo.schemas.event.ChainPosition;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * How far the standby has applied the log: the single {@code (:_ha4neo_Watermark {database})} node,
@@ -23,9 +27,24 @@ import java.util.Optional;
  * @param appliedAtMillis when the standby committed it
  * @param bootstrap only while the standby is being seeded: its run and stage ({@link BootstrapStage}); null when it
  *                  follows the log. A move without it removes both properties from the node.
+ * @param epochEnds the epochs this standby saw end, each with the commit it ended at ({@link WatermarkNode#ENDED_EPOCHS});
+ *                  empty until it passed an epoch start
  */
 public record Watermark(String database, long commitId, long epoch, String topic, int partition, long offset,
-                        long sourceCommitTimeMillis, long appliedAtMillis, BootstrapStage bootstrap) {
+                        long sourceCommitTimeMillis, long appliedAtMillis, BootstrapStage bootstrap,
+                        SortedMap<Long, Long> epochEnds) {
+
+    public Watermark {
+        epochEnds = epochEnds == null || epochEnds.isEmpty() ? Collections.emptySortedMap() // no copy per item
+                : Collections.unmodifiableSortedMap(new TreeMap<>(epochEnds));
+    }
+
+    /** A watermark without remembered epoch ends. */
+    public Watermark(String database, long commitId, long epoch, String topic, int partition, long offset,
+                     long sourceCommitTimeMillis, long appliedAtMillis, BootstrapStage bootstrap) {
+        this(database, commitId, epoch, topic, partition, offset, sourceCommitTimeMillis, appliedAtMillis, bootstrap,
+                null);
+    }
 
     /** The watermark of a standby that follows the log (no bootstrap run). */
     public Watermark(String database, long commitId, long epoch, String topic, int partition, long offset,
@@ -41,7 +60,7 @@ public record Watermark(String database, long commitId, long epoch, String topic
     /** This watermark with {@code stage} (null: none). */
     public Watermark withBootstrap(BootstrapStage stage) {
         return new Watermark(database, commitId, epoch, topic, partition, offset, sourceCommitTimeMillis,
-                appliedAtMillis, stage);
+                appliedAtMillis, stage, epochEnds);
     }
 
     /** The place in the history the standby has reached: (epoch, commit id); the Kafka position is apart. */
@@ -64,6 +83,8 @@ public record Watermark(String database, long commitId, long epoch, String topic
         p.put(WatermarkNode.APPLIED_AT_MILLIS, appliedAtMillis);
         p.put(WatermarkNode.BOOTSTRAP_RUN, bootstrap == null ? null : bootstrap.run());
         p.put(WatermarkNode.BOOTSTRAP_STAGE, bootstrap == null ? null : bootstrap.stage().property());
+        p.put(WatermarkNode.ENDED_EPOCHS, epochEnds.isEmpty() ? null : List.copyOf(epochEnds.keySet()));
+        p.put(WatermarkNode.ENDED_AT_COMMIT_IDS, epochEnds.isEmpty() ? null : List.copyOf(epochEnds.values()));
         return p;
     }
 
@@ -71,7 +92,31 @@ public record Watermark(String database, long commitId, long epoch, String topic
     public static Watermark fromProperties(String database, Map<String, Object> p) {
         return new Watermark(database, num(p, WatermarkNode.COMMIT_ID), num(p, WatermarkNode.EPOCH), (String) p.get(WatermarkNode.TOPIC),
                 (int) num(p, WatermarkNode.PARTITION), num(p, WatermarkNode.OFFSET), num(p, WatermarkNode.SOURCE_COMMIT_TIME_MILLIS),
-                num(p, WatermarkNode.APPLIED_AT_MILLIS), bootstrapOf(p));
+                num(p, WatermarkNode.APPLIED_AT_MILLIS), bootstrapOf(p), epochEndsOf(p));
+    }
+
+    /** The remembered epoch ends; two lists of different lengths or non-numbers are an error naming them. */
+    private static SortedMap<Long, Long> epochEndsOf(Map<String, Object> p) {
+        Object epochs = p.get(WatermarkNode.ENDED_EPOCHS);
+        Object commits = p.get(WatermarkNode.ENDED_AT_COMMIT_IDS);
+        SortedMap<Long, Long> ends = new TreeMap<>();
+        if (epochs == null && commits == null) {
+            return ends;
+        }
+        if (!(epochs instanceof List<?> e) || !(commits instanceof List<?> c) || e.size() != c.size()) {
+            throw new IllegalStateException("watermark properties " + WatermarkNode.ENDED_EPOCHS + " and "
+                    + WatermarkNode.ENDED_AT_COMMIT_IDS + " must be two lists of the same length, found " + epochs
+                    + " and " + commits + "; the watermark node was modified by hand. Remove both (the applier then "
+                    + "relies on offsets for ended epochs) and restart.");
+        }
+        for (int i = 0; i < e.size(); i++) {
+            if (!(e.get(i) instanceof Number epoch) || !(c.get(i) instanceof Number commit)) {
+                throw new IllegalStateException("watermark properties " + WatermarkNode.ENDED_EPOCHS + " and "
+                        + WatermarkNode.ENDED_AT_COMMIT_IDS + " hold a non-number: " + epochs + ", " + commits);
+            }
+            ends.put(epoch.longValue(), commit.longValue());
+        }
+        return ends;
     }
 
     /** The run and stage, when the node has a run; a run without a known stage is an error naming it. */

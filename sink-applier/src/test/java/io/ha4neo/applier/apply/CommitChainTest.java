@@ -228,6 +228,46 @@ class CommitChainTest {
     }
 
     @Test
+    void passingAnEpochStartRemembersWhereThePreviousEpochEndedAndLaterItemsKeepIt() {
+        LogItem start = at(11, epochStart(1, 57, 0, 120));
+        AppliedPosition afterStart = CommitChain.after(standbyAt(0, 120, 10), start);
+        AppliedPosition afterNext = CommitChain.after(Optional.of(afterStart), at(12, createsNode(1, 60, 57, "x")));
+        AppliedPosition afterSecond = CommitChain.after(Optional.of(afterNext), at(30, epochStart(2, 9, 1, 60)));
+
+        assertThat(afterStart.epochEnds()).containsExactly(java.util.Map.entry(0L, 120L));
+        assertThat(afterNext.epochEnds()).containsExactly(java.util.Map.entry(0L, 120L));
+        assertThat(afterSecond.epochEnds()).containsExactly(java.util.Map.entry(0L, 120L),
+                java.util.Map.entry(1L, 60L));
+    }
+
+    @Test
+    void aRedeliveryAcrossAnEpochChangeLaterInTheLogIsPassedOverByTheEpochsRememberedEnd() {
+        // MirrorMaker 2 copied epoch 0's tail and epoch 1's start again after a crash: later in zone B's log
+        Optional<AppliedPosition> w = Optional.of(CommitChain.after(standbyAt(0, 120, 10),
+                at(11, epochStart(1, 57, 0, 120))))
+                .map(p -> CommitChain.after(Optional.of(p), at(13, createsNode(1, 61, 57, "y"))));
+
+        assertThat(chain.admit(w, at(20, createsNode(0, 119, 118, "a")))).isEqualTo(Decision.ALREADY_APPLIED);
+        assertThat(chain.admit(w, at(21, createsNode(0, 120, 119, "a")))).isEqualTo(Decision.ALREADY_APPLIED);
+        assertThat(chain.admit(w, at(22, epochStart(1, 57, 0, 120)))).as("this epoch's own start, again")
+                .isEqualTo(Decision.ALREADY_APPLIED);
+        assertThat(chain.admit(w, at(23, createsNode(1, 60, 57, "x")))).isEqualTo(Decision.ALREADY_APPLIED);
+        assertThat(chain.admit(w, at(24, createsNode(1, 62, 61, "z")))).isEqualTo(Decision.APPLY);
+        assertFatal("stale_epoch", () -> chain.admit(w, at(25, createsNode(0, 121, 120, "a"))))
+                .hasMessageContaining("a primary that was fenced published after the handover");
+        assertFatal("epoch_link", () -> chain.admit(w, at(26, epochStart(1, 57, 0, 118))))
+                .as("the same epoch number linked elsewhere: another primary's claim, not a redelivery");
+    }
+
+    @Test
+    void withoutARememberedEndAnOlderEpochsEventAfterTheStandbyIsStillAFencedPrimarys() {
+        Optional<AppliedPosition> w = standbyAt(1, 61, 13); // a watermark written before epoch ends were kept
+
+        assertFatal("stale_epoch", () -> chain.admit(w, at(20, createsNode(0, 119, 118, "a"))));
+        assertFatal("epoch_link", () -> chain.admit(w, at(22, epochStart(1, 57, 0, 120))));
+    }
+
+    @Test
     void passesOverAnOlderEpochsEventOnlyInTheSameTopicAndPartition() {
         Optional<AppliedPosition> w = Optional.of(new AppliedPosition(new ChainPosition(1, 57),
                 new LogPosition("other.topic", 0, 11)));

@@ -44,6 +44,19 @@ class Neo4jStandbyStoreTest {
     }
 
     @Test
+    void theEndsOfEpochsTheStandbyPassedAreWrittenWithTheWatermarkAndReadBackAndAMoveWithoutThemRemovesThem() {
+        java.util.SortedMap<Long, Long> ends = new java.util.TreeMap<>(java.util.Map.of(0L, 120L, 1L, 61L));
+        Watermark passed = new Watermark("neo4j", 9, 2, Events.TOPIC, 0, 40, 0, 0, null, ends);
+
+        store.writeBatch(Optional.empty(), List.of(), passed, List.of());
+        assertThat(store.readWatermark().orElseThrow().epochEnds()).isEqualTo(ends);
+        assertThat(store.readWatermark().orElseThrow()).isEqualTo(passed);
+
+        store.writeBatch(Optional.of(new ChainPosition(2, 9)), List.of(), watermark(2, 10, 41), List.of());
+        assertThat(store.readWatermark().orElseThrow().epochEnds()).isEmpty();
+    }
+
+    @Test
     void aRefusedWatermarkOrAFailedStatementRollsBackEverythingSentWithItAndThrowsTheDriversOwnException() {
         store.writeBatch(Optional.empty(), List.of(), watermark(0, 57, 10), List.of());
         List<PlannedStatement> creates = new ApplyPlanner().plan(List.of(Events.createsNode(58, 57, "k1")));

@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
         description = "Operates an ha4neo replication cluster (Neo4j members, their Kafka topic) described by a "
                 + "cluster file.",
         subcommands = {StatusCommand.class, CreateTopicsCommand.class, SwitchoverCommand.class,
-            FailoverCommand.class, RejoinCommand.class, VerifyCommand.class, BootstrapCommand.class, CommandLine.HelpCommand.class},
+            FailoverCommand.class, RejoinCommand.class, DemoteCommand.class, VerifyCommand.class, BootstrapCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.OK_HELP, ExitCodes.UNHEALTHY_HELP, ExitCodes.USAGE_HELP},
         footerHeading = "%n",

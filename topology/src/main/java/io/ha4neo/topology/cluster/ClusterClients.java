@@ -41,6 +41,7 @@ public final class ClusterClients implements AutoCloseable {
     private final Duration timeout;
     private final Map<String, Driver> drivers = new LinkedHashMap<>();
     private Admin admin;
+    private final Map<String, Admin> zoneAdmins = new LinkedHashMap<>();
 
     public ClusterClients(ClusterDescription cluster, Duration timeout) {
         this.cluster = cluster;
@@ -79,6 +80,11 @@ public final class ClusterClients implements AutoCloseable {
         return admin;
     }
 
+    /** The Admin client of {@code zone}'s own Kafka cluster, with that cluster's pass-through properties. */
+    public synchronized Admin admin(Zone zone) {
+        return zoneAdmins.computeIfAbsent(zone.name(), name -> Admin.create(adminConfig(zone.kafka(), "-zone-" + name)));
+    }
+
     /**
      * A new consumer of the replication topic that reads like a standby's applier (read_committed, no group, no
      * offset commits), for reading the log's last event; the caller assigns the partition and closes it.
@@ -104,9 +110,13 @@ public final class ClusterClients implements AutoCloseable {
 
     /** The Admin configuration: bootstrap servers, the pass-through properties, then this command's timeouts. */
     Map<String, Object> adminConfig() {
-        Map<String, Object> config = new LinkedHashMap<>(cluster.kafka().clientProperties());
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka().bootstrapServers());
-        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "ha4neo-ops-" + cluster.clusterId());
+        return adminConfig(cluster.kafka(), "");
+    }
+
+    private Map<String, Object> adminConfig(KafkaCluster kafka, String clientIdSuffix) {
+        Map<String, Object> config = new LinkedHashMap<>(kafka.clientProperties());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "ha4neo-ops-" + cluster.clusterId() + clientIdSuffix);
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
@@ -122,6 +132,8 @@ public final class ClusterClients implements AutoCloseable {
             closeQuietly(() -> admin.close(timeout), failures);
             admin = null;
         }
+        zoneAdmins.values().forEach(a -> closeQuietly(() -> a.close(timeout), failures));
+        zoneAdmins.clear();
         if (!failures.isEmpty()) {
             failures.subList(1, failures.size()).forEach(failures.get(0)::addSuppressed);
             throw failures.get(0);

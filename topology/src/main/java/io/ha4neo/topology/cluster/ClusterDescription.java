@@ -19,14 +19,28 @@ import java.util.Optional;
  * @param topic the replication topic ({@code TopicNames.topicFor} of the two above unless the file names one)
  * @param kafka the Kafka cluster
  * @param members the Neo4j servers, in file order, names unique
+ * @param zones the zones with a Kafka cluster of their own (a mirrored copy of the topic), in file order; empty when
+ *              every member reads the one cluster
  */
 public record ClusterDescription(String clusterId, String database, String topic, KafkaCluster kafka,
-                                 List<Member> members) {
+                                 List<Member> members, List<Zone> zones) {
     /** The database a description replicates when it names none (Neo4j's default database). */
     public static final String DEFAULT_DATABASE = "neo4j";
 
     public ClusterDescription {
         members = List.copyOf(members);
+        zones = zones == null ? List.of() : List.copyOf(zones);
+    }
+
+    /** A description whose members all read the one Kafka cluster. */
+    public ClusterDescription(String clusterId, String database, String topic, KafkaCluster kafka,
+                              List<Member> members) {
+        this(clusterId, database, topic, kafka, members, List.of());
+    }
+
+    /** The zone called {@code name} that has a Kafka cluster of its own. */
+    public Optional<Zone> zone(String name) {
+        return zones.stream().filter(z -> z.name().equals(name)).findFirst();
     }
 
     /** The member called {@code name}. */

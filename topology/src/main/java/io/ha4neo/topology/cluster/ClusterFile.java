@@ -44,6 +44,11 @@ import java.util.regex.Pattern;
  *      "password": "${NEO4J_A_PASSWORD}", "applierMetrics": "http://applier-a:9404/metrics"},
  *     {"name": "b", "zone": "z2", "bolt": "bolt://neo4j-b:7687", "password": "${NEO4J_B_PASSWORD}",
  *      "applierMetrics": ["http://applier-b1:9404/metrics", "http://applier-b2:9404/metrics"]}  // one stands by
+ *   ],
+ *   "zones": [                                 // optional: zones with a Kafka cluster of their own
+ *     {"name": "z2", "kafka": {"bootstrapServers": "kafka-z2:9092"},
+ *      "topic": "z1.ha4neo.dc1.neo4j",         // the MirrorMaker copy's name; default: the topic's own name
+ *      "mirrorMakerMetrics": "http://mm2-z2:9404/metrics"}                   // optional
  *   ]
  * }
  * }</pre>
@@ -53,7 +58,8 @@ import java.util.regex.Pattern;
  * {@code ${NAME}} in a password or a Kafka property value is read from the environment at load time.
  */
 public final class ClusterFile {
-    static final List<String> TOP_FIELDS = List.of("clusterId", "database", "topic", "kafka", "members");
+    static final List<String> TOP_FIELDS = List.of("clusterId", "database", "topic", "kafka", "members", "zones");
+    static final List<String> ZONE_FIELDS = List.of("name", "kafka", "topic", "mirrorMakerMetrics");
     static final List<String> KAFKA_FIELDS = List.of("bootstrapServers", "replicationFactor", "properties");
     static final List<String> MEMBER_FIELDS = List.of("name", "zone", "bolt", "user", "password", "applierMetrics");
 
@@ -128,20 +134,34 @@ public final class ClusterFile {
         root.put("clusterId", cluster.clusterId());
         root.put("database", cluster.database());
         root.put("topic", cluster.topic());
-        ObjectNode kafka = root.putObject("kafka");
-        kafka.put("bootstrapServers", cluster.kafka().bootstrapServers());
-        kafka.put("replicationFactor", cluster.kafka().replicationFactor());
-        if (!cluster.kafka().properties().isEmpty()) {
-            ObjectNode properties = kafka.putObject("properties");
-            cluster.kafka().properties().forEach((key, value) -> properties.put(key, value.written()));
-        }
+        writeKafka(root.putObject("kafka"), cluster.kafka());
         ArrayNode members = root.putArray("members");
         cluster.members().forEach(m -> writeMember(members.addObject(), m));
+        if (!cluster.zones().isEmpty()) {
+            ArrayNode zones = root.putArray("zones");
+            cluster.zones().forEach(z -> writeZone(zones.addObject(), z));
+        }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render cluster " + cluster.clusterId() + " as JSON", e);
         }
+    }
+
+    private static void writeKafka(ObjectNode kafka, KafkaCluster cluster) {
+        kafka.put("bootstrapServers", cluster.bootstrapServers());
+        kafka.put("replicationFactor", cluster.replicationFactor());
+        if (!cluster.properties().isEmpty()) {
+            ObjectNode properties = kafka.putObject("properties");
+            cluster.properties().forEach((key, value) -> properties.put(key, value.written()));
+        }
+    }
+
+    private static void writeZone(ObjectNode node, Zone z) {
+        node.put("name", z.name());
+        writeKafka(node.putObject("kafka"), z.kafka());
+        node.put("topic", z.topic());
+        z.mirrorMaker().ifPresent(url -> node.put("mirrorMakerMetrics", url.toString()));
     }
 
     private static void writeMember(ObjectNode node, Member m) {
@@ -181,10 +201,11 @@ public final class ClusterFile {
             String topic = topic(top, clusterId, database);
             KafkaCluster kafka = kafka(top.object("kafka", true));
             List<Member> members = members(top);
+            List<Zone> zones = zones(top, topic);
             if (!problems.isEmpty()) {
                 throw new ClusterFileException(source, problems);
             }
-            return new ClusterDescription(clusterId, database, topic, kafka, members);
+            return new ClusterDescription(clusterId, database, topic, kafka, members, zones);
         }
 
         private String name(Fields fields, String field) {
@@ -258,6 +279,48 @@ public final class ClusterFile {
             entries.forEach(entry -> members.add(member(entry)));
             rejectDuplicates(entries, members);
             return members;
+        }
+
+        /**
+         * The zones with a Kafka cluster of their own: names unique, each with its cluster; the topic's copy is named
+         * like the topic unless the zone says otherwise (MirrorMaker's default policy prefixes the source alias).
+         */
+        private List<Zone> zones(Fields top, String topic) {
+            if (!top.has("zones")) {
+                return List.of();
+            }
+            List<Zone> zones = new ArrayList<>();
+            Map<String, Integer> names = new HashMap<>();
+            List<Fields> entries = top.objects("zones");
+            for (int i = 0; i < entries.size(); i++) {
+                Fields entry = entries.get(i);
+                entry.rejectUnknown(ZONE_FIELDS);
+                String name = name(entry, "name");
+                Integer same = name == null ? null : names.putIfAbsent(name, i);
+                if (same != null) {
+                    problems.add("two zones named '" + name + "' (zones[" + same + "] and zones[" + i + "])");
+                }
+                KafkaCluster kafka = kafka(entry.object("kafka", true));
+                String copy = zoneTopic(entry, topic);
+                URI mirrorMaker = entry.optional("mirrorMakerMetrics").map(url -> uri(entry, "mirrorMakerMetrics", url,
+                        Set.of("http", "https"), "an HTTP URL; expected http://host:port/metrics")).orElse(null);
+                zones.add(new Zone(name, kafka, copy, mirrorMaker));
+            }
+            return zones;
+        }
+
+        private static String zoneTopic(Fields entry, String topic) {
+            try {
+                String explicit = entry.optional("topic").orElse(null);
+                if (explicit != null) {
+                    TopicNames.validate(explicit);
+                    return explicit;
+                }
+                return topic;
+            } catch (IllegalArgumentException e) {
+                entry.problem("topic", e.getMessage());
+                return null;
+            }
         }
 
         private Member member(Fields entry) {

@@ -176,6 +176,11 @@ final class Fields {
         return path.isEmpty() ? "" : path + ": ";
     }
 
+    /** True when the field is present and not null. */
+    boolean has(String field) {
+        return isPresent(field);
+    }
+
     private boolean isPresent(String field) {
         return object != null && object.hasNonNull(field);
     }

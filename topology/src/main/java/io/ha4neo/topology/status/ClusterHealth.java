@@ -15,7 +15,8 @@ import java.util.List;
  * and topic; exactly one member is primary; the primary is not frozen (a switchover in progress or interrupted),
  * publishes ({@link PublisherState#PUBLISHING}) and has no capture gaps; no member is fenced (a former primary with a
  * divergent tail); a standby's applier, when the file names its URL, answers and is ready; Kafka reports the topic's
- * end offset.
+ * end offset; so does each zone's Kafka cluster for its copy, and the zone's MirrorMaker, when the file names its
+ * endpoint, answers.
  */
 public final class ClusterHealth {
     private ClusterHealth() {
@@ -23,6 +24,12 @@ public final class ClusterHealth {
 
     /** Every problem of the snapshot; empty means healthy. */
     public static List<String> problems(ClusterDescription cluster, KafkaStatus kafka, List<MemberStatus> members) {
+        return problems(cluster, kafka, members, List.of());
+    }
+
+    /** Every problem of the snapshot of a cluster with zones; empty means healthy. */
+    public static List<String> problems(ClusterDescription cluster, KafkaStatus kafka, List<MemberStatus> members,
+                                        List<ZoneStatus> zones) {
         List<String> problems = new ArrayList<>();
         members.forEach(m -> member(cluster, m, members, problems));
         primaries(members, problems);
@@ -30,7 +37,23 @@ public final class ClusterHealth {
             problems.add("kafka: end offset of topic " + cluster.topic() + " unavailable from "
                     + kafka.bootstrapServers() + ": " + kafka.error());
         }
+        zones.forEach(z -> zone(z, problems));
         return problems;
+    }
+
+    /**
+     * A zone's copy must be readable where its standbys read it. A MirrorMaker that answers without a latency for the
+     * copy yet is no problem (it reports one only after copying a record); one that does not answer is.
+     */
+    private static void zone(ZoneStatus z, List<String> problems) {
+        if (!z.reachable()) {
+            problems.add("zone " + z.name() + ": end offset of topic " + z.topic() + " unavailable from kafka "
+                    + z.bootstrapServers() + ": " + z.error() + "; its standbys cannot follow");
+        }
+        if (Boolean.FALSE.equals(z.mirrorMakerReachable())) {
+            problems.add("zone " + z.name() + ": MirrorMaker at " + z.mirrorMaker() + " unavailable: "
+                    + z.mirrorError() + "; the copy of " + z.topic() + " may not be fed");
+        }
     }
 
     private static void member(ClusterDescription cluster, MemberStatus m, List<MemberStatus> members,

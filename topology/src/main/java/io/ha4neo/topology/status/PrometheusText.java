@@ -16,6 +16,21 @@ final class PrometheusText {
                 .findFirst();
     }
 
+    /**
+     * The largest finite value among the samples of metric {@code name} that carry {@code label="value"} (one per
+     * partition, say), if any.
+     */
+    static Optional<Double> largestWithLabel(String body, String name, String label, String value) {
+        String selector = label + "=\"" + value + "\"";
+        return body.lines()
+                .filter(line -> line.startsWith(name + "{") && line.substring(0, line.indexOf('}') + 1)
+                        .contains(selector))
+                .map(PrometheusText::value)
+                .flatMap(Optional::stream)
+                .filter(Double::isFinite)
+                .max(Double::compare);
+    }
+
     private static Optional<Double> value(String line) {
         // "name{labels} value [timestamp]": the value follows the closing brace or the name.
         int start = line.indexOf('}') >= 0 ? line.indexOf('}') + 1 : line.indexOf(' ');

@@ -6,6 +6,7 @@ import io.ha4neo.schemas.contract.StatusColumns;
 import io.ha4neo.topology.cluster.ClusterClients;
 import io.ha4neo.topology.cluster.ClusterDescription;
 import io.ha4neo.topology.cluster.Member;
+import io.ha4neo.topology.cluster.Zone;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.neo4j.driver.Record;
@@ -53,9 +55,10 @@ public final class StatusProbe {
     public ClusterStatus probe() {
         List<MemberStatus> members = members();
         KafkaStatus kafka = probeKafka();
-        List<String> problems = ClusterHealth.problems(cluster, kafka, members);
+        List<ZoneStatus> zones = cluster.zones().stream().map(this::probeZone).toList();
+        List<String> problems = ClusterHealth.problems(cluster, kafka, members, zones);
         return new ClusterStatus(cluster.clusterId(), cluster.database(), cluster.topic(), problems.isEmpty(),
-                problems, kafka, members);
+                problems, kafka, members, zones);
     }
 
     /**
@@ -176,10 +179,43 @@ public final class StatusProbe {
     }
 
     private KafkaStatus probeKafka() {
-        TopicPartition partition = new TopicPartition(cluster.topic(), 0);
-        String servers = cluster.kafka().bootstrapServers();
+        return endOffset(clients.admin(), cluster.topic(), cluster.kafka().bootstrapServers());
+    }
+
+    private static final String NO_LATENCY_YET = "no replication latency for the copy yet (MirrorMaker reports one "
+            + "once it has copied a record of it)";
+
+    /** The zone's copy of the topic in its own cluster, and MirrorMaker's latency into it. */
+    private ZoneStatus probeZone(Zone zone) {
+        KafkaStatus copy = endOffset(clients.admin(zone), zone.topic(), zone.kafka().bootstrapServers());
+        String mirrorMaker = zone.mirrorMaker().map(URI::toString).orElse(null);
+        Boolean answered = null;
+        Double latency = null;
+        String mirrorError = null;
+        if (mirrorMaker != null) {
+            try {
+                HttpResponse<String> metrics = get(zone.mirrorMakerMetrics());
+                answered = metrics.statusCode() == 200;
+                latency = !answered ? null : PrometheusText.largestWithLabel(metrics.body(),
+                        MetricNames.MIRROR_MAKER_REPLICATION_LATENCY_MS, "topic", zone.topic()).orElse(null);
+                mirrorError = !answered ? "HTTP " + metrics.statusCode() : latency == null ? NO_LATENCY_YET : null;
+            } catch (IOException | RuntimeException e) {
+                answered = false;
+                mirrorError = firstLine(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                answered = false;
+                mirrorError = "interrupted";
+            }
+        }
+        return new ZoneStatus(zone.name(), copy.bootstrapServers(), zone.topic(), copy.reachable(),
+                copy.topicEndOffset(), copy.error(), mirrorMaker, answered, latency, mirrorError);
+    }
+
+    private KafkaStatus endOffset(Admin admin, String topic, String servers) {
+        TopicPartition partition = new TopicPartition(topic, 0);
         try {
-            long end = clients.admin().listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
+            long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
                     .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS).offset();
             return new KafkaStatus(servers, true, end, null);
         } catch (InterruptedException e) {

@@ -17,6 +17,11 @@ import java.util.function.Function;
  * healthy
  * </pre>
  *
+ * With zones that have a Kafka cluster of their own, one line per zone follows the header:
+ * <pre>
+ * zone z2: copy ha4neo.local.neo4j end offset 14 (kafka 127.0.0.1:41023), MirrorMaker replication latency 12 ms
+ * </pre>
+ *
  * FROZEN is the primary's switchover freeze; TAIL the number of divergent-tail commits of a fenced member (the commits
  * themselves are in its problem line).
  */
@@ -45,6 +50,7 @@ public final class StatusTable {
     public static List<String> lines(ClusterStatus status) {
         List<String> lines = new ArrayList<>();
         lines.add(header(status));
+        status.zones().forEach(z -> lines.add(zone(z)));
         lines.addAll(table(status.members()));
         lines.add(status.healthy() ? "healthy" : "UNHEALTHY: " + status.problems().size() + " problem"
                 + (status.problems().size() == 1 ? "" : "s"));
@@ -57,6 +63,15 @@ public final class StatusTable {
         String offset = k.reachable() ? "end offset " + k.topicEndOffset() : "end offset unknown";
         return "cluster " + s.clusterId() + ", database " + s.database() + ", topic " + s.topic() + ": " + offset
                 + " (kafka " + k.bootstrapServers() + ")";
+    }
+
+    private static String zone(ZoneStatus z) {
+        String offset = z.reachable() ? "end offset " + z.topicEndOffset() : "end offset unknown";
+        String mirror = z.mirrorMaker() == null ? ""
+                : z.mirrorLatencyMs() != null ? String.format(Locale.ROOT, ", MirrorMaker replication latency %.0f ms",
+                z.mirrorLatencyMs()) : ", MirrorMaker: " + z.mirrorError();
+        return "zone " + z.name() + ": copy " + z.topic() + " " + offset + " (kafka " + z.bootstrapServers() + ")"
+                + mirror;
     }
 
     private static List<String> table(List<MemberStatus> members) {

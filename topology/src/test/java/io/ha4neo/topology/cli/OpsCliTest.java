@@ -105,6 +105,29 @@ class OpsCliTest {
     }
 
     @Test
+    void demoteFreezesThePrimaryAndPrintsTheHandoverPointAndRefusesAStandby() throws IOException {
+        SimulatedCluster sim = new SimulatedCluster(42).primary("a").standby("b", 40);
+
+        Run run = run(sim, "--cluster", simulatedClusterFile().toString(), "demote", "a");
+        Run json = run(sim, "--cluster", simulatedClusterFile().toString(), "--json", "demote", "a");
+        Run standby = run(sim, "--cluster", simulatedClusterFile().toString(), "demote", "b");
+        Run unknown = run(sim, "--cluster", simulatedClusterFile().toString(), "demote", "c");
+
+        assertThat(run.code).as(run.err).isEqualTo(ExitCodes.OK);
+        assertThat(run.out).startsWith("member 'a' (").contains(") demoted: client writes refused; handover point "
+                + "(epoch 0, commit 42) at offset 57");
+        assertThat(sim.calls).contains("freeze a");
+        assertThat(json.out).contains("\"operation\":\"demote\"", "\"member\":\"a\"", "\"handoverCommitId\":42",
+                "\"handoverOffset\":57");
+        assertThat(standby.code).isEqualTo(ExitCodes.UNHEALTHY);
+        assertThat(standby.err).contains("ha4neo demote: member 'b' (", "not demoted: this member is STANDBY, not "
+                + "primary");
+        assertThat(unknown.code).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err).contains("no member 'c' in the cluster file");
+        assertThat(run("demote", "--help").out).contains("<member>", "handover point");
+    }
+
+    @Test
     void switchoverJsonCarriesEveryFigureAndEveryStep() throws IOException {
         SimulatedCluster sim = new SimulatedCluster(42).primary("a").standby("b", 40);
 

@@ -161,6 +161,51 @@ class ClusterFileTest {
     }
 
     @Test
+    void aZoneWithAKafkaClusterOfItsOwnNamesItsCopyOfTheTopicAndItsMirrorMakerAndIsWrittenBack() throws Exception {
+        String text = """
+                {"clusterId": "dc1", "kafka": {"bootstrapServers": "kafka-a:9092", "replicationFactor": 1},
+                 "members": [{"name": "a", "zone": "za", "bolt": "bolt://a:7687"},
+                             {"name": "b", "zone": "zb", "bolt": "bolt://b:7687"}],
+                 "zones": [{"name": "zb", "kafka": {"bootstrapServers": "kafka-b:9092",
+                                                    "properties": {"security.protocol": "SSL"}},
+                            "topic": "za.ha4neo.dc1.neo4j", "mirrorMakerMetrics": "http://mm2:9404/metrics"},
+                           {"name": "zc", "kafka": {"bootstrapServers": "kafka-c:9092"}}]}
+                """;
+        ClusterDescription c = ClusterFile.load(write("zones.json", text), NO_ENV);
+
+        Zone b = c.zone("zb").orElseThrow();
+        assertThat(b.kafka().bootstrapServers()).isEqualTo("kafka-b:9092");
+        assertThat(b.kafka().clientProperties()).containsEntry("security.protocol", "SSL");
+        assertThat(b.topic()).isEqualTo("za.ha4neo.dc1.neo4j");
+        assertThat(b.mirrorMaker()).contains(URI.create("http://mm2:9404/metrics"));
+        assertThat(c.zone("zc").orElseThrow().topic()).as("identity policy by default").isEqualTo(c.topic());
+        assertThat(c.zone("zc").orElseThrow().mirrorMaker()).isEmpty();
+        assertThat(c.zone("za")).as("a zone no entry describes shares the top-level cluster").isEmpty();
+        assertThat(ClusterFile.parse(ClusterFile.toJson(c), false, "round trip", NO_ENV)).isEqualTo(c);
+        assertThat(ClusterFile.load(write("none.json", VALID), env("B_PASSWORD", "x")).zones()).isEmpty();
+    }
+
+    @Test
+    void badZonesAreReportedWithTheirPaths() throws Exception {
+        Path file = write("cluster.json", """
+                {"clusterId": "dc1", "kafka": {"bootstrapServers": "k:9092"},
+                 "members": [{"name": "a", "bolt": "bolt://a:7687"}],
+                 "zones": [{"name": "zb", "topic": "bad topic", "mirrorMakerMetrics": "ftp://mm2"},
+                           {"name": "zb", "kafka": {"bootstrapServers": "kb"}, "mirror": "x"}]}
+                """);
+
+        ClusterFileException e = (ClusterFileException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> ClusterFile.load(file, NO_ENV));
+
+        assertThat(e.problems()).containsExactly("zones[0].kafka: missing",
+                "zones[0].topic: topic name 'bad topic' may only contain ASCII letters, digits, '.', '_' and '-'",
+                "zones[0].mirrorMakerMetrics: 'ftp://mm2' is not an HTTP URL; expected http://host:port/metrics",
+                "zones[1]: unknown field 'mirror' (did you mean 'mirrorMakerMetrics'?)",
+                "two zones named 'zb' (zones[0] and zones[1])",
+                "zones[1].kafka.bootstrapServers: 'kb' is not host:port");
+    }
+
+    @Test
     void everyProblemIsReportedInOneMessage() throws Exception {
         Path file = write("cluster.json", """
                 {"clusterId": "dc 1", "database": "system",

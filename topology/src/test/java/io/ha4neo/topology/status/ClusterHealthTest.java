@@ -38,6 +38,23 @@ class ClusterHealthTest {
     }
 
     @Test
+    void aZoneWhoseCopyCannotBeReadOrWhoseMirrorMakerDoesNotAnswerIsAProblemButNoLatencyYetIsNot() {
+        List<MemberStatus> members = List.of(primary("a", "PUBLISHING"));
+        ZoneStatus fine = new ZoneStatus("zb", "kb:9092", "za.t", true, 14L, null, "http://mm2/metrics", true, 12.0,
+                null);
+        ZoneStatus notCopiedYet = new ZoneStatus("zb", "kb:9092", "za.t", true, 0L, null, "http://mm2/metrics", true,
+                null, "no replication latency for the copy yet");
+        ZoneStatus down = new ZoneStatus("zc", "kc:9092", "t", false, null, "Timed out", "http://mm3/metrics", false,
+                null, "Connection refused");
+
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, members, List.of(fine, notCopiedYet))).isEmpty();
+        assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, members, List.of(down))).containsExactly(
+                "zone zc: end offset of topic t unavailable from kafka kc:9092: Timed out; its standbys cannot follow",
+                "zone zc: MirrorMaker at http://mm3/metrics unavailable: Connection refused; the copy of t may not be "
+                        + "fed");
+    }
+
+    @Test
     void anUnreachableMemberIsNamedWithItsAddressAndZone() {
         assertThat(ClusterHealth.problems(CLUSTER, KAFKA_UP, List.of(primary("a", "PUBLISHING"), unreachable("b"))))
                 .containsExactly("member 'b' (bolt://b:7687) unreachable: Connection refused");

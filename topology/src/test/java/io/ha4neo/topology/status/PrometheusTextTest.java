@@ -19,4 +19,19 @@ class PrometheusTextTest {
         assertThat(PrometheusText.firstValue(BODY, "ha4neo_applier_lag_transactions")).contains(3.0);
         assertThat(PrometheusText.firstValue(BODY, "ha4neo_missing")).isEmpty();
     }
+
+    @Test
+    void theLargestFiniteValueOfTheSeriesWithALabelIsTakenAcrossPartitions() {
+        String mm2 = """
+                mm_latency_ms{partition="0",source="za",target="zb",topic="za.t"} 4.0
+                mm_latency_ms{partition="1",source="za",target="zb",topic="za.t"} 12.5
+                mm_latency_ms{partition="2",source="za",target="zb",topic="za.t"} NaN
+                mm_latency_ms{partition="0",source="za",target="zb",topic="za.other"} 900.0
+                mm_latency_ms_max{partition="0",source="za",target="zb",topic="za.t"} 57.0
+                """;
+
+        assertThat(PrometheusText.largestWithLabel(mm2, "mm_latency_ms", "topic", "za.t")).contains(12.5);
+        assertThat(PrometheusText.largestWithLabel(mm2, "mm_latency_ms", "topic", "za")).isEmpty();
+        assertThat(PrometheusText.largestWithLabel(mm2, "mm_latency_ms", "topic", "zb.t")).isEmpty();
+    }
 }

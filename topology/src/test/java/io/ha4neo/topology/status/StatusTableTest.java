@@ -30,6 +30,22 @@ class StatusTableTest {
     }
 
     @Test
+    void eachZoneWithAKafkaClusterOfItsOwnHasALineWithItsCopyAndMirrorMakersLatency() {
+        ClusterStatus status = new ClusterStatus("dc1", "neo4j", "t", true, List.of(), KAFKA_UP,
+                List.of(primary("a", "PUBLISHING")), List.of(
+                new ZoneStatus("zb", "kb:9092", "za.t", true, 14L, null, "http://mm2/metrics", true, 12.4, null),
+                new ZoneStatus("zc", "kc:9092", "t", false, null, "Timed out", "http://mm3/metrics", false, null,
+                        "Connection refused"),
+                new ZoneStatus("zd", "kd:9092", "t", true, 3L, null, null, null, null, null)));
+
+        assertThat(StatusTable.lines(status)).contains(
+                "zone zb: copy za.t end offset 14 (kafka kb:9092), MirrorMaker replication latency 12 ms",
+                "zone zc: copy t end offset unknown (kafka kc:9092), MirrorMaker: Connection refused",
+                "zone zd: copy t end offset 3 (kafka kd:9092)");
+        assertThat(StatusTable.lines(status).get(4)).startsWith("MEMBER");
+    }
+
+    @Test
     void aFrozenPrimaryAndAFencedMembersTailSizeHaveTheirColumns() {
         ClusterStatus status = new ClusterStatus("dc1", "neo4j", "t", false, List.of("p"), KAFKA_UP,
                 List.of(primary("b", "PUBLISHING", 1, true), fenced("a", List.of("c13", "c14", "c15"))));
