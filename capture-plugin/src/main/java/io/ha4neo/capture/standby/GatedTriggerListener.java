@@ -134,6 +134,12 @@ public final class GatedTriggerListener implements TransactionEventListener<Obje
     public void afterRollback(TransactionData data, Object state, GraphDatabaseService db) {
         if (part == Part.BEFORE) {
             DECISION.remove(); // the second part was not reached (its beforeCommit never ran) or has taken it
+            if (TriggerGate.isApocTriggerTransaction(data)) {
+                // APOC discards the outcome of its afterAsync transactions: without this line nobody would know
+                failures.accept(new IllegalStateException("a transaction APOC ran for an after, afterAsync or "
+                        + "rollback trigger rolled back (thread " + Thread.currentThread().getName() + "): that "
+                        + "trigger's effects are lost"));
+            }
             return;
         }
         if (state == SKIPPED) {

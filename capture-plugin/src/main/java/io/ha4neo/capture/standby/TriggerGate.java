@@ -33,6 +33,8 @@ import org.neo4j.graphdb.event.TransactionEventListener;
 public final class TriggerGate {
     /** The class of APOC's trigger handler (APOC core 5.x), matched by name. */
     public static final String APOC_TRIGGER_HANDLER = "apoc.trigger.TriggerHandler";
+    /** The metadata APOC (5.x) sets on the transactions it runs its own triggers in ({@code TriggerHandler}). */
+    public static final Map<String, Object> APOC_TRIGGER_METADATA = Map.of("apoc.trigger", true);
 
     /** The database's transaction event listeners, as Neo4j keeps them (a kernel seam in the root package). */
     public interface Registry {
@@ -136,8 +138,10 @@ public final class TriggerGate {
             return null;
         }
         boolean apoc = sweep() > 0 || registry.registered().stream().anyMatch(l -> l instanceof GatedTriggerListener);
-        if (!apoc || !registry.putsFirst()) {
-            return null; // without the front position capture cannot see before triggers' writes anyway (WARN at gating)
+        if (!apoc || !registry.putsFirst() || isApocTriggerTransaction(data)) {
+            // without the front position capture cannot see before triggers' writes anyway (WARN at gating); APOC's own
+            // trigger transactions: see isApocTriggerTransaction
+            return null;
         }
         String why = "APOC's trigger handler on database '" + database + "' was not gated when this transaction began "
                 + "(it was registered just now, e.g. by the first trigger installed); it is gated now: retry the "
@@ -145,6 +149,18 @@ public final class TriggerGate {
         info.accept("ha4neo: refused a transaction once (metadata " + data.metaData() + ", thread "
                 + Thread.currentThread().getName() + "): " + why);
         return why;
+    }
+
+    /**
+     * True for a transaction APOC itself runs for an {@code after}, {@code afterAsync} or {@code rollback} trigger
+     * (APOC tags it with {@link #APOC_TRIGGER_METADATA}). Such a transaction is never refused: APOC discards the
+     * future of an {@code afterAsync} one, so a refusal would lose the trigger's effects without a trace, and APOC does
+     * not retry an {@code after} one. The cost: should the transaction's own listener list hold APOC's handler
+     * ungated (the moment the first trigger is installed), APOC's {@code before} triggers on a trigger's own writes
+     * would write after capture mapped it (docs/apoc-triggers.md).
+     */
+    static boolean isApocTriggerTransaction(TransactionData data) {
+        return APOC_TRIGGER_METADATA.equals(data.metaData());
     }
 
     /** Puts APOC's own handlers back in place of the stand-ins (the database stops). Idempotent. */

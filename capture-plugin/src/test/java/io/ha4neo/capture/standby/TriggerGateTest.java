@@ -159,6 +159,31 @@ class TriggerGateTest {
     }
 
     @Test
+    void apocsOwnTriggerTransactionsAreNeverRefusedBecauseApocWouldDropThemSilently() {
+        list.add(apoc);
+        TransactionData afterAsync = data(Map.of("apoc.trigger", true)); // APOC's afterAsync transaction, list ungated
+        assertThat(gate.refusal(afterAsync)).isNull();
+        assertThat(list).as("the handler is still gated for the next transaction").hasSize(2)
+                .allMatch(l -> l instanceof GatedTriggerListener);
+
+        TransactionData client = data(Map.of("apoc.trigger", true, "app", "x")); // not APOC's exact tag
+        list.add(apoc);
+        assertThat(gate.refusal(client)).contains("retry");
+    }
+
+    @Test
+    void aRolledBackTriggerTransactionOfApocsIsReportedBecauseApocDiscardsItsAfterAsyncOutcome() throws Exception {
+        list.add(apoc);
+        gate.sweep();
+
+        rollback(data(Map.of())); // a client's: its rollback is the client's to see
+        assertThat(warnings).isEmpty();
+
+        rollback(data(Map.of("apoc.trigger", true)));
+        assertThat(warnings).singleElement().asString().contains("rolled back", "effects are lost");
+    }
+
+    @Test
     void apocRegisteringItsHandlerAgainIsGatedWithoutASecondStandIn() {
         list.add(apoc);
         gate.sweep();
