@@ -51,7 +51,7 @@ final class CaptureLifecycle extends LifecycleAdapter {
         warnAboutTransactionLogRepair(config);
         boolean authEnabled = neo4jConfig.get(GraphDatabaseSettings.auth_enabled);
         member = new ReplicationMember(config, dbms, this::lastCommittedId, () -> StoreContentReader.read(database),
-                new LogRepair(database),
+                new LogRepair(database), new DatabaseListenerRegistry(database),
                 log, authEnabled);
         try {
             member.start();
@@ -59,6 +59,8 @@ final class CaptureLifecycle extends LifecycleAdapter {
             log.error("ha4neo: database '%s' will not start: %s", database.databaseName(), e.getMessage());
             throw e;
         }
+        ReplicationMember started = member;
+        DatabaseListenerRegistry.onAvailability(database, started::databaseAvailable, started::databaseUnavailable);
         CaptureRegistry.register(member);
         CaptureMetrics.acquire(config.metricsAddress(), config.metricsPort(), CaptureRegistry::statuses);
         metricsPort = config.metricsPort();

@@ -8,6 +8,7 @@ import io.ha4neo.capture.publish.TopicTailReader;
 import io.ha4neo.capture.standby.CommitGate;
 import io.ha4neo.capture.standby.ReplicaProgress;
 import io.ha4neo.capture.standby.RoleFile;
+import io.ha4neo.capture.standby.TriggerGate;
 import io.ha4neo.capture.standby.WriteGuard;
 import io.ha4neo.capture.status.CaptureStatus;
 import io.ha4neo.schemas.codec.EventCodec;
@@ -86,6 +87,8 @@ public final class ReplicationMember {
     private final CommitGate gate = new CommitGate();
     private final ReplicaProgress progress = new ReplicaProgress();
     private final WriteGuard guard;
+    /** Keeps APOC's triggers from firing for what a standby applies (docs/apoc-triggers.md). */
+    private final TriggerGate triggers;
     private final boolean authEnabled;
     /** Decodes the spool and the topic's records in the configured mode (registry mode: fetches ids when first seen). */
     private final EventCodec readingCodec;
@@ -110,7 +113,7 @@ public final class ReplicationMember {
      */
     ReplicationMember(CaptureConfig config, DatabaseManagementService dbms, LongSupplier lastCommittedId,
                       Supplier<StoreContent> storeContent, io.ha4neo.capture.repair.CommitRepair repair,
-                      InternalLog log, boolean authEnabled) {
+                      TriggerGate.Registry listeners, InternalLog log, boolean authEnabled) {
         this.config = config;
         this.dbms = dbms;
         this.lastCommittedId = lastCommittedId;
@@ -121,8 +124,10 @@ public final class ReplicationMember {
         this.tailFile = config.spoolDir().resolve("divergent-tail.txt");
         this.authEnabled = authEnabled;
         this.readingCodec = CaptureCodecs.forReading(config);
-        this.guard = new WriteGuard(() -> role, this::primaryRefusal, gate, progress, config.clusterId(), authEnabled,
-                config.applierUser(), config.captureApplierWrites());
+        this.triggers = new TriggerGate(config.database(), listeners, () -> role, m -> log.info("%s", m),
+                m -> log.warn("%s", m));
+        this.guard = new WriteGuard(() -> role, this::primaryRefusal, triggers::refusal, gate, progress,
+                config.clusterId(), authEnabled, config.applierUser(), config.captureApplierWrites());
     }
 
     /** Why a primary refuses client writes now, or null when it accepts them. */
@@ -163,6 +168,7 @@ public final class ReplicationMember {
                 rejoinInBackground(); // once the database is available: the rejoin writes to it
             }
         }
+        gateTriggers(triggers::sweep); // after capture's listener: APOC's, if its extension started first
     }
 
     synchronized void stop() throws InterruptedException {
@@ -170,8 +176,33 @@ public final class ReplicationMember {
         if (r != null) {
             r.interrupt();
         }
+        gateTriggers(triggers::restore);
         stopCapture();
         dbms.unregisterTransactionEventListener(config.database(), guard);
+    }
+
+    /**
+     * The database became available: every extension has started, APOC's trigger handler is registered by now, and so
+     * is capture's listener on a primary, which the stand-in's parts must surround.
+     */
+    void databaseAvailable() {
+        gateTriggers(triggers::sweep);
+        gateTriggers(triggers::reorder);
+    }
+
+    /** The database is stopping: APOC's handler goes back in place before APOC's own stop unregisters it. */
+    void databaseUnavailable() {
+        gateTriggers(triggers::restore);
+    }
+
+    /** The trigger gate never fails a start, a stop or a role change: a failure is logged and the rest goes on. */
+    private void gateTriggers(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            log.warn("ha4neo: the APOC trigger gate of database '%s' failed (%s); APOC's triggers may fire on a "
+                    + "standby until it succeeds (next role change or write)", config.database(), e);
+        }
     }
 
     private CaptureService newCapture() {
@@ -206,6 +237,7 @@ public final class ReplicationMember {
             CaptureService c = newCapture();
             c.start(new CaptureService.Start.RoleFlip());
             capture = c;
+            gateTriggers(triggers::reorder);
         } else {
             stopCapture();
         }
@@ -298,6 +330,7 @@ public final class ReplicationMember {
             capture = c;
             long baseline = lastCommittedBaseline(c);
             awaitEpochStartPublished(c, baseline, timeoutMillis);
+            gateTriggers(triggers::reorder); // around capture's listener, before the first client write
             frozen = false;
             frozenAt = null;
             log.info("ha4neo: database '%s' promoted to primary of epoch %d in %d ms (%s): its epoch start (commit id "
@@ -513,6 +546,7 @@ public final class ReplicationMember {
         if (next != Role.STANDBY) {
             progress.forget();
         }
+        gateTriggers(triggers::sweep);
     }
 
     private void switchRole(Role next, long nextEpoch) {

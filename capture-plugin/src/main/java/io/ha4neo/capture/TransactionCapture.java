@@ -5,6 +5,7 @@ import io.ha4neo.capture.mapping.CapturedChanges;
 import io.ha4neo.capture.mapping.ChangeEventMapper;
 import io.ha4neo.capture.mapping.SchemaChangeMapper;
 import io.ha4neo.capture.mapping.UnreplicableValueException;
+import io.ha4neo.capture.standby.GatedTriggerListener;
 import io.ha4neo.capture.standby.WriteGuard;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.event.TransactionData;
@@ -55,7 +56,9 @@ final class TransactionCapture implements InternalTransactionEventListener<Trans
             if (!captureApplierWrites && WriteGuard.isApplierTagged(data)) {
                 return Captured.NOTHING; // never reached on a primary: its WriteGuard refuses such transactions
             }
-            CapturedChanges changes = ChangeEventMapper.map(data);
+            // APOC's before triggers wrote into the transaction after Neo4j took `data`: read its state again.
+            CapturedChanges changes = GatedTriggerListener.forwardedBeforeCommit(data)
+                    ? FreshTransactionData.of(transaction, ChangeEventMapper::map) : ChangeEventMapper.map(data);
             changes.addSchemaChanges(SchemaChangeMapper.map(transaction));
             if (bootstrap != null) {
                 changes.attachBootstrap(bootstrap.mark(), bootstrap.schema(), bootstrap.nodes(), bootstrap.relationships());

@@ -32,11 +32,13 @@ class ArchitectureTest {
      * reader of the store's content for the log's baseline (the storage engine, before the database takes
      * transactions), and what the bootstrap procedures read from the kernel (a transaction's kernel transaction, the
      * highest ids handed out, the user schema), and the reader of Neo4j's own transaction log for repair (its log
-     * store, transaction id store, record-storage commands and version; the contract is in {@code txlog}).
+     * store, transaction id store, record-storage commands and version; the contract is in {@code txlog}), and the
+     * database's listener list and availability for the APOC trigger gate.
      */
     private static final Set<Class<?>> KERNEL_SEAM = Set.of(CaptureExtensionFactory.class, CaptureLifecycle.class,
             TransactionCapture.class, StoreContentReader.class, BootstrapKernelAccess.class,
-            Neo4j526TransactionLogReader.class, StoreRepairView.class, LogRepair.class);
+            Neo4j526TransactionLogReader.class, StoreRepairView.class, LogRepair.class, DatabaseListenerRegistry.class,
+            FreshTransactionData.class);
 
     /**
      * TODO(#10 item 6): subpackage classes that use kernel internals today, against the rule that only the root

@@ -51,20 +51,26 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
     private final String applierUser;
     private final boolean captureApplierWrites;
     private final Supplier<String> primaryRefusal;
+    private final java.util.function.Function<TransactionData, String> triggerRefusal;
 
     public WriteGuard(Supplier<Role> role, CommitGate gate, ReplicaProgress progress, String clusterId,
                       boolean authEnabled, String applierUser, boolean captureApplierWrites) {
-        this(role, () -> null, gate, progress, clusterId, authEnabled, applierUser, captureApplierWrites);
+        this(role, () -> null, data -> null, gate, progress, clusterId, authEnabled, applierUser, captureApplierWrites);
     }
 
     /**
      * @param primaryRefusal null while a primary accepts client writes; otherwise why it refuses them (a switchover
      *                       froze it, a newer epoch was found, or semi-sync fails closed), for the client's error
+     * @param triggerRefusal asked before each write it lets through: null, or why it must be retried
+     *                       ({@link TriggerGate#refusal}); refused with a transient status, which drivers' managed
+     *                       transactions and the applier retry
      */
-    public WriteGuard(Supplier<Role> role, Supplier<String> primaryRefusal, CommitGate gate,
-                      ReplicaProgress progress, String clusterId, boolean authEnabled, String applierUser,
-                      boolean captureApplierWrites) {
+    public WriteGuard(Supplier<Role> role, Supplier<String> primaryRefusal,
+                      java.util.function.Function<TransactionData, String> triggerRefusal,
+                      CommitGate gate, ReplicaProgress progress, String clusterId, boolean authEnabled,
+                      String applierUser, boolean captureApplierWrites) {
         this.primaryRefusal = primaryRefusal;
+        this.triggerRefusal = triggerRefusal;
         this.captureApplierWrites = captureApplierWrites;
         this.role = role;
         this.gate = gate;
@@ -111,6 +117,13 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
                     + "not publish. A sink applier must only write to a standby: stop the applier of this member (it "
                     + "was promoted), or remove the tag");
         }
+        // Neo4j calls ordinary listeners (APOC's, the gate's stand-in) only for transactions with data changes.
+        String retry = hasDataChanges(ktx) ? triggerRefusal.apply(data) : null;
+        if (retry != null) {
+            gate.leave();
+            throw new RetryWriteException("database '" + db.databaseName() + "' of replication cluster '" + clusterId
+                    + "' refused this transaction once: " + retry);
+        }
         return applier ? watermarkMove(data, true) : new Entered(false, -1, -1, 0);
     }
 
@@ -125,6 +138,11 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
         } finally {
             INTERNAL.set(false);
         }
+    }
+
+    /** True on a thread that is inside {@link #internally}: the plugin's own write. */
+    public static boolean isInternalWrite() {
+        return INTERNAL.get();
     }
 
     @Override
@@ -164,6 +182,11 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
                 || data.assignedRelationshipProperties().iterator().hasNext()
                 || data.removedRelationshipProperties().iterator().hasNext();
         return dataChanged || schemaChanged(ktx);
+    }
+
+    private static boolean hasDataChanges(KernelTransaction ktx) {
+        return ktx instanceof TxStateHolder holder && holder.hasTxStateWithChanges()
+                && holder.txState().hasDataChanges();
     }
 
     private static boolean schemaChanged(KernelTransaction ktx) {
@@ -206,6 +229,23 @@ public final class WriteGuard implements InternalTransactionEventListener<WriteG
             }
         }
         return new Entered(applier, epoch, commitId, sourceTime);
+    }
+
+    /**
+     * Thrown from beforeCommit to have a transaction retried: Neo4j rolls it back and hands the client this status, a
+     * transient error ({@code Neo.TransientError.Transaction.Outdated}), which drivers' managed transactions and the
+     * applier retry.
+     */
+    public static final class RetryWriteException extends RuntimeException
+            implements org.neo4j.kernel.api.exceptions.Status.HasStatus {
+        public RetryWriteException(String message) {
+            super(message);
+        }
+
+        @Override
+        public org.neo4j.kernel.api.exceptions.Status status() {
+            return org.neo4j.kernel.api.exceptions.Status.Transaction.Outdated;
+        }
     }
 
     /** Thrown from beforeCommit: Neo4j rolls the transaction back and hands the message to the client. */

@@ -67,6 +67,8 @@ public final class Neo4jServer extends ManagedProcess {
     private final boolean firstStartWithoutPlugins;
     private int starts;
     private final Map<String, String> settings;
+    /** Further files of conf/ (e.g. apoc.conf), by file name, written with neo4j.conf. */
+    private final Map<String, Map<String, String>> confFiles;
     private final String password;
     private final List<Credentials> users;
     private final String heap;
@@ -94,6 +96,9 @@ public final class Neo4jServer extends ManagedProcess {
         this.boltPort = FreePorts.next();
         this.httpPort = b.httpEnabled ? FreePorts.next() : -1;
         this.settings = effectiveSettings(b);
+        Map<String, Map<String, String>> files = new LinkedHashMap<>();
+        b.confFiles.forEach((file, entries) -> files.put(file, Map.copyOf(entries)));
+        this.confFiles = Map.copyOf(files);
     }
 
     /**
@@ -210,6 +215,11 @@ public final class Neo4jServer extends ManagedProcess {
                 .withConnectionAcquisitionTimeout(10, TimeUnit.SECONDS).build();
     }
 
+    /** The entries of conf/'s other files ({@link Builder#confEntry}), by file name. */
+    public Map<String, Map<String, String>> confFiles() {
+        return confFiles;
+    }
+
     /** The effective neo4j.conf entries. */
     public Map<String, String> settings() {
         return settings;
@@ -266,13 +276,18 @@ public final class Neo4jServer extends ManagedProcess {
     }
 
     private void writeConfiguration() {
-        String text = settings.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        writeConfFile("neo4j.conf", settings);
+        confFiles.forEach(this::writeConfFile);
+    }
+
+    private void writeConfFile(String fileName, Map<String, String> entries) {
+        String text = entries.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n"));
         try {
-            Files.writeString(homeDir.resolve("conf").resolve("neo4j.conf"),
+            Files.writeString(homeDir.resolve("conf").resolve(fileName),
                     "# written by ha4neo Neo4jServer '" + name + "'; rewritten on every start\n" + text);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + homeDir.resolve("conf/neo4j.conf"), e);
+            throw new UncheckedIOException("cannot write " + homeDir.resolve("conf").resolve(fileName), e);
         }
     }
 
@@ -416,6 +431,7 @@ public final class Neo4jServer extends ManagedProcess {
         private Neo4jRelease release = Neo4jRelease.LTS_5_26;
         private final List<Path> plugins = new ArrayList<>();
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private final Map<String, Map<String, String>> confFiles = new LinkedHashMap<>();
         private final List<String> jvmOptions = new ArrayList<>(List.of("-XX:+UseSerialGC"));
         private final List<Credentials> users = new ArrayList<>();
         private String password = Credentials.generatePassword();
@@ -463,6 +479,18 @@ public final class Neo4jServer extends ManagedProcess {
             return this;
         }
 
+        /**
+         * An entry of another file in conf/, e.g. {@code confEntry("apoc.conf", "apoc.trigger.enabled", "true")}:
+         * the file is written with neo4j.conf on every start, holding every entry given for it.
+         */
+        public Builder confEntry(String fileName, String key, String value) {
+            if (fileName.equals("neo4j.conf")) {
+                return setting(key, value);
+            }
+            confFiles.computeIfAbsent(fileName, f -> new LinkedHashMap<>()).put(key, value);
+            return this;
+        }
+
         /** Several neo4j.conf entries. */
         public Builder settings(Map<String, String> entries) {
             settings.putAll(entries);
@@ -507,7 +535,6 @@ public final class Neo4jServer extends ManagedProcess {
             return this;
         }
 
-        /** Heap size, both initial and max, e.g. {@code 512m} (default). */
         /**
          * Stops without Bolt's quiet period: Neo4j keeps its Bolt event loops for 5 s on a graceful stop by default
          * ({@code internal.dbms.bolt.netty_server_shutdown_quiet_period}), which every restart of a test or benchmark
@@ -517,6 +544,7 @@ public final class Neo4jServer extends ManagedProcess {
             return setting("internal.dbms.bolt.netty_server_shutdown_quiet_period", "0");
         }
 
+        /** Heap size, both initial and max, e.g. {@code 512m} (default). */
         public Builder heap(String size) {
             this.heap = size;
             return this;

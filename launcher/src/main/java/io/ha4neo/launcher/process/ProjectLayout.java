@@ -79,6 +79,20 @@ public final class ProjectLayout {
     }
 
     /**
+     * APOC core's jar ({@code runtimes/neo4j-server/target/apoc}, the version pinned in the root pom), for servers
+     * that run APOC beside the plugin.
+     */
+    public Path apocCoreJar() {
+        Path dir = requireDir("runtimes/neo4j-server/target/apoc", "runtimes/neo4j-server");
+        try (var jars = Files.list(dir)) {
+            return jars.filter(p -> p.getFileName().toString().startsWith("apoc-core-")).findFirst()
+                    .orElseThrow(() -> missing(dir.resolve("apoc-core-<version>-core.jar"), "runtimes/neo4j-server"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    /**
      * The jars of the Neo4j Community calendar release ({@code runtimes/neo4j-server-2025/target/lib}, version
      * {@code neo4j.calendar.version} of the root pom), run by {@link Neo4jRelease#CALENDAR_2025} servers.
      */

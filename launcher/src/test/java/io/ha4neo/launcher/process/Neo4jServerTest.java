@@ -55,6 +55,18 @@ class Neo4jServerTest {
         assertThat(late.pluginsForNextStart()).as("first start").isEmpty();
     }
 
+    @Test
+    void entriesOfOtherConfFilesGoToTheirFileAndNeo4jConfEntriesStayInNeo4jConf() {
+        Neo4jServer server = builder("a").confEntry("apoc.conf", "apoc.trigger.enabled", "true")
+                .confEntry("apoc.conf", "apoc.trigger.refresh", "1000")
+                .confEntry("neo4j.conf", "dbms.usage_report.enabled", "true").build();
+
+        assertThat(server.confFiles()).containsOnlyKeys("apoc.conf");
+        assertThat(server.confFiles().get("apoc.conf")).containsEntry("apoc.trigger.enabled", "true")
+                .containsEntry("apoc.trigger.refresh", "1000").hasSize(2);
+        assertThat(server.settings()).containsEntry("dbms.usage_report.enabled", "true");
+    }
+
     private Neo4jServer.Builder builder(String name) {
         return Neo4jServer.builder(name, dir.resolve("lib"), dir.resolve(name), ProcessReaper.forStateRoot(dir));
     }
