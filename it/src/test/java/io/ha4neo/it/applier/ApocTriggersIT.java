@@ -10,7 +10,6 @@ import io.ha4neo.launcher.process.Logs;
 import io.ha4neo.launcher.process.Neo4jServer;
 import io.ha4neo.launcher.process.ProjectLayout;
 import io.ha4neo.schemas.contract.MetricNames;
-import io.ha4neo.schemas.contract.ProcedureNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.Record;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.exceptions.ClientException;
@@ -79,7 +77,7 @@ class ApocTriggersIT {
             createItems(a, 1, 5);                 // five transactions of one item
             createItems(a, 6, 7);                 // one of two
             awaitAsyncEffects(a, List.of(1, 2, 3, 4, 5), List.of(6, 7));
-            awaitApplied(a, b);
+            Replication.awaitApplied(a, b);
             sameEffectsOnceOnEach(a, b, 7);
             theStandbyNeverFailedAnApply(stack, "b", "neo4j_transient");
             assertThat(Logs.contains(stack.applier("b").logFile(), "refused this transaction once"))
@@ -91,7 +89,7 @@ class ApocTriggersIT {
             System.out.printf("apoc-triggers: switchover a -> b took %.1f s%n", (System.nanoTime() - t0) / 1e9);
             createItems(b, 8, 9);
             awaitAsyncEffects(b, List.of(), List.of(8, 9));
-            awaitApplied(b, a);
+            Replication.awaitApplied(b, a);
             sameEffectsOnceOnEach(b, a, 9);
             theStandbyNeverFailedAnApply(stack, "a", "neo4j_transient");
             apocWritingProceduresAreRefusedOnTheStandby(a);
@@ -102,7 +100,7 @@ class ApocTriggersIT {
             stack.server("a").start();
             createItems(b, 10, 10);
             awaitAsyncEffects(b, List.of(10), List.of());
-            awaitApplied(b, a);
+            Replication.awaitApplied(b, a);
             sameEffectsOnceOnEach(b, a, 10);
             theStandbyNeverFailedAnApply(stack, "a", "neo4j_transient", "neo4j_unavailable", "neo4j_session_expired",
                     "neo4j_terminated"); // a was down for a while
@@ -113,7 +111,7 @@ class ApocTriggersIT {
             }
             awaitTriggers(b, 0);
             createItems(b, 11, 11);
-            awaitApplied(b, a);
+            Replication.awaitApplied(b, a);
             for (Driver d : List.of(a, b)) {
                 assertThat(count(d, "MATCH (x:Item) RETURN count(x)")).isEqualTo(11);
                 assertThat(count(d, "MATCH (x:Audit) WHERE x.item = 11 RETURN count(x)")).isZero();
@@ -245,18 +243,6 @@ class ApocTriggersIT {
         }
     }
 
-    /** Read-your-writes across members: the primary's bookmark, awaited on the standby. */
-    private static void awaitApplied(Driver primary, Driver standby) {
-        Record mark;
-        try (Session s = primary.session()) {
-            mark = s.run(ProcedureNames.call(ProcedureNames.BOOKMARK)).single();
-        }
-        try (Session s = standby.session()) {
-            s.run("CALL " + ProcedureNames.AWAIT_COMMIT + "($c, 60000, $e)", Map.of("c",
-                    mark.get(ProcedureNames.COMMIT_ID_COLUMN).asLong(), "e",
-                    mark.get(ProcedureNames.EPOCH_COLUMN).asLong())).consume();
-        }
-    }
 
     private void sameEffectsOnceOnEach(Driver primary, Driver standby, long items) throws InterruptedException {
         Thread.sleep(1500); // a trigger wrongly fired on the standby (afterAsync runs on a pool) has time to land

@@ -138,4 +138,20 @@ public final class Replication {
         }
         return Double.parseDouble(m.group(1));
     }
+
+    /**
+     * Read-your-writes across members: takes the primary's bookmark ({@code ha4neo.bookmark}) and waits up to 60 s
+     * on the standby until it applied that commit ({@code ha4neo.awaitCommit}); throws when it did not.
+     */
+    public static void awaitApplied(Driver primary, Driver standby) {
+        org.neo4j.driver.Record mark;
+        try (org.neo4j.driver.Session s = primary.session()) {
+            mark = s.run(ProcedureNames.call(ProcedureNames.BOOKMARK)).single();
+        }
+        try (org.neo4j.driver.Session s = standby.session()) {
+            s.run("CALL " + ProcedureNames.AWAIT_COMMIT + "($c, 60000, $e)", java.util.Map.of("c",
+                    mark.get(ProcedureNames.COMMIT_ID_COLUMN).asLong(), "e",
+                    mark.get(ProcedureNames.EPOCH_COLUMN).asLong())).consume();
+        }
+    }
 }

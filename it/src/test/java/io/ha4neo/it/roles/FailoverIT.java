@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ha4neo.it.applier.GraphSnapshot;
+import io.ha4neo.it.applier.Replication;
 import io.ha4neo.it.support.OpsCliRun;
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.it.support.TestStackExtension;
@@ -103,7 +104,7 @@ class FailoverIT {
             assertThat(status.get(StatusColumns.DIVERGENT_TAIL).asList()).isEmpty();
             assertThatThrownBy(() -> write(a, "to-the-old-primary", 1)).hasMessageContaining("standby");
             write(b, "after-rejoin", 2);
-            awaitApplied(b, a);
+            Replication.awaitApplied(b, a);
             assertThat(GraphSnapshot.of(a, GraphSnapshot.Identity.KEY).differencesFrom(
                     GraphSnapshot.of(b, GraphSnapshot.Identity.KEY), 25)).isEmpty();
         }
@@ -178,7 +179,7 @@ class FailoverIT {
             assertThat(discard.code()).as(discard.toString()).isEqualTo(ExitCodes.OK);
             awaitRole(b, "standby", Duration.ofSeconds(30));
             write(a, "after-discard", 2);
-            awaitApplied(a, b);
+            Replication.awaitApplied(a, b);
             assertThat(GraphSnapshot.of(b, GraphSnapshot.Identity.KEY).differencesFrom(
                     GraphSnapshot.of(a, GraphSnapshot.Identity.KEY), 25)).isEmpty();
         }
@@ -282,17 +283,6 @@ class FailoverIT {
         throw new AssertionError("member not " + role + " within " + timeout + "; last status " + last);
     }
 
-    private static void awaitApplied(Driver primary, Driver standby) {
-        Record bookmark;
-        try (Session s = primary.session()) {
-            bookmark = s.run(ProcedureNames.call(ProcedureNames.BOOKMARK)).single();
-        }
-        try (Session s = standby.session()) {
-            s.run("CALL " + ProcedureNames.AWAIT_COMMIT + "($c, 60000, $e)", Map.of("c",
-                    bookmark.get(ProcedureNames.COMMIT_ID_COLUMN).asLong(), "e",
-                    bookmark.get(ProcedureNames.EPOCH_COLUMN).asLong())).consume();
-        }
-    }
 
     /** The export file of a fenced member: for each commit, the Load ids its events created. */
     private static Map<Long, Set<Long>> exportedTail(Neo4jServer server, long epoch) throws Exception {
