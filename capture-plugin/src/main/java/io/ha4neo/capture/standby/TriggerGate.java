@@ -175,8 +175,8 @@ public final class TriggerGate {
     }
 
     private StandIn standIn(TransactionEventListener<?> handler) {
-        Consumer<RuntimeException> failures = e -> warn.accept("ha4neo: an APOC trigger failed after a commit on "
-                + "database '" + database + "'; the transaction stays committed: " + e);
+        Consumer<RuntimeException> failures = e -> warn.accept("ha4neo: an APOC trigger on database '" + database
+                + "' failed after its transaction ended (that transaction's commit or rollback stands): " + e);
         return new StandIn(new GatedTriggerListener(handler, GatedTriggerListener.Part.BEFORE, this::forward, failures),
                 new GatedTriggerListener(handler, GatedTriggerListener.Part.AFTER, this::forward, failures));
     }
