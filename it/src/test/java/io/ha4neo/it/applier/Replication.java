@@ -144,13 +144,18 @@ public final class Replication {
      * on the standby until it applied that commit ({@code ha4neo.awaitCommit}); throws when it did not.
      */
     public static void awaitApplied(Driver primary, Driver standby) {
+        awaitApplied(primary, standby, Duration.ofSeconds(60));
+    }
+
+    /** {@link #awaitApplied(Driver, Driver)}, waiting up to {@code timeout} on the standby. */
+    public static void awaitApplied(Driver primary, Driver standby, Duration timeout) {
         org.neo4j.driver.Record mark;
         try (org.neo4j.driver.Session s = primary.session()) {
             mark = s.run(ProcedureNames.call(ProcedureNames.BOOKMARK)).single();
         }
         try (org.neo4j.driver.Session s = standby.session()) {
-            s.run("CALL " + ProcedureNames.AWAIT_COMMIT + "($c, 60000, $e)", java.util.Map.of("c",
-                    mark.get(ProcedureNames.COMMIT_ID_COLUMN).asLong(), "e",
+            s.run("CALL " + ProcedureNames.AWAIT_COMMIT + "($c, $t, $e)", java.util.Map.of("c",
+                    mark.get(ProcedureNames.COMMIT_ID_COLUMN).asLong(), "t", timeout.toMillis(), "e",
                     mark.get(ProcedureNames.EPOCH_COLUMN).asLong())).consume();
         }
     }

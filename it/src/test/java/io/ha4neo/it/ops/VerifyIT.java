@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ha4neo.it.applier.GraphSnapshot;
+import io.ha4neo.it.applier.Replication;
 import io.ha4neo.it.applier.GraphSnapshot.Identity;
 import io.ha4neo.it.support.OpsCliRun;
 import io.ha4neo.it.support.TestStack;
 import io.ha4neo.it.support.TestStackExtension;
-import io.ha4neo.schemas.contract.ProcedureNames;
 import io.ha4neo.schemas.topology.ReservedNames;
 import io.ha4neo.topology.cli.ExitCodes;
 import java.nio.file.Path;
@@ -212,12 +212,7 @@ class VerifyIT {
 
     /** Waits until the standby has applied everything the primary committed so far. */
     private static void awaitStandby() {
-        try (Session s = a.session(); Session t = b.session()) {
-            var bookmark = s.run(ProcedureNames.call(ProcedureNames.BOOKMARK)).single();
-            t.run("CALL " + ProcedureNames.AWAIT_COMMIT + "($c, 120000, $e)", Map.of("c",
-                    bookmark.get(ProcedureNames.COMMIT_ID_COLUMN).asLong(), "e",
-                    bookmark.get(ProcedureNames.EPOCH_COLUMN).asLong())).consume();
-        }
+        Replication.awaitApplied(a, b, java.time.Duration.ofSeconds(120));
     }
 
     /**
