@@ -1,5 +1,6 @@
 package io.ha4neo.capture;
 
+import io.ha4neo.capture.rewind.UncapturedCreations;
 import io.ha4neo.capture.spool.EventSpool;
 import io.ha4neo.capture.spool.SpoolReader;
 import io.ha4neo.capture.spool.SpooledEvent;
@@ -35,15 +36,41 @@ final class DivergentTail {
      * and the export file (null when nothing was exported).
      */
     record Report(List<String> lines, List<Long> commitIds, List<Optional<TransactionEvent>> events,
-                  boolean unknownContent, Path exportFile) {
+                  boolean unknownContent, Path exportFile, long unknownFirst, long unknownLast,
+                  Optional<UncapturedCreations> uncaptured, String unknownReason) {
+        /** A fenced member's tail as it was reported when it was fenced (the spool may be archived since). */
+        static Report asReported(List<String> lines) {
+            return new Report(lines, List.of(), List.of(), true, null, -1, -1, Optional.empty(), null);
+        }
+
         boolean isEmpty() {
             return lines.isEmpty();
         }
 
+        /** Whether commit ids {@link #unknownFirst}..{@link #unknownLast} were never captured and are not resolved. */
+        boolean hasUncapturedRange() {
+            return unknownContent && unknownFirst > 0 && uncaptured.isEmpty() && unknownReason == null;
+        }
+
+        /** The tail with its uncaptured range resolved from Neo4j's log: they only created {@code creations}. */
+        Report withUncaptured(UncapturedCreations creations) {
+            List<String> resolved = new ArrayList<>(lines.subList(0, lines.size() - 1));
+            resolved.add(lines.get(lines.size() - 1) + "; " + creations.describe());
+            return new Report(List.copyOf(resolved), commitIds, events, unknownContent, exportFile, unknownFirst,
+                    unknownLast, Optional.of(creations), null);
+        }
+
+        /** The tail with the reason its uncaptured range cannot be resolved. */
+        Report withUnknownReason(String reason) {
+            return new Report(lines, commitIds, events, unknownContent, exportFile, unknownFirst, unknownLast,
+                    Optional.empty(), reason);
+        }
+
         /** Why the tail cannot be undone, or empty when every commit of it is known. */
         Optional<String> notUndoable() {
-            if (unknownContent) {
-                return Optional.of("some of its commits were never captured, so their content is unknown");
+            if (unknownContent && uncaptured.isEmpty()) {
+                return Optional.of("some of its commits were never captured, so their content is unknown"
+                        + (unknownReason == null ? "" : " (" + unknownReason + ")"));
             }
             for (int i = 0; i < events.size(); i++) {
                 if (events.get(i).isEmpty()) {
@@ -51,6 +78,11 @@ final class DivergentTail {
                 }
             }
             return io.ha4neo.capture.rewind.TailRewinder.undoable(events.stream().map(Optional::get).toList());
+        }
+
+        /** How many commits the tail holds: the spooled ones and the uncaptured range. */
+        long commitCount() {
+            return commitIds.size() + (unknownContent && unknownFirst > 0 ? unknownLast - unknownFirst + 1 : 0);
         }
 
         List<TransactionEvent> decoded() {
@@ -109,7 +141,8 @@ final class DivergentTail {
             deleteQuietly(export);
         }
         return new Report(List.copyOf(lines), List.copyOf(ids), List.copyOf(events), unknown,
-                exported == 0 ? null : export);
+                exported == 0 ? null : export, unknown ? firstUnaccounted : -1, unknown ? lastCommittedId : -1,
+                Optional.empty(), null);
     }
 
     private static Optional<TransactionEvent> decode(SpooledEvent e, EventCodec codec) {

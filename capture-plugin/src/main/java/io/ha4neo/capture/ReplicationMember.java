@@ -397,7 +397,15 @@ public final class ReplicationMember {
         DivergentTail.Report tail = DivergentTail.find(config.spoolDir(), config.spoolMaxBytes(),
                 readingCodec, epoch, handoverId, sequenced, committed);
         if (role == Role.FENCED && !divergentTail.isEmpty() && tail.isEmpty()) {
-            tail = new DivergentTail.Report(divergentTail, List.of(), List.of(), true, null); // as reported then
+            tail = DivergentTail.Report.asReported(divergentTail); // as reported then
+        }
+        GraphDatabaseService db = dbms.database(config.database());
+        if (tail.hasUncapturedRange() && committed != Long.MAX_VALUE) {
+            try { // the process stopped between commit and capture: Neo4j's own log says what those commits did
+                tail = tail.withUncaptured(UncapturedTailLog.read(db, tail.unknownFirst(), tail.unknownLast()));
+            } catch (io.ha4neo.capture.rewind.UncapturedCreations.NotUndoableException e) {
+                tail = tail.withUnknownReason(e.getMessage());
+            }
         }
         if (tail.isEmpty()) {
             followFrom(handover);
@@ -407,9 +415,16 @@ public final class ReplicationMember {
                 && config.semiSyncFailsClosed();
         Optional<String> notUndoable = tail.notUndoable();
         if ((discardTail || neverAcknowledged) && notUndoable.isEmpty()) {
-            io.ha4neo.capture.rewind.TailRewinder.undo(dbms.database(config.database()), tail.decoded());
+            try {
+                io.ha4neo.capture.rewind.TailRewinder.undo(db, tail.decoded(), tail.uncaptured(),
+                        UncapturedTailLog.elementIds(db));
+            } catch (IllegalStateException e) { // an entity is not as the tail says: nothing was changed
+                notUndoable = Optional.of(e.getMessage());
+            }
+        }
+        if ((discardTail || neverAcknowledged) && notUndoable.isEmpty()) {
             log.warn("ha4neo: database '%s' undid its divergent tail of %d commit(s) of epoch %d after the handover "
-                    + "point %s (%s; exported to %s): %s", config.database(), tail.commitIds().size(), epoch,
+                    + "point %s (%s; exported to %s): %s", config.database(), tail.commitCount(), epoch,
                     handover.previous(), discardTail ? "the operator discarded it" : "semi-sync failing closed never "
                     + "acknowledged them to a client", tail.exportFile(), tail.lines());
             followFrom(handover);

@@ -33,12 +33,13 @@ class ArchitectureTest {
      * transactions), and what the bootstrap procedures read from the kernel (a transaction's kernel transaction, the
      * highest ids handed out, the user schema), and the reader of Neo4j's own transaction log for repair (its log
      * store, transaction id store, record-storage commands and version; the contract is in {@code txlog}), and the
-     * database's listener list and availability for the APOC trigger gate.
+     * database's listener list and availability for the APOC trigger gate, and what a former primary's never-captured
+     * commits did (the same log reader, and the store's element ids) for the undo of its divergent tail.
      */
     private static final Set<Class<?>> KERNEL_SEAM = Set.of(CaptureExtensionFactory.class, CaptureLifecycle.class,
             TransactionCapture.class, StoreContentReader.class, BootstrapKernelAccess.class,
             Neo4j526TransactionLogReader.class, StoreRepairView.class, LogRepair.class, DatabaseListenerRegistry.class,
-            FreshTransactionData.class);
+            FreshTransactionData.class, UncapturedTailLog.class);
 
     /**
      * TODO(#10 item 6): subpackage classes that use kernel internals today, against the rule that only the root

@@ -69,17 +69,63 @@ public final class TailRewinder {
      * @throws IllegalStateException naming the commit and entity when an entity the tail touched cannot be found
      */
     public static void undo(GraphDatabaseService db, List<TransactionEvent> tail) {
+        undo(db, tail, Optional.empty(), null);
+    }
+
+    /** This store's element ids of entities the transaction log names by store id. */
+    public interface ElementIds {
+        String node(long id);
+
+        String relationship(long id);
+    }
+
+    /**
+     * Undoes the commits that followed {@code tail} but were never captured ({@code uncaptured}: they only created
+     * entities, which are deleted) and then {@code tail}, newest first, all in one transaction.
+     *
+     * @throws IllegalStateException naming the entity when one the uncaptured commits created is gone, or still has a
+     *         relationship they did not create; nothing is changed then
+     */
+    public static void undo(GraphDatabaseService db, List<TransactionEvent> tail,
+                            Optional<UncapturedCreations> uncaptured, ElementIds ids) {
         undoable(tail).ifPresent(reason -> {
             throw new IllegalArgumentException("the divergent tail cannot be undone: " + reason);
         });
         WriteGuard.internally(() -> {
             try (Transaction tx = db.beginTx()) {
+                uncaptured.ifPresent(u -> deleteCreations(tx, u, ids));
                 for (int i = tail.size() - 1; i >= 0; i--) {
                     undo(tx, tail.get(i));
                 }
                 tx.commit();
             }
         });
+    }
+
+    private static void deleteCreations(Transaction tx, UncapturedCreations u, ElementIds ids) {
+        String range = "commit ids " + u.first() + ".." + u.last();
+        for (long id : u.relationshipIds()) {
+            try {
+                tx.getRelationshipByElementId(ids.relationship(id)).delete();
+            } catch (NotFoundException e) {
+                throw new IllegalStateException("cannot undo " + range + ": relationship " + id
+                        + " they created is not in this store", e);
+            }
+        }
+        for (long id : u.nodeIds()) {
+            Node n;
+            try {
+                n = tx.getNodeByElementId(ids.node(id));
+            } catch (NotFoundException e) {
+                throw new IllegalStateException("cannot undo " + range + ": node " + id
+                        + " they created is not in this store", e);
+            }
+            if (n.getDegree() > 0) {
+                throw new IllegalStateException("cannot undo " + range + ": node " + id + " they created has "
+                        + n.getDegree() + " relationship(s) they did not create");
+            }
+            n.delete();
+        }
     }
 
     private static void undo(Transaction tx, TransactionEvent e) {

@@ -133,7 +133,7 @@ class CaptureDurabilityIT {
         try (TestStack stack = TestStack.builder("capture-kill").withBroker().withPrimary("primary").start()) {
             Neo4jServer primary = stack.server("primary");
             try (Driver driver = primary.driver()) {
-                Workload load = new Workload(driver, 8, 100_000, 0);
+                Workload load = new Workload(driver, 8, 100_000, 0).withoutRetries();
                 load.setup();
                 Thread writers = new Thread(() -> runQuietly(load), "writers");
                 writers.start();

@@ -31,6 +31,7 @@ public final class Workload {
     private final AtomicInteger failures = new AtomicInteger();
     private final AtomicInteger committed = new AtomicInteger();
     private final AtomicBoolean stop = new AtomicBoolean();
+    private volatile boolean retries = true;
 
     public Workload(Driver driver, int writers, int transactionsPerWriter, long pauseMillis) {
         this(driver, "", writers, transactionsPerWriter, pauseMillis);
@@ -43,6 +44,15 @@ public final class Workload {
         this.writers = writers;
         this.transactionsPerWriter = transactionsPerWriter;
         this.pauseMillis = pauseMillis;
+    }
+
+    /**
+     * Runs each transaction once, without the driver's retries: for a workload whose server is killed, so that
+     * {@link #stop()} takes effect at once rather than after the driver's 30 s of retrying a dead server.
+     */
+    public Workload withoutRetries() {
+        retries = false;
+        return this;
     }
 
     /** Creates the counter nodes the conflicting updates fight over. Tagged "setup". */
@@ -94,7 +104,14 @@ public final class Workload {
 
     private void write(Session s, TransactionConfig meta, String cypher, Map<String, Object> params, String tag,
                        boolean hasEvent) {
-        s.executeWrite(tx -> tx.run(cypher, params).consume(), meta);
+        if (retries) {
+            s.executeWrite(tx -> tx.run(cypher, params).consume(), meta);
+        } else {
+            try (org.neo4j.driver.Transaction tx = s.beginTransaction(meta)) {
+                tx.run(cypher, params).consume();
+                tx.commit();
+            }
+        }
         (hasEvent ? expectEvent : expectNoEvent).add(tag);
         committed.incrementAndGet();
     }

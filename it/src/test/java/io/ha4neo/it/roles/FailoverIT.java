@@ -59,6 +59,8 @@ import org.neo4j.driver.Session;
  *   <li>async (b lingers before publishing, so the crash leaves unpublished commits): kill -9 b under load, fail over
  *       to a. b restarts FENCED; its divergent tail is exactly the commits it has that a does not; rejoin is refused
  *       until the operator discards the tail; then b follows and the graphs end equal.</li>
+ *   <li>semi-sync, died between commit and capture: with Kafka down, a's commit waits for Kafka's ack, in its store; a is killed and its spool loses them. After a failover to b, a restarts, reads from Neo4j's own log that
+ *       those commits only created entities, deletes them, and follows b; the graphs end equal.</li>
  * </ol>
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -186,6 +188,74 @@ class FailoverIT {
         assertNothingOfAnOlderEpochAfterItsEpochStart();
     }
 
+    @Test
+    @Order(3)
+    void aSemiSyncPrimaryThatDiedBetweenCommitAndCaptureUndoesThoseCommitsFromNeo4jsLogAndFollows() throws Exception {
+        Path cluster = clusterFile();
+        Neo4jServer a = STACK.get().server("a");
+        try (Driver da = a.driver(); Driver db = STACK.get().server("b").driver()) {
+            write(da, "before-outage", 1);
+            Replication.awaitApplied(da, db);
+        }
+        // Kafka is gone: a's semi-sync commit is in its store and spool, and its client waits for Kafka's ack
+        STACK.get().broker().kill();
+        java.util.concurrent.atomic.AtomicReference<Throwable> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread waiting = new Thread(() -> {
+            try (Driver da = a.driver(); Session s = da.session(); org.neo4j.driver.Transaction tx = s.beginTransaction()) {
+                tx.run("CREATE (:Load {id: 2000000, tag: 'uncaptured'})-[:NEXT]->(:Load {id: 2000001, tag: 'uncaptured'})")
+                        .consume();
+                tx.commit(); // no retry after a is killed
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
+        }, "failover-uncaptured-writer");
+        waiting.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.readString(a.logFile()).contains("within 2000 ms; client writes are refused")) {
+            assertThat(System.nanoTime()).as("semi-sync timed out on a's commit").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        a.kill();
+        waiting.join(60_000);
+        assertThat(outcome.get()).as("the waiting client never saw its commit acknowledged").isNotNull();
+        // and the spool lost its newest records: those commits are in Neo4j's store and log, and nowhere else
+        cutTheNewestSpoolSegment(a);
+        STACK.get().broker().start();
+
+        OpsCliRun run = OpsCliRun.of("--cluster", cluster.toString(), "--json", "failover", "--to", "b");
+        assertThat(run.code()).as(run.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(JSON.readTree(run.out()).get("epoch").asLong()).as(run.toString()).isEqualTo(3);
+
+        a.start();
+        try (Driver da = a.driver(); Driver db = STACK.get().server("b").driver()) {
+            Record status = awaitRole(da, "standby", Duration.ofSeconds(60));
+            assertThat(status.get(StatusColumns.DIVERGENT_TAIL).asList()).isEmpty();
+            assertThat(loadIds(da, "uncaptured")).as("the uncaptured creations are undone").isEmpty();
+            write(db, "after-uncaptured", 2);
+            Replication.awaitApplied(db, da);
+            assertThat(GraphSnapshot.of(da, GraphSnapshot.Identity.KEY).differencesFrom(
+                    GraphSnapshot.of(db, GraphSnapshot.Identity.KEY), 25)).isEmpty();
+        }
+        String log = Files.readString(a.logFile());
+        assertThat(log).as("a's log").contains("were never captured, but Neo4j's transaction log shows they only created")
+                .contains("undid its divergent tail");
+        assertNothingOfAnOlderEpochAfterItsEpochStart();
+    }
+
+    /** Cuts the last quarter of a's newest spool segment (a torn write there is what a crash leaves). */
+    private static void cutTheNewestSpoolSegment(Neo4jServer server) throws Exception {
+        Path spool = server.homeDir().resolve("data").resolve("ha4neo").resolve(TestStack.DATABASE);
+        Path newest;
+        try (var files = Files.list(spool)) {
+            newest = files.filter(f -> f.getFileName().toString().matches("spool-\\d+\\.log")).sorted()
+                    .reduce((x, y) -> y).orElseThrow();
+        }
+        try (var channel = java.nio.channels.FileChannel.open(newest, java.nio.file.StandardOpenOption.WRITE)) {
+            long size = channel.size();
+            channel.truncate(size - Math.max(1, size / 4));
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ helpers
 
     /** Writers creating one node per transaction on one member, recording what was acknowledged. */
@@ -214,9 +284,12 @@ class FailoverIT {
             try (Driver d = STACK.get().server(member).driver()) {
                 while (!stop.get()) {
                     long id = ids.incrementAndGet();
-                    try (Session s = d.session()) {
-                        s.executeWriteWithoutResult(tx -> tx.run("CREATE (:Load {id: $id, tag: $t, at: datetime()})",
-                                Map.of("id", id, "t", tag)).consume());
+                    // an explicit transaction: the driver's transaction functions would retry for 30 s after the
+                    // member is killed, and stop() would wait for that
+                    try (Session s = d.session(); org.neo4j.driver.Transaction tx = s.beginTransaction()) {
+                        tx.run("CREATE (:Load {id: $id, tag: $t, at: datetime()})", Map.of("id", id, "t", tag))
+                                .consume();
+                        tx.commit();
                         acknowledged.add(id);
                     } catch (RuntimeException e) {
                         // refused (semi-sync failing closed while Kafka lags), or the member was killed
