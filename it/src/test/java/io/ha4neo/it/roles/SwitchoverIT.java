@@ -122,8 +122,10 @@ class SwitchoverIT {
             load.stop();
         }
         assertThat(load.failures()).as("unexpected writer errors").isEmpty();
+        // The group's session timeout (6 s) hands the partition over, not max.poll.interval.ms (minutes): measured
+        // 6.0-7.0 s; the bound leaves room for a starved 2-core machine and still tells the two apart.
         assertThat(takeoverMillis).as("the passive applier's takeover after kill -9 of the active one (the group's "
-                + "session timeout is 6 s)").isLessThan(10_000);
+                + "session timeout is 6 s)").isLessThan(20_000);
     }
 
     private static ApplierProcess awaitOneActiveOnePassive(ApplierProcess first, ApplierProcess second)
