@@ -100,6 +100,7 @@ public final class ApplierLoop {
     private final ErrorHandler errors;
     private final RoleWatch roles;
     private final Clock clock;
+    private final java.util.function.LongSupplier pollNanoTime;
     private long lastPreparedCheck;
     private long delayedUntilMillis = -1; // apply.delay.ms: fetching is paused until then
     private String heldBecause; // apply.until.*: set once the window's end is reached
@@ -107,6 +108,17 @@ public final class ApplierLoop {
 
     public ApplierLoop(Source source, Target target, BatchPolicy policy, Backoff backoff, Reporting reporting,
                        Clock clock) {
+        this(source, target, policy, backoff, reporting, clock, System::nanoTime);
+    }
+
+    /**
+     * @param pollNanoTime the clock that times each poll, to tell a poll answered from the consumer's prefetch
+     *                     ({@link #PREFETCHED_POLL_NANOS}); a test's mock consumer answers at once, and gives one that
+     *                     a pause of the test's JVM cannot move
+     */
+    ApplierLoop(Source source, Target target, BatchPolicy policy, Backoff backoff, Reporting reporting, Clock clock,
+                java.util.function.LongSupplier pollNanoTime) {
+        this.pollNanoTime = pollNanoTime;
         this.consumer = source.consumer();
         this.topic = source.topic();
         this.target = target;
@@ -184,10 +196,10 @@ public final class ApplierLoop {
             return;
         }
         positioner.repositionIfRetried();
-        long pollStart = System.nanoTime();
+        long pollStart = pollNanoTime.getAsLong();
         ConsumerRecords<byte[], byte[]> records = consumer.poll(batch.pollTimeout());
         boolean prefetched = appliedSinceLastPoll && !records.isEmpty()
-                && System.nanoTime() - pollStart < PREFETCHED_POLL_NANOS;
+                && pollNanoTime.getAsLong() - pollStart < PREFETCHED_POLL_NANOS;
         appliedSinceLastPoll = false;
         long polledMillis = clock.millis();
         for (ConsumerRecord<byte[], byte[]> r : records) {

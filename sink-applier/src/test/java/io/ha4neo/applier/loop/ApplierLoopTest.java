@@ -187,6 +187,9 @@ class ApplierLoopTest {
 
     @Test
     void commitsThatArriveDuringAWriteGoInTheNextWriteTogetherNotOneWriteApart() throws Exception {
+        // The mock consumer hands out the "prefetched" commit 5 at once; a frozen poll clock keeps a GC or JIT pause
+        // of this JVM from making that poll look like one that waited on the network (CI failed on that once).
+        pollClock = () -> 0L;
         consumer.schedulePollTask(() -> assignWithRecords(createsNode(3, 0, "a")));
         store.failIf = (statements, next) -> {
             if (next.commitId() == 3) { // while the standby writes commit 3, the consumer's prefetch brings commit 5
@@ -826,6 +829,9 @@ class ApplierLoopTest {
     private ApplierStatus status;
     private final List<ApplierState> states = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** Times the loop's polls; a test that needs a poll to count as answered from the prefetch freezes it. */
+    private java.util.function.LongSupplier pollClock = System::nanoTime;
+
     private ApplierLoop loop(OptionalLong skipCommitId) {
         return loop(skipCommitId, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)));
     }
@@ -843,7 +849,7 @@ class ApplierLoopTest {
                 new ApplierLoop.Target(applier, store, ROLE_CHECK_INTERVAL, window),
                 new ApplierLoop.BatchPolicy(10, 100_000, Duration.ofMillis(5)),
                 backoff, new ApplierLoop.Reporting(metrics, status),
-                clock);
+                clock, pollClock);
         return current;
     }
 
