@@ -47,9 +47,9 @@ final class DivergentTail {
             return lines.isEmpty();
         }
 
-        /** Whether commit ids {@link #unknownFirst}..{@link #unknownLast} were never captured and are not resolved. */
+        /** Whether commit ids {@link #unknownFirst}..{@link #unknownLast} were never captured. */
         boolean hasUncapturedRange() {
-            return unknownContent && unknownFirst > 0 && uncaptured.isEmpty() && unknownReason == null;
+            return unknownContent && unknownFirst > 0;
         }
 
         /** The tail with its uncaptured range resolved from Neo4j's log: they only created {@code creations}. */
@@ -82,7 +82,7 @@ final class DivergentTail {
 
         /** How many commits the tail holds: the spooled ones and the uncaptured range. */
         long commitCount() {
-            return commitIds.size() + (unknownContent && unknownFirst > 0 ? unknownLast - unknownFirst + 1 : 0);
+            return commitIds.size() + (hasUncapturedRange() ? unknownLast - unknownFirst + 1 : 0);
         }
 
         List<TransactionEvent> decoded() {
