@@ -24,11 +24,12 @@ import picocli.CommandLine.Option;
         description = {"Compares the primary and the standby --standby entity by entity, while writes continue: every "
                 + "node (labels, properties with their exact types), every relationship (type, properties, endpoints) "
                 + "and every index and constraint, identified by replication key; ha4neo's own names are left out.",
-                "Reads both members in chunks of internal ids (--chunk-size, at most --rate ids per second), "
-                        + "into digests of 4096 buckets per kind; the standby is read once it has applied the "
-                        + "primary's position. Entities of differing buckets are read again by key on both members, "
-                        + "up to --rounds times: one that matches in any round was in flight, one that differs in every "
-                        + "round is listed with both members' contents.",
+                "Reads the primary in chunks of internal ids (--chunk-size, at most --rate ids per second); after "
+                        + "each --window of entities it waits until the standby has applied the primary's position and "
+                        + "looks the same keys up on it. Then it reads the standby and looks up on the primary what it "
+                        + "has not found equal yet (extras). Entities that differed are read again by key on both "
+                        + "members, up to --rounds times: one that matches in any round was in flight, one that "
+                        + "differs in every round is listed with both members' contents.",
                 "--timeout bounds the wait for the standby to catch up and each read (default 30 s)."},
         exitCodeListHeading = ExitCodes.HEADING,
         exitCodeList = {ExitCodes.EQUAL_HELP, ExitCodes.DIFFERENT_HELP, ExitCodes.VERIFY_ERROR_HELP})
@@ -50,6 +51,12 @@ final class VerifyCommand extends OpsCommand {
     @Option(names = "--rate", paramLabel = "<ids/s>", description = "Most ids read per second from a member (default "
             + VerifyOptions.DEFAULT_RATE + "; 0: no limit). Bounds verify's load on the primary.")
     long rate = VerifyOptions.DEFAULT_RATE;
+
+    @Option(names = "--window", paramLabel = "<entities>", description = "Entities read on the primary before "
+            + "verify waits for the standby to apply the primary's position and looks them up on it (default "
+            + VerifyOptions.DEFAULT_WINDOW + "). What is written during one window may be in flight and is read "
+            + "again; a smaller window means fewer such suspects under heavy writes, a larger one fewer waits.")
+    int window = VerifyOptions.DEFAULT_WINDOW;
 
     @Option(names = "--rounds", paramLabel = "<n>", description = "How often an entity that differs is read again "
             + "before it is reported (default " + VerifyOptions.DEFAULT_ROUNDS + ").")
@@ -94,8 +101,7 @@ final class VerifyCommand extends OpsCommand {
 
     private VerifyOptions options() {
         VerifyOptions d = VerifyOptions.defaults(timeout());
-        return new VerifyOptions(chunkSize, rate, rounds, d.roundPause(), maxDifferences, d.buckets(),
-                d.drillBudget(), timeout());
+        return new VerifyOptions(chunkSize, rate, rounds, d.roundPause(), maxDifferences, window, timeout());
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.ha4neo.topology.verify;
 import java.util.Set;
 
 /**
- * An entity the bucket comparison found different, to be read again on both members until it matches or has
+ * An entity a pass found different (or in flight), to be read again on both members until it matches or has
  * differed in every round.
  *
  * @param kind what it is

@@ -30,7 +30,7 @@ import org.neo4j.driver.Value;
  * </ul>
  *
  * The digest is SHA-256 over a length-prefixed encoding of kind, key and those parts, cut to 64 bits; the
- * {@link #keyHash} (kind and key only) places the entity in the same bucket on both members ({@link BucketDigest}).
+ * {@link #keyHash} (kind and key only) is what verify remembers of an entity it found equal ({@link KeyHashes}).
  *
  * @param kind what it is
  * @param key its replication key: {@code _ha4neo_id} when it has one, else its elementId; for schema objects the name
@@ -90,7 +90,7 @@ public record CanonicalEntity(EntityKind kind, String key, String head, SortedMa
         return new CanonicalEntity(kind, key, head, properties, startKey, endKey, h.digest(), keyHash(kind, key));
     }
 
-    /** The hash that places an entity of {@code kind} with {@code key} in a bucket, the same on every member. */
+    /** The hash of an entity's kind and key, the same on every member. */
     public static long keyHash(EntityKind kind, String key) {
         return new Hasher().put(kind.name()).put(key).digest();
     }

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * What one member holds under one key in one read: one entity, or several when the key occurs more than once (a
  * duplicate is a difference too). Two sightings are the same when they have as many entities with the same digests.
- * A <em>light</em> sighting (of the bucket drill-down) keeps digests and the start key only, not the entity.
+ * A <em>light</em> sighting (of the two passes) keeps digests and the start key only, not the entity.
  *
  * @param count entities with this key
  * @param digestSum sum of their digests (mod 2^64)

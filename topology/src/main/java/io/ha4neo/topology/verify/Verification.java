@@ -2,7 +2,6 @@ package io.ha4neo.topology.verify;
 
 import io.ha4neo.schemas.event.ChainPosition;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,27 +10,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.IntToLongFunction;
 import java.util.function.LongSupplier;
 
 /**
  * Compares a primary's and a standby's graph while writes continue ({@code ha4neo verify}; docs/verify.md). Neo4j
- * Community reads without snapshots, so the two members are never read "at one commit"; instead every entity is read
- * on the standby only after the standby has applied the primary's position at the end of the primary's read, and an
- * entity that still differs is read again, both sides, until it matches or has differed in every round:
+ * Community reads without snapshots, so the two members are never read "at one commit"; instead every entity the
+ * primary holds is looked up on the standby right after the standby has applied the primary's position at the end of
+ * that read, and an entity that still differs is read again, both sides, until it matches or has differed in every
+ * round:
  * <ol>
- *   <li><b>digest pass</b>: read every node and relationship of the primary in chunks of internal ids (throttled),
- *       into a {@link BucketDigest} per kind, and its indexes and constraints; take the primary's bookmark, wait until
- *       the standby has applied it, and read the standby the same way;</li>
- *   <li><b>drill-down</b>: for the buckets whose digests differ, read both members again (groups of about
- *       {@link VerifyOptions#drillBudget} entities), keeping only the entities of those buckets: the keys whose
- *       digests differ are the suspects;</li>
+ *   <li><b>schema</b>: the primary's indexes and constraints; its bookmark, a wait until the standby has applied it,
+ *       and the standby's;</li>
+ *   <li><b>primary pass</b>: read the primary's nodes, then relationships, in chunks of internal ids (throttled), in
+ *       windows of about {@link VerifyOptions#window} entities; after each window take the primary's bookmark, wait
+ *       until the standby has applied it, and look the window's keys up on the standby: a key whose digests agree is
+ *       equal (its hash is remembered, {@link KeyHashes}), any other is a <em>suspect</em>. Only what was written
+ *       during one window's read can be a suspect for being in flight;</li>
+ *   <li><b>standby pass</b>: read the standby's entities in chunks; look the ones the primary pass did not find equal
+ *       up on the primary (the standby is behind the primary, so whatever it holds the primary held too, unless it was
+ *       deleted since): one the primary holds the same is equal, any other (an extra, or in flight) is a suspect;</li>
  *   <li><b>rounds</b>: read each suspect by key on the primary, on the standby once it has applied the primary's new
  *       bookmark, and on the primary again ({@link Settlement}); one that matches is equal, one that differs while the
  *       primary holds still is a difference, after at most {@link VerifyOptions#rounds} rounds.</li>
  * </ol>
  * A planted, stable difference differs in every round, so the result is deterministic for it; an entity a writer is
- * changing matches in some round. Memory is bounded by the buckets, one chunk, and the drill budget.
+ * changing matches in some round. Memory: one window of light sightings, 8 bytes per entity found equal, and the
+ * suspects (at most {@link VerifyOptions#maxDifferences}).
  *
  * <pre>{@code
  * VerifyReport report = new Verification(database, primaryGraph, standbyGraph, sync, options, Throttle.of(rate),
@@ -41,6 +45,8 @@ import java.util.function.LongSupplier;
 public final class Verification {
     private static final List<EntityKind> GRAPH = List.of(EntityKind.NODE, EntityKind.RELATIONSHIP);
     private static final List<EntityKind> SCHEMA = List.of(EntityKind.INDEX, EntityKind.CONSTRAINT);
+    /** Progress is reported at most this often while a pass runs. */
+    private static final long PROGRESS_EVERY_NANOS = 10_000_000_000L;
 
     private final String database;
     private final MemberGraph primary;
@@ -51,7 +57,12 @@ public final class Verification {
     private final Throttle.Sleeper sleeper;
     private final LongSupplier nanoTime;
     private final Consumer<String> progress;
+    private final Settlement settlement = new Settlement();
+    private final Map<EntityKind, long[]> counts = new EnumMap<>(EntityKind.class);
     private long start;
+    private long lastProgress;
+    private int windows;
+    private boolean complete = true;
 
     public Verification(String database, MemberGraph primary, MemberGraph standby, ReplicationSync sync,
                         VerifyOptions options, Throttle throttle, Throttle.Sleeper sleeper, LongSupplier nanoTime,
@@ -67,36 +78,33 @@ public final class Verification {
         this.progress = progress;
     }
 
-    /** One member's first pass: a digest per kind, and its schema objects. */
-    private record Pass(Map<EntityKind, BucketDigest> digests, Map<EntityKind, Map<String, Sighting>> schema) {
-        long count(EntityKind kind) {
-            return digests.get(kind).entities();
-        }
-
-        long schemaCount() {
-            return schema.values().stream().mapToLong(Map::size).sum();
-        }
-    }
-
-    /** Runs the three steps; a member that cannot be read ends it with a {@link VerifyException}. */
+    /** Runs the four steps; a member that cannot be read ends it with a {@link VerifyException}. */
     public VerifyReport run() {
         start = nanoTime.getAsLong();
-        Pass p = pass(primary);
+        lastProgress = start;
+        Map<EntityKind, Map<String, Sighting>> schemaOnPrimary = schemaByKind(primary.schema());
         ChainPosition at = sync.bookmark();
         long applied = lineUp(at);
-        Pass s = pass(standby);
-        Settlement settlement = new Settlement();
-        compareSchema(p, s, settlement);
-        int differingBuckets = 0;
-        boolean complete = true;
+        Map<EntityKind, Map<String, Sighting>> schemaOnStandby = schemaByKind(standby.schema());
+        compareSchema(schemaOnPrimary, schemaOnStandby);
         for (EntityKind kind : GRAPH) {
-            List<Integer> buckets = p.digests.get(kind).differingBuckets(s.digests.get(kind));
-            differingBuckets += buckets.size();
-            complete = complete && drill(kind, buckets, p.digests.get(kind), s.digests.get(kind), settlement);
+            counts.put(kind, new long[2]);
+            if (complete) {
+                KeyHashes equal = primaryPass(kind);
+                equal.seal();
+                if (complete) {
+                    standbyPass(kind, equal);
+                }
+            }
         }
         int suspects = settlement.size();
-        int rounds = settle(settlement);
-        return report(p, s, at, applied, differingBuckets, suspects, rounds, complete, settlement, elapsedMillis());
+        int rounds = settle();
+        VerifyReport.Counts schema = new VerifyReport.Counts(count(schemaOnPrimary), count(schemaOnStandby));
+        return report(at, applied, schema, suspects, rounds, elapsedMillis());
+    }
+
+    private static long count(Map<EntityKind, Map<String, Sighting>> schema) {
+        return schema.values().stream().mapToLong(Map::size).sum();
     }
 
     private long elapsedMillis() {
@@ -105,7 +113,15 @@ public final class Verification {
 
     /** Progress for people, with the time since the start (stderr in the CLI). */
     private void progress(String line) {
+        lastProgress = nanoTime.getAsLong();
         progress.accept(line + " (" + elapsedMillis() + " ms)");
+    }
+
+    /** Progress while a pass runs, at most every ten seconds. */
+    private void progressNowAndThen(String line) {
+        if (nanoTime.getAsLong() - lastProgress >= PROGRESS_EVERY_NANOS) {
+            progress(line);
+        }
     }
 
     /** Waits until the standby has applied {@code at}; says how long that took. */
@@ -117,28 +133,6 @@ public final class Verification {
         return applied;
     }
 
-    private Pass pass(MemberGraph g) {
-        Map<EntityKind, Map<String, Sighting>> schema = schemaByKind(g.schema());
-        Map<EntityKind, BucketDigest> digests = new EnumMap<>(EntityKind.class);
-        for (EntityKind kind : GRAPH) {
-            BucketDigest digest = new BucketDigest(options.buckets());
-            scan(g, kind, digest::add);
-            digests.put(kind, digest);
-        }
-        progress("read " + g.member() + ": " + digests.get(EntityKind.NODE).entities() + " nodes, "
-                + digests.get(EntityKind.RELATIONSHIP).entities() + " relationships");
-        return new Pass(digests, schema);
-    }
-
-    /** Every entity of {@code kind} on {@code g}, chunk by chunk of internal ids, throttled. */
-    private void scan(MemberGraph g, EntityKind kind, Consumer<CanonicalEntity> sink) {
-        long highest = g.highestId(kind);
-        for (long from = 0; from <= highest; from += options.chunkSize()) {
-            throttle.acquire(options.chunkSize());
-            g.scan(kind, from, options.chunkSize()).forEach(sink);
-        }
-    }
-
     private static Map<EntityKind, Map<String, Sighting>> schemaByKind(List<CanonicalEntity> objects) {
         Map<EntityKind, Map<String, Sighting>> byKind = new EnumMap<>(EntityKind.class);
         SCHEMA.forEach(k -> byKind.put(k, new LinkedHashMap<>()));
@@ -146,49 +140,112 @@ public final class Verification {
         return byKind;
     }
 
-    private static void compareSchema(Pass p, Pass s, Settlement settlement) {
+    private void compareSchema(Map<EntityKind, Map<String, Sighting>> p, Map<EntityKind, Map<String, Sighting>> s) {
         for (EntityKind kind : SCHEMA) {
-            Set<String> names = new LinkedHashSet<>(p.schema.get(kind).keySet());
-            names.addAll(s.schema.get(kind).keySet());
-            names.stream().filter(n -> !Sighting.same(p.schema.get(kind).get(n), s.schema.get(kind).get(n)))
+            Set<String> names = new LinkedHashSet<>(p.get(kind).keySet());
+            names.addAll(s.get(kind).keySet());
+            names.stream().filter(n -> !Sighting.same(p.get(kind).get(n), s.get(kind).get(n)))
                     .forEach(n -> settlement.add(new Candidate(kind, n, Set.of())));
         }
     }
 
     /**
-     * Reads the entities of the differing buckets again on both members, group by group, and adds the keys whose
-     * sightings differ to the suspects. False when it stopped at {@link VerifyOptions#maxDifferences}.
+     * Every entity of {@code kind} on the primary, window by window, each window's keys looked up on the standby once
+     * it has applied the primary's position after the window: returns the hashes of the keys found equal. Stops
+     * (incomplete) at {@link VerifyOptions#maxDifferences} suspects.
      */
-    private boolean drill(EntityKind kind, List<Integer> buckets, BucketDigest p, BucketDigest s,
-                          Settlement settlement) {
-        for (Set<Integer> group : groups(buckets, b -> Math.max(p.count(b), s.count(b)), options.drillBudget())) {
-            progress("drilling into " + group.size() + " " + kind.label() + " bucket(s)");
-            Map<String, Sighting> onPrimary = collect(primary, kind, group);
-            lineUp(sync.bookmark());
-            Map<String, Sighting> onStandby = collect(standby, kind, group);
-            Set<String> keys = new LinkedHashSet<>(onPrimary.keySet());
-            keys.addAll(onStandby.keySet());
-            for (String key : keys) {
-                Sighting a = onPrimary.get(key);
-                Sighting b = onStandby.get(key);
-                if (!Sighting.same(a, b)) {
-                    if (settlement.size() >= options.maxDifferences()) {
-                        return false;
-                    }
-                    settlement.add(new Candidate(kind, key, startKeys(a, b)));
-                }
+    private KeyHashes primaryPass(EntityKind kind) {
+        KeyHashes equal = new KeyHashes();
+        long highest = primary.highestId(kind);
+        Map<String, Sighting> window = new LinkedHashMap<>();
+        for (long from = 0; from <= highest && complete; from += options.chunkSize()) {
+            throttle.acquire(options.chunkSize());
+            for (CanonicalEntity e : primary.scan(kind, from, options.chunkSize())) {
+                Sighting.add(window, e, true);
+                counts.get(kind)[0]++;
+            }
+            boolean last = from + options.chunkSize() > highest;
+            if (window.size() >= options.window() || (last && !window.isEmpty())) {
+                compareWindow(kind, window, equal);
+                window.clear();
+                progressNowAndThen("compared " + counts.get(kind)[0] + " " + kind.label() + "s of "
+                        + primary.member() + " with " + standby.member() + ", " + settlement.size() + " suspect(s)");
             }
         }
+        progress("compared " + counts.get(kind)[0] + " " + kind.label() + "s of " + primary.member() + " with "
+                + standby.member() + " in " + windows + " window(s) so far, " + settlement.size() + " suspect(s)");
+        return equal;
+    }
+
+    /** One window: the standby lined up with the primary's position, then the window's keys read on it. */
+    private void compareWindow(EntityKind kind, Map<String, Sighting> onPrimary, KeyHashes equal) {
+        windows++;
+        sync.awaitApplied(sync.bookmark());
+        List<Candidate> keys = onPrimary.entrySet().stream()
+                .map(e -> new Candidate(kind, e.getKey(), startKeys(e.getValue(), null))).toList();
+        Map<String, Sighting> onStandby = readByKey(standby, kind, keys);
+        for (Map.Entry<String, Sighting> e : onPrimary.entrySet()) {
+            Sighting b = onStandby.get(e.getKey());
+            if (Sighting.same(e.getValue(), b)) {
+                equal.add(CanonicalEntity.keyHash(kind, e.getKey()));
+            } else if (!suspect(new Candidate(kind, e.getKey(), startKeys(e.getValue(), b)))) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Every entity of {@code kind} on the standby, chunk by chunk; the ones the primary pass did not find equal are
+     * looked up on the primary, and become suspects unless the primary holds them the same.
+     */
+    private void standbyPass(EntityKind kind, KeyHashes equal) {
+        long highest = standby.highestId(kind);
+        for (long from = 0; from <= highest && complete; from += options.chunkSize()) {
+            throttle.acquire(options.chunkSize());
+            Map<String, Sighting> unseen = new LinkedHashMap<>();
+            for (CanonicalEntity e : standby.scan(kind, from, options.chunkSize())) {
+                counts.get(kind)[1]++;
+                if (!equal.contains(e.keyHash())) {
+                    Sighting.add(unseen, e, true);
+                }
+            }
+            if (!unseen.isEmpty()) {
+                List<Candidate> keys = unseen.entrySet().stream()
+                        .map(e -> new Candidate(kind, e.getKey(), startKeys(e.getValue(), null))).toList();
+                Map<String, Sighting> onPrimary = readByKey(primary, kind, keys);
+                for (Map.Entry<String, Sighting> e : unseen.entrySet()) {
+                    Sighting a = onPrimary.get(e.getKey());
+                    if (!Sighting.same(a, e.getValue())
+                            && !suspect(new Candidate(kind, e.getKey(), startKeys(a, e.getValue())))) {
+                        break;
+                    }
+                }
+            }
+            progressNowAndThen("read " + counts.get(kind)[1] + " " + kind.label() + "s of " + standby.member()
+                    + ", " + settlement.size() + " suspect(s)");
+        }
+        progress("read " + counts.get(kind)[1] + " " + kind.label() + "s of " + standby.member() + ", "
+                + settlement.size() + " suspect(s)");
+    }
+
+    /** Adds a suspect; false (and the report incomplete) when --max-differences are open already. */
+    private boolean suspect(Candidate c) {
+        if (settlement.size() >= options.maxDifferences()) {
+            complete = false;
+            return false;
+        }
+        settlement.add(c);
         return true;
     }
 
-    private Map<String, Sighting> collect(MemberGraph g, EntityKind kind, Set<Integer> buckets) {
+    /** {@code keys} as {@code g} holds them, in chunks, throttled, by key (light sightings). */
+    private Map<String, Sighting> readByKey(MemberGraph g, EntityKind kind, List<Candidate> keys) {
         Map<String, Sighting> found = new LinkedHashMap<>();
-        scan(g, kind, e -> {
-            if (buckets.contains(BucketDigest.bucketOf(e.keyHash(), options.buckets()))) {
-                Sighting.add(found, e, true);
-            }
-        });
+        for (int i = 0; i < keys.size(); i += options.chunkSize()) {
+            List<Candidate> batch = keys.subList(i, Math.min(keys.size(), i + options.chunkSize()));
+            throttle.acquire(batch.size());
+            g.read(kind, batch).forEach(e -> Sighting.add(found, e, true));
+        }
         return found;
     }
 
@@ -202,32 +259,8 @@ public final class Verification {
         return starts;
     }
 
-    /**
-     * The buckets in groups of at most {@code budget} entities ({@code size}: a bucket's larger count), in order; a
-     * bucket larger than the budget is a group of its own. Pure.
-     */
-    static List<Set<Integer>> groups(List<Integer> buckets, IntToLongFunction size, long budget) {
-        List<Set<Integer>> groups = new ArrayList<>();
-        Set<Integer> current = new LinkedHashSet<>();
-        long held = 0;
-        for (int b : buckets) {
-            long n = size.applyAsLong(b);
-            if (!current.isEmpty() && held + n > budget) {
-                groups.add(current);
-                current = new LinkedHashSet<>();
-                held = 0;
-            }
-            current.add(b);
-            held += n;
-        }
-        if (!current.isEmpty()) {
-            groups.add(current);
-        }
-        return groups;
-    }
-
     /** Rounds of re-reading until no suspect is open or the rounds are used up; returns the rounds run. */
-    private int settle(Settlement settlement) {
+    private int settle() {
         int rounds = 0;
         while (rounds < options.rounds() && settlement.size() > 0) {
             if (rounds > 0) {
@@ -235,7 +268,7 @@ public final class Verification {
             }
             rounds++;
             progress("round " + rounds + ": reading " + settlement.size() + " suspect(s) on both members");
-            round(settlement);
+            round();
         }
         return rounds;
     }
@@ -244,11 +277,11 @@ public final class Verification {
      * One round over every open suspect: all of them on the primary, one wait for the standby, all of them on the
      * standby, all of them on the primary again. Holds three sightings per suspect (at most --max-differences).
      */
-    private void round(Settlement settlement) {
-        Map<EntityKind, Map<String, Sighting>> before = readOpen(primary, settlement);
+    private void round() {
+        Map<EntityKind, Map<String, Sighting>> before = readOpen(primary);
         lineUp(sync.bookmark());
-        Map<EntityKind, Map<String, Sighting>> onStandby = readOpen(standby, settlement);
-        Map<EntityKind, Map<String, Sighting>> after = readOpen(primary, settlement);
+        Map<EntityKind, Map<String, Sighting>> onStandby = readOpen(standby);
+        Map<EntityKind, Map<String, Sighting>> after = readOpen(primary);
         for (EntityKind kind : EntityKind.values()) {
             settlement.open(kind).forEach(c -> settlement.record(kind, c.key(), before.get(kind).get(c.key()),
                     onStandby.get(kind).get(c.key()), after.get(kind).get(c.key())));
@@ -256,7 +289,7 @@ public final class Verification {
     }
 
     /** The open suspects as {@code g} holds them, by kind and key: entities in chunks, schema objects whole. */
-    private Map<EntityKind, Map<String, Sighting>> readOpen(MemberGraph g, Settlement settlement) {
+    private Map<EntityKind, Map<String, Sighting>> readOpen(MemberGraph g) {
         Map<EntityKind, Map<String, Sighting>> read = new EnumMap<>(EntityKind.class);
         for (EntityKind kind : GRAPH) {
             List<Candidate> open = settlement.open(kind);
@@ -282,20 +315,23 @@ public final class Verification {
         }
     }
 
-    private VerifyReport report(Pass p, Pass s, ChainPosition at, long applied, int differingBuckets, int suspects,
-                                int rounds, boolean complete, Settlement settlement, long millis) {
+    private VerifyReport report(ChainPosition at, long applied, VerifyReport.Counts schema, int suspects, int rounds,
+                                long millis) {
         List<Difference> differences = settlement.differences();
         List<Difference> unsettled = settlement.unsettled();
         VerifyReport.Outcome outcome = !differences.isEmpty() ? VerifyReport.Outcome.DIFFERENT
                 : !unsettled.isEmpty() || !complete ? VerifyReport.Outcome.UNSETTLED : VerifyReport.Outcome.EQUAL;
-        VerifyReport.Counts nodes = new VerifyReport.Counts(p.count(EntityKind.NODE), s.count(EntityKind.NODE));
-        VerifyReport.Counts relationships = new VerifyReport.Counts(p.count(EntityKind.RELATIONSHIP),
-                s.count(EntityKind.RELATIONSHIP));
-        VerifyReport.Counts schema = new VerifyReport.Counts(p.schemaCount(), s.schemaCount());
+        VerifyReport.Counts nodes = counts(EntityKind.NODE);
+        VerifyReport.Counts relationships = counts(EntityKind.RELATIONSHIP);
         String summary = VerifyText.summary(outcome, primary.member(), standby.member(), nodes, relationships, schema,
                 differences, unsettled, complete, options.maxDifferences());
         return new VerifyReport(outcome, primary.member(), standby.member(), database, at.epoch(), at.commitId(),
-                applied, nodes, relationships, schema, options.buckets(), differingBuckets, suspects, rounds,
-                complete, differences, unsettled, millis, summary, null);
+                applied, nodes, relationships, schema, windows, suspects, rounds, complete, differences, unsettled,
+                millis, summary, null);
+    }
+
+    private VerifyReport.Counts counts(EntityKind kind) {
+        long[] c = counts.getOrDefault(kind, new long[2]);
+        return new VerifyReport.Counts(c[0], c[1]);
     }
 }

@@ -13,12 +13,12 @@ import java.util.List;
  * @param epoch the epoch of the primary's position verify lined the standby up with (its first bookmark), or null
  * @param commitId that position's commit id, or null
  * @param standbyAppliedCommitId what the standby had applied when verify read it, or null
- * @param nodes nodes on each member (first pass; approximate while writes continue)
+ * @param nodes nodes on each member (as its pass read them; approximate while writes continue)
  * @param relationships relationships on each member
  * @param schemaObjects indexes and constraints on each member
- * @param buckets buckets per kind
- * @param differingBuckets node and relationship buckets whose digests differed in the first pass
- * @param suspects entities read again because their digests differed
+ * @param windows how often verify lined the standby up with the primary's position during the primary's pass, and
+ *                looked up on the standby what the primary had read since the last time
+ * @param suspects entities read again because they differed in a pass (changed, missing on a member, or in flight)
  * @param rounds rounds of re-reading that were needed
  * @param complete false when verify stopped at --max-differences suspects (it may have missed differences)
  * @param differences the entities that differed in every round, by kind and key
@@ -29,7 +29,7 @@ import java.util.List;
  */
 public record VerifyReport(Outcome outcome, String primary, String standby, String database, Long epoch,
                            Long commitId, Long standbyAppliedCommitId, Counts nodes, Counts relationships,
-                           Counts schemaObjects, int buckets, int differingBuckets, int suspects, int rounds,
+                           Counts schemaObjects, int windows, int suspects, int rounds,
                            boolean complete, List<Difference> differences, List<Difference> unsettled, long millis,
                            String summary, String error) {
     public VerifyReport {
@@ -55,7 +55,7 @@ public record VerifyReport(Outcome outcome, String primary, String standby, Stri
 
     /** The report of a verify that could not compare, naming why. */
     public static VerifyReport error(String primary, String standby, String database, long millis, String error) {
-        return new VerifyReport(Outcome.ERROR, primary, standby, database, null, null, null, null, null, null, 0, 0,
-                0, 0, false, List.of(), List.of(), millis, "ERROR: " + error, error);
+        return new VerifyReport(Outcome.ERROR, primary, standby, database, null, null, null, null, null, null, 0, 0, 0,
+                false, List.of(), List.of(), millis, "ERROR: " + error, error);
     }
 }

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * <pre>
  * verify a (primary) against b (standby), database neo4j, lined up at (epoch 0, commit 2041), b applied 2041
  *   nodes 1204 on a, 1205 on b; relationships 800 on a, 799 on b; indexes and constraints 2 on a, 2 on b
- *   3 of 8192 buckets differed; 7 suspects read again in 2 rounds; 12345 ms
+ *   compared in 3 windows; 7 suspects read again in 2 rounds; 12345 ms
  * KEY                                          KIND          CHANGE              PRIMARY a                STANDBY b
  * 4:3f0c...:17                                 node          CHANGED             age: INTEGER 41          age: FLOAT 41.0
  * 5:3f0c...:3                                  relationship  MISSING_ON_STANDBY  (4:..)-[:KNOWS {}]->(…)  (missing)
@@ -39,7 +39,7 @@ public final class VerifyText {
                 + r.standby() + " applied " + r.standbyAppliedCommitId());
         lines.add("  nodes " + counts(r.nodes(), r) + "; relationships " + counts(r.relationships(), r)
                 + "; indexes and constraints " + counts(r.schemaObjects(), r));
-        lines.add("  " + r.differingBuckets() + " of " + 2 * r.buckets() + " buckets differed; " + r.suspects()
+        lines.add("  compared in " + r.windows() + " window" + (r.windows() == 1 ? "" : "s") + "; " + r.suspects()
                 + " suspect" + (r.suspects() == 1 ? "" : "s") + " read again in " + r.rounds() + " round"
                 + (r.rounds() == 1 ? "" : "s") + "; " + r.millis() + " ms");
         if (!r.differences().isEmpty()) {

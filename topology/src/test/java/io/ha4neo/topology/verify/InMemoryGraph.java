@@ -23,6 +23,8 @@ final class InMemoryGraph implements MemberGraph {
             EntityKind.RELATIONSHIP, 0L));
     /** Runs after a scan of nodes that reached the highest node id: "a writer commits right after the pass". */
     Runnable afterNodePass = () -> { };
+    /** Runs after every scan: "a writer commits while verify reads". */
+    Runnable afterScan = () -> { };
     /** Runs before every read by key. */
     Runnable beforeRead = () -> { };
     int scans;
@@ -113,6 +115,7 @@ final class InMemoryGraph implements MemberGraph {
         if (kind == EntityKind.NODE && fromId + count > highest) {
             afterNodePass.run();
         }
+        afterScan.run();
         return chunk;
     }
 
