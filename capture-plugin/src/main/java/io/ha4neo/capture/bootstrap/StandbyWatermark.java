@@ -18,8 +18,11 @@ import org.neo4j.graphdb.Transaction;
  * <p>The decision ({@link #decide}) is pure; {@link #prepare} and {@link #read} apply it to a transaction.
  */
 public final class StandbyWatermark {
-    /** What the watermark says about a bootstrap: the run ("" for none), its stage, and the applied position. */
-    public record Progress(String run, String stage, long epoch, long commitId) {
+    /**
+     * What the watermark says about a bootstrap: the run ("" for none), its stage, the applied position, and the run's
+     * entity images applied so far (0 outside stage seeding).
+     */
+    public record Progress(String run, String stage, long epoch, long commitId, long applied) {
     }
 
     /** What {@link #decide} concluded: write the watermark, or leave it as it is with this stage. */
@@ -110,16 +113,18 @@ public final class StandbyWatermark {
     /** The progress a watermark's properties (or no watermark) describe. */
     static Progress progressOf(Optional<Map<String, Object>> watermark) {
         if (watermark.isEmpty()) {
-            return new Progress("", ProcedureNames.STAGE_NONE, 0, 0);
+            return new Progress("", ProcedureNames.STAGE_NONE, 0, 0, 0);
         }
         Map<String, Object> w = watermark.get();
         long epoch = w.get(WatermarkNode.EPOCH) instanceof Number n ? n.longValue() : 0;
         long commitId = w.get(WatermarkNode.COMMIT_ID) instanceof Number n ? n.longValue() : 0;
         if (w.get(WatermarkNode.BOOTSTRAP_RUN) instanceof String run && w.get(WatermarkNode.BOOTSTRAP_STAGE)
                 instanceof String stage) {
-            return new Progress(run, stage, epoch, commitId);
+            long applied = WatermarkNode.STAGE_SEEDING.equals(stage)
+                    && w.get(WatermarkNode.BOOTSTRAP_APPLIED) instanceof Number n ? n.longValue() : 0;
+            return new Progress(run, stage, epoch, commitId, applied);
         }
-        return new Progress("", ProcedureNames.STAGE_FOLLOWING, epoch, commitId);
+        return new Progress("", ProcedureNames.STAGE_FOLLOWING, epoch, commitId, 0);
     }
 
     private static Node find(Transaction tx, String database) {

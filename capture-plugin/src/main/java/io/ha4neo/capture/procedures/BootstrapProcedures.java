@@ -119,12 +119,14 @@ public class BootstrapProcedures {
         public String stage;
         public long epoch;
         public long commitId;
+        public long applied;
 
         ProgressRow(StandbyWatermark.Progress p) {
             this.run = p.run();
             this.stage = p.stage();
             this.epoch = p.epoch();
             this.commitId = p.commitId();
+            this.applied = p.applied();
         }
     }
 
@@ -199,7 +201,8 @@ public class BootstrapProcedures {
 
     @Procedure(name = ProcedureNames.BOOTSTRAP_PROGRESS, mode = Mode.READ)
     @Description("This member's watermark as a bootstrap sees it: run (empty when not being seeded), stage "
-            + "(awaiting_begin, seeding, following, or none without a watermark), epoch, commitId.")
+            + "(awaiting_begin, seeding, following, or none without a watermark), epoch, commitId, applied (the run's "
+            + "entity images applied so far).")
     public Stream<ProgressRow> progress() {
         return Stream.of(new ProgressRow(StandbyWatermark.read(tx, db.databaseName())));
     }

@@ -69,10 +69,18 @@ class StandbyWatermarkTest {
     @Test
     void progressNamesTheStageOrFollowingOrNone() {
         assertThat(StandbyWatermark.progressOf(Optional.empty()))
-                .isEqualTo(new StandbyWatermark.Progress("", ProcedureNames.STAGE_NONE, 0, 0));
+                .isEqualTo(new StandbyWatermark.Progress("", ProcedureNames.STAGE_NONE, 0, 0, 0));
         assertThat(StandbyWatermark.progressOf(Optional.of(following())))
-                .isEqualTo(new StandbyWatermark.Progress("", ProcedureNames.STAGE_FOLLOWING, 2, 40));
+                .isEqualTo(new StandbyWatermark.Progress("", ProcedureNames.STAGE_FOLLOWING, 2, 40, 0));
         assertThat(StandbyWatermark.progressOf(Optional.of(ofRun("r1", WatermarkNode.STAGE_SEEDING))))
-                .isEqualTo(new StandbyWatermark.Progress("r1", WatermarkNode.STAGE_SEEDING, 2, 0));
+                .isEqualTo(new StandbyWatermark.Progress("r1", WatermarkNode.STAGE_SEEDING, 2, 0, 0));
+        Map<String, Object> applying = new HashMap<>(ofRun("r1", WatermarkNode.STAGE_SEEDING));
+        applying.put(WatermarkNode.BOOTSTRAP_APPLIED, 7000L);
+        assertThat(StandbyWatermark.progressOf(Optional.of(applying)))
+                .as("the images applied, written by the applier while seeding")
+                .isEqualTo(new StandbyWatermark.Progress("r1", WatermarkNode.STAGE_SEEDING, 2, 0, 7000));
+        applying.put(WatermarkNode.BOOTSTRAP_STAGE, WatermarkNode.STAGE_AWAITING_BEGIN);
+        assertThat(StandbyWatermark.progressOf(Optional.of(applying)).applied())
+                .as("a count left from an earlier run is no count of a run still awaiting its begin").isZero();
     }
 }

@@ -44,10 +44,12 @@ class BootstrapRowContractTest {
         assertThat(publicFields(BootstrapProcedures.StageRow.class)).containsExactly(ProcedureNames.RUN_COLUMN,
                 ProcedureNames.STAGE_COLUMN);
         assertThat(publicFields(BootstrapProcedures.ProgressRow.class)).containsExactly(ProcedureNames.RUN_COLUMN,
-                ProcedureNames.STAGE_COLUMN, ProcedureNames.EPOCH_COLUMN, ProcedureNames.COMMIT_ID_COLUMN);
+                ProcedureNames.STAGE_COLUMN, ProcedureNames.EPOCH_COLUMN, ProcedureNames.COMMIT_ID_COLUMN,
+                ProcedureNames.APPLIED_COLUMN);
         BootstrapProcedures.ProgressRow row = new BootstrapProcedures.ProgressRow(
-                new StandbyWatermark.Progress("r", "seeding", 3, 70));
-        assertThat(List.of(row.run, row.stage, row.epoch, row.commitId)).containsExactly("r", "seeding", 3L, 70L);
+                new StandbyWatermark.Progress("r", "seeding", 3, 70, 5000));
+        assertThat(List.of(row.run, row.stage, row.epoch, row.commitId, row.applied))
+                .containsExactly("r", "seeding", 3L, 70L, 5000L);
     }
 
     private static List<String> publicFields(Class<?> row) {

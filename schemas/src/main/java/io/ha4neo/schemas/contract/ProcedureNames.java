@@ -71,7 +71,7 @@ public final class ProcedureNames {
      * {@code CALL ha4neo.bootstrap.progress()} on a standby: its watermark as a bootstrap sees it, one row:
      * {@link #RUN_COLUMN} (empty when it is not being seeded), {@link #STAGE_COLUMN} ({@code awaiting_begin},
      * {@code seeding}, {@code following}, or {@code none} without a watermark), {@link #EPOCH_COLUMN},
-     * {@link #COMMIT_ID_COLUMN}.
+     * {@link #COMMIT_ID_COLUMN}, {@link #APPLIED_COLUMN}.
      */
     public static final String BOOTSTRAP_PROGRESS = "ha4neo.bootstrap.progress";
 
@@ -81,6 +81,8 @@ public final class ProcedureNames {
     public static final String PHASE_COLUMN = "phase";
     /** A standby's bootstrap stage (see {@link #BOOTSTRAP_PROGRESS}). */
     public static final String STAGE_COLUMN = "stage";
+    /** Entity images of the run a standby has applied so far ({@link WatermarkNode#BOOTSTRAP_APPLIED}; 0 outside one). */
+    public static final String APPLIED_COLUMN = "applied";
     /** Node images a run has sent so far. */
     public static final String NODES_SENT_COLUMN = "nodesSent";
     /** Relationship images a run has sent so far. */

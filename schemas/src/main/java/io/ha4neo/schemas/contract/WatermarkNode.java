@@ -39,6 +39,12 @@ public final class WatermarkNode {
     /** Only with {@link #BOOTSTRAP_RUN}: {@link #STAGE_AWAITING_BEGIN} or {@link #STAGE_SEEDING}. */
     public static final String BOOTSTRAP_STAGE = "bootstrapStage";
     /**
+     * Only in stage {@link #STAGE_SEEDING}: the entity images of the run the standby has applied, that is the
+     * {@code entitiesSent} of the last chunk it applied (every earlier chunk of the run is applied before it). Written
+     * by the applier with the data; {@code ha4neo bootstrap} shows it, also after a resumed run.
+     */
+    public static final String BOOTSTRAP_APPLIED = "bootstrapApplied";
+    /**
      * Written by {@code ha4neo.bootstrap.prepare} on the standby: the applier reads the log from {@link #OFFSET} + 1
      * and passes over everything until the begin event of the run, which it applies (emptying the standby first) and
      * takes as its position; {@link #COMMIT_ID} is 0 until then.

@@ -10,6 +10,7 @@ import io.ha4neo.applier.standby.SkippedCommit;
 import io.ha4neo.applier.standby.StandbyStore;
 import io.ha4neo.applier.standby.Watermark;
 import io.ha4neo.applier.standby.WatermarkPreparedException;
+import io.ha4neo.schemas.event.BootstrapPhase;
 import io.ha4neo.schemas.event.ChainPosition;
 import io.ha4neo.schemas.event.SchemaChange;
 import io.ha4neo.schemas.event.TransactionEvent;
@@ -254,7 +255,7 @@ public final class ChangeApplier {
         if (segment.isEmpty()) {
             return;
         }
-        Watermark next = nextWatermark(segment.last, segment.position);
+        Watermark next = imagesApplied(segment.events, nextWatermark(segment.last, segment.position));
         write(plan(segment.events), next, segment.skips);
         segment.skips.forEach(s -> log.warn("operator skip: commit {} was NOT applied, recorded as skipped; remove "
                 + "skip.commit.id from the configuration now", s.commitId()));
@@ -262,6 +263,21 @@ public final class ChangeApplier {
         watermark = next;
         seeding.applied(segment.events);
         segment.clear();
+    }
+
+    /**
+     * {@code next} with the run's images applied once {@code events} are: the images sent up to the last chunk among
+     * them (every earlier chunk of the run is applied before it), for {@code ha4neo bootstrap}'s progress.
+     */
+    private static Watermark imagesApplied(List<TransactionEvent> events, Watermark next) {
+        for (int i = events.size() - 1; i >= 0; i--) {
+            TransactionEvent e = events.get(i);
+            if (e.isBootstrap() && (e.bootstrap().phase() == BootstrapPhase.NODES
+                    || e.bootstrap().phase() == BootstrapPhase.RELATIONSHIPS)) { // only the run's own chunks get here
+                return next.withBootstrapApplied(e.bootstrap().entitiesSent());
+            }
+        }
+        return next;
     }
 
     /**
@@ -317,7 +333,8 @@ public final class ChangeApplier {
         long sourceTime = last instanceof LogItem.Transaction t ? t.event().commitTimeMillis() : 0;
         LogPosition p = at.log();
         return new Watermark(database, at.commitId(), at.epoch(), p.topic(), p.partition(), p.offset(), sourceTime,
-                clock.millis(), watermark == null ? null : watermark.bootstrap(), at.epochEnds());
+                clock.millis(), watermark == null ? null : watermark.bootstrap(), at.epochEnds(),
+                watermark == null ? 0 : watermark.bootstrapApplied());
     }
 
     /** What the audit record says was passed over. */

@@ -29,14 +29,25 @@ import java.util.TreeMap;
  *                  follows the log. A move without it removes both properties from the node.
  * @param epochEnds the epochs this standby saw end, each with the commit it ended at ({@link WatermarkNode#ENDED_EPOCHS});
  *                  empty until it passed an epoch start
+ * @param bootstrapApplied only in stage seeding: the run's entity images applied so far
+ *                         ({@link WatermarkNode#BOOTSTRAP_APPLIED}); 0 otherwise
  */
 public record Watermark(String database, long commitId, long epoch, String topic, int partition, long offset,
                         long sourceCommitTimeMillis, long appliedAtMillis, BootstrapStage bootstrap,
-                        SortedMap<Long, Long> epochEnds) {
+                        SortedMap<Long, Long> epochEnds, long bootstrapApplied) {
 
     public Watermark {
         epochEnds = epochEnds == null || epochEnds.isEmpty() ? Collections.emptySortedMap() // no copy per item
                 : Collections.unmodifiableSortedMap(new TreeMap<>(epochEnds));
+        bootstrapApplied = bootstrap != null && bootstrap.isSeeding() ? bootstrapApplied : 0;
+    }
+
+    /** A watermark with no images applied (none outside stage seeding). */
+    public Watermark(String database, long commitId, long epoch, String topic, int partition, long offset,
+                     long sourceCommitTimeMillis, long appliedAtMillis, BootstrapStage bootstrap,
+                     SortedMap<Long, Long> epochEnds) {
+        this(database, commitId, epoch, topic, partition, offset, sourceCommitTimeMillis, appliedAtMillis, bootstrap,
+                epochEnds, 0);
     }
 
     /** A watermark without remembered epoch ends. */
@@ -57,10 +68,16 @@ public record Watermark(String database, long commitId, long epoch, String topic
         return Optional.ofNullable(bootstrap);
     }
 
-    /** This watermark with {@code stage} (null: none). */
+    /** This watermark with {@code stage} (null: none), and no images applied yet. */
     public Watermark withBootstrap(BootstrapStage stage) {
         return new Watermark(database, commitId, epoch, topic, partition, offset, sourceCommitTimeMillis,
-                appliedAtMillis, stage, epochEnds);
+                appliedAtMillis, stage, epochEnds, 0);
+    }
+
+    /** This watermark with {@code applied} images of its run applied (kept only in stage seeding). */
+    public Watermark withBootstrapApplied(long applied) {
+        return new Watermark(database, commitId, epoch, topic, partition, offset, sourceCommitTimeMillis,
+                appliedAtMillis, bootstrap, epochEnds, applied);
     }
 
     /** The place in the history the standby has reached: (epoch, commit id); the Kafka position is apart. */
@@ -83,6 +100,7 @@ public record Watermark(String database, long commitId, long epoch, String topic
         p.put(WatermarkNode.APPLIED_AT_MILLIS, appliedAtMillis);
         p.put(WatermarkNode.BOOTSTRAP_RUN, bootstrap == null ? null : bootstrap.run());
         p.put(WatermarkNode.BOOTSTRAP_STAGE, bootstrap == null ? null : bootstrap.stage().property());
+        p.put(WatermarkNode.BOOTSTRAP_APPLIED, bootstrap != null && bootstrap.isSeeding() ? bootstrapApplied : null);
         p.put(WatermarkNode.ENDED_EPOCHS, epochEnds.isEmpty() ? null : List.copyOf(epochEnds.keySet()));
         p.put(WatermarkNode.ENDED_AT_COMMIT_IDS, epochEnds.isEmpty() ? null : List.copyOf(epochEnds.values()));
         return p;
@@ -92,7 +110,8 @@ public record Watermark(String database, long commitId, long epoch, String topic
     public static Watermark fromProperties(String database, Map<String, Object> p) {
         return new Watermark(database, num(p, WatermarkNode.COMMIT_ID), num(p, WatermarkNode.EPOCH), (String) p.get(WatermarkNode.TOPIC),
                 (int) num(p, WatermarkNode.PARTITION), num(p, WatermarkNode.OFFSET), num(p, WatermarkNode.SOURCE_COMMIT_TIME_MILLIS),
-                num(p, WatermarkNode.APPLIED_AT_MILLIS), bootstrapOf(p), epochEndsOf(p));
+                num(p, WatermarkNode.APPLIED_AT_MILLIS), bootstrapOf(p), epochEndsOf(p),
+                p.get(WatermarkNode.BOOTSTRAP_APPLIED) instanceof Number n ? n.longValue() : 0);
     }
 
     /** The remembered epoch ends; two lists of different lengths or non-numbers are an error naming them. */

@@ -105,6 +105,33 @@ class SeedingStatementsTest {
     }
 
     @Test
+    void theWatermarkCarriesTheImagesAppliedWhileSeedingAndDropsThemAtTheEnd() {
+        applier.apply(List.of(at(6, begin(22, 21))));
+        assertThat(store.readWatermark().orElseThrow().bootstrapApplied()).isZero();
+        TransactionEvent.Builder nodes = bootstrap(23, 22, mark(RUN, BootstrapPhase.NODES, 2, 0));
+        nodes.bootstrapNodes.add(Events.node("a", List.of("Person"), Map.of()));
+        nodes.bootstrapNodes.add(Events.node("b", List.of("Person"), Map.of()));
+        TransactionEvent.Builder rels = bootstrap(25, 24, mark(RUN, BootstrapPhase.RELATIONSHIPS, 2, 1));
+        rels.bootstrapRelationships.add(Events.relCreated(Events.rel("r1", "KNOWS", "a", "b"), Map.of()));
+
+        applier.apply(List.of(at(7, nodes.build())));
+        assertThat(store.readWatermark().orElseThrow().bootstrapApplied()).isEqualTo(2);
+        applier.apply(List.of(at(8, Events.createsNode(24, 23, "c")), at(9, rels.build())));
+        assertThat(store.readWatermark().orElseThrow().bootstrapApplied()).as("the last chunk's images sent")
+                .isEqualTo(3);
+        applier.apply(List.of(at(10, Events.createsNode(26, 25, "d"))));
+        assertThat(store.readWatermark().orElseThrow().bootstrapApplied()).as("kept by a batch of no chunk")
+                .isEqualTo(3);
+
+        applier.apply(List.of(at(11, bootstrap(27, 26, mark(RUN, BootstrapPhase.END, 2, 1)).build())));
+        assertThat(store.readWatermark().orElseThrow().bootstrapApplied()).isZero();
+        try (Session s = InProcessNeo4j.driver().session()) {
+            assertThat(s.run("MATCH (w:" + WatermarkNode.LABEL + ") RETURN keys(w) AS k").single().get("k")
+                    .asList()).doesNotContain(WatermarkNode.BOOTSTRAP_APPLIED);
+        }
+    }
+
+    @Test
     void afterTheEndAChangeToAMissingEntityIsADivergenceAgain() {
         applier.apply(List.of(at(6, begin(22, 21)),
                 at(7, bootstrap(23, 22, mark(RUN, BootstrapPhase.END, 0, 0)).build())));

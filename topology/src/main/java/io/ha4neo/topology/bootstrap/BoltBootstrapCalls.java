@@ -52,7 +52,8 @@ public final class BoltBootstrapCalls implements BootstrapCalls {
         Record r = one(standby, ProcedureNames.BOOTSTRAP_PROGRESS, "()", Map.of());
         return new StandbyStage(r.get(ProcedureNames.RUN_COLUMN).isNull() ? ""
                 : r.get(ProcedureNames.RUN_COLUMN).asString(), r.get(ProcedureNames.STAGE_COLUMN).asString(),
-                num(r, ProcedureNames.EPOCH_COLUMN), num(r, ProcedureNames.COMMIT_ID_COLUMN));
+                num(r, ProcedureNames.EPOCH_COLUMN), num(r, ProcedureNames.COMMIT_ID_COLUMN),
+                num(r, ProcedureNames.APPLIED_COLUMN));
     }
 
     /** From the counts store: all nodes less ha4neo's own (one bookkeeping label each), plus all relationships. */

@@ -8,8 +8,6 @@ import io.ha4neo.topology.bootstrap.BootstrapCalls.StandbyStage;
 import io.ha4neo.topology.cluster.Member;
 import io.ha4neo.topology.verify.Throttle;
 import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -45,8 +43,8 @@ public final class Bootstrap {
     private final Consumer<BootstrapProgress> view;
     private final long startNanos;
     private final BootstrapProgress progress;
-    /** Commit id of each chunk this invocation committed -> entities sent up to it: the standby's applied count. */
-    private final TreeMap<Long, Long> sentByCommit = new TreeMap<>();
+    /** The standby's applied count as of its last stage read (its watermark's, so also of a resumed run). */
+    private long standbyApplied;
     private long lastStandbyRead;
 
     public Bootstrap(BootstrapCalls calls, Member primary, Member standby, BootstrapOptions options, Throttle throttle,
@@ -73,6 +71,7 @@ public final class Bootstrap {
             StandbyStage stage = callStep("read the stage of", standby, () -> calls.progress(standby), true);
             resumed = isInRun(stage) && !options.reseed();
             if (resumed) {
+                standbyApplied = appliedOf(stage, null);
                 run = stage.run();
                 log.accept("standby " + standby.label() + " is in stage " + stage.stage() + " of run " + run
                         + ": resuming it (--reseed starts a new run instead)");
@@ -124,7 +123,6 @@ public final class Bootstrap {
         log.accept("run " + start.run() + " began on " + primary.label() + " at commit " + start.commitId()
                 + " (epoch " + start.epoch() + "): " + start.totalNodes() + " nodes and " + start.totalRelationships()
                 + " relationships to send, in chunks of " + options.chunkSize());
-        sentByCommit.put(start.commitId(), 0L);
         return start;
     }
 
@@ -139,7 +137,6 @@ public final class Bootstrap {
         while (true) {
             RunStep step = callStep("commit the next chunk of run " + run + " on", primary,
                     () -> calls.next(primary, run), false);
-            sentByCommit.putIfAbsent(step.commitId(), step.entitiesSent());
             show(step.totalEntities(), step.entitiesSent(), appliedWhileSending());
             if (step.isEnd()) {
                 log.accept("run " + run + " sent everything: " + step.nodesSent() + " nodes and "
@@ -184,26 +181,27 @@ public final class Bootstrap {
     private long appliedWhileSending() {
         long now = nanoTime.getAsLong();
         if (now - lastStandbyRead < options.pollInterval().toNanos()) {
-            return progress.applied();
+            return standbyApplied;
         }
         lastStandbyRead = now;
         try {
             return appliedOf(calls.progress(standby), null);
         } catch (RuntimeException e) {
-            return progress.applied();
+            return standbyApplied;
         }
     }
 
-    /** Entities applied by the standby: those sent up to the last chunk at or below its watermark. */
+    /**
+     * Entities applied by the standby: the count its watermark carries while seeding (written by its applier with
+     * each chunk), everything once it follows the log past the run's end. Never less than shown before.
+     */
     private long appliedOf(StandbyStage stage, RunStep end) {
         if (end != null && ProcedureNames.STAGE_FOLLOWING.equals(stage.stage()) && stage.commitId() >= end.commitId()) {
-            return end.entitiesSent();
+            standbyApplied = end.entitiesSent();
+        } else if (WatermarkNode.STAGE_SEEDING.equals(stage.stage())) {
+            standbyApplied = Math.max(standbyApplied, stage.applied());
         }
-        if (!WatermarkNode.STAGE_SEEDING.equals(stage.stage())) {
-            return 0;
-        }
-        Map.Entry<Long, Long> e = sentByCommit.floorEntry(stage.commitId());
-        return e == null ? progress.applied() : Math.max(progress.applied(), e.getValue());
+        return standbyApplied;
     }
 
     private void show(long total, long sent, long applied) {

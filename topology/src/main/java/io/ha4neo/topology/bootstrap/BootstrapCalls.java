@@ -33,9 +33,10 @@ public interface BootstrapCalls {
 
     /**
      * A standby's watermark as a bootstrap sees it: {@code stage} is {@code awaiting_begin} or {@code seeding} (with
-     * the run), {@code following} (no run) or {@code none} (no watermark).
+     * the run), {@code following} (no run) or {@code none} (no watermark); {@code applied}: the run's entity images
+     * it has applied (stage seeding), 0 otherwise.
      */
-    record StandbyStage(String run, String stage, long epoch, long commitId) {
+    record StandbyStage(String run, String stage, long epoch, long commitId, long applied) {
     }
 
     /** {@code ha4neo.bootstrap.begin(standby, chunkSize)} on the primary. */

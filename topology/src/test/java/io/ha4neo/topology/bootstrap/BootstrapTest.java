@@ -61,6 +61,21 @@ class BootstrapTest {
     }
 
     @Test
+    void aResumedRunShowsWhatTheStandbyAppliedBeforeItFromTheFirstLine() {
+        Simulated members = new Simulated(3_000, 1_000, new BootstrapCalls.StandbyStage("run-0",
+                WatermarkNode.STAGE_SEEDING, 0, 10, 2_000));
+        members.runs.add("run-0");
+        members.sent = 2_000; // the primary sent two chunks before the first invocation was killed
+
+        BootstrapReport r = bootstrap(members, false).run();
+
+        assertThat(r.outcome()).isEqualTo(BootstrapReport.Outcome.SEEDED);
+        assertThat(lines.get(0)).as("the standby's watermark says 2,000 were applied").startsWith(
+                "sent 3,000 of 3,000 entities (100 %), applied 2,000 (66 %)");
+        assertThat(lines.get(lines.size() - 1)).startsWith("sent 3,000 of 3,000 entities (100 %), applied 3,000");
+    }
+
+    @Test
     void aFollowingStandbyIsRefusedWithoutReseedAndNothingIsCalledThatChangesAMember() {
         Simulated members = new Simulated(10, 1_000, stage(ProcedureNames.STAGE_FOLLOWING, "", 42));
 
@@ -143,7 +158,7 @@ class BootstrapTest {
     }
 
     private static BootstrapCalls.StandbyStage stage(String stage, String run, long commitId) {
-        return new BootstrapCalls.StandbyStage(run, stage, 0, commitId);
+        return new BootstrapCalls.StandbyStage(run, stage, 0, commitId, 0);
     }
 
     private static Member member(String name) {
@@ -203,7 +218,7 @@ class BootstrapTest {
             if (prepareFails) {
                 throw ProcedureFailure.refused("prepare", standbyMember.name(), "the member is a primary");
             }
-            standby = new StandbyStage(start.run(), WatermarkNode.STAGE_AWAITING_BEGIN, 0, 0);
+            standby = new StandbyStage(start.run(), WatermarkNode.STAGE_AWAITING_BEGIN, 0, 0, 0);
             return standby.stage();
         }
 
@@ -216,7 +231,8 @@ class BootstrapTest {
                         .orElse(null);
                 if (next != null) {
                     standby = new StandbyStage(next.isEnd() ? "" : next.run(), next.isEnd()
-                            ? ProcedureNames.STAGE_FOLLOWING : WatermarkNode.STAGE_SEEDING, 0, next.commitId());
+                            ? ProcedureNames.STAGE_FOLLOWING : WatermarkNode.STAGE_SEEDING, 0, next.commitId(),
+                            next.isEnd() ? 0 : next.entitiesSent());
                 }
             }
             return current;
