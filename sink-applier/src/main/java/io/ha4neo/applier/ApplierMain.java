@@ -2,6 +2,8 @@ package io.ha4neo.applier;
 
 import io.ha4neo.applier.apply.ChangeApplier;
 import io.ha4neo.applier.apply.CommitChain;
+import io.ha4neo.applier.cascade.CascadeRefusedException;
+import io.ha4neo.applier.cascade.CascadeRelay;
 import io.ha4neo.applier.config.ApplierConfig;
 import io.ha4neo.applier.loop.ApplierLoop;
 import io.ha4neo.applier.loop.Backoff;
@@ -16,6 +18,7 @@ import io.ha4neo.schemas.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Driver;
@@ -77,12 +80,30 @@ public final class ApplierMain implements Callable<Integer> {
         ApplierMetrics metrics = new ApplierMetrics(clock);
         ApplierStatus status = new ApplierStatus(metrics::stateChanged);
         metrics.stateChanged(status.state());
+        AtomicReference<ApplierLoop> loopRef = new AtomicReference<>();
+        AtomicReference<CascadeRefusedException> refused = new AtomicReference<>();
         try (Driver driver = driver(config);
              HealthEndpoints http = config.metricsPort() == 0 ? null
-                     : HealthEndpoints.start(config.metricsPort(), metrics, status, config.readyMaxLag())) {
-            ApplierLoop loop = newLoop(config, driver, metrics, status, clock);
+                     : HealthEndpoints.start(config.metricsPort(), metrics, status, config.readyMaxLag());
+             CascadeRelay relay = config.cascadeTopic().map(target -> CascadeRelay.overKafka(config.topic(), target,
+                     config.cascadeConnectionProperties(), e -> {
+                         refused.set(e);
+                         loopRef.get().requestStop();
+                     })).orElse(null)) {
+            ApplierLoop loop = newLoop(config, driver, new ApplierLoop.Reporting(metrics, status,
+                    relay == null ? w -> { } : relay::standbyAt), clock);
+            loopRef.set(loop);
+            if (relay != null) {
+                relay.start();
+            }
             StopSignals.onTermination(loop::requestStop);
-            return loop.run();
+            int exit = loop.run();
+            if (refused.get() != null) {
+                log.error("invalid configuration: {}. Applier stopped; fix {} and restart.",
+                        refused.get().getMessage(), ApplierConfig.CASCADE_TOPIC);
+                return 2;
+            }
+            return exit;
         }
     }
 
@@ -94,8 +115,8 @@ public final class ApplierMain implements Callable<Integer> {
         }
     }
 
-    private static ApplierLoop newLoop(ApplierConfig config, Driver driver, ApplierMetrics metrics,
-                                       ApplierStatus status, Clock clock) {
+    private static ApplierLoop newLoop(ApplierConfig config, Driver driver, ApplierLoop.Reporting reporting,
+                                       Clock clock) {
         StandbyStore store = new Neo4jStandbyStore(driver, config.neo4jUri(), config.neo4jDatabase(),
                 config.schemaAwaitSeconds());
         ChangeApplier applier = new ChangeApplier(store, new ApplyPlanner(), new CommitChain(config.skipCommitId()),
@@ -108,7 +129,7 @@ public final class ApplierMain implements Callable<Integer> {
         return new ApplierLoop(source, new ApplierLoop.Target(applier, store, config.memberRoleCheckInterval(),
                 config.applyWindow()), policy,
                 new Backoff(config.retryBackoffInitial(), config.retryBackoffMax()),
-                new ApplierLoop.Reporting(metrics, status), clock);
+                reporting, clock);
     }
 
     private static Driver driver(ApplierConfig config) {

@@ -94,9 +94,10 @@ public final class CaptureConfig {
                             + "concurrent commits share one. Adds at most this much to replication lag and to a "
                             + "semi-sync commit.")
             .define("capture.applier.writes", Type.BOOLEAN, "false",
-                    "Capture transactions tagged as a sink applier's too (cascading standbys). Off by default: "
-                            + "a primary refuses them (a stale applier after a promotion), so no write escapes "
-                            + "capture.")
+                    "On a primary: accept and capture transactions tagged as a sink applier's (a tool that "
+                            + "writes with the applier's tag on purpose). Off by default: a primary refuses them (a "
+                            + "stale applier after a promotion), so no write escapes capture. Cascading standbys do "
+                            + "not need it: the applier copies what it applied (`cascade.topic`, docs/cascading.md).")
             .define("applier.user", Type.STRING, "", "On a standby: the user the sink applier logs in as. "
                     + "With authentication on, only this user's tagged transactions may write.")
             .define("metrics.port", Type.INT, "0", ConfigDef.between(0, 65535),

@@ -74,6 +74,7 @@ public final class ApplierConfig {
     public static final String APPLY_DELAY_MS = "apply.delay.ms";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String SCHEMA_REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
+    public static final String CASCADE_TOPIC = "cascade.topic";
 
     /** Every key, declared once. Order is the order of the reference table. */
     public static final ConfigDef DEF = new ConfigDef("")
@@ -136,6 +137,13 @@ public final class ApplierConfig {
                     + "id the registry does not know stops it (`decode`).")
             .define(SCHEMA_REGISTRY_USER_INFO, Type.PASSWORD, "", "HTTP basic authentication for the Schema "
                     + "Registry, `user:password`. Empty: none.")
+            .define(CASCADE_TOPIC, Type.STRING, "", ConfigDef.matches("([a-zA-Z0-9._-]{1,249})?",
+                    "empty or a Kafka topic name"), "Cascading (MySQL's `log_replica_updates`): copy every record this "
+                    + "standby has applied, byte for byte and in order, to this topic on the same Kafka cluster, so that "
+                    + "a further standby can follow this one (its applier's `topic`). Only what the standby has "
+                    + "committed is copied; the copy resumes exactly where it stopped after any crash, in Kafka "
+                    + "transactions. Must differ from `topic`, and must not be a primary's log. Empty: off. See "
+                    + "docs/cascading.md.")
             .passThrough(KAFKA_PREFIX, "Passed to the Kafka consumer without the prefix.", FORCED_CONSUMER_SETTINGS,
                     "the applier positions from the standby's watermark and applies only committed transactions")
             .environmentOverrides(ENV_PREFIX);
@@ -178,6 +186,10 @@ public final class ApplierConfig {
         if (!userInfo.isEmpty() && userInfo.indexOf(':') < 0) {
             throw new ConfigException(SCHEMA_REGISTRY_USER_INFO, "must be user:password");
         }
+        if (cascadeTopic().filter(topic()::equals).isPresent()) {
+            throw new ConfigException(CASCADE_TOPIC, "is the topic this applier reads (" + topic() + "): a standby "
+                    + "cannot copy its log into itself; name another topic, or leave it empty");
+        }
         if (retryBackoffMax().compareTo(retryBackoffInitial()) < 0) {
             throw new ConfigException(RETRY_BACKOFF_MAX_MS, "must be >= " + RETRY_BACKOFF_INITIAL_MS + " ("
                     + retryBackoffMax().toMillis() + " < " + retryBackoffInitial().toMillis() + "); raise it or "
@@ -213,6 +225,28 @@ public final class ApplierConfig {
     /** {@code user:password} for the registry's basic authentication, or empty. */
     public String schemaRegistryUserInfo() {
         return values.getString(SCHEMA_REGISTRY_USER_INFO);
+    }
+
+    /** The topic a cascading applier copies what its standby applied to; empty when cascading is off. */
+    public java.util.Optional<String> cascadeTopic() {
+        String topic = values.getString(CASCADE_TOPIC);
+        return topic.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(topic);
+    }
+
+    /**
+     * Kafka client properties for the cascade relay's own clients: the connection settings of the pass-through
+     * {@code kafka.*} keys (bootstrap servers, {@code security.*}, {@code sasl.*}, {@code ssl.*}), none of the
+     * consumer's tuning.
+     */
+    public Properties cascadeConnectionProperties() {
+        Properties p = new Properties();
+        values.passThrough(KAFKA_PREFIX).forEach((k, v) -> {
+            if (k.equals("bootstrap.servers") || k.startsWith("security.") || k.startsWith("sasl.")
+                    || k.startsWith("ssl.")) {
+                p.put(k, v);
+            }
+        });
+        return p;
     }
 
     /** The commit id the operator asked to skip, if any. */

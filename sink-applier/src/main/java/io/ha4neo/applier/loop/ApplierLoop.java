@@ -12,6 +12,7 @@ import io.ha4neo.applier.observe.ApplierMetrics;
 import io.ha4neo.applier.observe.ApplierState;
 import io.ha4neo.applier.observe.ApplierStatus;
 import io.ha4neo.applier.standby.StandbyStore;
+import io.ha4neo.applier.standby.Watermark;
 import io.ha4neo.applier.standby.WatermarkPreparedException;
 import io.ha4neo.schemas.codec.ChunkAssembler;
 import io.ha4neo.schemas.codec.EventCodec;
@@ -75,8 +76,15 @@ public final class ApplierLoop {
     /** The shortest pause of a delayed standby: the commits that matured meanwhile are applied together. */
     private static final Duration MIN_DELAY_PAUSE = Duration.ofMillis(100);
 
-    /** Who is told: metrics, and the lifecycle state the HTTP endpoints read. */
-    public record Reporting(ApplierMetrics metrics, ApplierStatus status) {
+    /**
+     * Who is told: metrics, the lifecycle state the HTTP endpoints read, and {@code standbyAt}, which hears every
+     * watermark the standby is at (after positioning, and after each write): the cascade relay copies up to it.
+     */
+    public record Reporting(ApplierMetrics metrics, ApplierStatus status,
+                            java.util.function.Consumer<Watermark> standbyAt) {
+        public Reporting(ApplierMetrics metrics, ApplierStatus status) {
+            this(metrics, status, w -> { });
+        }
     }
 
     /**
@@ -254,6 +262,7 @@ public final class ApplierLoop {
         log.debug("applied {} transactions ({} changes), watermark {}", result.transactions(), result.changes(),
                 result.lastWatermark().orElse(null));
         lag.applied(result.lastWatermark());
+        result.lastWatermark().ifPresent(reporting.standbyAt());
         batch.clearApplied(); // not the chunks still arriving: they belong to the next batch
         if (result.lastWatermark().isPresent()) {
             errors.wrote(); // resets the back-off: the standby took a write
@@ -272,6 +281,7 @@ public final class ApplierLoop {
             ApplyResult result = target.applier().apply(items.subList(0, admitted));
             reporting.metrics().applied(result, List.of());
             lag.applied(result.lastWatermark());
+            result.lastWatermark().ifPresent(reporting.standbyAt());
             if (result.lastWatermark().isPresent()) {
                 errors.wrote();
             }

@@ -27,6 +27,7 @@ final class Positioner implements ConsumerRebalanceListener {
     private final LagTracker lag;
     private final ApplierMetrics metrics;
     private final ApplierStatus status;
+    private final java.util.function.Consumer<Watermark> standbyAt;
     private final BooleanSupplier paused;
     private boolean afterRetry;
     private String retryReason = "retrying";
@@ -40,6 +41,7 @@ final class Positioner implements ConsumerRebalanceListener {
         this.batch = batch;
         this.lag = lag;
         this.metrics = reporting.metrics();
+        this.standbyAt = reporting.standbyAt();
         this.status = reporting.status();
     }
 
@@ -122,6 +124,7 @@ final class Positioner implements ConsumerRebalanceListener {
             WatermarkSeek.seek(consumer, tp, w);
         }
         w.ifPresent(metrics::positioned);
+        w.ifPresent(standbyAt);
         lag.positioned(w);
         status.moveTo(ApplierState.APPLYING, "positioned at " + w.map(Object::toString).orElse("the beginning"));
     }

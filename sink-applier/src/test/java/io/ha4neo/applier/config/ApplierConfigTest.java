@@ -127,6 +127,27 @@ class ApplierConfigTest {
     }
 
     @Test
+    void cascadingIsOffByDefaultAndNeverCopiesTheLogIntoItself() {
+        assertThat(ApplierConfig.parse(minimal()).cascadeTopic()).isEmpty();
+        Map<String, String> on = minimal();
+        on.put("cascade.topic", "ha4neo.dc1.neo4j.via-b");
+        on.put("kafka.security.protocol", "SASL_SSL");
+        on.put("kafka.fetch.min.bytes", "1");
+        ApplierConfig c = ApplierConfig.parse(on);
+        assertThat(c.cascadeTopic()).contains("ha4neo.dc1.neo4j.via-b");
+        assertThat(c.cascadeConnectionProperties()).as("connection settings only, none of the consumer's tuning")
+                .containsOnlyKeys("bootstrap.servers", "security.protocol");
+        Map<String, String> itself = minimal();
+        itself.put("cascade.topic", "ha4neo.dc1.neo4j");
+        assertThatThrownBy(() -> ApplierConfig.parse(itself)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cascade.topic: is the topic this applier reads (ha4neo.dc1.neo4j)");
+        Map<String, String> bad = minimal();
+        bad.put("cascade.topic", "no spaces");
+        assertThatThrownBy(() -> ApplierConfig.parse(bad)).hasMessageContaining("cascade.topic: 'no spaces' is not "
+                + "empty or a Kafka topic name");
+    }
+
+    @Test
     void readsThePointInTimeWindowAndNamesTheKeyOfEachMistake() {
         Map<String, String> m = minimal();
         m.put("apply.until.commit.id", "42");
