@@ -37,6 +37,11 @@ public final class BoltMemberGraph implements MemberGraph {
             + key("n") + " AS key, labels(n) AS labels, properties(n) AS props";
     static final String RELATIONSHIP_CHUNK = "UNWIND range($from, $to) AS i MATCH (a)-[r]->(b) WHERE id(r) = i"
             + relationshipColumns();
+    static final String NODE_REF_CHUNK = "UNWIND range($from, $to) AS i MATCH (n) WHERE id(n) = i RETURN "
+            + key("n") + " AS key, labels(n) AS labels";
+    static final String RELATIONSHIP_REF_CHUNK = "UNWIND range($from, $to) AS i MATCH (a)-[r]->(b) WHERE id(r) = i "
+            + "RETURN " + key("r") + " AS key, type(r) AS type, " + key("a") + " AS start, labels(a) + labels(b) AS "
+            + "endpointLabels";
     static final String NODES_BY_KEY = "UNWIND $keys AS key CALL (key) { " + nodeByKey("n", "key")
             + " } RETURN " + key("n") + " AS key, labels(n) AS labels, properties(n) AS props";
     static final String RELATIONSHIPS_BY_KEY = "UNWIND $probes AS p CALL (p) { "
@@ -92,6 +97,28 @@ public final class BoltMemberGraph implements MemberGraph {
         String what = kind.label() + "s with ids " + fromId + ".." + (fromId + count - 1);
         return kind == EntityKind.NODE ? entities(query(NODE_CHUNK, range, what), BoltMemberGraph::node)
                 : entities(query(RELATIONSHIP_CHUNK, range, what), BoltMemberGraph::relationship);
+    }
+
+    @Override
+    public List<EntityRef> scanRefs(EntityKind kind, long fromId, int count) {
+        Map<String, Object> range = Map.of("from", fromId, "to", fromId + count - 1);
+        String what = kind.label() + " keys with ids " + fromId + ".." + (fromId + count - 1);
+        List<EntityRef> refs = new ArrayList<>();
+        if (kind == EntityKind.NODE) {
+            for (Record r : query(NODE_REF_CHUNK, range, what)) {
+                if (!ReservedNames.isBookkeeping(r.get("labels").asList(Value::asString))) {
+                    refs.add(new EntityRef(r.get("key").asString(), null));
+                }
+            }
+        } else {
+            for (Record r : query(RELATIONSHIP_REF_CHUNK, range, what)) {
+                if (!ReservedNames.isReserved(r.get("type").asString())
+                        && !ReservedNames.isBookkeeping(r.get("endpointLabels").asList(Value::asString))) {
+                    refs.add(new EntityRef(r.get("key").asString(), r.get("start").asString()));
+                }
+            }
+        }
+        return refs;
     }
 
     @Override

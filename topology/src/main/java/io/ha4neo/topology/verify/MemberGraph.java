@@ -22,6 +22,13 @@ public interface MemberGraph {
     List<CanonicalEntity> scan(EntityKind kind, long fromId, int count);
 
     /**
+     * Like {@link #scan}, but only each entity's replication key and, for a relationship, its start node's key: the
+     * standby's pass needs no more for the entities the primary's pass found equal, and reads no properties for them.
+     * The same entities as {@link #scan} (bookkeeping and reserved ones left out).
+     */
+    List<EntityRef> scanRefs(EntityKind kind, long fromId, int count);
+
+    /**
      * The nodes (or relationships) of {@code candidates} by replication key: several when a key occurs more than once,
      * none when this member lacks it. Relationships are looked up from the candidates' start nodes.
      */

@@ -2,6 +2,7 @@ package io.ha4neo.topology.verify;
 
 import io.ha4neo.schemas.event.ChainPosition;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,9 +27,10 @@ import java.util.function.LongSupplier;
  *       until the standby has applied it, and look the window's keys up on the standby: a key whose digests agree is
  *       equal (its hash is remembered, {@link KeyHashes}), any other is a <em>suspect</em>. Only what was written
  *       during one window's read can be a suspect for being in flight;</li>
- *   <li><b>standby pass</b>: read the standby's entities in chunks; look the ones the primary pass did not find equal
- *       up on the primary (the standby is behind the primary, so whatever it holds the primary held too, unless it was
- *       deleted since): one the primary holds the same is equal, any other (an extra, or in flight) is a suspect;</li>
+ *   <li><b>standby pass</b>: read the standby's keys in chunks; read the ones the primary pass did not find equal
+ *       whole, on the standby, then on the primary (the standby is behind the primary, so whatever it holds the
+ *       primary held too, unless it was deleted since): one the primary holds the same is equal, any other (an extra,
+ *       or in flight) is a suspect;</li>
  *   <li><b>rounds</b>: read each suspect by key on the primary, on the standby once it has applied the primary's new
  *       bookmark, and on the primary again ({@link Settlement}); one that matches is equal, one that differs while the
  *       primary holds still is a difference, after at most {@link VerifyOptions#rounds} rounds.</li>
@@ -195,28 +197,29 @@ public final class Verification {
     }
 
     /**
-     * Every entity of {@code kind} on the standby, chunk by chunk; the ones the primary pass did not find equal are
-     * looked up on the primary, and become suspects unless the primary holds them the same.
+     * Every entity of {@code kind} on the standby, chunk by chunk, by key only ({@link MemberGraph#scanRefs}); the ones
+     * the primary pass did not find equal are read whole on the standby and looked up on the primary, and become
+     * suspects unless the primary holds them the same.
      */
     private void standbyPass(EntityKind kind, KeyHashes equal) {
         long highest = standby.highestId(kind);
         for (long from = 0; from <= highest && complete; from += options.chunkSize()) {
             throttle.acquire(options.chunkSize());
-            Map<String, Sighting> unseen = new LinkedHashMap<>();
-            for (CanonicalEntity e : standby.scan(kind, from, options.chunkSize())) {
+            List<Candidate> unseen = new ArrayList<>();
+            for (EntityRef ref : standby.scanRefs(kind, from, options.chunkSize())) {
                 counts.get(kind)[1]++;
-                if (!equal.contains(e.keyHash())) {
-                    Sighting.add(unseen, e, true);
+                if (!equal.contains(CanonicalEntity.keyHash(kind, ref.key()))) {
+                    unseen.add(new Candidate(kind, ref.key(), ref.startKey() == null ? Set.of()
+                            : Set.of(ref.startKey())));
                 }
             }
             if (!unseen.isEmpty()) {
-                List<Candidate> keys = unseen.entrySet().stream()
-                        .map(e -> new Candidate(kind, e.getKey(), startKeys(e.getValue(), null))).toList();
-                Map<String, Sighting> onPrimary = readByKey(primary, kind, keys);
-                for (Map.Entry<String, Sighting> e : unseen.entrySet()) {
-                    Sighting a = onPrimary.get(e.getKey());
-                    if (!Sighting.same(a, e.getValue())
-                            && !suspect(new Candidate(kind, e.getKey(), startKeys(a, e.getValue())))) {
+                Map<String, Sighting> onStandby = readByKey(standby, kind, unseen);
+                Map<String, Sighting> onPrimary = readByKey(primary, kind, unseen);
+                for (Candidate c : unseen) {
+                    Sighting a = onPrimary.get(c.key());
+                    Sighting b = onStandby.get(c.key());
+                    if (!Sighting.same(a, b) && !suspect(new Candidate(kind, c.key(), startKeys(a, b)))) {
                         break;
                     }
                 }

@@ -28,6 +28,7 @@ final class InMemoryGraph implements MemberGraph {
     /** Runs before every read by key. */
     Runnable beforeRead = () -> { };
     int scans;
+    int refScans;
     int reads;
 
     InMemoryGraph(String name) {
@@ -117,6 +118,13 @@ final class InMemoryGraph implements MemberGraph {
         }
         afterScan.run();
         return chunk;
+    }
+
+    @Override
+    public List<EntityRef> scanRefs(EntityKind kind, long fromId, int count) {
+        refScans++;
+        return byId.get(kind).subMap(fromId, fromId + count).values().stream()
+                .map(e -> new EntityRef(e.key(), e.startKey())).toList();
     }
 
     @Override

@@ -73,6 +73,8 @@ class VerificationTest {
         assertThat(r.windows()).as("windows of 20 entities or more: 3 chunks of 7").isEqualTo(5 + 5);
         assertThat(standby.reads).as("the windows' keys looked up in chunks of 7").isEqualTo(15 + 15);
         assertThat(sync.waits).as("the schema, then once per window").isEqualTo(1 + r.windows());
+        assertThat(standby.scans).as("the standby's pass reads keys, no entity whole").isZero();
+        assertThat(standby.refScans).as("its ids up to 299 in chunks of 7, per kind").isEqualTo(43 + 43);
         assertThat(r.summary()).isEqualTo("EQUAL: a and b hold the same graph: 100 nodes, 99 relationships, 1 indexes "
                 + "and constraints");
     }
