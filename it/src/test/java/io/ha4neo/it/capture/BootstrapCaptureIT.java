@@ -239,7 +239,8 @@ class BootstrapCaptureIT {
     @Test
     void prepareWritesTheWatermarkAwaitingTheRunsBeginAndRefusesAFollowingStandbyWithoutReseed() {
         try (Driver driver = STACK.get().server("standby").driver(); Session s = driver.session()) {
-            assertThat(progress(s)).isEqualTo(Map.of("run", "", "stage", "none", "epoch", 0L, "commitId", 0L));
+            assertThat(progress(s)).isEqualTo(Map.of("run", "", "stage", "none", "epoch", 0L, "commitId", 0L,
+                    "applied", 0L));
 
             Record prepared = prepare(s, "run-1", false);
             assertThat(prepared.asMap()).isEqualTo(Map.of("run", "run-1", "stage", "awaiting_begin"));
@@ -252,13 +253,14 @@ class BootstrapCaptureIT {
                     .containsEntry(WatermarkNode.BOOTSTRAP_STAGE, WatermarkNode.STAGE_AWAITING_BEGIN);
             assertThat((Long) w.get(WatermarkNode.APPLIED_AT_MILLIS)).isPositive();
             assertThat(progress(s)).isEqualTo(Map.of("run", "run-1", "stage", "awaiting_begin", "epoch", 3L,
-                    "commitId", 0L));
+                    "commitId", 0L, "applied", 0L));
             assertThat(prepare(s, "run-1", false).asMap()).as("again: no change")
                     .isEqualTo(Map.of("run", "run-1", "stage", "awaiting_begin"));
             assertThat(watermark(s)).isEqualTo(w);
 
             followAsTheApplierDoesAtTheRunsEnd();
-            assertThat(progress(s)).isEqualTo(Map.of("run", "", "stage", "following", "epoch", 3L, "commitId", 9L));
+            assertThat(progress(s)).isEqualTo(Map.of("run", "", "stage", "following", "epoch", 3L, "commitId", 9L,
+                    "applied", 0L));
             assertThatThrownBy(() -> prepare(s, "run-2", false)).hasMessageContaining("follows the log")
                     .hasMessageContaining("--reseed");
             assertThat(watermark(s)).doesNotContainKey(WatermarkNode.BOOTSTRAP_RUN);
