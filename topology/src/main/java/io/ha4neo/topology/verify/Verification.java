@@ -185,7 +185,7 @@ public final class Verification {
         sync.awaitApplied(sync.bookmark());
         List<Candidate> keys = onPrimary.entrySet().stream()
                 .map(e -> new Candidate(kind, e.getKey(), startKeys(e.getValue(), null))).toList();
-        Map<String, Sighting> onStandby = readByKey(standby, kind, keys);
+        Map<String, Sighting> onStandby = readByKey(standby, kind, keys, true);
         for (Map.Entry<String, Sighting> e : onPrimary.entrySet()) {
             Sighting b = onStandby.get(e.getKey());
             if (Sighting.same(e.getValue(), b)) {
@@ -214,8 +214,8 @@ public final class Verification {
                 }
             }
             if (!unseen.isEmpty()) {
-                Map<String, Sighting> onStandby = readByKey(standby, kind, unseen);
-                Map<String, Sighting> onPrimary = readByKey(primary, kind, unseen);
+                Map<String, Sighting> onStandby = readByKey(standby, kind, unseen, true);
+                Map<String, Sighting> onPrimary = readByKey(primary, kind, unseen, true);
                 for (Candidate c : unseen) {
                     Sighting a = onPrimary.get(c.key());
                     Sighting b = onStandby.get(c.key());
@@ -241,13 +241,13 @@ public final class Verification {
         return true;
     }
 
-    /** {@code keys} as {@code g} holds them, in chunks, throttled, by key (light sightings). */
-    private Map<String, Sighting> readByKey(MemberGraph g, EntityKind kind, List<Candidate> keys) {
+    /** {@code keys} as {@code g} holds them, in chunks, throttled, by key; {@code light}: without the entities. */
+    private Map<String, Sighting> readByKey(MemberGraph g, EntityKind kind, List<Candidate> keys, boolean light) {
         Map<String, Sighting> found = new LinkedHashMap<>();
         for (int i = 0; i < keys.size(); i += options.chunkSize()) {
             List<Candidate> batch = keys.subList(i, Math.min(keys.size(), i + options.chunkSize()));
             throttle.acquire(batch.size());
-            g.read(kind, batch).forEach(e -> Sighting.add(found, e, true));
+            g.read(kind, batch).forEach(e -> Sighting.add(found, e, light));
         }
         return found;
     }
@@ -295,14 +295,7 @@ public final class Verification {
     private Map<EntityKind, Map<String, Sighting>> readOpen(MemberGraph g) {
         Map<EntityKind, Map<String, Sighting>> read = new EnumMap<>(EntityKind.class);
         for (EntityKind kind : GRAPH) {
-            List<Candidate> open = settlement.open(kind);
-            Map<String, Sighting> sightings = new LinkedHashMap<>();
-            for (int i = 0; i < open.size(); i += options.chunkSize()) {
-                List<Candidate> batch = open.subList(i, Math.min(open.size(), i + options.chunkSize()));
-                throttle.acquire(batch.size());
-                g.read(kind, batch).forEach(e -> Sighting.add(sightings, e, false));
-            }
-            read.put(kind, sightings);
+            read.put(kind, readByKey(g, kind, settlement.open(kind), false));
         }
         boolean schemaOpen = SCHEMA.stream().anyMatch(k -> !settlement.open(k).isEmpty());
         read.putAll(schemaOpen ? schemaByKind(g.schema()) : schemaByKind(List.of()));
